@@ -1,0 +1,65 @@
+//! `sibai check [DIR]`: unlock, decrypt every file, validate, print counts and findings; exit
+//! non-zero on any error.
+
+use super::{CliError, UnlockArgs, open, options};
+use crate::model::{Severity, validate};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+/// Arguments of `sibai check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 解锁选项
+    #[command(flatten)]
+    pub unlock: UnlockArgs,
+    /// 列出全部提示（默认每类最多 10 条）
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Runs `sibai check`.
+pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    let vault = open(&args.unlock, options())?;
+    let ledger = vault.ledger();
+    println!(
+        "台账：{}（{}）",
+        vault.meta().committee,
+        vault.dir().display()
+    );
+    println!("{}", ledger.counts());
+    let today = chrono::Local::now().date_naive();
+    let findings = validate(ledger, today);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let mut by_area: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for f in &findings {
+        by_area.entry(f.area).or_default().push(f);
+    }
+    println!();
+    if findings.is_empty() {
+        println!("检查完毕：没有发现问题。");
+    } else {
+        for (area, list) in &by_area {
+            println!("{area}：{} 条", list.len());
+            let shown = if args.all { list.len() } else { 10 };
+            for f in list.iter().take(shown) {
+                println!("  {f}");
+            }
+            if list.len() > shown {
+                println!("  ……另有 {} 条（用 --all 查看全部）", list.len() - shown);
+            }
+        }
+        println!();
+        println!(
+            "检查完毕：错误 {errors} 条，提示 {} 条。",
+            findings.len() - errors
+        );
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,149 @@
+//! The command line: clap subcommands, one file each, all headless. Each returns an exit code;
+//! errors are printed in Chinese by `main`. Logic shared with the app lives in `store`/`model`.
+
+mod check;
+mod demo;
+mod init;
+mod members;
+mod restore;
+
+use crate::store::{SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// 四百：居委会台账与公开公示工具
+#[derive(Debug, Parser)]
+#[command(
+    name = "sibai",
+    version,
+    about = "四百：居委会台账与公开公示工具。不带子命令时打开桌面程序。"
+)]
+pub struct Cli {
+    /// 子命令
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 在文件夹中新建一个居委会台账
+    Init(init::Args),
+    /// 生成示例居委会（所有成员密码均为 demo）
+    Demo(demo::Args),
+    /// 解锁并检查台账：解密全部文件、校验数据、打印统计
+    Check(check::Args),
+    /// 管理可以解锁台账的成员
+    Members(members::Args),
+    /// 从备份恢复某个文件
+    Restore(restore::Args),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        None => {
+            eprintln!("四百桌面程序尚在开发中，暂不可用。可以先使用命令行：sibai --help");
+            return ExitCode::from(2);
+        }
+        Some(Command::Init(a)) => init::run(a),
+        Some(Command::Demo(a)) => demo::run(a),
+        Some(Command::Check(a)) => check::run(a),
+        Some(Command::Members(a)) => members::run(a),
+        Some(Command::Restore(a)) => restore::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Options shared by the commands that unlock a vault.
+#[derive(Debug, clap::Args)]
+pub struct UnlockArgs {
+    /// 台账文件夹（默认为当前文件夹）
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// 以哪位成员的身份解锁（默认第一位成员）
+    #[arg(long, env = "SIBAI_MEMBER")]
+    pub member: Option<String>,
+}
+
+/// An error of a command: from the store, or a message of its own.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// From the vault.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else, already in Chinese.
+    #[error("{0}")]
+    Message(String),
+}
+
+/// Reads a passphrase from `env_var`, or asks for it without echo.
+pub(crate) fn passphrase(env_var: &str, prompt: &str) -> Result<SecretString, CliError> {
+    if let Ok(p) = std::env::var(env_var) {
+        return Ok(SecretString::from(p));
+    }
+    rpassword::prompt_password(prompt)
+        .map(SecretString::from)
+        .map_err(|_| {
+            CliError::Message(format!(
+                "无法读取密码：请在终端中运行，或设置环境变量 {env_var}"
+            ))
+        })
+}
+
+/// Asks twice for a new passphrase (or reads `env_var`).
+pub(crate) fn new_passphrase(env_var: &str, who: &str) -> Result<SecretString, CliError> {
+    use crate::store::ExposeSecret;
+    if let Ok(p) = std::env::var(env_var) {
+        return Ok(SecretString::from(p));
+    }
+    let first = passphrase(env_var, &format!("请为“{who}”设置密码："))?;
+    let second = passphrase(env_var, "请再输入一次：")?;
+    if first.expose_secret() != second.expose_secret() {
+        return Err(CliError::Message("两次输入的密码不一致，请重新运行".into()));
+    }
+    Ok(first)
+}
+
+/// The member to unlock as: given, or the vault's first.
+pub(crate) fn member_of(dir: &Path, given: Option<String>) -> Result<String, CliError> {
+    if let Some(m) = given {
+        return Ok(m);
+    }
+    let meta = read_meta(dir)?;
+    meta.members
+        .first()
+        .map(|m| m.name.clone())
+        .ok_or_else(|| CliError::Message("台账中没有成员".into()))
+}
+
+/// Unlocks and loads a vault the usual way (passphrase from `SIBAI_PASSPHRASE` or a prompt).
+pub(crate) fn open(args: &UnlockArgs, options: VaultOptions) -> Result<Vault, CliError> {
+    let member = member_of(&args.dir, args.member.clone())?;
+    let pass = passphrase("SIBAI_PASSPHRASE", &format!("请输入“{member}”的密码："))?;
+    let unlocked = Unlocked::with_passphrase(&args.dir, &member, &pass, options)?;
+    let vault = unlocked.load()?;
+    for w in vault.warnings() {
+        eprintln!("注意：{w}");
+    }
+    Ok(vault)
+}
+
+/// Options from the environment: `SIBAI_SCRYPT_LOG_N` lowers the work factor (tests only).
+pub(crate) fn options() -> VaultOptions {
+    let mut o = VaultOptions::default();
+    if let Some(n) = std::env::var("SIBAI_SCRYPT_LOG_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        o.scrypt_log_n = n;
+    }
+    o
+}

@@ -1,0 +1,229 @@
+//! The whole ledger as it is held in memory, and how it divides into collections (one encrypted
+//! file each).
+
+use super::committee::CommitteeBook;
+use super::desk::DeskBook;
+use super::fund::FundYear;
+use super::household::HouseholdBook;
+use super::points::PointBook;
+use super::problem::ProblemBook;
+use super::project::ProjectBook;
+use super::visit::Visit;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One collection of the ledger: the unit that is encoded, encrypted and saved as one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Collection {
+    /// Committee, workers, organisations, assignments, tags.
+    Committee,
+    /// Compounds, buildings, households and their members.
+    Households,
+    /// Visits of one year.
+    Visits(i32),
+    /// Receptions and duty shifts.
+    Desk,
+    /// The problem list.
+    Problems,
+    /// Practical projects.
+    Projects,
+    /// The three funds for one year.
+    Funds(i32),
+    /// Point-card items.
+    Points,
+}
+
+impl Collection {
+    /// The stem of its file name: `households`, `visits-2026`, `funds-2025`.
+    pub fn stem(self) -> String {
+        match self {
+            Collection::Committee => "committee".to_owned(),
+            Collection::Households => "households".to_owned(),
+            Collection::Visits(y) => format!("visits-{y}"),
+            Collection::Desk => "desk".to_owned(),
+            Collection::Problems => "problems".to_owned(),
+            Collection::Projects => "projects".to_owned(),
+            Collection::Funds(y) => format!("funds-{y}"),
+            Collection::Points => "points".to_owned(),
+        }
+    }
+
+    /// Reads a stem back.
+    pub fn from_stem(stem: &str) -> Option<Collection> {
+        let year = |s: &str| s.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y));
+        Some(match stem {
+            "committee" => Collection::Committee,
+            "households" => Collection::Households,
+            "desk" => Collection::Desk,
+            "problems" => Collection::Problems,
+            "projects" => Collection::Projects,
+            "points" => Collection::Points,
+            s => {
+                if let Some(y) = s.strip_prefix("visits-") {
+                    Collection::Visits(year(y)?)
+                } else if let Some(y) = s.strip_prefix("funds-") {
+                    Collection::Funds(year(y)?)
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+
+    /// The Chinese name, for messages.
+    pub fn label(self) -> String {
+        match self {
+            Collection::Committee => "居委会与工作人员".to_owned(),
+            Collection::Households => "居民户台账".to_owned(),
+            Collection::Visits(y) => format!("{y}年走访记录"),
+            Collection::Desk => "接待与值班".to_owned(),
+            Collection::Problems => "问题清单".to_owned(),
+            Collection::Projects => "实事项目".to_owned(),
+            Collection::Funds(y) => format!("{y}年经费"),
+            Collection::Points => "积分卡".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Collection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.stem())
+    }
+}
+
+/// Everything the committee records.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ledger {
+    /// Committee, workers, organisations, assignments, tags.
+    pub committee: CommitteeBook,
+    /// Households.
+    pub households: HouseholdBook,
+    /// Visits by year.
+    pub visits: BTreeMap<i32, Vec<Visit>>,
+    /// Receptions and duty.
+    pub desk: DeskBook,
+    /// Problems.
+    pub problems: ProblemBook,
+    /// Projects.
+    pub projects: ProjectBook,
+    /// Funds by year.
+    pub funds: BTreeMap<i32, FundYear>,
+    /// Point-card items.
+    pub points: PointBook,
+}
+
+impl Ledger {
+    /// Every collection this ledger holds.
+    pub fn collections(&self) -> Vec<Collection> {
+        let mut out = vec![
+            Collection::Committee,
+            Collection::Households,
+            Collection::Desk,
+            Collection::Problems,
+            Collection::Projects,
+            Collection::Points,
+        ];
+        out.extend(self.visits.keys().map(|y| Collection::Visits(*y)));
+        out.extend(self.funds.keys().map(|y| Collection::Funds(*y)));
+        out
+    }
+
+    /// Every visit of every loaded year.
+    pub fn all_visits(&self) -> impl Iterator<Item = &Visit> {
+        self.visits.values().flatten()
+    }
+
+    /// Record counts, for `sibai check` and the home screen.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            compounds: self.households.compounds.len(),
+            buildings: self.households.buildings.len(),
+            households: self
+                .households
+                .households
+                .iter()
+                .filter(|h| h.is_active())
+                .count(),
+            residents: self
+                .households
+                .households
+                .iter()
+                .filter(|h| h.is_active())
+                .map(|h| h.present_members().count())
+                .sum(),
+            workers: self.committee.workers.len(),
+            organisations: self.committee.organisations.len(),
+            visits: self.visits.values().map(Vec::len).sum(),
+            receptions: self.desk.receptions.len(),
+            shifts: self.desk.shifts.len(),
+            problems: self.problems.problems.len(),
+            projects: self.projects.projects.len(),
+            payments: self.funds.values().map(|f| f.payments.len()).sum(),
+            point_entries: self.points.entries.len(),
+        }
+    }
+}
+
+/// How many records of each kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// 小区.
+    pub compounds: usize,
+    /// 楼.
+    pub buildings: usize,
+    /// Households living here.
+    pub households: usize,
+    /// Residents living here.
+    pub residents: usize,
+    /// Workers.
+    pub workers: usize,
+    /// Organisations.
+    pub organisations: usize,
+    /// Visits.
+    pub visits: usize,
+    /// Receptions.
+    pub receptions: usize,
+    /// Duty shifts.
+    pub shifts: usize,
+    /// Problems.
+    pub problems: usize,
+    /// Projects.
+    pub projects: usize,
+    /// Fund payments.
+    pub payments: usize,
+    /// Point-card items.
+    pub point_entries: usize,
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "小区 {} 个，楼 {} 栋", self.compounds, self.buildings)?;
+        writeln!(
+            f,
+            "在住居民户 {} 户，在住居民 {} 人",
+            self.households, self.residents
+        )?;
+        writeln!(
+            f,
+            "工作人员 {} 人，组织 {} 个",
+            self.workers, self.organisations
+        )?;
+        writeln!(f, "走访记录 {} 条", self.visits)?;
+        writeln!(
+            f,
+            "接待记录 {} 条，值班 {} 班",
+            self.receptions, self.shifts
+        )?;
+        writeln!(
+            f,
+            "问题 {} 个，实事项目 {} 个",
+            self.problems, self.projects
+        )?;
+        write!(
+            f,
+            "经费支出 {} 笔，积分项 {} 条",
+            self.payments, self.point_entries
+        )
+    }
+}

@@ -1,0 +1,52 @@
+//! The records of a residents' committee (shared/DOMAIN.md §4–5) as plain serde types, their
+//! validation (ID numbers, phones, money in fen) and the views derived from them as pure
+//! functions. This module does no I/O and knows nothing of age, RON files, egui or tera.
+
+mod committee;
+mod desk;
+mod fund;
+mod household;
+mod id_number;
+mod ledger;
+mod money;
+mod phone;
+mod points;
+mod problem;
+mod project;
+mod tags;
+mod validate;
+mod visit;
+
+pub use committee::{
+    Assignment, Committee, CommitteeBook, Organisation, OrganisationId, OrganisationKind, Role,
+    Worker, WorkerId,
+};
+pub use desk::{Channel, DeskBook, DutyShift, Reception, ReceptionId, ShiftKind};
+pub use fund::{
+    APPROVAL_LINE, FundCategory, FundIssue, FundKind, FundPlan, FundYear, OFFICE_CAP_PERCENT,
+    Payee, Payment, PaymentId, PaymentMethod, PlanItem, Signature, StreetReview, half_of,
+    payment_issues, quarter_of, year_issues,
+};
+pub use household::{
+    Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdEvent,
+    HouseholdEventKind, HouseholdId, MemberGroup, MoveOut, Person, PersonId,
+};
+pub use id_number::{IdNumber, IdNumberError, Sex, age_on, check_character, mask_id_text};
+pub use ledger::{Collection, Counts, Ledger};
+pub use money::{Fen, MoneyError};
+pub use phone::{Phone, PhoneError};
+pub use points::{
+    AwardLevel, CardLine, MONTHLY_VISIT_TARGET, Month, PointBook, PointCard, PointEntry, PointItem,
+    SignedCard, Tenths, point_card, visit_points,
+};
+pub use problem::{
+    Problem, ProblemBook, ProblemId, ProblemSource, ProblemStatus, ResolutionPath,
+    STANDARD_PROBLEM_CATEGORIES, SolveRate, solve_rates,
+};
+pub use project::{
+    ApprovalRecord, Meeting, MeetingKind, Milestone, NoticePeriod, Project, ProjectBook, ProjectId,
+    ProjectStage, RECTIFY_BELOW_PERCENT, Survey, SurveyMethod, Tally,
+};
+pub use tags::{CustomTag, TagAssignment, TagCatalog, TagDimension, TagError};
+pub use validate::{Finding, Severity, validate};
+pub use visit::{Need, NeedOutcome, Visit, VisitId, VisitKind};

@@ -1,0 +1,176 @@
+//! RON encoding of each collection inside an envelope that carries its name and generation,
+//! with the decode-and-compare check the save protocol asks for.
+
+use crate::model::{
+    Collection, CommitteeBook, DeskBook, FundYear, HouseholdBook, Ledger, PointBook, ProblemBook,
+    ProjectBook, Visit,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use zeroize::Zeroizing;
+
+/// What every ledger file's plaintext says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Header {
+    /// Collection stem.
+    pub collection: String,
+    /// Generation: 1 for the first save, +1 for each.
+    pub generation: u64,
+    /// The vault-wide save counter when it was written.
+    pub save_seq: u64,
+    /// Member who saved.
+    pub saved_by: String,
+    /// When (local time, RFC 3339).
+    pub saved_at: String,
+}
+
+#[derive(Serialize)]
+struct EnvelopeOut<'a, T> {
+    header: &'a Header,
+    data: &'a T,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeIn<T> {
+    header: Header,
+    data: T,
+}
+
+/// The vault's list of files and their generations (encrypted like the ledger).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    /// Incremented by every save.
+    pub save_seq: u64,
+    /// The latest generation of each collection stem.
+    pub generations: BTreeMap<String, u64>,
+}
+
+/// A decoded collection.
+pub(crate) enum Part {
+    Committee(CommitteeBook),
+    Households(HouseholdBook),
+    Visits(i32, Vec<Visit>),
+    Desk(DeskBook),
+    Problems(ProblemBook),
+    Projects(ProjectBook),
+    Funds(i32, FundYear),
+    Points(PointBook),
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default()
+}
+
+fn encode<T: Serialize>(header: &Header, data: &T) -> Result<Zeroizing<String>, String> {
+    ron_options()
+        .to_string(&EnvelopeOut { header, data })
+        .map(Zeroizing::new)
+        .map_err(|e| e.to_string())
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<(Header, T), String> {
+    let env: EnvelopeIn<T> = ron_options().from_str(text).map_err(|e| e.to_string())?;
+    Ok((env.header, env.data))
+}
+
+/// Encodes a value, then decodes it back and checks it is equal: the save's first check.
+fn encode_checked<T: Serialize + DeserializeOwned + PartialEq>(
+    header: &Header,
+    data: &T,
+) -> Result<Zeroizing<String>, String> {
+    let text = encode(header, data)?;
+    let (back_header, back): (Header, T) = decode(&text)?;
+    if &back_header != header || &back != data {
+        return Err("编码后再解码与原数据不一致".to_owned());
+    }
+    Ok(text)
+}
+
+static EMPTY_VISITS: Vec<Visit> = Vec::new();
+
+/// Encodes one collection of the ledger.
+pub(crate) fn encode_collection(
+    ledger: &Ledger,
+    collection: Collection,
+    header: &Header,
+) -> Result<Zeroizing<String>, String> {
+    match collection {
+        Collection::Committee => encode_checked(header, &ledger.committee),
+        Collection::Households => encode_checked(header, &ledger.households),
+        Collection::Visits(y) => {
+            encode_checked(header, ledger.visits.get(&y).unwrap_or(&EMPTY_VISITS))
+        }
+        Collection::Desk => encode_checked(header, &ledger.desk),
+        Collection::Problems => encode_checked(header, &ledger.problems),
+        Collection::Projects => encode_checked(header, &ledger.projects),
+        Collection::Funds(y) => match ledger.funds.get(&y) {
+            Some(funds) => encode_checked(header, funds),
+            None => encode_checked(header, &FundYear::default()),
+        },
+        Collection::Points => encode_checked(header, &ledger.points),
+    }
+}
+
+/// Decodes one collection, checking the header names it.
+pub(crate) fn decode_collection(
+    collection: Collection,
+    text: &str,
+) -> Result<(Header, Part), String> {
+    let (header, part) = match collection {
+        Collection::Committee => decode(text).map(|(h, d)| (h, Part::Committee(d)))?,
+        Collection::Households => decode(text).map(|(h, d)| (h, Part::Households(d)))?,
+        Collection::Visits(y) => decode(text).map(|(h, d)| (h, Part::Visits(y, d)))?,
+        Collection::Desk => decode(text).map(|(h, d)| (h, Part::Desk(d)))?,
+        Collection::Problems => decode(text).map(|(h, d)| (h, Part::Problems(d)))?,
+        Collection::Projects => decode(text).map(|(h, d)| (h, Part::Projects(d)))?,
+        Collection::Funds(y) => decode(text).map(|(h, d)| (h, Part::Funds(y, d)))?,
+        Collection::Points => decode(text).map(|(h, d)| (h, Part::Points(d)))?,
+    };
+    if header.collection != collection.stem() {
+        return Err(format!(
+            "文件内容属于“{}”，不是“{}”",
+            header.collection,
+            collection.stem()
+        ));
+    }
+    Ok((header, part))
+}
+
+/// Puts a decoded collection into the ledger.
+pub(crate) fn install(ledger: &mut Ledger, part: Part) {
+    match part {
+        Part::Committee(d) => ledger.committee = d,
+        Part::Households(d) => ledger.households = d,
+        Part::Visits(y, d) => {
+            ledger.visits.insert(y, d);
+        }
+        Part::Desk(d) => ledger.desk = d,
+        Part::Problems(d) => ledger.problems = d,
+        Part::Projects(d) => ledger.projects = d,
+        Part::Funds(y, d) => {
+            ledger.funds.insert(y, d);
+        }
+        Part::Points(d) => ledger.points = d,
+    }
+}
+
+/// Encodes any serde value in the vault's RON (keys, grants, manifest).
+pub(crate) fn to_ron<T: Serialize>(value: &T) -> Result<Zeroizing<String>, String> {
+    ron_options()
+        .to_string(value)
+        .map(Zeroizing::new)
+        .map_err(|e| e.to_string())
+}
+
+/// Decodes any serde value from the vault's RON.
+pub(crate) fn from_ron<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    ron_options().from_str(text).map_err(|e| e.to_string())
+}
+
+/// Pretty RON for the plaintext `vault.ron` a person may read.
+pub(crate) fn to_pretty_ron<T: Serialize>(value: &T) -> Result<String, String> {
+    ron_options()
+        .to_string_pretty(value, ron::ser::PrettyConfig::default())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,153 @@
+//! Typed errors of the vault. Each message is in Chinese and says what to do next.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong opening or saving a vault.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No vault.ron in the folder.
+    #[error(
+        "文件夹 {0} 里没有台账（找不到 vault.ron）。请选择正确的文件夹，或用“sibai init”新建台账。"
+    )]
+    NotAVault(PathBuf),
+    /// The folder already holds a vault.
+    #[error("文件夹 {0} 里已经有台账，不能再次新建。")]
+    AlreadyAVault(PathBuf),
+    /// Made by a newer sibai.
+    #[error(
+        "这个台账由更新版本的四百创建（格式 {found}，本程序支持到 {supported}）。请先升级四百再打开，台账未作任何改动。"
+    )]
+    NewerFormat {
+        /// Format found.
+        found: u32,
+        /// Newest supported.
+        supported: u32,
+    },
+    /// Wrong passphrase.
+    #[error("密码不对。请注意大小写和输入法（全角/半角），再试一次；忘记密码请用恢复密码重设。")]
+    WrongPassphrase,
+    /// No such member.
+    #[error("台账成员中没有“{name}”。现有成员：{known}。")]
+    UnknownMember {
+        /// Name asked for.
+        name: String,
+        /// Names that exist.
+        known: String,
+    },
+    /// A file cannot be decrypted or parsed.
+    #[error(
+        "文件 {file} 已损坏（{detail}）。台账未作任何改动；请用“sibai restore”从备份恢复这个文件，或联系技术支持。"
+    )]
+    Damaged {
+        /// Which file.
+        file: PathBuf,
+        /// What was wrong (technical).
+        detail: String,
+    },
+    /// A file was not encrypted for this vault: someone wrote it without unlocking.
+    #[error(
+        "文件 {0} 不是用本台账的密钥加密的，可能被人替换过。台账未作任何改动；请从备份恢复，并检查这台电脑的使用情况。"
+    )]
+    NotThisVault(PathBuf),
+    /// A file is older than the last generation seen.
+    #[error(
+        "文件 {file} 是旧版本（第 {found} 版，应至少为第 {expected} 版），可能被人用旧文件替换。请确认后用“sibai restore”选择要使用的版本。"
+    )]
+    RolledBack {
+        /// Which file.
+        file: PathBuf,
+        /// Generation found.
+        found: u64,
+        /// Generation expected at least.
+        expected: u64,
+    },
+    /// Another instance holds the write lock.
+    #[error(
+        "台账正被另一个四百窗口或另一台电脑使用，现在只能查看、不能保存。请先关闭另一个窗口再打开。"
+    )]
+    LockedByOther,
+    /// Save attempted on a read-only vault.
+    #[error(
+        "台账以只读方式打开（另一个窗口正在使用），修改没有保存。请关闭另一个窗口后重新打开本台账。"
+    )]
+    ReadOnly,
+    /// The disk is full.
+    #[error("磁盘已满，保存没有完成，修改仍保留在内存中。请清理磁盘空间（或换一个U盘）后再保存。")]
+    DiskFull,
+    /// The live file changed since it was loaded.
+    #[error(
+        "文件 {0} 在打开之后被其他程序改动过。为避免覆盖，本次保存已取消，修改仍保留在内存中。请关闭其他程序后重新打开台账。"
+    )]
+    ChangedOnDisk(PathBuf),
+    /// The file written does not read back as written.
+    #[error(
+        "写入 {0} 后读回校验不一致，保存已取消，修改仍保留在内存中。磁盘或U盘可能有问题，请换一个位置保存。"
+    )]
+    VerifyFailed(PathBuf),
+    /// Any other I/O error.
+    #[error("{action} {path} 时出错：{source}。修改仍保留在内存中，请稍后再试。")]
+    Io {
+        /// What we were doing (Chinese).
+        action: &'static str,
+        /// On which path.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// A member with that name exists.
+    #[error("成员“{0}”已经存在。")]
+    MemberExists(String),
+    /// Cannot remove the last member.
+    #[error("不能删除最后一位成员，否则台账将无法打开。")]
+    LastMember,
+    /// A bad member name.
+    #[error("成员姓名不能为空，也不能包含路径字符。")]
+    BadMemberName,
+    /// A passphrase that is too short.
+    #[error("密码太短：至少需要 {0} 个字符。")]
+    WeakPassphrase(usize),
+    /// The in-memory data cannot be encoded (a bug).
+    #[error("数据编码失败（{0}），保存已取消，修改仍保留在内存中。请联系技术支持。")]
+    Encode(String),
+    /// No backup with that generation.
+    #[error("没有找到 {file} 的第 {generation} 版备份。")]
+    NoSuchBackup {
+        /// Collection stem.
+        file: String,
+        /// Generation asked for.
+        generation: u64,
+    },
+}
+
+impl StoreError {
+    /// Wraps an I/O error, recognising a full disk.
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: io::Error,
+    ) -> StoreError {
+        if is_disk_full(&source) {
+            StoreError::DiskFull
+        } else {
+            StoreError::Io {
+                action,
+                path: path.into(),
+                source,
+            }
+        }
+    }
+}
+
+fn is_disk_full(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::StorageFull || e.kind() == io::ErrorKind::QuotaExceeded {
+        return true;
+    }
+    match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(28) => true, // ENOSPC
+        #[cfg(windows)]
+        Some(39 | 112) => true, // ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL
+        _ => false,
+    }
+}

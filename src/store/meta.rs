@@ -1,0 +1,52 @@
+//! `vault.ron`: the only plaintext file of the vault. It names the committee and its members
+//! and their key files; it holds no key and no resident data.
+
+use serde::{Deserialize, Serialize};
+
+/// The vault format this build writes and the newest it reads.
+pub const FORMAT: u32 = 1;
+
+/// A member who can unlock the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberEntry {
+    /// Name shown at unlock.
+    pub name: String,
+    /// Role, free text (书记, 主任, 社工…).
+    pub role: String,
+    /// Stem of the member's key files under `keys/`.
+    pub key_file: String,
+}
+
+/// The plaintext description of a vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultMeta {
+    /// Format version.
+    pub format: u32,
+    /// Committee name.
+    pub committee: String,
+    /// When it was made.
+    pub created: String,
+    /// Members, in the order shown at unlock.
+    pub members: Vec<MemberEntry>,
+}
+
+impl VaultMeta {
+    /// Finds a member.
+    pub fn member(&self, name: &str) -> Option<&MemberEntry> {
+        self.members.iter().find(|m| m.name == name)
+    }
+
+    /// Member names joined for a message.
+    pub fn member_names(&self) -> String {
+        self.members
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+/// The key-file stem of the recovery copy.
+pub const RECOVERY_KEY_FILE: &str = "recovery";
+/// How the recovery copy is named in messages.
+pub const RECOVERY_NAME: &str = "恢复密码";

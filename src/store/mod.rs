@@ -1,0 +1,21 @@
+//! The vault folder: keys, age encryption, RON encoding, atomic saves, backups, the OS lock and
+//! the format version. Plaintext exists only in memory: nothing here writes it to disk. Nothing
+//! that renders (publish, gui) reaches inside; they receive a `Ledger` to read.
+
+mod codec;
+mod crypto;
+mod error;
+mod fs;
+mod lock;
+mod meta;
+mod vault;
+
+/// Re-exported so callers hold passphrases as `SecretString` without naming age.
+pub use age::secrecy::{ExposeSecret, SecretString};
+pub use error::StoreError;
+pub use fs::{FaultKind, FaultyFs, FileSystem, FsOp, RealFs};
+pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
+pub use vault::{
+    BackupInfo, NewMember, RecoveryPassphrase, SaveReport, Unlocked, Vault, VaultOptions, is_vault,
+    read_meta,
+};
