@@ -1,0 +1,127 @@
+//! The command line, run as a user would: the binary, with passphrases from the environment.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sibai(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sibai"));
+    cmd.args(args)
+        .env("SIBAI_SCRYPT_LOG_N", "4")
+        .env_remove("SIBAI_PASSPHRASE")
+        .env_remove("SIBAI_MEMBER");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn check_on_the_repository_demo_committee() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let out = sibai(
+        &["check", data.to_str().unwrap()],
+        &[("SIBAI_PASSPHRASE", "demo")],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("示例居委会"), "{t}");
+    assert!(t.contains("在住居民户"), "{t}");
+    assert!(t.contains("错误 0 条") || t.contains("没有发现问题"), "{t}");
+    let wrong = sibai(
+        &["check", data.to_str().unwrap()],
+        &[("SIBAI_PASSPHRASE", "not demo")],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong).contains("密码不对"));
+}
+
+#[test]
+fn init_members_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("委员会");
+    let ds = d.to_str().unwrap();
+    let out = sibai(
+        &["init", ds, "--committee", "新居委会", "--member", "孙书记"],
+        &[("SIBAI_PASSPHRASE", "first pass")],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("恢复密码"), "{t}");
+    let recovery = t
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 35 && l.matches('-').count() == 5)
+        .unwrap()
+        .to_owned();
+    let again = sibai(
+        &["init", ds, "--committee", "x", "--member", "y"],
+        &[("SIBAI_PASSPHRASE", "first pass")],
+    );
+    assert!(!again.status.success());
+    assert!(text(&again).contains("已经有台账"));
+
+    let add = sibai(
+        &["members", "add", "钱社工", ds],
+        &[
+            ("SIBAI_PASSPHRASE", "first pass"),
+            ("SIBAI_NEW_PASSPHRASE", "qian pass"),
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    let list = sibai(&["members", "list", ds], &[]);
+    assert!(text(&list).contains("钱社工（社工）"));
+    let as_qian = sibai(
+        &["check", ds, "--member", "钱社工"],
+        &[("SIBAI_PASSPHRASE", "qian pass")],
+    );
+    assert!(as_qian.status.success(), "{}", text(&as_qian));
+    let unknown = sibai(
+        &["check", ds, "--member", "无名氏"],
+        &[("SIBAI_PASSPHRASE", "qian pass")],
+    );
+    assert!(text(&unknown).contains("成员中没有“无名氏”"));
+
+    let reset = sibai(
+        &["members", "passwd", "孙书记", "--recovery", ds],
+        &[
+            ("SIBAI_RECOVERY", &recovery),
+            ("SIBAI_NEW_PASSPHRASE", "after reset"),
+        ],
+    );
+    assert!(reset.status.success(), "{}", text(&reset));
+    assert!(
+        sibai(&["check", ds], &[("SIBAI_PASSPHRASE", "after reset")])
+            .status
+            .success()
+    );
+
+    let remove = sibai(
+        &["members", "remove", "钱社工", ds],
+        &[("SIBAI_PASSPHRASE", "after reset")],
+    );
+    assert!(remove.status.success(), "{}", text(&remove));
+    let gone = sibai(
+        &["check", ds, "--member", "钱社工"],
+        &[("SIBAI_PASSPHRASE", "qian pass")],
+    );
+    assert!(!gone.status.success());
+
+    let listing = sibai(&["restore", ds], &[("SIBAI_PASSPHRASE", "after reset")]);
+    assert!(listing.status.success(), "{}", text(&listing));
+    assert!(text(&listing).contains("可恢复的备份"));
+}
+
+#[test]
+fn no_subcommand_says_the_app_is_not_there_yet() {
+    let out = sibai(&[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("桌面程序"));
+}

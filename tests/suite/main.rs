@@ -1,0 +1,11 @@
+//! The integration suite: one binary, a module per area (like mdBook and ripgrep).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod cli;
+mod crash;
+mod fixtures;
+mod id_number;
+mod lock;
+mod vault_errors;
+mod vault_members;
+mod vault_roundtrip;
