@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use zeroize::Zeroizing;
 
 /// How a vault is opened and written.
 #[derive(Debug, Clone)]
@@ -1144,7 +1143,7 @@ impl Vault {
             }
         }
         // 3. Re-encrypt everything to the new identity.
-        let old_ids = std::mem::replace(&mut self.ids, both);
+        self.ids = both;
         let new_recipient = self.recipient();
         self.write_recipients(&recipients)?;
         let mut targets = fs
@@ -1196,7 +1195,6 @@ impl Vault {
         for (key_file, r) in &parsed {
             self.write_grant(key_file, r, &self.ids)?;
         }
-        drop(old_ids);
         Ok(())
     }
 
@@ -1271,11 +1269,4 @@ fn check_passphrase(passphrase: &SecretString, min: usize) -> Result<(), StoreEr
         return Err(StoreError::WeakPassphrase(min));
     }
     Ok(())
-}
-
-impl Drop for Vault {
-    fn drop(&mut self) {
-        // The decrypted ledger is dropped with the struct; the lock frees with the file handle.
-        let _ = Zeroizing::new(std::mem::take(&mut self.member));
-    }
 }
