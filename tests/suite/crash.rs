@@ -1,11 +1,10 @@
 //! Crash safety: a save that fails at any step, or a process killed mid-save, leaves a vault that
 //! opens to the old or the new state, with the edit still marked unsaved.
 
-use crate::fixtures::{make_vault, open, pass, sample_ledger};
+use crate::fixtures::{child_vault, make_vault, open, pass, sample_ledger, spawn_child};
 use rand::RngExt;
 use sibai::model::Ledger;
 use sibai::store::{FaultKind, FaultyFs, FsOp, StoreError, Vault, VaultOptions};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -86,17 +85,13 @@ fn a_fault_at_any_step_loses_nothing() {
     assert!(fired >= 30, "only {fired} faults fired");
 }
 
-const CHILD_ENV: &str = "SIBAI_TEST_CHILD_DIR";
-
 /// Not a test on its own: the child process of `killed_mid_save_in_a_loop`, which saves forever.
 #[test]
 #[ignore = "run as a child process by killed_mid_save_in_a_loop"]
 fn child_save_loop() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else {
+    let Some(mut vault) = child_vault() else {
         return;
     };
-    let mut vault =
-        Vault::open(dir.as_ref(), "王书记", &pass(), VaultOptions::for_tests()).unwrap();
     let note: u64 = vault.ledger().households.households[0]
         .note
         .parse()
@@ -112,22 +107,6 @@ fn child_save_loop() {
         vault.problems_mut().problems[0].title = n.to_string();
         vault.save().unwrap();
     }
-}
-
-pub fn spawn_child(test: &str, dir: &std::path::Path) -> std::process::Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args([
-            test,
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
 }
 
 #[test]

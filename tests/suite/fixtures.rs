@@ -319,3 +319,29 @@ pub fn sample_ledger(s: &str) -> Ledger {
     });
     ledger
 }
+
+/// The environment variable that tells a re-run of this test binary it is a child process.
+const CHILD_ENV: &str = "SIBAI_TEST_CHILD_DIR";
+
+/// Runs one ignored test of this binary as a child process working on `dir`.
+pub fn spawn_child(test: &str, dir: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            test,
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// In a child process started by [`spawn_child`]: the vault it was given, opened. None otherwise.
+pub fn child_vault() -> Option<Vault> {
+    let dir = std::env::var(CHILD_ENV).ok()?;
+    Some(Vault::open(dir.as_ref(), "王书记", &pass(), VaultOptions::for_tests()).unwrap())
+}

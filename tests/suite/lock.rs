@@ -1,21 +1,17 @@
 //! A second process is refused write access; after the holder dies the vault opens for writing.
 
-use crate::crash::spawn_child;
-use crate::fixtures::{make_vault, open, pass, sample_ledger};
-use sibai::store::{StoreError, Vault, VaultOptions};
+use crate::fixtures::{child_vault, make_vault, open, sample_ledger, spawn_child};
+use sibai::store::StoreError;
 use std::time::{Duration, Instant};
-
-const CHILD_ENV: &str = "SIBAI_TEST_CHILD_DIR";
 
 #[test]
 #[ignore = "run as a child process by a_second_process_is_refused_write_access"]
 fn child_hold_lock() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else {
+    let Some(vault) = child_vault() else {
         return;
     };
-    let vault = Vault::open(dir.as_ref(), "王书记", &pass(), VaultOptions::for_tests()).unwrap();
     assert!(!vault.is_read_only());
-    std::fs::write(std::path::Path::new(&dir).join("child-ready"), b"").unwrap();
+    std::fs::write(vault.dir().join("child-ready"), b"").unwrap();
     std::thread::sleep(Duration::from_secs(120));
 }
 
