@@ -1,6 +1,7 @@
 //! Vault benchmark at the stress size of DOMAIN.md §6: unlock (the KDF, at the production work
-//! factor), open after the KDF (decrypt + parse everything the app needs at start), and a save
-//! after one edit to households. Prints its figures against the targets of the foundation issue.
+//! factor), open after the KDF (decrypt + parse everything the app needs at start: all but the
+//! earlier years of visits and funds, which are read next, in the background), and a save after
+//! one edit to a household. Prints its figures (medians) against the foundation issue's targets.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use chrono::NaiveDate;
@@ -66,33 +67,50 @@ fn main() {
 
     let mut kdf = Vec::new();
     let mut opens = Vec::new();
+    let mut rests = Vec::new();
     let mut vault = None;
-    for _ in 0..3 {
+    for _ in 0..5 {
         drop(vault.take());
         let t = Instant::now();
         let unlocked =
             Unlocked::with_passphrase(dir.path(), "书记", &pass, options.clone()).unwrap();
         kdf.push(t.elapsed());
         let t = Instant::now();
-        vault = Some(unlocked.load().unwrap());
+        let mut v = unlocked.load().unwrap();
         opens.push(t.elapsed());
+        let t = Instant::now();
+        v.load_pending().unwrap();
+        rests.push(t.elapsed());
+        vault = Some(v);
     }
     let mut vault = vault.unwrap();
+    let ids: Vec<_> = vault
+        .ledger()
+        .households
+        .households
+        .iter()
+        .step_by(997)
+        .map(|h| h.id)
+        .collect();
     let mut saves = Vec::new();
-    for i in 0..5 {
-        vault.households_mut().households[i].note = format!("第 {i} 次修改");
+    for (i, id) in ids.into_iter().enumerate() {
+        vault.household_mut(id).unwrap().note = format!("第 {i} 次修改");
         let t = Instant::now();
         let report = vault.save().unwrap();
         saves.push(t.elapsed());
         assert_eq!(report.written.len(), 1);
     }
-    let (kdf, open, save) = (median(kdf), median(opens), median(saves));
+    let (kdf, open, rest, save) = (median(kdf), median(opens), median(rests), median(saves));
     println!();
     println!("解锁（scrypt 2^18）：{:.0} ms", ms(kdf));
     println!(
-        "打开（解锁后解密并解析全部数据）：{:.0} ms，目标 ≤ 500 ms：{}",
+        "打开（解锁后解密并解析开始使用所需的数据）：{:.0} ms，目标 ≤ 500 ms：{}",
         ms(open),
         verdict(open, 500.0)
+    );
+    println!(
+        "  之后在后台读入往年走访和经费：{:.0} ms（不阻塞使用）",
+        ms(rest)
     );
     println!(
         "修改一户后保存：{:.0} ms，目标 ≤ 200 ms：{}",

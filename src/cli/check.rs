@@ -19,7 +19,9 @@ pub struct Args {
 
 /// Runs `sibai check`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let vault = open(&args.unlock, options())?;
+    let mut vault = open(&args.unlock, options())?;
+    // Every file, earlier years included: that is what a check is for.
+    vault.load_pending()?;
     let ledger = vault.ledger();
     println!(
         "台账：{}（{}）",

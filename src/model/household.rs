@@ -76,8 +76,8 @@ pub struct MoveOut {
     pub by: String,
 }
 
-/// A member of a household (家庭成员).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A member of a household (家庭成员). Stored as a tuple (see `stored_as_tuple!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     /// Identifier.
     pub id: PersonId,
@@ -106,6 +106,22 @@ pub struct Person {
     /// Free notes.
     pub note: String,
 }
+
+stored_as_tuple!(Person via PersonTuple / PersonTupleRef {
+    id: PersonId,
+    name: String,
+    relation: String,
+    group: MemberGroup,
+    sex: Option<Sex>,
+    id_number: Option<IdNumber>,
+    birth_date: Option<NaiveDate>,
+    hukou_address: String,
+    phone: Option<Phone>,
+    tags: Vec<TagAssignment>,
+    moved_in: Option<NaiveDate>,
+    moved_out: Option<MoveOut>,
+    note: String,
+});
 
 impl Person {
     /// Birth date from the ID number, or as recorded.
@@ -183,7 +199,7 @@ pub enum HouseholdEventKind {
 }
 
 /// A dated event in the household's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdEvent {
     /// Date.
     pub on: NaiveDate,
@@ -195,8 +211,15 @@ pub struct HouseholdEvent {
     pub note: String,
 }
 
+stored_as_tuple!(HouseholdEvent via HouseholdEventTuple / HouseholdEventTupleRef {
+    on: NaiveDate,
+    kind: HouseholdEventKind,
+    by: String,
+    note: String,
+});
+
 /// A household (one form of 附件一).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Household {
     /// Identifier.
     pub id: HouseholdId,
@@ -221,6 +244,20 @@ pub struct Household {
     /// Free notes.
     pub note: String,
 }
+
+stored_as_tuple!(Household via HouseholdTuple / HouseholdTupleRef {
+    id: HouseholdId,
+    building: BuildingId,
+    room: String,
+    house_type: String,
+    phone: Option<Phone>,
+    has_vehicle: bool,
+    separated: bool,
+    members: Vec<Person>,
+    events: Vec<HouseholdEvent>,
+    moved_out: Option<NaiveDate>,
+    note: String,
+});
 
 impl Household {
     /// Members living here now.

@@ -4,7 +4,7 @@
 use super::committee::CommitteeBook;
 use super::desk::DeskBook;
 use super::fund::FundYear;
-use super::household::HouseholdBook;
+use super::household::{HouseholdBook, HouseholdId};
 use super::points::PointBook;
 use super::problem::ProblemBook;
 use super::project::ProjectBook;
@@ -18,8 +18,11 @@ use std::fmt;
 pub enum Collection {
     /// Committee, workers, organisations, assignments, tags.
     Committee,
-    /// Compounds, buildings, households and their members.
-    Households,
+    /// Compounds and buildings.
+    Buildings,
+    /// One file's share of the households and their members: those whose id divided by
+    /// [`HOUSEHOLDS_PER_FILE`] is this number, so one edit rewrites only a small file.
+    Households(u32),
     /// Visits of one year.
     Visits(i32),
     /// Receptions and duty shifts.
@@ -34,12 +37,29 @@ pub enum Collection {
     Points,
 }
 
+/// How many household ids share one file.
+pub const HOUSEHOLDS_PER_FILE: u32 = 500;
+
 impl Collection {
-    /// The stem of its file name: `households`, `visits-2026`, `funds-2025`.
+    /// The file that holds a household.
+    pub fn of_household(id: HouseholdId) -> Collection {
+        Collection::Households(id.0 / HOUSEHOLDS_PER_FILE)
+    }
+
+    /// Whether this collection is one year of a yearly kind (visits, funds).
+    pub fn year(self) -> Option<i32> {
+        match self {
+            Collection::Visits(y) | Collection::Funds(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    /// The stem of its file name: `households-000`, `visits-2026`, `funds-2025`.
     pub fn stem(self) -> String {
         match self {
             Collection::Committee => "committee".to_owned(),
-            Collection::Households => "households".to_owned(),
+            Collection::Buildings => "buildings".to_owned(),
+            Collection::Households(n) => format!("households-{n:03}"),
             Collection::Visits(y) => format!("visits-{y}"),
             Collection::Desk => "desk".to_owned(),
             Collection::Problems => "problems".to_owned(),
@@ -54,13 +74,18 @@ impl Collection {
         let year = |s: &str| s.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y));
         Some(match stem {
             "committee" => Collection::Committee,
-            "households" => Collection::Households,
+            "buildings" => Collection::Buildings,
             "desk" => Collection::Desk,
             "problems" => Collection::Problems,
             "projects" => Collection::Projects,
             "points" => Collection::Points,
             s => {
-                if let Some(y) = s.strip_prefix("visits-") {
+                if let Some(n) = s.strip_prefix("households-") {
+                    (n.len() >= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+                        .then(|| n.parse().ok())
+                        .flatten()
+                        .map(Collection::Households)?
+                } else if let Some(y) = s.strip_prefix("visits-") {
                     Collection::Visits(year(y)?)
                 } else if let Some(y) = s.strip_prefix("funds-") {
                     Collection::Funds(year(y)?)
@@ -75,7 +100,12 @@ impl Collection {
     pub fn label(self) -> String {
         match self {
             Collection::Committee => "居委会与工作人员".to_owned(),
-            Collection::Households => "居民户台账".to_owned(),
+            Collection::Buildings => "小区与楼栋".to_owned(),
+            Collection::Households(n) => format!(
+                "居民户台账（第 {}–{} 号户）",
+                (n * HOUSEHOLDS_PER_FILE).max(1),
+                n * HOUSEHOLDS_PER_FILE + HOUSEHOLDS_PER_FILE - 1
+            ),
             Collection::Visits(y) => format!("{y}年走访记录"),
             Collection::Desk => "接待与值班".to_owned(),
             Collection::Problems => "问题清单".to_owned(),
@@ -116,14 +146,20 @@ pub struct Ledger {
 impl Ledger {
     /// Every collection this ledger holds.
     pub fn collections(&self) -> Vec<Collection> {
-        let mut out = vec![
-            Collection::Committee,
-            Collection::Households,
+        let mut out = vec![Collection::Committee, Collection::Buildings];
+        let shards: std::collections::BTreeSet<Collection> = self
+            .households
+            .households
+            .iter()
+            .map(|h| Collection::of_household(h.id))
+            .collect();
+        out.extend(shards);
+        out.extend([
             Collection::Desk,
             Collection::Problems,
             Collection::Projects,
             Collection::Points,
-        ];
+        ]);
         out.extend(self.visits.keys().map(|y| Collection::Visits(*y)));
         out.extend(self.funds.keys().map(|y| Collection::Funds(*y)));
         out

@@ -2,6 +2,33 @@
 //! validation (ID numbers, phones, money in fen) and the views derived from them as pure
 //! functions. This module does no I/O and knows nothing of age, RON files, egui or tera.
 
+/// Stores a record as a RON tuple, `(a,b,c)`, instead of a struct with field names. For the
+/// records there are tens of thousands of (people, their tags, visits), field names are half the
+/// bytes and most of the time it takes to read the ledger. A field added later goes last, with a
+/// `#[serde(default)]` in the tuple, so older files still read.
+macro_rules! stored_as_tuple {
+    ($ty:ident via $tuple:ident / $borrowed:ident { $($field:ident : $fty:ty),+ $(,)? }) => {
+        #[derive(serde::Deserialize)]
+        struct $tuple($($fty),+);
+
+        #[derive(serde::Serialize)]
+        struct $borrowed<'a>($(&'a $fty),+);
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $borrowed($(&self.$field),+).serialize(s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let $tuple($($field),+) = $tuple::deserialize(d)?;
+                Ok($ty { $($field),+ })
+            }
+        }
+    };
+}
+
 mod committee;
 mod desk;
 mod fund;
@@ -32,7 +59,7 @@ pub use household::{
     HouseholdEventKind, HouseholdId, MemberGroup, MoveOut, Person, PersonId,
 };
 pub use id_number::{IdNumber, IdNumberError, Sex, age_on, check_character, mask_id_text};
-pub use ledger::{Collection, Counts, Ledger};
+pub use ledger::{Collection, Counts, HOUSEHOLDS_PER_FILE, Ledger};
 pub use money::{Fen, MoneyError};
 pub use phone::{Phone, PhoneError};
 pub use points::{

@@ -130,7 +130,7 @@ impl ProblemStatus {
 }
 
 /// One problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Identifier.
     pub id: ProblemId,
@@ -165,6 +165,25 @@ pub struct Problem {
     /// The practical project it became part of.
     pub project: Option<ProjectId>,
 }
+
+stored_as_tuple!(Problem via ProblemTuple / ProblemTupleRef {
+    id: ProblemId,
+    raised_on: NaiveDate,
+    source: ProblemSource,
+    category: String,
+    title: String,
+    description: String,
+    household: Option<HouseholdId>,
+    location: String,
+    prominent: bool,
+    path: ResolutionPath,
+    status: ProblemStatus,
+    assigned_to: Option<WorkerId>,
+    progress: Vec<(NaiveDate, String)>,
+    answer: String,
+    closed_on: Option<NaiveDate>,
+    project: Option<ProjectId>,
+});
 
 /// The problem list: one ledger collection.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -252,7 +252,7 @@ impl TagCatalog {
 }
 
 /// A tag set on a person, with its history: tags are ended, never deleted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagAssignment {
     /// Dimension.
     pub dimension: TagDimension,
@@ -266,9 +266,190 @@ pub struct TagAssignment {
     pub ended: Option<(NaiveDate, String)>,
 }
 
+impl TagDimension {
+    /// The short code a stored tag starts with (the variant's name).
+    fn code(self) -> &'static str {
+        match self {
+            TagDimension::HouseType => "HouseType",
+            TagDimension::Political => "Political",
+            TagDimension::CommunityRole => "CommunityRole",
+            TagDimension::ResidentType => "ResidentType",
+            TagDimension::FamilyType => "FamilyType",
+            TagDimension::Attention => "Attention",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<TagDimension> {
+        TagDimension::ALL.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// Separates the parts of a stored tag; escaped with `\` inside names.
+const SEP: char = '|';
+
+fn push_escaped(out: &mut String, text: &str) {
+    for ch in text.chars() {
+        if ch == SEP || ch == '\\' {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+}
+
+/// Splits on unescaped separators, unescaping each part.
+fn split_escaped(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => {
+                if let (Some(next), Some(last)) = (chars.next(), parts.last_mut()) {
+                    last.push(next);
+                }
+            }
+            SEP => parts.push(String::new()),
+            other => {
+                if let Some(last) = parts.last_mut() {
+                    last.push(other);
+                }
+            }
+        }
+    }
+    parts
+}
+
+/// `2024-01-27`, read without chrono's general format machinery (it is a hot path).
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+impl TagAssignment {
+    /// The stored form: `Political|群众|2024-01-27|王慧敏`, and `|2025-03-01|李建国` when ended.
+    fn to_stored(&self) -> String {
+        let mut out = String::with_capacity(48);
+        out.push_str(self.dimension.code());
+        out.push(SEP);
+        push_escaped(&mut out, &self.name);
+        out.push(SEP);
+        out.push_str(&self.set_on.format("%Y-%m-%d").to_string());
+        out.push(SEP);
+        push_escaped(&mut out, &self.set_by);
+        if let Some((on, by)) = &self.ended {
+            out.push(SEP);
+            out.push_str(&on.format("%Y-%m-%d").to_string());
+            out.push(SEP);
+            push_escaped(&mut out, by);
+        }
+        out
+    }
+
+    fn from_stored(text: &str) -> Result<TagAssignment, String> {
+        let parts = split_escaped(text);
+        let bad = || format!("标签记录格式不对：{text}");
+        let date = |s: &str| parse_date(s).ok_or_else(bad);
+        match parts.as_slice() {
+            [dimension, name, set_on, set_by, rest @ ..] => Ok(TagAssignment {
+                dimension: TagDimension::from_code(dimension).ok_or_else(bad)?,
+                name: name.clone(),
+                set_on: date(set_on)?,
+                set_by: set_by.clone(),
+                ended: match rest {
+                    [] => None,
+                    [on, by] => Some((date(on)?, by.clone())),
+                    _ => return Err(bad()),
+                },
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// Stored as one string: there are hundreds of thousands of tags, and reading a RON string costs
+/// about what reading one field of a tuple does, so one string reads five times faster.
+impl Serialize for TagAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_stored())
+    }
+}
+
+impl<'de> Deserialize<'de> for TagAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = TagAssignment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a stored tag")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TagAssignment, E> {
+                TagAssignment::from_stored(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
 impl TagAssignment {
     /// Whether the tag applies now.
     pub fn is_current(&self) -> bool {
         self.ended.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn stored_tags_round_trip_with_awkward_names() {
+        for (name, by) in [
+            ("独居老人", "王慧敏"),
+            ("a|b", "c\\d"),
+            ("", ""),
+            ("\\|\\\\||", "|"),
+            ("😀 （）\"", "x\ny"),
+        ] {
+            for ended in [None, Some((date(2025, 3, 1), format!("{by}|后")))] {
+                let tag = TagAssignment {
+                    dimension: TagDimension::Attention,
+                    name: name.to_owned(),
+                    set_on: date(2024, 1, 27),
+                    set_by: by.to_owned(),
+                    ended,
+                };
+                let text = ron::to_string(&tag).unwrap();
+                let back: TagAssignment = ron::from_str(&text).unwrap();
+                assert_eq!(back, tag, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_damaged_stored_tag_is_an_error_not_a_panic() {
+        for bad in [
+            "\"\"",
+            "\"Political|群众\"",
+            "\"Nope|群众|2024-01-27|王\"",
+            "\"Political|群众|2024-02-30|王\"",
+            "\"Political|群众|2024-1-27|王\"",
+            "\"Political|群众|2024-01-27|王|2025-01-01\"",
+            "\"Political|群众|２０２４-01-27|王\"",
+            "(Political,\"群众\")",
+        ] {
+            assert!(ron::from_str::<TagAssignment>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -7,13 +7,18 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 /// Identifies a visit: year of the visit and a number within that year's file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VisitId {
     /// Year (the visits file it lives in).
     pub year: i32,
     /// Number within the year.
     pub seq: u32,
 }
+
+stored_as_tuple!(VisitId via VisitIdTuple / VisitIdTupleRef {
+    year: i32,
+    seq: u32,
+});
 
 /// The kind of visit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,8 +60,8 @@ pub struct Need {
     pub outcome: NeedOutcome,
 }
 
-/// One visit record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One visit record. Stored as a tuple (see `stored_as_tuple!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visit {
     /// Identifier.
     pub id: VisitId,
@@ -81,3 +86,17 @@ pub struct Visit {
     /// 备注.
     pub note: String,
 }
+
+stored_as_tuple!(Visit via VisitTuple / VisitTupleRef {
+    id: VisitId,
+    at: NaiveDateTime,
+    worker: WorkerId,
+    companions: Vec<WorkerId>,
+    household: HouseholdId,
+    resident_name: String,
+    family_situation: String,
+    kind: VisitKind,
+    reason: String,
+    needs: Vec<Need>,
+    note: String,
+});

@@ -2,8 +2,8 @@
 //! with the decode-and-compare check the save protocol asks for.
 
 use crate::model::{
-    Collection, CommitteeBook, DeskBook, FundYear, HouseholdBook, Ledger, PointBook, ProblemBook,
-    ProjectBook, Visit,
+    Building, Collection, CommitteeBook, Compound, DeskBook, FundYear, Household, Ledger,
+    PointBook, ProblemBook, ProjectBook, Visit,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -37,19 +37,36 @@ struct EnvelopeIn<T> {
     data: T,
 }
 
-/// The vault's list of files and their generations (encrypted like the ledger).
+/// The vault's list of live files (encrypted like the ledger). Each file is named after its
+/// collection and generation, so a save writes new files beside the old ones and then replaces
+/// this list: replacing it is the one step that commits a save, whatever files it touched.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct Manifest {
     /// Incremented by every save.
     pub save_seq: u64,
-    /// The latest generation of each collection stem.
+    /// The live generation of each collection stem.
     pub generations: BTreeMap<String, u64>,
+}
+
+/// Compounds and buildings, as stored.
+#[derive(Serialize)]
+struct PlacesOut<'a> {
+    compounds: &'a Vec<Compound>,
+    buildings: &'a Vec<Building>,
+}
+
+/// Compounds and buildings, as read.
+#[derive(Deserialize, PartialEq)]
+struct PlacesIn {
+    compounds: Vec<Compound>,
+    buildings: Vec<Building>,
 }
 
 /// A decoded collection.
 pub(crate) enum Part {
     Committee(CommitteeBook),
-    Households(HouseholdBook),
+    Buildings(Vec<Compound>, Vec<Building>),
+    Households(u32, Vec<Household>),
     Visits(i32, Vec<Visit>),
     Desk(DeskBook),
     Problems(ProblemBook),
@@ -82,10 +99,12 @@ fn encode_checked<T: Serialize + DeserializeOwned + PartialEq>(
     let text = encode(header, data)?;
     let (back_header, back): (Header, T) = decode(&text)?;
     if &back_header != header || &back != data {
-        return Err("编码后再解码与原数据不一致".to_owned());
+        return Err(MISMATCH.to_owned());
     }
     Ok(text)
 }
+
+const MISMATCH: &str = "编码后再解码与原数据不一致";
 
 static EMPTY_VISITS: Vec<Visit> = Vec::new();
 
@@ -97,7 +116,41 @@ pub(crate) fn encode_collection(
 ) -> Result<Zeroizing<String>, String> {
     match collection {
         Collection::Committee => encode_checked(header, &ledger.committee),
-        Collection::Households => encode_checked(header, &ledger.households),
+        Collection::Buildings => {
+            let book = &ledger.households;
+            let text = encode(
+                header,
+                &PlacesOut {
+                    compounds: &book.compounds,
+                    buildings: &book.buildings,
+                },
+            )?;
+            let (back_header, back): (Header, PlacesIn) = decode(&text)?;
+            if &back_header != header
+                || back.compounds != book.compounds
+                || back.buildings != book.buildings
+            {
+                return Err(MISMATCH.to_owned());
+            }
+            Ok(text)
+        }
+        Collection::Households(_) => {
+            let shard: Vec<&Household> = ledger
+                .households
+                .households
+                .iter()
+                .filter(|h| Collection::of_household(h.id) == collection)
+                .collect();
+            let text = encode(header, &shard)?;
+            let (back_header, back): (Header, Vec<Household>) = decode(&text)?;
+            if &back_header != header
+                || back.len() != shard.len()
+                || back.iter().zip(&shard).any(|(a, b)| a != *b)
+            {
+                return Err(MISMATCH.to_owned());
+            }
+            Ok(text)
+        }
         Collection::Visits(y) => {
             encode_checked(header, ledger.visits.get(&y).unwrap_or(&EMPTY_VISITS))
         }
@@ -119,7 +172,18 @@ pub(crate) fn decode_collection(
 ) -> Result<(Header, Part), String> {
     let (header, part) = match collection {
         Collection::Committee => decode(text).map(|(h, d)| (h, Part::Committee(d)))?,
-        Collection::Households => decode(text).map(|(h, d)| (h, Part::Households(d)))?,
+        Collection::Buildings => decode(text)
+            .map(|(h, d): (Header, PlacesIn)| (h, Part::Buildings(d.compounds, d.buildings)))?,
+        Collection::Households(n) => {
+            let (h, d): (Header, Vec<Household>) = decode(text)?;
+            if let Some(stray) = d
+                .iter()
+                .find(|x| Collection::of_household(x.id) != collection)
+            {
+                return Err(format!("第 {} 号户不属于这个文件", stray.id.0));
+            }
+            (h, Part::Households(n, d))
+        }
         Collection::Visits(y) => decode(text).map(|(h, d)| (h, Part::Visits(y, d)))?,
         Collection::Desk => decode(text).map(|(h, d)| (h, Part::Desk(d)))?,
         Collection::Problems => decode(text).map(|(h, d)| (h, Part::Problems(d)))?,
@@ -141,7 +205,16 @@ pub(crate) fn decode_collection(
 pub(crate) fn install(ledger: &mut Ledger, part: Part) {
     match part {
         Part::Committee(d) => ledger.committee = d,
-        Part::Households(d) => ledger.households = d,
+        Part::Buildings(compounds, buildings) => {
+            ledger.households.compounds = compounds;
+            ledger.households.buildings = buildings;
+        }
+        Part::Households(n, d) => {
+            let all = &mut ledger.households.households;
+            all.retain(|h| Collection::of_household(h.id) != Collection::Households(n));
+            all.extend(d);
+            all.sort_by_key(|h| h.id);
+        }
         Part::Visits(y, d) => {
             ledger.visits.insert(y, d);
         }

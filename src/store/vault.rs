@@ -1,6 +1,12 @@
 //! The vault: a folder of age-encrypted RON files, unlocked with one scrypt, saved with the
 //! protocol of ARCHITECTURE.md (encode, decode and compare, encrypt, temp file, fsync, read back
 //! and decrypt, check the live file, rotate the backup, rename, fsync the folder).
+//!
+//! Each ledger file is named after its collection and generation (`problems.00000007.ron.age`),
+//! and the encrypted manifest names the live generation of each. A save writes its new files
+//! beside the old ones, links the old ones into `backups/`, and then replaces the manifest: that
+//! one rename commits every file of the save at once, so a crash leaves the old state or the new
+//! one, never a mix. Files the manifest does not name are leftovers, tidied by the next save.
 
 use super::codec::{self, Header, Manifest, Part};
 use super::crypto::{self, Failure};
@@ -9,16 +15,17 @@ use super::fs::{FileSystem, RealFs};
 use super::lock;
 use super::meta::{FORMAT, MemberEntry, RECOVERY_KEY_FILE, RECOVERY_NAME, VaultMeta};
 use crate::model::{
-    Collection, Committee, CommitteeBook, DeskBook, FundYear, HouseholdBook, Ledger, PointBook,
-    ProblemBook, ProjectBook, Visit,
+    Collection, Committee, CommitteeBook, DeskBook, FundYear, Household, HouseholdBook,
+    HouseholdId, Ledger, PointBook, ProblemBook, ProjectBook, Visit,
 };
 use age::secrecy::SecretString;
 use age::x25519;
+use chrono::Datelike;
 use rand::RngExt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,13 +97,28 @@ struct Recipients {
     members: BTreeMap<String, String>,
 }
 
-/// A collection as read from disk: its header, data and ciphertext hash.
-type LoadedFile = (Collection, Header, Part, [u8; 32]);
+/// A file of the ledger: its collection and generation.
+type FileRef = (Collection, u64);
+/// A file as read: its collection, generation and content.
+type LoadedPart = (Collection, u64, Part);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileState {
+/// A collection encoded and encrypted, ready to write.
+struct Prepared {
+    collection: Collection,
     generation: u64,
-    hash: [u8; 32],
+    ciphertext: Vec<u8>,
+    plaintext_hash: [u8; 32],
+}
+
+/// Which collections are read at open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadScope {
+    /// What the app's home screen needs: the committee, households, this year's visits and the
+    /// problem list. [`Vault::load_pending`] (or a [`PendingLoad`] on another thread) reads the
+    /// rest afterwards.
+    Start,
+    /// Everything.
+    All,
 }
 
 /// A vault whose key is unlocked but whose ledger is not yet read (the KDF is done).
@@ -116,11 +138,15 @@ pub struct Vault {
     member: String,
     ids: Vec<x25519::Identity>,
     ledger: Ledger,
-    files: HashMap<Collection, FileState>,
+    /// The manifest as it is live on disk.
     manifest: Manifest,
-    manifest_state: Option<FileState>,
+    /// Hash of the live manifest's ciphertext, to notice if someone else replaced it.
+    manifest_hash: Option<[u8; 32]>,
     dirty: BTreeSet<Collection>,
-    manifest_dirty: bool,
+    /// Collections on disk not read yet (earlier years); never saved until read.
+    unloaded: BTreeSet<Collection>,
+    /// A save whose manifest reached the disk but could not be confirmed durable.
+    unconfirmed: bool,
     lock: Option<File>,
     warnings: Vec<String>,
 }
@@ -143,6 +169,41 @@ pub struct BackupInfo {
     pub path: PathBuf,
 }
 
+/// Reads collections that opening left for later, on any thread: get it from
+/// [`Vault::pending_load`], call [`PendingLoad::load`], and hand the result to
+/// [`Vault::install_loaded`].
+pub struct PendingLoad {
+    dir: PathBuf,
+    fs: Arc<dyn FileSystem>,
+    ids: Vec<x25519::Identity>,
+    items: Vec<FileRef>,
+    tolerate_rollback: bool,
+}
+
+/// Collections read by a [`PendingLoad`], to install.
+pub struct LoadedParts {
+    parts: Vec<LoadedPart>,
+    warnings: Vec<String>,
+}
+
+impl PendingLoad {
+    /// The collections it will read.
+    pub fn collections(&self) -> Vec<Collection> {
+        self.items.iter().map(|(c, _)| *c).collect()
+    }
+
+    /// Decrypts and parses them (in parallel).
+    pub fn load(self) -> Result<LoadedParts, StoreError> {
+        let (parts, warnings) = load_files(
+            &self.dir,
+            self.fs.as_ref(),
+            &self.ids,
+            &self.items,
+            self.tolerate_rollback,
+        )?;
+        Ok(LoadedParts { parts, warnings })
+    }
+}
 fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
@@ -164,15 +225,21 @@ fn ledger_dir(dir: &Path) -> PathBuf {
 fn backups_dir(dir: &Path) -> PathBuf {
     dir.join("backups")
 }
-fn collection_path(dir: &Path, c: Collection) -> PathBuf {
-    ledger_dir(dir).join(format!("{}.ron.age", c.stem()))
+/// `ledger/problems.00000007.ron.age`: the file of one generation of a collection.
+fn live_path(dir: &Path, stem: &str, generation: u64) -> PathBuf {
+    ledger_dir(dir).join(generation_name(stem, generation))
+}
+fn generation_name(stem: &str, generation: u64) -> String {
+    format!("{stem}.{generation:08}.ron.age")
 }
 fn manifest_path(dir: &Path) -> PathBuf {
     ledger_dir(dir).join("manifest.ron.age")
 }
-fn backup_path(dir: &Path, c: Collection, generation: u64) -> PathBuf {
-    backups_dir(dir).join(format!("{}.{generation:08}.ron.age", c.stem()))
+fn backup_path(dir: &Path, stem: &str, generation: u64) -> PathBuf {
+    backups_dir(dir).join(generation_name(stem, generation))
 }
+/// The stem under which earlier manifests are kept in `backups/`.
+const MANIFEST_STEM: &str = "manifest";
 fn key_path(dir: &Path, key_file: &str) -> PathBuf {
     keys_dir(dir).join(format!("{key_file}.age"))
 }
@@ -282,22 +349,11 @@ fn write_atomically(
         {
             return Err(StoreError::ChangedOnDisk(path.to_path_buf()));
         }
-        if let (Some(backup), Some(current)) = (backup, &current) {
+        if let (Some(backup), Some(_)) = (backup, &current) {
             let bdir = backup.parent().unwrap_or(Path::new("."));
             fs.create_dir_all(bdir)
                 .map_err(|e| StoreError::io("创建备份文件夹", bdir, e))?;
-            if backup.exists() {
-                fs.remove(backup)
-                    .map_err(|e| StoreError::io("替换备份", backup, e))?;
-            }
-            fs.link_or_copy(path, backup)
-                .map_err(|e| StoreError::io("备份", backup, e))?;
-            let made = fs
-                .read(backup)
-                .map_err(|e| StoreError::io("校验备份", backup, e))?;
-            if sha256(&made) != sha256(current) {
-                return Err(StoreError::VerifyFailed(backup.to_path_buf()));
-            }
+            link_backup(fs, path, backup)?;
             fs.fsync_dir(bdir)
                 .map_err(|e| StoreError::io("写盘（备份文件夹）", bdir, e))?;
             prune_backups(fs, backup, keep_backups);
@@ -327,19 +383,20 @@ fn prune_backups(fs: &dyn FileSystem, newest: &Path, keep: usize) {
     let mut mine: Vec<(u64, PathBuf)> = files
         .into_iter()
         .filter_map(|p| {
-            parse_backup_name(&p)
+            parse_generation_name(&p)
                 .filter(|(s, _)| *s == stem)
                 .map(|(_, g)| (g, p))
         })
         .collect();
     mine.sort();
+    // The newest is never dropped, whatever `keep` says.
     let excess = mine.len().saturating_sub(keep.max(1));
     for (_, path) in mine.into_iter().take(excess) {
         let _ = fs.remove(&path);
     }
 }
 
-fn parse_backup_name(path: &Path) -> Option<(String, u64)> {
+fn parse_generation_name(path: &Path) -> Option<(String, u64)> {
     let name = path.file_name()?.to_str()?;
     let rest = name.strip_suffix(".ron.age")?;
     let (stem, generation) = rest.rsplit_once('.')?;
@@ -360,6 +417,24 @@ fn damaged(file: &Path, failure: Failure) -> StoreError {
     }
 }
 
+/// Links `live` into the backups as `backup` (replacing a stale one), and checks the backup reads
+/// back with the same bytes.
+fn link_backup(fs: &dyn FileSystem, live: &Path, backup: &Path) -> Result<(), StoreError> {
+    let current = fs.read(live).map_err(|e| StoreError::io("读取", live, e))?;
+    if backup.exists() {
+        fs.remove(backup)
+            .map_err(|e| StoreError::io("替换备份", backup, e))?;
+    }
+    fs.link_or_copy(live, backup)
+        .map_err(|e| StoreError::io("备份", backup, e))?;
+    let made = fs
+        .read(backup)
+        .map_err(|e| StoreError::io("校验备份", backup, e))?;
+    if sha256(&made) != sha256(&current) {
+        return Err(StoreError::VerifyFailed(backup.to_path_buf()));
+    }
+    Ok(())
+}
 impl Unlocked {
     /// Unlocks with a member's passphrase: one scrypt (about a second), then the grant.
     pub fn with_passphrase(
@@ -455,9 +530,19 @@ impl Unlocked {
         })
     }
 
-    /// Takes the write lock (or opens read-only), then decrypts and parses every collection in
-    /// parallel, checking each against the manifest's generations.
+    /// Takes the write lock (or opens read-only), then decrypts and parses what the app needs to
+    /// start ([`LoadScope::Start`]), in parallel; the rest waits for [`Vault::load_pending`].
     pub fn load(self) -> Result<Vault, StoreError> {
+        self.load_scope(LoadScope::Start)
+    }
+
+    /// Like [`Unlocked::load`], reading everything at once.
+    pub fn load_all(self) -> Result<Vault, StoreError> {
+        self.load_scope(LoadScope::All)
+    }
+
+    /// Opens with the lock, reading the collections `scope` asks for.
+    pub fn load_scope(self, scope: LoadScope) -> Result<Vault, StoreError> {
         let Unlocked {
             dir,
             options,
@@ -467,8 +552,17 @@ impl Unlocked {
         } = self;
         let lock = lock::acquire(&dir)?;
         let fs = options.fs.clone();
+        let mut warnings = Vec::new();
+        let ldir = ledger_dir(&dir);
+        let listed = fs
+            .list(&ldir)
+            .map_err(|e| StoreError::io("读取文件夹", &ldir, e))?;
+        let on_disk: Vec<(String, u64)> = listed
+            .iter()
+            .filter_map(|p| parse_generation_name(p))
+            .collect();
         let mpath = manifest_path(&dir);
-        let (manifest, manifest_state) = match fs.read(&mpath) {
+        let (mut manifest, manifest_hash) = match fs.read(&mpath) {
             Ok(ct) => {
                 let pt = crypto::decrypt_with(&ct, &ids).map_err(|f| damaged(&mpath, f))?;
                 let m: Manifest = std::str::from_utf8(&pt)
@@ -478,98 +572,87 @@ impl Unlocked {
                         file: mpath.clone(),
                         detail,
                     })?;
-                (
-                    m,
-                    Some(FileState {
-                        generation: 0,
-                        hash: sha256(&ct),
-                    }),
-                )
+                (m, Some(sha256(&ct)))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Manifest::default(), None),
-            Err(e) => return Err(StoreError::io("读取", &mpath, e)),
-        };
-        let ldir = ledger_dir(&dir);
-        let listed = fs
-            .list(&ldir)
-            .map_err(|e| StoreError::io("读取文件夹", &ldir, e))?;
-        let mut collections: Vec<Collection> = listed
-            .iter()
-            .filter_map(|p| {
-                let name = p.file_name()?.to_str()?;
-                Collection::from_stem(name.strip_suffix(".ron.age")?)
-            })
-            .collect();
-        for stem in manifest.generations.keys() {
-            match Collection::from_stem(stem) {
-                Some(c) if !collections.contains(&c) => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !on_disk.is_empty() {
                     return Err(StoreError::Damaged {
-                        file: collection_path(&dir, c),
+                        file: mpath,
                         detail: "文件缺失".into(),
                     });
                 }
-                _ => {}
+                (Manifest::default(), None)
             }
-        }
-        collections.sort();
-        let loaded: Vec<Result<LoadedFile, StoreError>> = collections
-            .par_iter()
-            .map(|&c| {
-                let path = collection_path(&dir, c);
-                let ct = fs
-                    .read(&path)
-                    .map_err(|e| StoreError::io("读取", &path, e))?;
-                let pt = crypto::decrypt_with(&ct, &ids).map_err(|f| damaged(&path, f))?;
-                let text = std::str::from_utf8(&pt).map_err(|_| StoreError::Damaged {
-                    file: path.clone(),
-                    detail: "不是 UTF-8 文本".into(),
-                })?;
-                let (header, part) =
-                    codec::decode_collection(c, text).map_err(|detail| StoreError::Damaged {
-                        file: path.clone(),
-                        detail,
-                    })?;
-                Ok((c, header, part, sha256(&ct)))
-            })
-            .collect();
-        let mut ledger = Ledger::default();
-        let mut files = HashMap::new();
-        let mut warnings = Vec::new();
-        let mut max_seq = 0;
-        for item in loaded {
-            let (c, header, part, hash) = item?;
-            let expected = manifest.generations.get(&c.stem()).copied().unwrap_or(0);
-            if header.generation < expected {
-                let err = StoreError::RolledBack {
-                    file: collection_path(&dir, c),
-                    found: header.generation,
-                    expected,
-                };
-                if !options.tolerate_rollback {
-                    return Err(err);
+            Err(e) => return Err(StoreError::io("读取", &mpath, e)),
+        };
+        // Every file the manifest names must be there. If one is missing but a newer generation
+        // of it is, the manifest itself was put back to an older copy.
+        for (stem, generation) in manifest.generations.clone() {
+            if on_disk.contains(&(stem.clone(), generation)) {
+                continue;
+            }
+            let newest = on_disk
+                .iter()
+                .filter(|(s, g)| *s == stem && *g > generation)
+                .map(|(_, g)| *g)
+                .max();
+            match newest {
+                Some(newer) => {
+                    let err = StoreError::RolledBack {
+                        file: mpath.clone(),
+                        found: generation,
+                        expected: newer,
+                    };
+                    if !options.tolerate_rollback {
+                        return Err(err);
+                    }
+                    warnings.push(err.to_string());
+                    manifest.generations.insert(stem, newer);
                 }
-                warnings.push(err.to_string());
+                None => {
+                    return Err(StoreError::Damaged {
+                        file: live_path(&dir, &stem, generation),
+                        detail: "文件缺失".into(),
+                    });
+                }
             }
-            max_seq = max_seq.max(header.save_seq);
-            codec::install(&mut ledger, part);
-            files.insert(
-                c,
-                FileState {
-                    generation: header.generation.max(expected),
-                    hash,
-                },
-            );
         }
-        if max_seq > manifest.save_seq + 1 {
-            let err = StoreError::RolledBack {
-                file: mpath,
-                found: manifest.save_seq,
-                expected: max_seq - 1,
-            };
-            if !options.tolerate_rollback {
-                return Err(err);
-            }
-            warnings.push(err.to_string());
+        let known: Vec<FileRef> = manifest
+            .generations
+            .iter()
+            .filter_map(|(stem, g)| Collection::from_stem(stem).map(|c| (c, *g)))
+            .collect();
+        let this_year = chrono::Local::now().year();
+        let latest = |kind: fn(Collection) -> bool| {
+            known
+                .iter()
+                .filter(|(c, _)| kind(*c))
+                .filter_map(|(c, _)| c.year())
+                .max()
+        };
+        // The home screen needs households, this year's visits and the problem list; the rest
+        // (projects, funds, the desk, point cards, earlier years) is read next, in the
+        // background, while the home screen is already up.
+        let latest_visits = latest(|c| matches!(c, Collection::Visits(_)));
+        let now = |c: Collection| match (scope, c) {
+            (LoadScope::All, _) => true,
+            (_, Collection::Visits(y)) => y >= this_year || Some(y) == latest_visits,
+            (
+                _,
+                Collection::Committee
+                | Collection::Buildings
+                | Collection::Households(_)
+                | Collection::Problems,
+            ) => true,
+            _ => false,
+        };
+        let (eager, later): (Vec<FileRef>, Vec<FileRef>) =
+            known.into_iter().partition(|(c, _)| now(*c));
+        let (parts, more) = load_files(&dir, fs.as_ref(), &ids, &eager, options.tolerate_rollback)?;
+        warnings.extend(more);
+        let mut ledger = Ledger::default();
+        for (_, _, part) in parts {
+            codec::install(&mut ledger, part);
         }
         if lock.is_none() {
             warnings.push(StoreError::LockedByOther.to_string());
@@ -581,17 +664,77 @@ impl Unlocked {
             member,
             ids,
             ledger,
-            files,
             manifest,
-            manifest_state,
+            manifest_hash,
             dirty: BTreeSet::new(),
-            manifest_dirty: false,
+            unloaded: later.into_iter().map(|(c, _)| c).collect(),
+            unconfirmed: false,
             lock,
             warnings,
         })
     }
 }
 
+/// Decrypts and parses the files of `items` (collection, generation) in parallel, checking that
+/// each holds the collection and generation its name says.
+fn load_files(
+    dir: &Path,
+    fs: &dyn FileSystem,
+    ids: &[x25519::Identity],
+    items: &[FileRef],
+    tolerate_rollback: bool,
+) -> Result<(Vec<LoadedPart>, Vec<String>), StoreError> {
+    type Loaded = Result<(LoadedPart, Option<String>), StoreError>;
+    let loaded: Vec<Loaded> = items
+        .par_iter()
+        .map(|&(c, generation)| {
+            let path = live_path(dir, &c.stem(), generation);
+            let ct = fs.read(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => StoreError::Damaged {
+                    file: path.clone(),
+                    detail: "文件缺失".into(),
+                },
+                _ => StoreError::io("读取", &path, e),
+            })?;
+            let pt = crypto::decrypt_with(&ct, ids).map_err(|f| damaged(&path, f))?;
+            let text = std::str::from_utf8(&pt).map_err(|_| StoreError::Damaged {
+                file: path.clone(),
+                detail: "不是 UTF-8 文本".into(),
+            })?;
+            let (header, part) =
+                codec::decode_collection(c, text).map_err(|detail| StoreError::Damaged {
+                    file: path.clone(),
+                    detail,
+                })?;
+            let mut warning = None;
+            if header.generation < generation {
+                let err = StoreError::RolledBack {
+                    file: path.clone(),
+                    found: header.generation,
+                    expected: generation,
+                };
+                if !tolerate_rollback {
+                    return Err(err);
+                }
+                warning = Some(err.to_string());
+            } else if header.generation > generation {
+                return Err(StoreError::Damaged {
+                    file: path,
+                    detail: format!("文件内是第 {} 版，与文件名不符", header.generation),
+                });
+            }
+            Ok(((c, generation, part), warning))
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(loaded.len());
+    let mut warnings = Vec::new();
+    for item in loaded {
+        let (part, warning) = item?;
+        warnings.extend(warning);
+        parts.push(part);
+    }
+    Ok((parts, warnings))
+}
 impl Vault {
     /// Creates a new vault in `dir`: member key copies, a recovery copy, and an empty ledger
     /// named after the committee. Returns the open vault and the recovery passphrase to show once.
@@ -645,11 +788,11 @@ impl Vault {
             member: meta.members[0].name.clone(),
             ids: vec![vault_id],
             ledger: Ledger::default(),
-            files: HashMap::new(),
             manifest: Manifest::default(),
-            manifest_state: None,
+            manifest_hash: None,
             dirty: BTreeSet::new(),
-            manifest_dirty: false,
+            unloaded: BTreeSet::new(),
+            unconfirmed: false,
             lock: Some(lock),
             warnings: Vec::new(),
         };
@@ -682,7 +825,7 @@ impl Vault {
         Ok((vault, RecoveryPassphrase(recovery)))
     }
 
-    /// Unlocks and loads in one step.
+    /// Unlocks and loads what the app needs to start, in one step.
     pub fn open(
         dir: &Path,
         member: &str,
@@ -692,7 +835,8 @@ impl Vault {
         Unlocked::with_passphrase(dir, member, passphrase, options)?.load()
     }
 
-    /// The ledger, to read.
+    /// The ledger, to read. After [`Vault::open`], what [`LoadScope::Start`] leaves out is absent
+    /// until [`Vault::load_pending`] (see [`Vault::unloaded`]).
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
@@ -727,14 +871,75 @@ impl Vault {
         self.dirty.iter().copied().collect()
     }
 
-    /// Whether anything is unsaved (including the manifest after a partial save).
+    /// Whether anything is unsaved (including a save that reached the disk but could not be
+    /// confirmed).
     pub fn has_unsaved(&self) -> bool {
-        !self.dirty.is_empty() || self.manifest_dirty
+        !self.dirty.is_empty() || self.unconfirmed
     }
 
-    /// The generation of a collection as last loaded or saved.
+    /// The live generation of a collection (0 if it was never saved).
     pub fn generation(&self, c: Collection) -> u64 {
-        self.files.get(&c).map_or(0, |f| f.generation)
+        self.manifest
+            .generations
+            .get(&c.stem())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Collections on disk not read yet (see [`LoadScope::Start`]).
+    pub fn unloaded(&self) -> Vec<Collection> {
+        self.unloaded.iter().copied().collect()
+    }
+
+    /// What is left to read, to run on another thread while the app is already in use.
+    pub fn pending_load(&self) -> PendingLoad {
+        PendingLoad {
+            dir: self.dir.clone(),
+            fs: self.fs(),
+            ids: self.ids.clone(),
+            items: self
+                .unloaded
+                .iter()
+                .map(|&c| (c, self.generation(c)))
+                .collect(),
+            tolerate_rollback: self.options.tolerate_rollback,
+        }
+    }
+
+    /// Installs what a [`PendingLoad`] read. A part is skipped if its collection was read or
+    /// replaced in the meantime.
+    pub fn install_loaded(&mut self, loaded: LoadedParts) {
+        for (c, generation, part) in loaded.parts {
+            if self.unloaded.contains(&c) && self.generation(c) == generation {
+                codec::install(&mut self.ledger, part);
+                self.unloaded.remove(&c);
+            }
+        }
+        self.warnings.extend(loaded.warnings);
+    }
+
+    /// Reads everything not read yet, here and now.
+    pub fn load_pending(&mut self) -> Result<(), StoreError> {
+        if self.unloaded.is_empty() {
+            return Ok(());
+        }
+        let loaded = self.pending_load().load()?;
+        self.install_loaded(loaded);
+        Ok(())
+    }
+
+    /// Reads one collection if it is not read yet.
+    fn ensure_loaded(&mut self, c: Collection) -> Result<(), StoreError> {
+        if !self.unloaded.contains(&c) {
+            return Ok(());
+        }
+        let pending = PendingLoad {
+            items: vec![(c, self.generation(c))],
+            ..self.pending_load()
+        };
+        let loaded = pending.load()?;
+        self.install_loaded(loaded);
+        Ok(())
     }
 
     /// Marks a collection as changed (for edits made through [`Vault::ledger_mut`]).
@@ -742,17 +947,25 @@ impl Vault {
         self.dirty.insert(c);
     }
 
-    /// The whole ledger to edit; the caller must [`Vault::mark_dirty`] what it changed.
-    /// Prefer the per-collection accessors, which mark for you.
+    /// The whole ledger to edit; the caller must [`Vault::mark_dirty`] what it changed, and must
+    /// not change a collection that is still [`Vault::unloaded`]. Prefer the accessors below.
     pub fn ledger_mut(&mut self) -> &mut Ledger {
         &mut self.ledger
     }
 
-    /// Replaces the whole ledger (demo, import) and marks every collection changed.
+    /// Replaces the whole ledger (demo, import) and marks every collection changed, including
+    /// those the new ledger no longer has (they are saved empty).
     pub fn replace_ledger(&mut self, ledger: Ledger) {
         let mut all: BTreeSet<Collection> = self.ledger.collections().into_iter().collect();
+        all.extend(
+            self.manifest
+                .generations
+                .keys()
+                .filter_map(|s| Collection::from_stem(s)),
+        );
         all.extend(ledger.collections());
         self.ledger = ledger;
+        self.unloaded.clear();
         self.dirty.extend(all);
     }
 
@@ -762,22 +975,48 @@ impl Vault {
         &mut self.ledger.committee
     }
 
-    /// The households collection, to edit.
+    /// Compounds, buildings and every household, to edit: all household files are rewritten.
+    /// To edit one household, [`Vault::household_mut`] rewrites only its file.
     pub fn households_mut(&mut self) -> &mut HouseholdBook {
-        self.dirty.insert(Collection::Households);
+        self.dirty.insert(Collection::Buildings);
+        let shards: Vec<Collection> = self
+            .ledger
+            .households
+            .households
+            .iter()
+            .map(|h| Collection::of_household(h.id))
+            .collect();
+        self.dirty.extend(shards);
         &mut self.ledger.households
     }
 
-    /// One year's visits, to edit.
-    pub fn visits_mut(&mut self, year: i32) -> &mut Vec<Visit> {
-        self.dirty.insert(Collection::Visits(year));
-        self.ledger.visits.entry(year).or_default()
+    /// One household, to edit.
+    pub fn household_mut(&mut self, id: HouseholdId) -> Option<&mut Household> {
+        let h = self.ledger.households.household_mut(id)?;
+        self.dirty.insert(Collection::of_household(id));
+        Some(h)
     }
 
-    /// Receptions and duty, to edit.
-    pub fn desk_mut(&mut self) -> &mut DeskBook {
+    /// Adds a household (its id must be new, see `HouseholdBook::next_household_id`).
+    pub fn add_household(&mut self, household: Household) {
+        self.dirty.insert(Collection::of_household(household.id));
+        let all = &mut self.ledger.households.households;
+        let at = all.partition_point(|h| h.id < household.id);
+        all.insert(at, household);
+    }
+
+    /// One year's visits, to edit (read first if that year was not read yet).
+    pub fn visits_mut(&mut self, year: i32) -> Result<&mut Vec<Visit>, StoreError> {
+        self.ensure_loaded(Collection::Visits(year))?;
+        self.dirty.insert(Collection::Visits(year));
+        Ok(self.ledger.visits.entry(year).or_default())
+    }
+
+    /// Receptions and duty, to edit (read first if not read yet).
+    pub fn desk_mut(&mut self) -> Result<&mut DeskBook, StoreError> {
+        self.ensure_loaded(Collection::Desk)?;
         self.dirty.insert(Collection::Desk);
-        &mut self.ledger.desk
+        Ok(&mut self.ledger.desk)
     }
 
     /// The problem list, to edit.
@@ -786,22 +1025,25 @@ impl Vault {
         &mut self.ledger.problems
     }
 
-    /// Projects, to edit.
-    pub fn projects_mut(&mut self) -> &mut ProjectBook {
+    /// Projects, to edit (read first if not read yet).
+    pub fn projects_mut(&mut self) -> Result<&mut ProjectBook, StoreError> {
+        self.ensure_loaded(Collection::Projects)?;
         self.dirty.insert(Collection::Projects);
-        &mut self.ledger.projects
+        Ok(&mut self.ledger.projects)
     }
 
-    /// One year's funds, to edit.
-    pub fn funds_mut(&mut self, year: i32) -> &mut FundYear {
+    /// One year's funds, to edit (read first if that year was not read yet).
+    pub fn funds_mut(&mut self, year: i32) -> Result<&mut FundYear, StoreError> {
+        self.ensure_loaded(Collection::Funds(year))?;
         self.dirty.insert(Collection::Funds(year));
-        self.ledger.funds.entry(year).or_default()
+        Ok(self.ledger.funds.entry(year).or_default())
     }
 
-    /// Point-card items, to edit.
-    pub fn points_mut(&mut self) -> &mut PointBook {
+    /// Point-card items, to edit (read first if not read yet).
+    pub fn points_mut(&mut self) -> Result<&mut PointBook, StoreError> {
+        self.ensure_loaded(Collection::Points)?;
         self.dirty.insert(Collection::Points);
-        &mut self.ledger.points
+        Ok(&mut self.ledger.points)
     }
 
     fn fs(&self) -> Arc<dyn FileSystem> {
@@ -812,88 +1054,115 @@ impl Vault {
         self.ids[0].to_public()
     }
 
-    /// Saves every changed collection, then the manifest. On any error nothing already on disk is
-    /// lost, the edits stay in memory marked unsaved, and the error says why.
+    /// Saves every changed collection, all or nothing: new files beside the old, the old linked
+    /// into the backups, then the manifest that names the new ones. On any error the files the
+    /// manifest names are untouched (or, if the manifest did go through, all new), the edits stay
+    /// in memory marked unsaved, and the error says why.
     pub fn save(&mut self) -> Result<SaveReport, StoreError> {
-        if self.lock.is_none() {
-            return Err(StoreError::ReadOnly);
-        }
-        let mut report = SaveReport::default();
+        self.require_writable()?;
         if !self.has_unsaved() {
-            return Ok(report);
+            return Ok(SaveReport::default());
         }
+        // Never write a collection that was not read: it would replace the file with nothing.
+        let dirty: Vec<Collection> = self
+            .dirty
+            .iter()
+            .copied()
+            .filter(|c| !self.unloaded.contains(c))
+            .collect();
         let seq = self.manifest.save_seq + 1;
-        for c in self.dirty.clone() {
-            self.save_collection(c, seq)?;
-            self.dirty.remove(&c);
-            self.manifest_dirty = true;
-            report.written.push(c);
-        }
-        self.save_manifest(seq)?;
-        Ok(report)
-    }
-
-    fn save_collection(&mut self, c: Collection, seq: u64) -> Result<(), StoreError> {
-        let path = collection_path(&self.dir, c);
-        let previous = self.files.get(&c).copied();
-        let generation = previous.map_or(1, |f| f.generation + 1);
-        let header = Header {
-            collection: c.stem(),
-            generation,
-            save_seq: seq,
-            saved_by: self.member.clone(),
-            saved_at: now_text(),
-        };
-        let text =
-            codec::encode_collection(&self.ledger, c, &header).map_err(StoreError::Encode)?;
-        let ct =
-            crypto::encrypt_to(&self.recipient(), text.as_bytes()).map_err(StoreError::Encode)?;
-        let backup = previous.map(|p| backup_path(&self.dir, c, p.generation));
-        let ids = &self.ids;
-        let verify = |bytes: &[u8]| {
-            crypto::decrypt_with(bytes, ids).is_ok_and(|pt| pt.as_slice() == text.as_bytes())
-        };
         let fs = self.fs();
-        let result = write_atomically(
-            fs.as_ref(),
-            &path,
-            &ct,
-            LiveCheck::Expect(previous.map(|p| p.hash)),
-            backup.as_deref(),
-            self.options.keep_backups,
-            &verify,
-        );
-        let new_state = FileState {
-            generation,
-            hash: sha256(&ct),
-        };
-        match result {
-            Ok(()) => {
-                self.files.insert(c, new_state);
-                Ok(())
-            }
-            Err(e) => {
-                // If the rename went through before the error, the new file is live: track it so
-                // the next save does not see it as changed by someone else.
-                if fs.read(&path).is_ok_and(|b| sha256(&b) == new_state.hash) {
-                    self.files.insert(c, new_state);
-                    self.manifest_dirty = true;
-                }
-                Err(e)
-            }
+        // 1. Encode, decode and compare, encrypt: in parallel, in memory.
+        let recipient = self.recipient();
+        let (ledger, member) = (&self.ledger, &self.member);
+        let saved_at = now_text();
+        let prepared: Vec<Result<Prepared, StoreError>> = dirty
+            .par_iter()
+            .map(|&c| {
+                let generation = self.generation(c) + 1;
+                let header = Header {
+                    collection: c.stem(),
+                    generation,
+                    save_seq: seq,
+                    saved_by: member.clone(),
+                    saved_at: saved_at.clone(),
+                };
+                let text = codec::encode_collection(ledger, c, &header)
+                    .map_err(|e| StoreError::Encode(format!("{}：{e}", c.label())))?;
+                let ct =
+                    crypto::encrypt_to(&recipient, text.as_bytes()).map_err(StoreError::Encode)?;
+                Ok(Prepared {
+                    collection: c,
+                    generation,
+                    ciphertext: ct,
+                    plaintext_hash: sha256(text.as_bytes()),
+                })
+            })
+            .collect();
+        let prepared = prepared.into_iter().collect::<Result<Vec<_>, _>>()?;
+        // 2. Each new file under its new name, verified; then the folder.
+        let ids = &self.ids;
+        for p in &prepared {
+            let path = live_path(&self.dir, &p.collection.stem(), p.generation);
+            let verify = |bytes: &[u8]| {
+                crypto::decrypt_with(bytes, ids).is_ok_and(|pt| sha256(&pt) == p.plaintext_hash)
+            };
+            write_atomically(
+                fs.as_ref(),
+                &path,
+                &p.ciphertext,
+                LiveCheck::Skip,
+                None,
+                0,
+                &verify,
+            )?;
         }
+        let ldir = ledger_dir(&self.dir);
+        fs.fsync_dir(&ldir)
+            .map_err(|e| StoreError::io("写盘（文件夹）", &ldir, e))?;
+        // 3. The generations being replaced become backups (hard links, verified).
+        let bdir = backups_dir(&self.dir);
+        fs.create_dir_all(&bdir)
+            .map_err(|e| StoreError::io("创建备份文件夹", &bdir, e))?;
+        let mut replaced = Vec::new();
+        for p in &prepared {
+            let stem = p.collection.stem();
+            let old = self.generation(p.collection);
+            if old == 0 {
+                continue;
+            }
+            let live = live_path(&self.dir, &stem, old);
+            let backup = backup_path(&self.dir, &stem, old);
+            link_backup(fs.as_ref(), &live, &backup)?;
+            replaced.push((stem, old));
+        }
+        if !replaced.is_empty() {
+            fs.fsync_dir(&bdir)
+                .map_err(|e| StoreError::io("写盘（备份文件夹）", &bdir, e))?;
+        }
+        // 4. Commit: the manifest naming the new files replaces the old one.
+        let mut manifest = self.manifest.clone();
+        manifest.save_seq = seq;
+        for p in &prepared {
+            manifest
+                .generations
+                .insert(p.collection.stem(), p.generation);
+        }
+        self.write_manifest(&manifest)?;
+        self.dirty.clear();
+        self.unconfirmed = false;
+        // 5. Tidy: the replaced files now live on in the backups; drop leftovers of failed saves.
+        self.tidy(&replaced);
+        Ok(SaveReport {
+            written: prepared.into_iter().map(|p| p.collection).collect(),
+        })
     }
 
-    fn save_manifest(&mut self, seq: u64) -> Result<(), StoreError> {
-        let manifest = Manifest {
-            save_seq: seq,
-            generations: self
-                .files
-                .iter()
-                .map(|(c, f)| (c.stem(), f.generation))
-                .collect(),
-        };
-        let text = codec::to_ron(&manifest).map_err(StoreError::Encode)?;
+    /// Writes `manifest` over the live one (checking the live one is still ours), keeping the old
+    /// one as a backup. If the rename went through but a later step failed, the new manifest is
+    /// live: it is adopted, and the save stays marked unconfirmed so the next one writes again.
+    fn write_manifest(&mut self, manifest: &Manifest) -> Result<(), StoreError> {
+        let text = codec::to_ron(manifest).map_err(StoreError::Encode)?;
         let ct =
             crypto::encrypt_to(&self.recipient(), text.as_bytes()).map_err(StoreError::Encode)?;
         let path = manifest_path(&self.dir);
@@ -901,37 +1170,76 @@ impl Vault {
         let verify = |bytes: &[u8]| {
             crypto::decrypt_with(bytes, ids).is_ok_and(|pt| pt.as_slice() == text.as_bytes())
         };
+        let backup = self
+            .manifest_hash
+            .map(|_| backup_path(&self.dir, MANIFEST_STEM, self.manifest.save_seq));
         let fs = self.fs();
         let result = write_atomically(
             fs.as_ref(),
             &path,
             &ct,
-            LiveCheck::Expect(self.manifest_state.map(|s| s.hash)),
-            None,
+            LiveCheck::Expect(self.manifest_hash),
+            backup.as_deref(),
             self.options.keep_backups,
             &verify,
         );
-        let new_state = FileState {
-            generation: 0,
-            hash: sha256(&ct),
-        };
+        let new_hash = sha256(&ct);
         match result {
             Ok(()) => {
-                self.manifest = manifest;
-                self.manifest_state = Some(new_state);
-                self.manifest_dirty = false;
+                self.manifest = manifest.clone();
+                self.manifest_hash = Some(new_hash);
                 Ok(())
             }
             Err(e) => {
-                if fs.read(&path).is_ok_and(|b| sha256(&b) == new_state.hash) {
-                    self.manifest = manifest;
-                    self.manifest_state = Some(new_state);
+                if fs.read(&path).is_ok_and(|b| sha256(&b) == new_hash) {
+                    self.manifest = manifest.clone();
+                    self.manifest_hash = Some(new_hash);
+                    self.unconfirmed = true;
                 }
                 Err(e)
             }
         }
     }
 
+    /// After a commit: removes the replaced generations from `ledger/` (their backups are
+    /// verified links), removes files of saves that never committed, prunes old backups.
+    /// Nothing here can lose data, so errors are ignored: the next save tries again.
+    fn tidy(&self, replaced: &[(String, u64)]) {
+        let fs = self.fs();
+        let ldir = ledger_dir(&self.dir);
+        let Ok(listed) = fs.list(&ldir) else { return };
+        for path in listed {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|n| n.starts_with('.') && n.contains(".tmp-")) {
+                // A temp file of a writer that died (only the lock holder writes here).
+                let _ = fs.remove(&path);
+                continue;
+            }
+            let Some((stem, generation)) = parse_generation_name(&path) else {
+                continue;
+            };
+            let Some(&live) = self.manifest.generations.get(&stem) else {
+                // A collection no manifest names: a save that never committed.
+                let _ = fs.remove(&path);
+                continue;
+            };
+            if generation > live {
+                let _ = fs.remove(&path);
+            } else if generation < live {
+                let backup = backup_path(&self.dir, &stem, generation);
+                if backup.exists() || link_backup(fs.as_ref(), &path, &backup).is_ok() {
+                    let _ = fs.remove(&path);
+                }
+            }
+        }
+        for (stem, generation) in replaced {
+            prune_backups(
+                fs.as_ref(),
+                &backup_path(&self.dir, stem, *generation),
+                self.options.keep_backups,
+            );
+        }
+    }
     fn write_meta(&self) -> Result<(), StoreError> {
         let text = codec::to_pretty_ron(&self.meta).map_err(StoreError::Encode)?;
         let path = meta_path(&self.dir);
@@ -1173,21 +1481,8 @@ impl Vault {
                 0,
                 &verify,
             )?;
-            let hash = sha256(&new_ct);
-            if let Some(c) = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".ron.age"))
-                .and_then(Collection::from_stem)
-                && path.parent() == Some(ledger_dir(&self.dir).as_path())
-                && let Some(state) = self.files.get_mut(&c)
-            {
-                state.hash = hash;
-            }
-            if *path == manifest_path(&self.dir)
-                && let Some(state) = &mut self.manifest_state
-            {
-                state.hash = hash;
+            if *path == manifest_path(&self.dir) {
+                self.manifest_hash = Some(sha256(&new_ct));
             }
         }
         // 4. Only the new identity from now on.
@@ -1204,7 +1499,7 @@ impl Vault {
         let mut out: Vec<BackupInfo> = files
             .into_iter()
             .filter_map(|p| {
-                let (stem, generation) = parse_backup_name(&p)?;
+                let (stem, generation) = parse_generation_name(&p)?;
                 (stem == c.stem()).then_some(BackupInfo {
                     collection: c,
                     generation,
@@ -1221,7 +1516,7 @@ impl Vault {
         let files = self.fs().list(&backups_dir(&self.dir)).unwrap_or_default();
         let set: BTreeSet<Collection> = files
             .iter()
-            .filter_map(|p| parse_backup_name(p).and_then(|(s, _)| Collection::from_stem(&s)))
+            .filter_map(|p| parse_generation_name(p).and_then(|(s, _)| Collection::from_stem(&s)))
             .collect();
         set.into_iter().collect()
     }
@@ -1230,7 +1525,7 @@ impl Vault {
     /// it as a new generation, and the version it replaces becomes a backup in turn.
     pub fn restore(&mut self, c: Collection, generation: u64) -> Result<(), StoreError> {
         self.require_writable()?;
-        let path = backup_path(&self.dir, c, generation);
+        let path = backup_path(&self.dir, &c.stem(), generation);
         let ct = match self.fs().read(&path) {
             Ok(ct) => ct,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -1249,6 +1544,7 @@ impl Vault {
         let (_, part) = codec::decode_collection(c, text)
             .map_err(|detail| StoreError::Damaged { file: path, detail })?;
         codec::install(&mut self.ledger, part);
+        self.unloaded.remove(&c);
         self.dirty.insert(c);
         Ok(())
     }
@@ -1257,7 +1553,13 @@ impl Vault {
     /// keep), by saving each again as a new generation.
     pub fn accept_current_files(&mut self) -> Result<SaveReport, StoreError> {
         self.require_writable()?;
-        let all: Vec<Collection> = self.files.keys().copied().collect();
+        self.load_pending()?;
+        let all: Vec<Collection> = self
+            .manifest
+            .generations
+            .keys()
+            .filter_map(|s| Collection::from_stem(s))
+            .collect();
         self.dirty.extend(all);
         self.save()
     }

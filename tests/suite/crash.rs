@@ -1,5 +1,5 @@
 //! Crash safety: a save that fails at any step, or a process killed mid-save, leaves a vault that
-//! opens to the old or the new state, with the edit still marked unsaved.
+//! opens to the old or the new state as a whole, with the edit still marked unsaved.
 
 use crate::fixtures::{child_vault, make_vault, open, pass, sample_ledger, spawn_child};
 use rand::RngExt;
@@ -56,8 +56,7 @@ fn a_fault_at_any_step_loses_nothing() {
                     "{op:?} {kind:?} {nth}: the edit must stay unsaved"
                 );
                 // Another reader sees the old or the new state, never a mix or an error.
-                let seen =
-                    Vault::open(dir.path(), "王书记", &pass(), VaultOptions::for_tests()).unwrap();
+                let seen = open(dir.path()).unwrap();
                 assert!(
                     seen.ledger() == &old || seen.ledger() == &new,
                     "{op:?} {kind:?} {nth}: neither old nor new"
@@ -130,8 +129,8 @@ fn killed_mid_save_in_a_loop() {
             .parse()
             .unwrap();
         let title: u64 = vault.ledger().problems.problems[0].title.parse().unwrap();
-        // Each file is whole and never goes back. (A save is atomic per collection: a kill
-        // between the two files can leave one a save ahead of the other.)
+        // Each save is whole: both files of it, or neither, and never an older state.
+        assert_eq!(note, title, "round {round}: a save landed in part");
         assert!(
             note >= last_note && title >= last_title,
             "round {round}: went back"

@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use sibai::model::*;
-use sibai::store::{NewMember, SecretString, Vault, VaultOptions};
+use sibai::store::{NewMember, SecretString, Unlocked, Vault, VaultOptions};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -40,8 +40,26 @@ pub fn make_vault(dir: &Path, ledger: Ledger) -> Vault {
     vault
 }
 
+/// Opens as 王书记 and reads everything (earlier years included).
 pub fn open(dir: &Path) -> Result<Vault, sibai::store::StoreError> {
-    Vault::open(dir, "王书记", &pass(), VaultOptions::for_tests())
+    Unlocked::with_passphrase(dir, "王书记", &pass(), VaultOptions::for_tests())?.load_all()
+}
+
+/// The live file of a collection (the generation the manifest names; older ones are leftovers).
+pub fn live_file(dir: &Path, stem: &str) -> PathBuf {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("ledger"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(&format!("{stem}.")) && name.ends_with(".ron.age")
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .unwrap_or_else(|| panic!("no live file for {stem}"))
 }
 
 /// Every file under `dir` with its bytes, for "nothing was written" checks.

@@ -7,5 +7,6 @@ mod fixtures;
 mod id_number;
 mod lock;
 mod vault_errors;
+mod vault_layout;
 mod vault_members;
 mod vault_roundtrip;

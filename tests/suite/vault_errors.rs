@@ -1,6 +1,6 @@
 //! Bad input when opening: each gives its own error, and nothing is written.
 
-use crate::fixtures::{make_vault, open, pass, sample_ledger, snapshot};
+use crate::fixtures::{live_file, make_vault, open, pass, sample_ledger, snapshot};
 use sibai::model::Collection;
 use sibai::store::{SecretString, StoreError, Vault, VaultOptions};
 use std::path::Path;
@@ -73,10 +73,7 @@ fn not_a_vault_and_newer_format() {
 #[test]
 fn truncated_at_every_length() {
     let dir = vault_dir();
-    let path = dir
-        .path()
-        .join("ledger")
-        .join(format!("{}.ron.age", Collection::Points.stem()));
+    let path = live_file(dir.path(), &Collection::Points.stem());
     let full = std::fs::read(&path).unwrap();
     assert!(full.len() < 2000, "pick a small file: {}", full.len());
     for len in 0..full.len() {
@@ -95,7 +92,7 @@ fn truncated_at_every_length() {
 #[test]
 fn flipped_byte_in_header_and_payload() {
     let dir = vault_dir();
-    let path = dir.path().join("ledger").join("problems.ron.age");
+    let path = live_file(dir.path(), "problems");
     let full = std::fs::read(&path).unwrap();
     let header_end = full.windows(4).position(|w| w == b"\n---").unwrap();
     for at in [
@@ -126,7 +123,7 @@ fn a_file_replaced_by_an_older_generation() {
     vault.problems_mut().problems[0].title = "第二版".into();
     vault.save().unwrap();
     drop(vault);
-    let live = dir.path().join("ledger").join("problems.ron.age");
+    let live = live_file(dir.path(), "problems");
     let old = dir.path().join("backups").join("problems.00000002.ron.age");
     std::fs::copy(&old, &live).unwrap();
     let err = assert_untouched(dir.path(), || open(dir.path()).err().unwrap());
@@ -165,7 +162,7 @@ fn a_file_encrypted_by_someone_with_only_the_plaintext_parts() {
     let outsider = age::x25519::Identity::generate();
     let forged = "(header:(collection:\"problems\",generation:99,save_seq:99,saved_by:\"x\",saved_at:\"x\"),data:(problems:[]))";
     let ct = age::encrypt(&outsider.to_public(), forged.as_bytes()).unwrap();
-    let path = dir.path().join("ledger").join("problems.ron.age");
+    let path = live_file(dir.path(), "problems");
     std::fs::write(&path, ct).unwrap();
     let err = assert_untouched(dir.path(), || open(dir.path()).err().unwrap());
     assert!(
@@ -186,7 +183,7 @@ fn a_file_encrypted_by_someone_with_only_the_plaintext_parts() {
 #[test]
 fn a_missing_file_is_reported() {
     let dir = vault_dir();
-    let path = dir.path().join("ledger").join("projects.ron.age");
+    let path = live_file(dir.path(), "projects");
     std::fs::remove_file(&path).unwrap();
     let err = open(dir.path()).err().unwrap();
     assert!(

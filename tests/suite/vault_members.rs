@@ -45,7 +45,8 @@ fn add_change_recover_and_remove_members() {
     ));
     drop(vault);
     let opts = VaultOptions::for_tests;
-    let zhao = Vault::open(dir.path(), "赵社工", &s("zhao pass"), opts()).unwrap();
+    let mut zhao = Vault::open(dir.path(), "赵社工", &s("zhao pass"), opts()).unwrap();
+    zhao.load_pending().unwrap();
     assert_eq!(zhao.ledger(), &sample_ledger("成员"));
     drop(zhao);
 
@@ -71,7 +72,7 @@ fn add_change_recover_and_remove_members() {
     drop(Vault::open(dir.path(), "王书记", &s("reset by recovery"), opts()).unwrap());
 
     // Remove a member: the vault identity rotates and every file is re-encrypted.
-    let ledger_file = dir.path().join("ledger").join("households.ron.age");
+    let ledger_file = crate::fixtures::live_file(dir.path(), "households-000");
     let before = std::fs::read(&ledger_file).unwrap();
     let zhao_key = dir.path().join("keys").join("m3.age");
     let zhao_key_bytes = std::fs::read(&zhao_key).unwrap();
@@ -105,13 +106,14 @@ fn add_change_recover_and_remove_members() {
     std::fs::write(dir.path().join("vault.ron"), real_meta).unwrap();
     // The others still open everything, backups included.
     let mut v = Vault::open(dir.path(), "李主任", &s("brand new"), opts()).unwrap();
+    v.load_pending().unwrap();
     assert_eq!(v.ledger(), &sample_ledger("成员"));
     let other = Vault::open(dir.path(), "王书记", &s("reset by recovery"), opts()).unwrap();
     assert!(other.is_read_only(), "the first window holds the lock");
     drop(other);
     v.households_mut().households[0].note = "轮换后".into();
     v.save().unwrap();
-    v.restore(Collection::Households, 2).unwrap();
+    v.restore(Collection::Households(0), 1).unwrap();
     v.save().unwrap();
     assert_eq!(v.ledger().households.households[0].note, "成员");
     assert!(matches!(v.remove_member("李主任"), Ok(())));

@@ -3,7 +3,7 @@
 
 use crate::fixtures::{make_vault, open, sample_ledger};
 use proptest::prelude::*;
-use sibai::model::Collection;
+use sibai::model::{Collection, HouseholdId};
 
 fn awkward_string() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -37,16 +37,16 @@ fn edits_save_only_what_changed_and_survive_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = make_vault(dir.path(), sample_ledger("原样"));
     let before = vault.generation(Collection::Problems);
-    vault.households_mut().households[0].note = "改过的备注".into();
+    vault.household_mut(HouseholdId(1)).unwrap().note = "改过的备注".into();
     let report = vault.save().unwrap();
-    assert_eq!(report.written, vec![Collection::Households]);
+    assert_eq!(report.written, vec![Collection::Households(0)]);
     assert_eq!(vault.generation(Collection::Problems), before);
     assert!(!vault.has_unsaved());
     drop(vault);
     let back = open(dir.path()).unwrap();
     assert_eq!(back.ledger().households.households[0].note, "改过的备注");
-    // init wrote generation 1, the fixture 2, this edit 3.
-    assert_eq!(back.generation(Collection::Households), 3);
+    // The fixture wrote the first generation of this household file, this edit the second.
+    assert_eq!(back.generation(Collection::Households(0)), 2);
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -64,7 +64,7 @@ fn no_plaintext_reaches_the_disk() {
         sibai::model::Phone::parse(canaries[2]).ok();
     vault.save().unwrap();
     // Backups were made, restore was read: still nothing in the clear.
-    vault.restore(Collection::Households, 1).unwrap();
+    vault.restore(Collection::Households(0), 1).unwrap();
     vault.save().unwrap();
     drop(vault);
     drop(open(dir.path()).unwrap());
