@@ -1,10 +1,11 @@
 //! sibai (四百): the records and public notices of a Shanghai residents' committee.
 //!
-//! Modules depend one way: `model` → `store` → `cli` (and later `publish` and `gui`). `demo`
+//! Modules depend one way: `model` → `store` → `publish` → `cli` (and later `gui`). `demo`
 //! builds a fictitious committee from `model` types only.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod cli;
 pub mod demo;
 pub mod model;
+pub mod publish;
 pub mod store;

@@ -1,10 +1,12 @@
 //! The command line: clap subcommands, one file each, all headless. Each returns an exit code;
-//! errors are printed in Chinese by `main`. Logic shared with the app lives in `store`/`model`.
+//! errors are printed in Chinese by `main`. Logic shared with the app lives in `store`, `publish`
+//! and `model`.
 
 mod check;
 mod demo;
 mod init;
 mod members;
+mod publish;
 mod restore;
 
 use crate::store::{SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
@@ -38,6 +40,8 @@ pub enum Command {
     Members(members::Args),
     /// 从备份恢复某个文件
     Restore(restore::Args),
+    /// 生成公开网站和公示栏（只含可公开的内容，发布前做隐私检查）
+    Publish(publish::Args),
 }
 
 /// Runs the parsed command line.
@@ -52,6 +56,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Members(a)) => members::run(a),
         Some(Command::Restore(a)) => restore::run(a),
+        Some(Command::Publish(a)) => publish::run(a),
     };
     match result {
         Ok(code) => code,

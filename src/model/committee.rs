@@ -166,7 +166,7 @@ pub struct Assignment {
 }
 
 /// The committee's public identity and settings kept in the ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Committee {
     /// Committee name, e.g. 示例居委会.
     pub name: String,

@@ -1,0 +1,142 @@
+//! The 百事汇 service guide: one Markdown file per item in `content/guide/`, its TOML front matter
+//! (between `+++` lines) holding the 五个统一 fields, its body free Markdown.
+
+use super::PublishError;
+use super::markdown;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The front matter of a guide item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideFront {
+    /// 服务事项.
+    pub title: String,
+    /// Category the guide groups by (e.g. 为老服务, 社会救助).
+    pub category: String,
+    /// 适用对象.
+    pub audience: String,
+    /// 办理条件.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// 所需材料.
+    #[serde(default)]
+    pub materials: Vec<String>,
+    /// 办事流程, step by step.
+    #[serde(default)]
+    pub steps: Vec<String>,
+    /// 办理地点与时间.
+    pub place_and_time: String,
+    /// 政策依据.
+    #[serde(default)]
+    pub basis: Vec<String>,
+    /// 评价方式.
+    #[serde(default)]
+    pub evaluation: String,
+    /// Last verified against current policy, `2026-11-01`.
+    pub verified: String,
+    /// A sample shipped with sibai: to be checked against current local policy.
+    #[serde(default)]
+    pub sample: bool,
+}
+
+/// A guide item, ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicGuideItem {
+    /// File stem (the page is `guide/<slug>.html`).
+    pub slug: String,
+    /// Front matter.
+    #[serde(flatten)]
+    pub front: GuideFront,
+    /// The body, rendered.
+    pub body_html: String,
+    /// Plain text of the whole item, for the search index.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// Splits `+++\n…\n+++\n` front matter from the body.
+fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))?;
+    let end = rest.find("\n+++")?;
+    let front = &rest[..end];
+    let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
+    Some((front, body))
+}
+
+/// Reads one guide file.
+pub fn parse_item(slug: &str, text: &str, file: &Path) -> Result<PublicGuideItem, PublishError> {
+    let bad = |detail: String| PublishError::Content {
+        file: file.to_path_buf(),
+        detail,
+    };
+    let (front, body) =
+        split_front_matter(text).ok_or_else(|| bad("开头缺少用 +++ 包起来的事项信息".into()))?;
+    let front: GuideFront = toml::from_str(front).map_err(|e| bad(e.message().to_owned()))?;
+    if front.title.trim().is_empty() {
+        return Err(bad("服务事项（title）不能为空".into()));
+    }
+    let mut plain = vec![
+        front.title.clone(),
+        front.category.clone(),
+        front.audience.clone(),
+        front.place_and_time.clone(),
+    ];
+    plain.extend(front.conditions.iter().cloned());
+    plain.extend(front.materials.iter().cloned());
+    plain.extend(front.steps.iter().cloned());
+    plain.push(body.to_owned());
+    Ok(PublicGuideItem {
+        slug: slug.to_owned(),
+        body_html: markdown::render(body),
+        text: plain.join("\n"),
+        front,
+    })
+}
+
+/// Reads every `*.md` in `content/guide/`, sorted by category then title. A missing folder is
+/// an empty guide.
+pub fn load(content_dir: &Path) -> Result<Vec<PublicGuideItem>, PublishError> {
+    let dir = content_dir.join("guide");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(PublishError::Io {
+                path: dir,
+                detail: e.to_string(),
+            });
+        }
+    };
+    let mut items = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let slug = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(PublishError::Content {
+                file: path,
+                detail: "文件名只能用英文字母、数字和连字符（它会成为网页地址）".into(),
+            });
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| PublishError::Io {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        items.push(parse_item(&slug, &text, &path)?);
+    }
+    items.sort_by(|a, b| {
+        (a.front.category.as_str(), a.front.title.as_str())
+            .cmp(&(b.front.category.as_str(), b.front.title.as_str()))
+    });
+    Ok(items)
+}

@@ -1,0 +1,111 @@
+//! The one Markdown configuration of the site (like mdBook's): CommonMark with tables, raw HTML
+//! shown as text rather than passed through, and links and images allowed only when relative,
+//! `https:` or `mailto:` (anything else, `javascript:` and `data:` included, loses its link).
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Whether a link target is allowed: relative (no scheme), `https:` or `mailto:`.
+pub fn allowed_link(url: &str) -> bool {
+    // Browsers ignore control characters and whitespace inside a scheme: strip them first.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    let lower = cleaned.to_ascii_lowercase();
+    match lower.find(':') {
+        None => !lower.starts_with("//"),
+        Some(colon) => {
+            // A colon after a slash, ? or # is part of a relative path, not a scheme.
+            if lower[..colon].contains(['/', '?', '#']) {
+                return !lower.starts_with("//");
+            }
+            lower.starts_with("https:") || lower.starts_with("mailto:")
+        }
+    }
+}
+
+/// Renders Markdown to HTML with the site's rules.
+pub fn render(markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        // Raw HTML becomes visible text: the guard and the CSP never see a tag we did not write.
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+fn safe(url: CowStr<'_>) -> CowStr<'_> {
+    if allowed_link(&url) {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_limited_to_relative_https_and_mailto() {
+        for ok in [
+            "guide/a.html",
+            "../index.html",
+            "#top",
+            "https://www.shanghai.gov.cn/",
+            "mailto:office@example.org",
+            "a/b:c",
+        ] {
+            assert!(allowed_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:x",
+            "http://example.org/",
+            "//evil.example/",
+            "file:///etc/passwd",
+        ] {
+            assert!(!allowed_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn raw_html_is_shown_not_run() {
+        let html = render("<script>alert(1)</script>\n\n正文 <b onclick=\"x()\">粗</b>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+}

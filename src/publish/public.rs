@@ -1,0 +1,583 @@
+//! The public projection: the only place that reads the ledger for publishing. It builds
+//! `Public*` values holding nothing personal (help to individuals becomes counts and totals per
+//! category; residents, tags, phones and ID numbers never appear), and templates receive only
+//! these.
+
+use super::settings::{Cadence, SiteSettings};
+use crate::model::{FundCategory, FundKind, FundYear, Ledger, Payee, Project, ProjectStage, Tally};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// Fewer respondents than this are not broken down (DOMAIN.md: small groups identify people).
+pub const MIN_RESPONDENTS: u32 = 5;
+
+/// Everything the site shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicSite {
+    /// The committee and its office.
+    pub committee: PublicCommittee,
+    /// Members who sign notices.
+    pub signers: Vec<PublicSigner>,
+    /// Fund disclosures, newest first.
+    pub disclosures: Vec<PublicDisclosure>,
+    /// Projects whose plan is public, newest first.
+    pub projects: Vec<PublicProject>,
+    /// Every notice (disclosures, project plans and outcomes), newest first.
+    pub notices: Vec<PublicNotice>,
+    /// Publication date.
+    pub published_on: String,
+}
+
+/// The committee's public face.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicCommittee {
+    /// Name.
+    pub name: String,
+    /// District and street, e.g. 普陀区 某某街道.
+    pub area: String,
+    /// Office address.
+    pub office_address: String,
+    /// Office hours.
+    pub office_hours: String,
+    /// Office phone (a landline of the office, never a person's mobile).
+    pub office_phone: String,
+}
+
+/// A member who signs notices.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicSigner {
+    /// Name.
+    pub name: String,
+    /// Roles, e.g. 书记、主任.
+    pub roles: String,
+}
+
+/// One row of spending per category.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicCategoryLine {
+    /// Category label.
+    pub category: String,
+    /// Spent in the period, formatted.
+    pub spent: String,
+    /// Payments in the period.
+    pub count: usize,
+}
+
+/// A payment to an organisation, as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicPayment {
+    /// Date.
+    pub date: String,
+    /// Organisation paid.
+    pub organisation: String,
+    /// Category.
+    pub category: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Amount, formatted.
+    pub amount: String,
+    /// Voucher number.
+    pub voucher: String,
+}
+
+/// Help to individuals in one category: a count and a total, never names.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicAidLine {
+    /// Category.
+    pub category: String,
+    /// Number of payments.
+    pub count: usize,
+    /// Total, formatted.
+    pub total: String,
+}
+
+/// One fund's disclosure for one period (half-year or quarter).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicDisclosure {
+    /// File stem, e.g. `2026-h1-work`.
+    pub slug: String,
+    /// Title, e.g. 2026年上半年居委会工作经费使用情况公示.
+    pub title: String,
+    /// Fund name.
+    pub fund: String,
+    /// Period label, e.g. 2026年上半年.
+    pub period: String,
+    /// Last day of the period (the notice date).
+    pub date: String,
+    /// Budget for the year, formatted (empty if no plan).
+    pub budget: String,
+    /// Spent in the year up to the end of the period.
+    pub spent_to_date: String,
+    /// Spent in this period.
+    pub spent_in_period: String,
+    /// Budget remaining.
+    pub remaining: String,
+    /// Spending per category in the period.
+    pub categories: Vec<PublicCategoryLine>,
+    /// For 居委会工作经费: the office-cost share of the year so far, e.g. `28.4%`.
+    pub office_share: Option<String>,
+    /// Whether that share is over the cap.
+    pub office_over_cap: bool,
+    /// Payments to organisations.
+    pub payments: Vec<PublicPayment>,
+    /// Help to individuals, aggregated.
+    pub aid: Vec<PublicAidLine>,
+    /// Issue number, e.g. `经公〔2026〕3号`.
+    pub issue: String,
+}
+
+/// A consultation meeting, as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicMeeting {
+    /// Kind (听证会, 协调会, …).
+    pub kind: String,
+    /// Date.
+    pub date: String,
+    /// People attending.
+    pub attendance: u32,
+    /// Topic.
+    pub topic: String,
+    /// Decision.
+    pub decision: String,
+}
+
+/// One dimension of a satisfaction survey.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicSurveyLine {
+    /// Dimension (过程, 力度, 结果).
+    pub dimension: String,
+    /// 满意.
+    pub satisfied: u32,
+    /// 基本满意.
+    pub fair: u32,
+    /// 不满意.
+    pub dissatisfied: u32,
+    /// Satisfaction, e.g. `86.7%`.
+    pub percent: String,
+}
+
+/// A survey as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicSurvey {
+    /// Date.
+    pub date: String,
+    /// Method.
+    pub method: String,
+    /// Respondents.
+    pub respondents: u32,
+    /// Per dimension, empty when there were fewer than [`MIN_RESPONDENTS`].
+    pub lines: Vec<PublicSurveyLine>,
+}
+
+/// A practical project (实事项目), as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicProject {
+    /// File stem, e.g. `2026-3`.
+    pub slug: String,
+    /// Year.
+    pub year: i32,
+    /// Title.
+    pub title: String,
+    /// Category.
+    pub category: String,
+    /// Stage label.
+    pub stage: String,
+    /// The need it answers.
+    pub need: String,
+    /// The plan.
+    pub plan: String,
+    /// Budget, formatted.
+    pub budget: String,
+    /// Fund and category.
+    pub fund: String,
+    /// Consultation meetings.
+    pub meetings: Vec<PublicMeeting>,
+    /// Plan notice period, e.g. 2026年3月1日至2026年3月7日.
+    pub plan_notice: String,
+    /// Whether the outcome is public (closed and announced).
+    pub closed: bool,
+    /// Spent on it, formatted.
+    pub spent: String,
+    /// What was done.
+    pub outcome: String,
+    /// Outcome notice period.
+    pub outcome_notice: String,
+    /// The latest survey, if any.
+    pub survey: Option<PublicSurvey>,
+    /// Rectification, when satisfaction fell short.
+    pub rectification: String,
+    /// Plan notice issue number.
+    pub plan_issue: String,
+    /// Outcome notice issue number.
+    pub outcome_issue: String,
+}
+
+/// A notice in the list of all notices.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicNotice {
+    /// Date.
+    pub date: String,
+    /// Title.
+    pub title: String,
+    /// Link from the site root.
+    pub href: String,
+    /// Kind: 经费公开, 项目公示, 结果公示.
+    pub kind: String,
+}
+
+fn date_text(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn period_text(from: NaiveDate, to: NaiveDate) -> String {
+    format!("{}至{}", date_text(from), date_text(to))
+}
+
+/// Builds the public site from the ledger. Nothing personal leaves this function.
+pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> PublicSite {
+    let c = ledger.committee.committee.clone().unwrap_or_default();
+    let pick = |setting: &str, recorded: &str| {
+        if setting.trim().is_empty() {
+            recorded.to_owned()
+        } else {
+            setting.trim().to_owned()
+        }
+    };
+    let committee = PublicCommittee {
+        name: c.name.clone(),
+        area: [c.district.as_str(), c.street.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+        office_address: pick(&settings.office_address, &c.office_address),
+        office_hours: pick(&settings.office_hours, &c.office_hours),
+        office_phone: pick(&settings.office_phone, &c.office_phone),
+    };
+    let signers = ledger
+        .committee
+        .workers
+        .iter()
+        .filter(|w| w.signs_notices && w.left_on.is_none_or(|d| d > today))
+        .map(|w| PublicSigner {
+            name: w.name.clone(),
+            roles: w
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+        .collect();
+    let mut disclosures = Vec::new();
+    for (year, funds) in &ledger.funds {
+        disclosures.extend(disclose_year(*year, funds, settings.cadence, today));
+    }
+    disclosures.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
+    let mut projects: Vec<PublicProject> = ledger
+        .projects
+        .projects
+        .iter()
+        .filter(|p| p.stage.plan_is_public())
+        .map(|p| public_project(p, ledger))
+        .collect();
+    projects.sort_by(|a, b| b.year.cmp(&a.year).then(a.slug.cmp(&b.slug)));
+    let mut notices: Vec<PublicNotice> = disclosures
+        .iter()
+        .map(|d| PublicNotice {
+            date: d.date.clone(),
+            title: d.title.clone(),
+            href: format!("funds/{}.html", d.slug),
+            kind: "经费公开".into(),
+        })
+        .collect();
+    for p in &ledger.projects.projects {
+        if let (true, Some(n)) = (p.stage.plan_is_public(), &p.plan_notice) {
+            notices.push(PublicNotice {
+                date: n.from.to_string(),
+                title: format!("关于“{}”实施方案的公示", p.title),
+                href: format!("projects/{}.html", project_slug(p)),
+                kind: "项目公示".into(),
+            });
+        }
+        if let (true, Some(n)) = (p.stage.outcome_is_public(), &p.outcome_notice) {
+            notices.push(PublicNotice {
+                date: n.from.to_string(),
+                title: format!("关于“{}”实施结果的公示", p.title),
+                href: format!("projects/{}.html#outcome", project_slug(p)),
+                kind: "结果公示".into(),
+            });
+        }
+    }
+    notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
+    PublicSite {
+        committee,
+        signers,
+        disclosures,
+        projects,
+        notices,
+        published_on: date_text(today),
+    }
+}
+
+fn project_slug(p: &Project) -> String {
+    format!("{}-{}", p.year, p.id.0)
+}
+
+/// Periods of a year that have ended by `today` (or the current one, as to date).
+fn periods(
+    year: i32,
+    cadence: Cadence,
+    today: NaiveDate,
+) -> Vec<(String, String, NaiveDate, NaiveDate)> {
+    let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d);
+    let list: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = match cadence {
+        Cadence::HalfYear => vec![
+            ("h1".into(), "上半年".into(), ymd(1, 1), ymd(6, 30)),
+            ("h2".into(), "下半年".into(), ymd(7, 1), ymd(12, 31)),
+        ],
+        Cadence::Quarter => (1..=4u32)
+            .map(|q| {
+                let first = ymd(q * 3 - 2, 1);
+                let last = ymd(q * 3 + 1, 1)
+                    .and_then(|d| d.pred_opt())
+                    .or_else(|| ymd(12, 31));
+                (format!("q{q}"), format!("第{q}季度"), first, last)
+            })
+            .collect(),
+    };
+    list.into_iter()
+        .filter_map(|(code, label, from, to)| Some((code, label, from?, to?)))
+        // A period is disclosed once it has ended.
+        .filter(|(_, _, _, to)| *to < today)
+        .collect()
+}
+
+fn fund_code(fund: FundKind) -> &'static str {
+    match fund {
+        FundKind::Work => "work",
+        FundKind::PartyService => "party",
+        FundKind::Foundation => "foundation",
+    }
+}
+
+fn disclose_year(
+    year: i32,
+    funds: &FundYear,
+    cadence: Cadence,
+    today: NaiveDate,
+) -> Vec<PublicDisclosure> {
+    let mut out = Vec::new();
+    for (n, (code, label, from, to)) in periods(year, cadence, today).into_iter().enumerate() {
+        for fund in FundKind::ALL {
+            let plan = funds.plan(fund);
+            let in_fund = funds.payments.iter().filter(|p| p.fund == fund);
+            let period: Vec<_> = in_fund
+                .clone()
+                .filter(|p| p.on >= from && p.on <= to)
+                .collect();
+            let to_date: Vec<_> = in_fund.filter(|p| p.on <= to).collect();
+            if plan.is_none() && to_date.is_empty() {
+                continue;
+            }
+            let sum = |list: &[&crate::model::Payment]| -> crate::model::Fen {
+                list.iter().map(|p| p.amount).sum()
+            };
+            let spent_to_date = sum(&to_date);
+            let budget = plan.map(|p| p.budget);
+            let categories = fund
+                .categories()
+                .iter()
+                .map(|cat| {
+                    let here: Vec<_> = period.iter().filter(|p| p.category == *cat).collect();
+                    PublicCategoryLine {
+                        category: cat.label().to_owned(),
+                        spent: here
+                            .iter()
+                            .map(|p| p.amount)
+                            .sum::<crate::model::Fen>()
+                            .to_string(),
+                        count: here.len(),
+                    }
+                })
+                .collect();
+            let (office_share, office_over_cap) = if fund == FundKind::Work {
+                let office: crate::model::Fen = to_date
+                    .iter()
+                    .filter(|p| p.category == FundCategory::Office)
+                    .map(|p| p.amount)
+                    .sum();
+                let base = budget.unwrap_or(spent_to_date);
+                if base.0 > 0 {
+                    let pct = office.0 as f64 * 100.0 / base.0 as f64;
+                    (
+                        Some(format!("{pct:.1}%")),
+                        office.0 * 100 > base.0 * crate::model::OFFICE_CAP_PERCENT,
+                    )
+                } else {
+                    (None, false)
+                }
+            } else {
+                (None, false)
+            };
+            let mut in_order = period.clone();
+            in_order.sort_by(|a, b| a.on.cmp(&b.on).then(a.voucher.cmp(&b.voucher)));
+            let payments: Vec<PublicPayment> = in_order
+                .iter()
+                .filter_map(|p| match &p.payee {
+                    Payee::Organisation { name, .. } => Some(PublicPayment {
+                        date: date_text(p.on),
+                        organisation: name.clone(),
+                        category: p.category.label().to_owned(),
+                        purpose: p.purpose.clone(),
+                        amount: p.amount.to_string(),
+                        voucher: p.voucher.clone(),
+                    }),
+                    Payee::Individual { .. } => None,
+                })
+                .collect();
+            let aid = fund
+                .categories()
+                .iter()
+                .filter_map(|cat| {
+                    let here: Vec<_> = period
+                        .iter()
+                        .filter(|p| {
+                            p.category == *cat && matches!(p.payee, Payee::Individual { .. })
+                        })
+                        .collect();
+                    (!here.is_empty()).then(|| PublicAidLine {
+                        category: cat.label().to_owned(),
+                        count: here.len(),
+                        total: here
+                            .iter()
+                            .map(|p| p.amount)
+                            .sum::<crate::model::Fen>()
+                            .to_string(),
+                    })
+                })
+                .collect();
+            out.push(PublicDisclosure {
+                slug: format!("{year}-{code}-{}", fund_code(fund)),
+                title: format!("{year}年{label}{}使用情况公示", fund.label()),
+                fund: fund.label().to_owned(),
+                period: format!("{year}年{label}"),
+                date: to.to_string(),
+                budget: budget.map(|b| b.to_string()).unwrap_or_default(),
+                spent_to_date: spent_to_date.to_string(),
+                spent_in_period: sum(&period).to_string(),
+                remaining: budget
+                    .map(|b| (b - spent_to_date).to_string())
+                    .unwrap_or_default(),
+                categories,
+                office_share,
+                office_over_cap,
+                payments,
+                aid,
+                issue: format!(
+                    "经公〔{year}〕{}号",
+                    n * FundKind::ALL.len()
+                        + FundKind::ALL.iter().position(|f| *f == fund).unwrap_or(0)
+                        + 1
+                ),
+            });
+        }
+    }
+    out
+}
+
+fn survey_line(dimension: &str, t: &Tally) -> PublicSurveyLine {
+    PublicSurveyLine {
+        dimension: dimension.to_owned(),
+        satisfied: t.satisfied,
+        fair: t.fair,
+        dissatisfied: t.dissatisfied,
+        percent: t
+            .satisfaction_percent()
+            .map(|p| format!("{p:.1}%"))
+            .unwrap_or_default(),
+    }
+}
+
+fn public_project(p: &Project, ledger: &Ledger) -> PublicProject {
+    let closed = p.stage.outcome_is_public();
+    let spent: crate::model::Fen = ledger
+        .funds
+        .values()
+        .flat_map(|f| f.payments.iter())
+        .filter(|x| x.project == Some(p.id))
+        .map(|x| x.amount)
+        .sum();
+    let survey = p.latest_survey().filter(|_| closed).map(|s| {
+        let respondents = s.result.total();
+        PublicSurvey {
+            date: date_text(s.on),
+            method: s.method.label().to_owned(),
+            respondents,
+            lines: if respondents < MIN_RESPONDENTS {
+                Vec::new()
+            } else {
+                vec![
+                    survey_line("过程", &s.process),
+                    survey_line("力度", &s.effort),
+                    survey_line("结果", &s.result),
+                ]
+            },
+        }
+    });
+    PublicProject {
+        slug: project_slug(p),
+        year: p.year,
+        title: p.title.clone(),
+        category: p.category.clone(),
+        stage: p.stage.label().to_owned(),
+        need: p.need.clone(),
+        plan: p.plan.clone(),
+        budget: p.budget.to_string(),
+        fund: format!("{}（{}）", p.fund.label(), p.fund_category.label()),
+        meetings: p
+            .meetings
+            .iter()
+            .map(|m| PublicMeeting {
+                kind: m.kind.label().to_owned(),
+                date: date_text(m.on),
+                attendance: m.attendance,
+                topic: m.topic.clone(),
+                decision: m.decision.clone(),
+            })
+            .collect(),
+        plan_notice: p
+            .plan_notice
+            .as_ref()
+            .map(|n| period_text(n.from, n.to))
+            .unwrap_or_default(),
+        closed,
+        spent: if closed {
+            spent.to_string()
+        } else {
+            String::new()
+        },
+        outcome: if closed {
+            p.outcome.clone()
+        } else {
+            String::new()
+        },
+        outcome_notice: p
+            .outcome_notice
+            .as_ref()
+            .filter(|_| closed)
+            .map(|n| period_text(n.from, n.to))
+            .unwrap_or_default(),
+        survey,
+        rectification: if closed && p.stage == ProjectStage::Rectifying
+            || p.stage == ProjectStage::Done
+        {
+            p.rectification.clone()
+        } else {
+            String::new()
+        },
+        plan_issue: format!("项公〔{}〕{}号", p.year, p.id.0),
+        outcome_issue: format!("果公〔{}〕{}号", p.year, p.id.0),
+    }
+}
