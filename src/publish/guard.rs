@@ -48,7 +48,7 @@ impl HitKind {
 /// One thing the guard found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// The output file (relative), or the file name itself when `line` is 0.
+    /// The output file (relative); masked when its name is itself a hit.
     pub file: String,
     /// Line, from 1; 0 for a hit in the file name.
     pub line: usize,
@@ -213,11 +213,20 @@ impl Guard {
         }
     }
 
-    /// Scans one file (its name and its text).
+    /// Scans one file (its name and its text). When the name itself holds a hit, every hit of
+    /// the file is reported under the masked name, so the report never repeats the leak.
     pub fn scan(&self, file: &str, text: &str) -> Vec<Hit> {
-        let mut hits = self.scan_line(file, 0, &normalise(file));
+        let name_hits = self.scan_line(file, 0, &normalise(file));
+        let shown = match name_hits.first() {
+            Some(h) => h.excerpt.clone(),
+            None => file.to_owned(),
+        };
+        let mut hits = name_hits;
         for (i, line) in text.lines().enumerate() {
-            hits.extend(self.scan_line(file, i + 1, &normalise(line)));
+            hits.extend(self.scan_line(&shown, i + 1, &normalise(line)));
+        }
+        for h in &mut hits {
+            h.file.clone_from(&shown);
         }
         hits
     }

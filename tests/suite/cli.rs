@@ -44,6 +44,34 @@ fn check_on_the_repository_demo_committee() {
 }
 
 #[test]
+fn the_demo_committee_publishes_with_zero_hits() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let run = sibai(
+        &[
+            "publish",
+            repo.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ],
+        &[("SIBAI_PASSPHRASE", "demo")],
+    );
+    let t = text(&run);
+    assert!(run.status.success(), "{t}");
+    assert!(t.contains("未发现个人信息"), "{t}");
+    for page in [
+        "index.html",
+        "funds/index.html",
+        "guide/index.html",
+        "about.html",
+    ] {
+        assert!(out.path().join(page).is_file(), "{page} missing");
+    }
+}
+
+#[test]
 fn init_members_and_restore_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("委员会");

@@ -6,6 +6,7 @@ mod crash;
 mod fixtures;
 mod id_number;
 mod lock;
+mod publish;
 mod vault_errors;
 mod vault_layout;
 mod vault_members;

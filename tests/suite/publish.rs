@@ -1,0 +1,649 @@
+//! Publishing: every page kind as an insta snapshot from a small fixture, the guard catching
+//! seeded leaks (and only those), Markdown XSS neutralised, and the output folder written
+//! incrementally and left intact when the guard fails.
+
+use crate::fixtures::{date, sample_ledger};
+use sibai::model::*;
+use sibai::publish::{
+    Files, HitKind, PublishError, PublishInput, SiteSettings, build, check, publish,
+};
+use std::path::Path;
+
+const TODAY: (i32, u32, u32) = (2026, 11, 23);
+
+fn today() -> chrono::NaiveDate {
+    date(TODAY.0, TODAY.1, TODAY.2)
+}
+
+/// A committee with public texts of its own and canary residents whose details must never
+/// reach the site.
+pub fn publish_ledger() -> Ledger {
+    let mut l = sample_ledger("甲乙");
+    let c = l.committee.committee.as_mut().unwrap();
+    c.name = "示例居委会".into();
+    c.office_address = "示例路 100 号".into();
+    c.office_hours = "工作日 8:30–17:00".into();
+    l.committee.workers.push(Worker {
+        id: WorkerId(2),
+        name: "李建国".into(),
+        roles: vec![Role::Director],
+        phone: Phone::parse("13800138000").ok(),
+        signs_notices: true,
+        since: date(2020, 1, 1),
+        left_on: None,
+    });
+    l.committee.workers.push(Worker {
+        id: WorkerId(3),
+        name: "社工小周".into(),
+        roles: vec![Role::SocialWorker],
+        phone: None,
+        signs_notices: false,
+        since: date(2022, 1, 1),
+        left_on: None,
+    });
+    l.committee.organisations[0].name = "示例物业公司".into();
+    // Canary residents: a household in 5号 302室.
+    l.households.buildings.push(Building {
+        id: BuildingId(5),
+        compound: CompoundId(1),
+        number: "5号".into(),
+        floors: 6,
+        rooms_per_floor: 2,
+    });
+    let mut canary = l.households.households[0].clone();
+    canary.id = HouseholdId(2);
+    canary.building = BuildingId(5);
+    canary.room = "302".into();
+    canary.phone = Phone::parse("13912345678").ok();
+    canary.members[0].name = "钱多多".into();
+    canary.members[0].id = PersonId(2);
+    canary.members[0].id_number = IdNumber::parse("440524188001010014").ok();
+    canary.members[0].phone = Phone::parse("13712345670").ok();
+    let mut tenant = canary.members[0].clone();
+    tenant.id = PersonId(3);
+    tenant.name = "孙租客".into();
+    tenant.group = MemberGroup::Tenant;
+    tenant.id_number = None;
+    tenant.phone = None;
+    canary.members.push(tenant);
+    l.households.households.push(canary);
+    // The project, in public words.
+    let p = &mut l.projects.projects[0];
+    p.title = "楼道灯更换".into();
+    p.category = "设施改善".into();
+    p.need = "老楼楼道照明不足，居民夜间出行不便。".into();
+    p.plan = "更换 6 栋楼道感应灯，共 72 盏。".into();
+    p.outcome = "已全部更换完毕并验收。".into();
+    p.rectification = String::new();
+    p.meetings[0].topic = "楼道灯更换方案听证".into();
+    p.meetings[0].decision = "同意方案，施工避开早晚高峰。".into();
+    p.surveys[0].result = Tally {
+        satisfied: 30,
+        fair: 5,
+        dissatisfied: 2,
+    };
+    p.surveys[0].effort = p.surveys[0].result;
+    p.surveys[0].process = p.surveys[0].result;
+    // One payment to an organisation in the first half of 2026, one to a person.
+    let funds = l.funds.get_mut(&2026).unwrap();
+    let mut org = funds.payments[0].clone();
+    org.id.seq = 2;
+    org.payee = Payee::Organisation {
+        name: "示例物业公司".into(),
+        id: Some(OrganisationId(1)),
+    };
+    org.category = FundCategory::Facilities;
+    org.fund = FundKind::Foundation;
+    org.purpose = "楼道灯采购与安装".into();
+    org.voucher = "2026-0012".into();
+    org.project = Some(ProjectId(1));
+    org.amount = Fen::yuan(1100);
+    funds.payments.push(org);
+    funds.payments[0].payee = Payee::Individual {
+        name: "钱多多".into(),
+        household: Some(HouseholdId(2)),
+    };
+    funds.payments[0].purpose = "节日慰问".into();
+    funds.payments[0].voucher = "2026-0001".into();
+    l
+}
+
+const GUIDE_ITEM: &str = r#"+++
+title = "老年人综合津贴"
+category = "为老服务"
+audience = "年满65周岁的本市户籍老年人"
+conditions = ["年满65周岁"]
+materials = ["本人身份证"]
+steps = ["到社区事务受理服务中心申请", "审核通过次月发放"]
+place_and_time = "社区事务受理服务中心（工作日）"
+basis = ["《上海市老年人综合津贴制度实施办法》"]
+evaluation = "好差评"
+verified = "2026-11-01"
+sample = true
++++
+
+老人**不用每年重新申请**。
+
+| 年龄 | 说明 |
+| --- | --- |
+| 65–69 | 第一档 |
+"#;
+
+/// A committee folder in a temp dir: `content/guide/` with the given items.
+fn root_with(guide: &[(&str, &str)]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("content").join("guide");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (slug, text) in guide {
+        std::fs::write(dir.join(format!("{slug}.md")), text).unwrap();
+    }
+    root
+}
+
+fn build_site(ledger: &Ledger, root: &Path, settings: &SiteSettings) -> Files {
+    build(&PublishInput {
+        ledger,
+        root,
+        settings,
+        today: today(),
+    })
+    .unwrap()
+}
+
+fn page(files: &Files, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_page_kind_matches_its_snapshot() {
+    let ledger = publish_ledger();
+    let root = root_with(&[("elderly-allowance", GUIDE_ITEM)]);
+    let files = build_site(&ledger, root.path(), &SiteSettings::default());
+    assert!(check(&ledger, &SiteSettings::default(), &files).is_empty());
+    for path in [
+        "index.html",
+        "notices/index.html",
+        "funds/index.html",
+        "funds/2026-h1-foundation.html",
+        "projects/index.html",
+        "projects/2026-1.html",
+        "guide/index.html",
+        "guide/elderly-allowance.html",
+        "about.html",
+        "_headers",
+    ] {
+        insta::assert_snapshot!(path.replace('/', "__"), page(&files, path));
+    }
+}
+
+#[test]
+fn help_to_individuals_is_only_counted() {
+    let ledger = publish_ledger();
+    let root = root_with(&[]);
+    let files = build_site(&ledger, root.path(), &SiteSettings::default());
+    let party = page(&files, "funds/2026-h1-party.html");
+    assert!(party.contains("帮扶居民（只公开笔数和金额）"), "{party}");
+    assert!(party.contains("关爱帮扶类"));
+    assert!(!party.contains("钱多多"));
+    let foundation = page(&files, "funds/2026-h1-foundation.html");
+    assert!(foundation.contains("示例物业公司") && foundation.contains("2026-0012"));
+}
+
+#[test]
+fn quarterly_cadence_makes_quarterly_disclosures() {
+    let ledger = publish_ledger();
+    let root = root_with(&[]);
+    let settings = SiteSettings {
+        cadence: sibai::publish::Cadence::Quarter,
+        ..SiteSettings::default()
+    };
+    let files = build_site(&ledger, root.path(), &settings);
+    assert!(files.contains_key("funds/2026-q1-party.html"));
+    assert!(files.contains_key("funds/2026-q3-foundation.html"));
+    // The fourth quarter has not ended on 23 November.
+    assert!(!files.contains_key("funds/2026-q4-foundation.html"));
+}
+
+/// One seeded leak: what it changes, and where the guard must find what.
+struct Leak {
+    name: &'static str,
+    seed: fn(&mut Ledger, &mut Vec<(String, String)>, &mut SiteSettings),
+    file: &'static str,
+    kind: HitKind,
+}
+
+/// Marks a leak expected in a file name (reported as line 0, with the name masked).
+const FILE_NAME: &str = "(file name)";
+
+fn guide_with(body_or_front: &str) -> String {
+    GUIDE_ITEM.replace("老人**不用每年重新申请**。", body_or_front)
+}
+
+fn project(l: &mut Ledger) -> &mut Project {
+    &mut l.projects.projects[0]
+}
+
+fn org_payment(l: &mut Ledger) -> &mut Payment {
+    l.funds.get_mut(&2026).unwrap().payments.last_mut().unwrap()
+}
+
+fn leaks() -> Vec<Leak> {
+    vec![
+        Leak {
+            name: "resident name in a project need",
+            seed: |l, _, _| project(l).need = "钱多多家门口路灯坏了".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "tenant name in a project plan",
+            seed: |l, _, _| project(l).plan = "由孙租客负责联系施工".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "resident name in a project outcome",
+            seed: |l, _, _| project(l).outcome = "钱多多 表示满意".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "resident name in a project title (also in notices)",
+            seed: |l, _, _| project(l).title = "钱多多家漏水维修".into(),
+            file: "notices/index.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "room address in a meeting decision",
+            seed: |l, _, _| project(l).meetings[0].decision = "先修5号302室".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Address,
+        },
+        Leak {
+            name: "room address written 5号楼302室",
+            seed: |l, _, _| project(l).meetings[0].topic = "5号楼 302 室漏水".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Address,
+        },
+        Leak {
+            name: "room address written 5-302",
+            seed: |l, _, _| project(l).meetings[0].topic = "5-302 漏水".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Address,
+        },
+        Leak {
+            name: "resident phone in a meeting topic",
+            seed: |l, _, _| project(l).meetings[0].topic = "联系 13712345670".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Phone,
+        },
+        Leak {
+            name: "ID number in a payment purpose",
+            seed: |l, _, _| org_payment(l).purpose = "代付 440524188001010014".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdNumber,
+        },
+        Leak {
+            name: "ID number in full-width digits",
+            seed: |l, _, _| {
+                org_payment(l).purpose = "证号４４０５２４１８８００１０１００１４".into();
+            },
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdNumber,
+        },
+        Leak {
+            name: "ID number split by spaces in a voucher",
+            seed: |l, _, _| org_payment(l).voucher = "440524 18800101 0014".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdNumber,
+        },
+        Leak {
+            name: "an ID-number shape not in the ledger",
+            seed: |l, _, _| org_payment(l).purpose = "证号 11010119900307803X".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdShape,
+        },
+        Leak {
+            name: "a legacy 15-digit ID shape",
+            seed: |l, _, _| org_payment(l).purpose = "旧证 110105491231002".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdShape,
+        },
+        Leak {
+            name: "phone split by dashes in a payment purpose",
+            seed: |l, _, _| org_payment(l).purpose = "联系 139-1234-5678".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::Phone,
+        },
+        Leak {
+            name: "a mobile shape not in the ledger",
+            seed: |l, _, _| org_payment(l).purpose = "联系 15000000000".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::MobileShape,
+        },
+        Leak {
+            name: "masked ID in a project need",
+            seed: |l, _, _| project(l).need = "申请人 4405**********0014".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Masked,
+        },
+        Leak {
+            name: "masked phone in an outcome",
+            seed: |l, _, _| project(l).outcome = "回访 139****5678".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Masked,
+        },
+        Leak {
+            name: "a person paid as if an organisation",
+            seed: |l, _, _| {
+                org_payment(l).payee = Payee::Organisation {
+                    name: "钱多多".into(),
+                    id: None,
+                }
+            },
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "phone in a guide page body",
+            seed: |_, g, _| g.push(("allowance".into(), guide_with("咨询 13912345678"))),
+            file: "guide/allowance.html",
+            kind: HitKind::Phone,
+        },
+        Leak {
+            name: "ID in guide front matter",
+            seed: |_, g, _| {
+                g.push((
+                    "allowance".into(),
+                    GUIDE_ITEM.replace("本人身份证", "例如 440524188001010014"),
+                ));
+            },
+            file: "guide/allowance.html",
+            kind: HitKind::IdNumber,
+        },
+        Leak {
+            name: "resident name in a guide title (also in the guide index)",
+            seed: |_, g, _| {
+                g.push((
+                    "allowance".into(),
+                    GUIDE_ITEM.replace("title = \"老年人综合津贴\"", "title = \"钱多多的津贴\""),
+                ));
+            },
+            file: "guide/index.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a leak in a file name",
+            seed: |_, g, _| g.push(("p13912345678".into(), GUIDE_ITEM.to_owned())),
+            file: FILE_NAME,
+            kind: HitKind::Phone,
+        },
+        Leak {
+            name: "a name split by a zero-width space",
+            seed: |l, _, _| project(l).plan = "钱\u{200B}多多".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a name split by a full-width space",
+            seed: |l, _, _| project(l).plan = "钱　多多".into(),
+            file: "projects/2026-1.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a worker who does not sign notices, in the office hours",
+            seed: |_, _, s| s.office_hours = "值班：社工小周".into(),
+            file: "index.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a visitor's name in the office address",
+            seed: |l, _, s| {
+                l.desk.receptions[0].visitor = Some("赵来访".into());
+                s.office_address = "找赵来访".into();
+            },
+            file: "about.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a resident's mobile as the office phone",
+            seed: |_, _, s| s.office_phone = "13912345678".into(),
+            file: "about.html",
+            kind: HitKind::MobileShape,
+        },
+        Leak {
+            name: "the name a visit recorded, in the committee's area",
+            seed: |l, _, _| {
+                l.visits.get_mut(&2026).unwrap()[0].resident_name = "周听说".into();
+                l.committee.committee.as_mut().unwrap().street = "周听说".into();
+            },
+            file: "index.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a lower-case x ID shape",
+            seed: |l, _, _| org_payment(l).purpose = "证号 11010519491231002x".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdShape,
+        },
+    ]
+}
+
+#[test]
+fn the_guard_catches_every_seeded_leak() {
+    let clean = publish_ledger();
+    let all = leaks();
+    assert!(all.len() >= 25, "only {} leaks", all.len());
+    for leak in all {
+        let mut ledger = clean.clone();
+        let mut guide = vec![("elderly-allowance".to_owned(), GUIDE_ITEM.to_owned())];
+        let mut settings = SiteSettings::default();
+        (leak.seed)(&mut ledger, &mut guide, &mut settings);
+        let refs: Vec<(&str, &str)> = guide
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let root = root_with(&refs);
+        let files = build_site(&ledger, root.path(), &settings);
+        let hits = check(&ledger, &settings, &files);
+        assert!(
+            hits.iter().any(|h| h.kind == leak.kind
+                && if leak.file == FILE_NAME {
+                    h.line == 0
+                } else {
+                    h.file == leak.file
+                }),
+            "{}: expected {:?} in {}, got {hits:#?}",
+            leak.name,
+            leak.kind,
+            leak.file
+        );
+        // The report masks what it found.
+        for h in &hits {
+            for secret in ["钱多多", "440524188001010014", "13912345678", "13712345670"] {
+                assert!(!h.to_string().contains(secret), "{}: {h}", leak.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failed_publish_leaves_the_previous_site_as_it_was() {
+    let ledger = publish_ledger();
+    let root = root_with(&[("elderly-allowance", GUIDE_ITEM)]);
+    let out = root.path().join("public");
+    let settings = SiteSettings::default();
+    let input = PublishInput {
+        ledger: &ledger,
+        root: root.path(),
+        settings: &settings,
+        today: today(),
+    };
+    let first = publish(&input, &out).unwrap();
+    assert!(first.written.written.len() > 10);
+    // Nothing changed: nothing written.
+    let again = publish(&input, &out).unwrap();
+    assert!(again.written.written.is_empty());
+    assert_eq!(again.written.unchanged, first.written.written.len());
+    // A file that no longer belongs is removed; the folder itself is never emptied.
+    std::fs::write(out.join("guide").join("old-item.html"), "旧").unwrap();
+    let tidy = publish(&input, &out).unwrap();
+    assert_eq!(tidy.written.removed, vec!["guide/old-item.html".to_owned()]);
+    // A leak fails the publish and touches nothing.
+    let before = crate::fixtures::snapshot(&out);
+    let mut leaky = ledger.clone();
+    leaky.projects.projects[0].need = "钱多多反映".into();
+    let err = publish(
+        &PublishInput {
+            ledger: &leaky,
+            ..input
+        },
+        &out,
+    )
+    .unwrap_err();
+    assert!(matches!(err, PublishError::Leak(_)));
+    let message = err.to_string();
+    assert!(message.contains("隐私检查未通过") && message.contains("projects/2026-1.html"));
+    assert!(!message.contains("钱多多"), "{message}");
+    assert_eq!(crate::fixtures::snapshot(&out), before);
+}
+
+#[test]
+fn markdown_cannot_inject_script() {
+    let corpus = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:alert(1)\">点我</a>",
+        "[点我](javascript:alert(1))",
+        "[点我](JAVASCRIPT:alert(1))",
+        "[点我](java&#x09;script:alert(1))",
+        "[点我](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "![图](javascript:alert(1))",
+        "![图](data:image/svg+xml;base64,PHN2Zz4=)",
+        "<svg onload=alert(1)><script>alert(1)</script></svg>",
+        "<math><mtext><script>alert(1)</script></mtext></math>",
+        "<iframe src=\"https://evil.example\"></iframe>",
+        "<div style=\"background:url(javascript:alert(1))\">x</div>",
+        "[x](vbscript:msgbox(1))",
+        "<details open ontoggle=alert(1)>",
+        "[ref]\n\n[ref]: javascript:alert(1)",
+        "<<script>script>alert(1)<</script>/script>",
+        "`<script>` 在代码里是文字",
+    ];
+    let body = corpus.join("\n\n");
+    let root = root_with(&[("xss", &guide_with(&body))]);
+    let files = build_site(&publish_ledger(), root.path(), &SiteSettings::default());
+    let html = page(&files, "guide/xss.html").to_ascii_lowercase();
+    // Only real tags matter: a payload shown as text (`&lt;a href="javascript:…"&gt;`) is harmless.
+    let tag = regex::Regex::new(r"<[a-z][^>]*>").unwrap();
+    let handler = regex::Regex::new(r"\son[a-z]+\s*=").unwrap();
+    let mut tags = 0;
+    for t in tag.find_iter(&html).map(|m| m.as_str()) {
+        tags += 1;
+        for bad in [
+            "<script",
+            "<svg",
+            "<math",
+            "<iframe",
+            "<details",
+            "<div style",
+            "<style",
+        ] {
+            assert!(!t.starts_with(bad), "{t}");
+        }
+        for scheme in ["javascript:", "vbscript:", "data:"] {
+            assert!(!t.contains(scheme), "{t}");
+        }
+        assert!(!handler.is_match(t), "event handler in {t}");
+    }
+    assert!(tags > 20, "the page itself has tags");
+    assert!(html.contains("&lt;script&gt;"), "shown as text");
+}
+
+#[test]
+fn a_theme_overrides_templates_file_by_file() {
+    let ledger = publish_ledger();
+    let root = root_with(&[]);
+    let theme = root.path().join("themes").join("plain").join("templates");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("about.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>本主题的关于页</h1>{% endblock content %}",
+    )
+    .unwrap();
+    let settings = SiteSettings {
+        theme: "plain".into(),
+        ..SiteSettings::default()
+    };
+    let files = build_site(&ledger, root.path(), &settings);
+    assert!(page(&files, "about.html").contains("本主题的关于页"));
+    assert!(
+        page(&files, "index.html").contains("最新公告"),
+        "others stay built in"
+    );
+    // A theme that leaks is caught like anything else.
+    std::fs::write(theme.join("about.html"), "<p>钱多多</p>").unwrap();
+    let files = build_site(&ledger, root.path(), &settings);
+    assert!(!check(&ledger, &settings, &files).is_empty());
+    // A theme that does not exist is a clear error.
+    let missing = SiteSettings {
+        theme: "nope".into(),
+        ..SiteSettings::default()
+    };
+    let err = build(&PublishInput {
+        ledger: &ledger,
+        root: root.path(),
+        settings: &missing,
+        today: today(),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("主题“nope”不存在"), "{err}");
+}
+
+#[test]
+fn a_malformed_guide_file_is_named_in_the_error() {
+    let root = root_with(&[("broken", "没有开头的事项信息")]);
+    let err = build(&PublishInput {
+        ledger: &publish_ledger(),
+        root: root.path(),
+        settings: &SiteSettings::default(),
+        today: today(),
+    })
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("broken.md") && text.contains("+++"), "{text}");
+}
+
+#[test]
+fn the_repository_guide_is_complete_and_marked_as_samples() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = build_site(&publish_ledger(), repo, &SiteSettings::default());
+    let items: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("guide/") && *k != "guide/index.html")
+        .collect();
+    assert!(items.len() >= 10, "{items:?}");
+    for item in items {
+        let html = page(&files, item);
+        assert!(
+            html.contains("此条为示例"),
+            "{item} is not marked as a sample"
+        );
+        for field in [
+            "适用对象",
+            "所需材料",
+            "办事流程",
+            "办理地点与时间",
+            "政策依据",
+            "核实日期",
+        ] {
+            assert!(html.contains(field), "{item} lacks {field}");
+        }
+    }
+}
