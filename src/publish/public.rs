@@ -24,6 +24,8 @@ pub struct PublicSite {
     pub projects: Vec<PublicProject>,
     /// Every notice (disclosures, project plans and outcomes), newest first.
     pub notices: Vec<PublicNotice>,
+    /// The print boards of the notices (guide items add theirs when rendered).
+    pub boards: Vec<PublicBoard>,
     /// Publication date.
     pub published_on: String,
 }
@@ -212,6 +214,34 @@ pub struct PublicProject {
     pub outcome_issue: String,
 }
 
+/// A notice's print board (公示栏), in A4 and A3.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicBoard {
+    /// File stem under `boards/a4/` and `boards/a3/`, e.g. `fund-2026-h1-work`.
+    pub slug: String,
+    /// Which body it prints: `fund`, `plan`, `outcome` or `guide`.
+    pub kind: String,
+    /// The slug of the record it prints (disclosure, project or guide item).
+    pub of: String,
+    /// Title.
+    pub title: String,
+    /// Issue number.
+    pub issue: String,
+    /// 公示期, where it applies.
+    pub notice_period: String,
+    /// The period or notice dates, for the list.
+    pub when: String,
+    /// The web page it prints, from the site root.
+    pub back: String,
+    /// Whether it should be on the board now.
+    pub due: bool,
+}
+
+/// How long after its period a fund disclosure should stay posted.
+const DISCLOSURE_POSTED_DAYS: i64 = 31;
+/// How many days before its 公示期 a project notice is listed as due (to print and post).
+const NOTICE_LEAD_DAYS: i64 = 7;
+
 /// A notice in the list of all notices.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicNotice {
@@ -311,14 +341,78 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
         }
     }
     notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
+    let boards = boards(ledger, &disclosures, today);
     PublicSite {
         committee,
         signers,
         disclosures,
         projects,
         notices,
+        boards,
         published_on: date_text(today),
     }
+}
+
+fn boards(ledger: &Ledger, disclosures: &[PublicDisclosure], today: NaiveDate) -> Vec<PublicBoard> {
+    let mut out = Vec::new();
+    for d in disclosures {
+        let ended = NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").ok();
+        out.push(PublicBoard {
+            slug: format!("fund-{}", d.slug),
+            kind: "fund".into(),
+            of: d.slug.clone(),
+            title: d.title.clone(),
+            issue: d.issue.clone(),
+            notice_period: String::new(),
+            when: d.period.clone(),
+            back: format!("funds/{}.html", d.slug),
+            due: ended
+                .is_some_and(|e| e < today && (today - e).num_days() <= DISCLOSURE_POSTED_DAYS),
+        });
+    }
+    let due = |n: &crate::model::NoticePeriod| {
+        n.to >= today && (n.from - today).num_days() <= NOTICE_LEAD_DAYS
+    };
+    let mut projects: Vec<&Project> = ledger
+        .projects
+        .projects
+        .iter()
+        .filter(|p| p.stage.plan_is_public())
+        .collect();
+    projects.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
+    for p in projects {
+        let slug = project_slug(p);
+        let period = |n: &Option<crate::model::NoticePeriod>| {
+            n.as_ref()
+                .map(|n| period_text(n.from, n.to))
+                .unwrap_or_default()
+        };
+        out.push(PublicBoard {
+            slug: format!("plan-{slug}"),
+            kind: "plan".into(),
+            of: slug.clone(),
+            title: format!("关于“{}”实施方案的公示", p.title),
+            issue: format!("项公〔{}〕{}号", p.year, p.id.0),
+            notice_period: period(&p.plan_notice),
+            when: period(&p.plan_notice),
+            back: format!("projects/{slug}.html"),
+            due: p.plan_notice.as_ref().is_some_and(due),
+        });
+        if p.stage.outcome_is_public() {
+            out.push(PublicBoard {
+                slug: format!("outcome-{slug}"),
+                kind: "outcome".into(),
+                of: slug.clone(),
+                title: format!("关于“{}”实施结果的公示", p.title),
+                issue: format!("果公〔{}〕{}号", p.year, p.id.0),
+                notice_period: period(&p.outcome_notice),
+                when: period(&p.outcome_notice),
+                back: format!("projects/{slug}.html#outcome"),
+                due: p.outcome_notice.as_ref().is_some_and(due),
+            });
+        }
+    }
+    out
 }
 
 fn project_slug(p: &Project) -> String {

@@ -4,7 +4,7 @@
 
 use super::PublishError;
 use super::guide::PublicGuideItem;
-use super::public::{PublicProject, PublicSite};
+use super::public::{PublicBoard, PublicProject, PublicSite};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,7 +26,36 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("guide_item.html", include_str!("templates/guide_item.html")),
     ("about.html", include_str!("templates/about.html")),
+    ("fund_body.html", include_str!("templates/fund_body.html")),
+    ("plan_body.html", include_str!("templates/plan_body.html")),
+    (
+        "outcome_body.html",
+        include_str!("templates/outcome_body.html"),
+    ),
+    ("guide_body.html", include_str!("templates/guide_body.html")),
+    ("board_base.html", include_str!("templates/board_base.html")),
+    ("board_fund.html", include_str!("templates/board_fund.html")),
+    ("board_plan.html", include_str!("templates/board_plan.html")),
+    (
+        "board_outcome.html",
+        include_str!("templates/board_outcome.html"),
+    ),
+    (
+        "board_guide.html",
+        include_str!("templates/board_guide.html"),
+    ),
+    ("boards.html", include_str!("templates/boards.html")),
 ];
+
+/// The built-in stylesheets besides `site.css`: the boards' (a theme may override each).
+const BOARD_CSS: &[(&str, &str)] = &[
+    ("board.css", include_str!("templates/board.css")),
+    ("board-a4.css", include_str!("templates/board-a4.css")),
+    ("board-a3.css", include_str!("templates/board-a3.css")),
+];
+
+/// The papers each board is printed on: code and label.
+const PAPERS: [(&str, &str); 2] = [("a4", "A4"), ("a3", "A3")];
 
 /// The built-in stylesheet (a theme may override `assets/site.css`).
 const SITE_CSS: &str = include_str!("templates/site.css");
@@ -171,10 +200,58 @@ pub fn render(
         r.page("guide_item.html", &format!("guide/{}.html", g.slug), c)?;
     }
     r.page("about.html", "about.html", Context::new())?;
-    let css = theme_dir
-        .and_then(|d| std::fs::read_to_string(d.join("assets").join("site.css")).ok())
-        .unwrap_or_else(|| SITE_CSS.to_owned());
-    r.files.insert("assets/site.css".into(), css.into_bytes());
+    // Print boards: every notice, and every guide item, in A4 and A3.
+    let mut boards: Vec<PublicBoard> = site.boards.clone();
+    boards.extend(guide.iter().map(|g| PublicBoard {
+        slug: format!("guide-{}", g.slug),
+        kind: "guide".into(),
+        of: g.slug.clone(),
+        title: g.front.title.clone(),
+        issue: format!("百事汇·{}", g.front.category),
+        notice_period: String::new(),
+        when: String::new(),
+        back: format!("guide/{}.html", g.slug),
+        due: false,
+    }));
+    for b in &boards {
+        let mut c = Context::new();
+        match b.kind.as_str() {
+            "fund" => c.insert("d", &site.disclosures.iter().find(|d| d.slug == b.of)),
+            "guide" => c.insert("g", &guide.iter().find(|g| g.slug == b.of)),
+            _ => c.insert("p", &site.projects.iter().find(|p| p.slug == b.of)),
+        }
+        c.insert("title", &b.title);
+        c.insert("issue", &b.issue);
+        c.insert("notice_period", &b.notice_period);
+        c.insert("back", &b.back);
+        for (code, label) in PAPERS {
+            let mut c = c.clone();
+            c.insert("paper_code", code);
+            c.insert("paper", label);
+            r.page(
+                &format!("board_{}.html", b.kind),
+                &format!("boards/{code}/{}.html", b.slug),
+                c,
+            )?;
+        }
+    }
+    let mut c = Context::new();
+    c.insert("due", &boards.iter().filter(|b| b.due).collect::<Vec<_>>());
+    c.insert("boards", &boards);
+    r.page("boards.html", "boards/index.html", c)?;
+    let asset = |name: &str, builtin: &str| {
+        theme_dir
+            .and_then(|d| std::fs::read_to_string(d.join("assets").join(name)).ok())
+            .unwrap_or_else(|| builtin.to_owned())
+    };
+    r.files.insert(
+        "assets/site.css".into(),
+        asset("site.css", SITE_CSS).into_bytes(),
+    );
+    for (name, css) in BOARD_CSS {
+        r.files
+            .insert(format!("assets/{name}"), asset(name, css).into_bytes());
+    }
     // For hosts that read it (Netlify, Cloudflare Pages): the same policy as the meta tag.
     r.files.insert(
         "_headers".into(),

@@ -129,6 +129,11 @@ sample = true
 | 65–69 | 第一档 |
 "#;
 
+/// A committee folder with the fixture guide item.
+pub fn root_with_guide() -> tempfile::TempDir {
+    root_with(&[("elderly-allowance", GUIDE_ITEM)])
+}
+
 /// A committee folder in a temp dir: `content/guide/` with the given items.
 fn root_with(guide: &[(&str, &str)]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
@@ -176,6 +181,10 @@ fn every_page_kind_matches_its_snapshot() {
         "guide/index.html",
         "guide/elderly-allowance.html",
         "about.html",
+        "boards/index.html",
+        "boards/a4/fund-2026-h1-foundation.html",
+        "boards/a3/outcome-2026-1.html",
+        "boards/a4/guide-elderly-allowance.html",
         "_headers",
     ] {
         insta::assert_snapshot!(path.replace('/', "__"), page(&files, path));
@@ -646,4 +655,68 @@ fn the_repository_guide_is_complete_and_marked_as_samples() {
             assert!(html.contains(field), "{item} lacks {field}");
         }
     }
+}
+
+#[test]
+fn every_notice_links_to_its_boards_and_the_due_ones_are_listed() {
+    let ledger = publish_ledger();
+    let root = root_with_guide();
+    let files = build_site(&ledger, root.path(), &SiteSettings::default());
+    for (notice, boards) in [
+        (
+            "funds/2026-h1-foundation.html",
+            vec!["fund-2026-h1-foundation"],
+        ),
+        (
+            "projects/2026-1.html",
+            vec!["plan-2026-1", "outcome-2026-1"],
+        ),
+        (
+            "guide/elderly-allowance.html",
+            vec!["guide-elderly-allowance"],
+        ),
+    ] {
+        let html = page(&files, notice);
+        for b in boards {
+            for paper in ["a4", "a3"] {
+                let link = format!("boards/{paper}/{b}.html");
+                assert!(
+                    html.contains(&format!("../{link}")),
+                    "{notice} lacks {link}"
+                );
+                let board = page(&files, &link);
+                assert!(
+                    board.contains("（盖章）") && board.contains("示例居委会"),
+                    "{link}"
+                );
+                assert!(
+                    board.contains(&format!("assets/board-{paper}.css")),
+                    "{link}"
+                );
+            }
+        }
+    }
+    let due_now = |on: chrono::NaiveDate| {
+        let files = build(&PublishInput {
+            ledger: &ledger,
+            root: root.path(),
+            settings: &SiteSettings::default(),
+            today: on,
+        })
+        .unwrap();
+        let html = page(&files, "boards/index.html");
+        let start = html.find("现在应张贴").unwrap();
+        let end = html.find("全部公示").unwrap();
+        html[start..end].to_owned()
+    };
+    // In its 公示期 (3–10 April), the plan is due; the outcome notice shares the dates here.
+    let april = due_now(date(2026, 4, 5));
+    assert!(april.contains("实施方案的公示"), "{april}");
+    // Two weeks after the half-year, its disclosures are due; the plan no longer is.
+    let july = due_now(date(2026, 7, 14));
+    assert!(
+        july.contains("2026年上半年") && !july.contains("实施方案的公示"),
+        "{july}"
+    );
+    assert!(due_now(today()).contains("目前没有应张贴的公示"));
 }

@@ -1,0 +1,185 @@
+//! The published site in a real browser (Debian's headless Chromium): pages print with their
+//! Chinese text, every character covered by a font of the site's stack (fontconfig), and notice
+//! boards print to exactly one A4 or A3 page. Without Chromium these
+//! tests say so and pass, except under `CI=true`, where they fail.
+
+use crate::publish::{publish_ledger, root_with_guide};
+use sibai::publish::{PublishInput, SiteSettings, publish};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Chromium and poppler's tools, or None (after saying why) when they are not installed here.
+fn tools() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .map(|name| Path::new("/usr/bin").join(name))
+        .find(|p| p.exists())
+        .or_else(|| std::env::var_os("CHROME").map(PathBuf::from));
+    let poppler = Command::new("pdfinfo").arg("-v").output().is_ok();
+    match (found, poppler) {
+        (Some(chrome), true) => Some(chrome),
+        _ => {
+            let why = "需要 chromium 和 poppler-utils（apt-get install chromium fonts-noto-cjk poppler-utils）";
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "浏览器测试在 CI 中不能跳过：{why}"
+            );
+            eprintln!("跳过浏览器测试：{why}");
+            None
+        }
+    }
+}
+
+fn print_to_pdf(chrome: &Path, page: &Path, pdf: &Path) {
+    let out = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        pdf.is_file(),
+        "no PDF for {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn tool(name: &str, pdf: &Path) -> String {
+    let out = Command::new(name).arg(pdf).arg("-").output().unwrap();
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if name == "pdfinfo" || name == "pdffonts" {
+        // These take no output argument; run again without it.
+        let out = Command::new(name).arg(pdf).output().unwrap();
+        text = String::from_utf8_lossy(&out.stdout).into_owned();
+    }
+    text
+}
+
+/// The fonts of the site's CSS stack, as fontconfig names them.
+const STACK: &[&str] = &[
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+];
+
+fn families_covering(chars: &[char]) -> String {
+    let charset: Vec<String> = chars.iter().map(|c| format!("{:x}", *c as u32)).collect();
+    let out = Command::new("fc-list")
+        .arg(format!(":charset={}", charset.join(" ")))
+        .arg("family")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// No missing glyph: the page's Chinese is covered, all of it, by one font of the CSS stack,
+/// and every other character by some installed font. (A PDF cannot tell: Chromium embeds tofu
+/// with the right Unicode mapping, so the text comes back out even when boxes were drawn.)
+fn assert_fonts_cover(page: &Path) {
+    let html = std::fs::read_to_string(page).unwrap();
+    let text = regex::Regex::new(r"<[^>]*>")
+        .unwrap()
+        .replace_all(&html, " ");
+    let mut cjk: Vec<char> = text
+        .chars()
+        .filter(|c| matches!(*c as u32, 0x3000..=0x9FFF | 0xFF00..=0xFFEF))
+        .collect();
+    cjk.sort_unstable();
+    cjk.dedup();
+    assert!(!cjk.is_empty(), "{}: no Chinese", page.display());
+    let families = families_covering(&cjk);
+    assert!(
+        STACK.iter().any(|f| families.contains(f)),
+        "{}: no font of the stack covers all of its Chinese ({} characters); installed: {families}",
+        page.display(),
+        cjk.len()
+    );
+    let mut other: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_ascii() && !cjk.contains(c) && !c.is_whitespace())
+        .collect();
+    other.sort_unstable();
+    other.dedup();
+    for c in other {
+        assert!(
+            !families_covering(&[c]).trim().is_empty(),
+            "{}: no installed font has “{c}” (U+{:04X})",
+            page.display(),
+            c as u32
+        );
+    }
+}
+
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let root = root_with_guide();
+    let out = root.path().join("public");
+    let ledger = publish_ledger();
+    publish(
+        &PublishInput {
+            ledger: &ledger,
+            root: root.path(),
+            settings: &SiteSettings::default(),
+            today: crate::fixtures::date(2026, 11, 23),
+        },
+        &out,
+    )
+    .unwrap();
+    (root, out)
+}
+
+#[test]
+fn every_page_kind_shows_its_chinese_in_a_cjk_font() {
+    let Some(chrome) = tools() else { return };
+    let (root, out) = site();
+    for (page, expected) in [
+        ("index.html", "最新公告"),
+        ("notices/index.html", "公告"),
+        ("funds/index.html", "经费公开"),
+        (
+            "funds/2026-h1-foundation.html",
+            "社区基金会匹配资金使用情况公示",
+        ),
+        ("projects/index.html", "楼道灯更换"),
+        ("projects/2026-1.html", "实施结果的公示"),
+        ("guide/index.html", "老年人综合津贴"),
+        ("guide/elderly-allowance.html", "办理地点与时间"),
+        ("about.html", "居委会成员"),
+        ("boards/index.html", "现在应张贴"),
+        ("boards/a4/fund-2026-h1-foundation.html", "盖章"),
+    ] {
+        let pdf = root.path().join(format!("{}.pdf", page.replace('/', "_")));
+        print_to_pdf(&chrome, &out.join(page), &pdf);
+        // Text comes back out of the PDF only if each glyph was drawn from a font that has it.
+        let text: String = tool("pdftotext", &pdf).split_whitespace().collect();
+        assert!(
+            text.contains(expected),
+            "{page}: “{expected}” not in the printed text:\n{text}"
+        );
+        assert_fonts_cover(&out.join(page));
+    }
+}
+
+#[test]
+fn a_fund_disclosure_board_is_one_a4_page_and_one_a3_page() {
+    let Some(chrome) = tools() else { return };
+    let (root, out) = site();
+    for (paper, size) in [("a4", "(A4)"), ("a3", "(A3)")] {
+        let pdf = root.path().join(format!("board-{paper}.pdf"));
+        print_to_pdf(
+            &chrome,
+            &out.join(format!("boards/{paper}/fund-2026-h1-foundation.html")),
+            &pdf,
+        );
+        let info = tool("pdfinfo", &pdf);
+        assert!(info.contains("Pages:           1\n"), "{paper}:\n{info}");
+        assert!(info.contains(size), "{paper}:\n{info}");
+    }
+}
