@@ -88,7 +88,7 @@ pub fn parse_item(slug: &str, text: &str, file: &Path) -> Result<PublicGuideItem
     plain.extend(front.conditions.iter().cloned());
     plain.extend(front.materials.iter().cloned());
     plain.extend(front.steps.iter().cloned());
-    plain.push(body.to_owned());
+    plain.push(markdown::plain_text(body));
     Ok(PublicGuideItem {
         slug: slug.to_owned(),
         body_html: markdown::render(body),

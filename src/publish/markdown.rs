@@ -62,6 +62,21 @@ pub fn render(markdown: &str) -> String {
     out
 }
 
+/// The text of Markdown without its markup (for the search index).
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn safe(url: CowStr<'_>) -> CowStr<'_> {
     if allowed_link(&url) {
         url

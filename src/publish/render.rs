@@ -45,7 +45,11 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("templates/board_guide.html"),
     ),
     ("boards.html", include_str!("templates/boards.html")),
+    ("search.html", include_str!("templates/search.html")),
 ];
+
+/// The search page's script.
+const SEARCH_JS: &str = include_str!("templates/search.js");
 
 /// The built-in stylesheets besides `site.css`: the boards' (a theme may override each).
 const BOARD_CSS: &[(&str, &str)] = &[
@@ -239,6 +243,11 @@ pub fn render(
     c.insert("due", &boards.iter().filter(|b| b.due).collect::<Vec<_>>());
     c.insert("boards", &boards);
     r.page("boards.html", "boards/index.html", c)?;
+    r.page("search.html", "search.html", Context::new())?;
+    r.files.insert(
+        "search/index.js".into(),
+        search_index(site, guide)?.into_bytes(),
+    );
     let asset = |name: &str, builtin: &str| {
         theme_dir
             .and_then(|d| std::fs::read_to_string(d.join("assets").join(name)).ok())
@@ -247,6 +256,10 @@ pub fn render(
     r.files.insert(
         "assets/site.css".into(),
         asset("site.css", SITE_CSS).into_bytes(),
+    );
+    r.files.insert(
+        "assets/search.js".into(),
+        asset("search.js", SEARCH_JS).into_bytes(),
     );
     for (name, css) in BOARD_CSS {
         r.files
@@ -261,4 +274,47 @@ pub fn render(
         .into_bytes(),
     );
     Ok(r.files)
+}
+
+/// One entry of the search index: title, link from the root, kind, text.
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    t: &'a str,
+    u: String,
+    k: &'a str,
+    x: String,
+}
+
+/// The search index as a script that sets a global: a page opened from a folder (file://) may
+/// run a script beside it but may not fetch a JSON file. Guide items carry their whole text,
+/// notices their title and period.
+fn search_index(site: &PublicSite, guide: &[PublicGuideItem]) -> Result<String, PublishError> {
+    let mut entries: Vec<SearchEntry> = guide
+        .iter()
+        .map(|g| SearchEntry {
+            t: &g.front.title,
+            u: format!("guide/{}.html", g.slug),
+            k: "百事汇",
+            x: g.text.split_whitespace().collect::<Vec<_>>().join(" "),
+        })
+        .collect();
+    entries.extend(site.notices.iter().map(|n| SearchEntry {
+        t: &n.title,
+        u: n.href.clone(),
+        k: &n.kind,
+        x: n.date.clone(),
+    }));
+    entries.extend(site.projects.iter().map(|p| SearchEntry {
+        t: &p.title,
+        u: format!("projects/{}.html", p.slug),
+        k: "实事项目",
+        x: [p.category.as_str(), &p.need, &p.plan, &p.outcome].join(" "),
+    }));
+    let json = serde_json::to_string(&entries)
+        .map_err(|e| PublishError::Template(format!("搜索索引：{e}")))?;
+    // `</script>` cannot occur in JSON text that escapes `<`; make sure of it.
+    Ok(format!(
+        "window.SIBAI_SEARCH = {};\n",
+        json.replace('<', "\\u003c")
+    ))
 }

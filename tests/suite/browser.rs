@@ -183,3 +183,25 @@ fn a_fund_disclosure_board_is_one_a4_page_and_one_a3_page() {
         assert!(info.contains(size), "{paper}:\n{info}");
     }
 }
+
+#[test]
+fn search_finds_a_guide_item_by_two_chinese_characters_from_a_folder() {
+    let Some(chrome) = tools() else { return };
+    let (_root, out) = site();
+    let dump = |query: &str| {
+        let page = out.join("search.html");
+        let run = Command::new(&chrome)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+            .arg(format!("file://{}?q={query}", page.display()))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    let dom = dump("津贴");
+    assert!(
+        dom.contains("找到 1 项") && dom.contains("href=\"guide/elderly-allowance.html\""),
+        "{dom}"
+    );
+    let none = dump("火箭");
+    assert!(none.contains("没有找到相关内容"), "{none}");
+}

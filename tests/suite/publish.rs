@@ -185,6 +185,7 @@ fn every_page_kind_matches_its_snapshot() {
         "boards/a4/fund-2026-h1-foundation.html",
         "boards/a3/outcome-2026-1.html",
         "boards/a4/guide-elderly-allowance.html",
+        "search.html",
         "_headers",
     ] {
         insta::assert_snapshot!(path.replace('/', "__"), page(&files, path));
@@ -385,6 +386,12 @@ fn leaks() -> Vec<Leak> {
                 ));
             },
             file: "guide/index.html",
+            kind: HitKind::Name,
+        },
+        Leak {
+            name: "a leak in the search index",
+            seed: |_, g, _| g.push(("allowance".into(), guide_with("联系人 孙租客"))),
+            file: "search/index.js",
             kind: HitKind::Name,
         },
         Leak {
