@@ -18,13 +18,14 @@ mod settings;
 pub use guard::{Guard, Hit, HitKind, normalise};
 pub use guide::{GuideFront, PublicGuideItem};
 pub use markdown::{allowed_link, render as render_markdown};
-pub use output::WriteReport;
+pub use output::{WriteReport, write as write_files};
 pub use public::{MIN_RESPONDENTS, PublicSite, project};
 pub use render::{CSP, Files};
 pub use settings::{Cadence, SiteSettings};
 
 use crate::model::Ledger;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -139,9 +140,10 @@ pub fn check(ledger: &Ledger, settings: &SiteSettings, files: &Files) -> Vec<Hit
         allowed.push(c.office_phone.clone());
     }
     let guard = Guard::new(ledger, &allowed);
+    let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
     files
-        .iter()
-        .flat_map(|(path, bytes)| guard.scan(path, &String::from_utf8_lossy(bytes)))
+        .par_iter()
+        .flat_map_iter(|(path, bytes)| guard.scan(path, &String::from_utf8_lossy(bytes)))
         .collect()
 }
 

@@ -5,6 +5,7 @@
 use super::PublishError;
 use super::guide::PublicGuideItem;
 use super::public::{PublicBoard, PublicProject, PublicSite};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -111,6 +112,13 @@ fn error_chain(e: &tera::Error) -> String {
 }
 
 #[derive(Serialize)]
+struct SiteHead<'a> {
+    committee: &'a super::public::PublicCommittee,
+    signers: &'a [super::public::PublicSigner],
+    published_on: &'a str,
+}
+
+#[derive(Serialize)]
 struct ProjectYear<'a> {
     year: i32,
     projects: Vec<&'a PublicProject>,
@@ -126,20 +134,36 @@ struct Renderer {
     tera: Tera,
     base: Context,
     files: Files,
+    /// Pages to render: template, path, the page's own context.
+    jobs: Vec<(String, String, Context)>,
 }
 
 impl Renderer {
-    /// Renders `template` to `path`, with `root` set so links stay relative.
+    /// Queues `template` for `path`; [`Renderer::run`] renders every queued page in parallel.
     fn page(&mut self, template: &str, path: &str, extra: Context) -> Result<(), PublishError> {
-        let depth = path.matches('/').count();
-        let mut ctx = self.base.clone();
-        ctx.insert("root", &"../".repeat(depth));
-        ctx.extend(extra);
-        let html = self
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))?;
-        self.files.insert(path.to_owned(), html.into_bytes());
+        self.jobs
+            .push((template.to_owned(), path.to_owned(), extra));
+        Ok(())
+    }
+
+    /// Renders the queued pages on every core, with `root` set so links stay relative.
+    fn run(&mut self) -> Result<(), PublishError> {
+        let (tera, base) = (&self.tera, &self.base);
+        let rendered: Vec<Result<(String, Vec<u8>), PublishError>> = std::mem::take(&mut self.jobs)
+            .into_par_iter()
+            .map(|(template, path, extra)| {
+                let mut ctx = base.clone();
+                ctx.insert("root", &"../".repeat(path.matches('/').count()));
+                ctx.extend(extra);
+                tera.render(&template, &ctx)
+                    .map(|html| (path.clone(), html.into_bytes()))
+                    .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))
+            })
+            .collect();
+        for page in rendered {
+            let (path, bytes) = page?;
+            self.files.insert(path, bytes);
+        }
         Ok(())
     }
 }
@@ -150,18 +174,32 @@ pub fn render(
     guide: &[PublicGuideItem],
     theme_dir: Option<&Path>,
 ) -> Result<Files, PublishError> {
+    // Every page gets the site's head (committee, signers, date); the long lists go only to
+    // the pages that show them, so each page's context stays small.
     let mut base = Context::new();
-    base.insert("site", site);
+    base.insert(
+        "site",
+        &SiteHead {
+            committee: &site.committee,
+            signers: &site.signers,
+            published_on: &site.published_on,
+        },
+    );
     base.insert("csp", CSP);
     base.insert("guide_count", &guide.len());
     let mut r = Renderer {
         tera: tera_for(theme_dir)?,
         base,
         files: Files::new(),
+        jobs: Vec::new(),
     };
-    r.page("index.html", "index.html", Context::new())?;
-    r.page("notices.html", "notices/index.html", Context::new())?;
-    r.page("funds.html", "funds/index.html", Context::new())?;
+    let mut c = Context::new();
+    c.insert("notices", &site.notices);
+    r.page("index.html", "index.html", c.clone())?;
+    r.page("notices.html", "notices/index.html", c)?;
+    let mut c = Context::new();
+    c.insert("disclosures", &site.disclosures);
+    r.page("funds.html", "funds/index.html", c)?;
     for d in &site.disclosures {
         let mut c = Context::new();
         c.insert("d", d);
@@ -244,6 +282,7 @@ pub fn render(
     c.insert("boards", &boards);
     r.page("boards.html", "boards/index.html", c)?;
     r.page("search.html", "search.html", Context::new())?;
+    r.run()?;
     r.files.insert(
         "search/index.js".into(),
         search_index(site, guide)?.into_bytes(),

@@ -282,8 +282,8 @@ fn leaks() -> Vec<Leak> {
             kind: HitKind::Address,
         },
         Leak {
-            name: "room address written 5-302",
-            seed: |l, _, _| project(l).meetings[0].topic = "5-302 漏水".into(),
+            name: "room address written with spaces, 5号 302 室",
+            seed: |l, _, _| project(l).meetings[0].topic = "5号 302 室 漏水".into(),
             file: "projects/2026-1.html",
             kind: HitKind::Address,
         },
