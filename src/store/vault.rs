@@ -552,71 +552,22 @@ impl Unlocked {
         } = self;
         let lock = lock::acquire(&dir)?;
         let fs = options.fs.clone();
-        let mut warnings = Vec::new();
-        let ldir = ledger_dir(&dir);
-        let listed = fs
-            .list(&ldir)
-            .map_err(|e| StoreError::io("读取文件夹", &ldir, e))?;
-        let on_disk: Vec<(String, u64)> = listed
-            .iter()
-            .filter_map(|p| parse_generation_name(p))
-            .collect();
-        let mpath = manifest_path(&dir);
-        let (mut manifest, manifest_hash) = match fs.read(&mpath) {
-            Ok(ct) => {
-                let pt = crypto::decrypt_with(&ct, &ids).map_err(|f| damaged(&mpath, f))?;
-                let m: Manifest = std::str::from_utf8(&pt)
-                    .map_err(|e| e.to_string())
-                    .and_then(codec::from_ron)
-                    .map_err(|detail| StoreError::Damaged {
-                        file: mpath.clone(),
-                        detail,
-                    })?;
-                (m, Some(sha256(&ct)))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if !on_disk.is_empty() {
-                    return Err(StoreError::Damaged {
-                        file: mpath,
-                        detail: "文件缺失".into(),
-                    });
-                }
-                (Manifest::default(), None)
-            }
-            Err(e) => return Err(StoreError::io("读取", &mpath, e)),
-        };
-        // Every file the manifest names must be there. If one is missing but a newer generation
-        // of it is, the manifest itself was put back to an older copy.
-        for (stem, generation) in manifest.generations.clone() {
-            if on_disk.contains(&(stem.clone(), generation)) {
-                continue;
-            }
-            let newest = on_disk
-                .iter()
-                .filter(|(s, g)| *s == stem && *g > generation)
-                .map(|(_, g)| *g)
-                .max();
-            match newest {
-                Some(newer) => {
-                    let err = StoreError::RolledBack {
-                        file: mpath.clone(),
-                        found: generation,
-                        expected: newer,
-                    };
-                    if !options.tolerate_rollback {
-                        return Err(err);
+        // A window opening read-only while the writer saves may read a manifest that is
+        // replaced a moment later: then it reads again.
+        let mut tries = 0;
+        let (manifest, manifest_hash, mut warnings) = loop {
+            tries += 1;
+            match read_manifest(&dir, fs.as_ref(), &ids, options.tolerate_rollback) {
+                Ok(found) => break found,
+                Err((err, seen)) => {
+                    let now = fs.read(&manifest_path(&dir)).ok().map(|b| sha256(&b));
+                    if tries < 3 && now != seen {
+                        continue;
                     }
-                    warnings.push(err.to_string());
-                    manifest.generations.insert(stem, newer);
-                }
-                None => {
-                    return Err(StoreError::Damaged {
-                        file: live_path(&dir, &stem, generation),
-                        detail: "文件缺失".into(),
-                    });
+                    return Err(err);
                 }
             }
-        }
+        };
         let known: Vec<FileRef> = manifest
             .generations
             .iter()
@@ -675,6 +626,91 @@ impl Unlocked {
     }
 }
 
+/// A manifest as read: its content, the hash of its bytes (None when there is none yet), and
+/// warnings about roll-backs tolerated.
+type ManifestRead = (Manifest, Option<[u8; 32]>, Vec<String>);
+
+/// Reads the manifest and checks that every file it names is there. On error, also returns the
+/// hash of the manifest bytes it read, so the caller can tell whether a writer replaced it since.
+fn read_manifest(
+    dir: &Path,
+    fs: &dyn FileSystem,
+    ids: &[x25519::Identity],
+    tolerate_rollback: bool,
+) -> Result<ManifestRead, (StoreError, Option<[u8; 32]>)> {
+    let mpath = manifest_path(dir);
+    let bytes = fs.read(&mpath);
+    let seen = bytes.as_ref().ok().map(|b| sha256(b));
+    let fail = |e: StoreError| (e, seen);
+    let mut warnings = Vec::new();
+    let ldir = ledger_dir(dir);
+    let listed = fs
+        .list(&ldir)
+        .map_err(|e| fail(StoreError::io("读取文件夹", &ldir, e)))?;
+    let on_disk: Vec<(String, u64)> = listed
+        .iter()
+        .filter_map(|p| parse_generation_name(p))
+        .collect();
+    let (mut manifest, manifest_hash) = match bytes {
+        Ok(ct) => {
+            let pt = crypto::decrypt_with(&ct, ids).map_err(|f| fail(damaged(&mpath, f)))?;
+            let m: Manifest = std::str::from_utf8(&pt)
+                .map_err(|e| e.to_string())
+                .and_then(codec::from_ron)
+                .map_err(|detail| {
+                    fail(StoreError::Damaged {
+                        file: mpath.clone(),
+                        detail,
+                    })
+                })?;
+            (m, Some(sha256(&ct)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if !on_disk.is_empty() {
+                return Err(fail(StoreError::Damaged {
+                    file: mpath,
+                    detail: "文件缺失".into(),
+                }));
+            }
+            (Manifest::default(), None)
+        }
+        Err(e) => return Err(fail(StoreError::io("读取", &mpath, e))),
+    };
+    // Every file the manifest names must be there. If one is missing but a newer generation
+    // of it is, the manifest itself was put back to an older copy.
+    for (stem, generation) in manifest.generations.clone() {
+        if on_disk.contains(&(stem.clone(), generation)) {
+            continue;
+        }
+        let newest = on_disk
+            .iter()
+            .filter(|(s, g)| *s == stem && *g > generation)
+            .map(|(_, g)| *g)
+            .max();
+        match newest {
+            Some(newer) => {
+                let err = StoreError::RolledBack {
+                    file: mpath.clone(),
+                    found: generation,
+                    expected: newer,
+                };
+                if !tolerate_rollback {
+                    return Err(fail(err));
+                }
+                warnings.push(err.to_string());
+                manifest.generations.insert(stem, newer);
+            }
+            None => {
+                return Err(fail(StoreError::Damaged {
+                    file: live_path(dir, &stem, generation),
+                    detail: "文件缺失".into(),
+                }));
+            }
+        }
+    }
+    Ok((manifest, manifest_hash, warnings))
+}
+
 /// Decrypts and parses the files of `items` (collection, generation) in parallel, checking that
 /// each holds the collection and generation its name says.
 fn load_files(
@@ -689,13 +725,18 @@ fn load_files(
         .par_iter()
         .map(|&(c, generation)| {
             let path = live_path(dir, &c.stem(), generation);
-            let ct = fs.read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => StoreError::Damaged {
-                    file: path.clone(),
-                    detail: "文件缺失".into(),
-                },
-                _ => StoreError::io("读取", &path, e),
-            })?;
+            let ct = match fs.read(&path) {
+                Ok(ct) => ct,
+                // A read-only window reading later than the writer's next save: the generation
+                // it was told about has just moved into the backups, whole and verified.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs
+                    .read(&backup_path(dir, &c.stem(), generation))
+                    .map_err(|_| StoreError::Damaged {
+                        file: path.clone(),
+                        detail: "文件缺失".into(),
+                    })?,
+                Err(e) => return Err(StoreError::io("读取", &path, e)),
+            };
             let pt = crypto::decrypt_with(&ct, ids).map_err(|f| damaged(&path, f))?;
             let text = std::str::from_utf8(&pt).map_err(|_| StoreError::Damaged {
                 file: path.clone(),
@@ -1240,6 +1281,7 @@ impl Vault {
             );
         }
     }
+
     fn write_meta(&self) -> Result<(), StoreError> {
         let text = codec::to_pretty_ron(&self.meta).map_err(StoreError::Encode)?;
         let path = meta_path(&self.dir);
