@@ -85,8 +85,20 @@ impl fmt::Display for Hit {
 /// whitespace, zero-width characters and dashes dropped, so `１３８ ００１３－８０００` reads as
 /// `13800138000` and `张 三` as `张三`.
 pub fn normalise(text: &str) -> String {
+    fold(text, false)
+}
+
+/// Like [`normalise`], keeping line breaks so hits can be placed on their line.
+fn normalise_keeping_lines(text: &str) -> String {
+    fold(text, true)
+}
+
+fn fold(text: &str, keep_lines: bool) -> String {
     text.chars()
         .filter_map(|c| {
+            if keep_lines && c == '\n' {
+                return Some(c);
+            }
             let c = match c {
                 '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
                 '\u{3000}' => ' ',
@@ -217,14 +229,31 @@ impl Guard {
     /// Scans one file (its name and its text). When the name itself holds a hit, every hit of
     /// the file is reported under the masked name, so the report never repeats the leak.
     pub fn scan(&self, file: &str, text: &str) -> Vec<Hit> {
-        let name_hits = self.scan_line(file, 0, &normalise(file));
+        let name_hits: Vec<Hit> = self
+            .scan_line(file, 0, &normalise(file))
+            .into_iter()
+            .map(|h| h.hit)
+            .collect();
         let shown = match name_hits.first() {
             Some(h) => h.excerpt.clone(),
             None => file.to_owned(),
         };
         let mut hits = name_hits;
-        for (i, line) in text.lines().enumerate() {
-            hits.extend(self.scan_line(&shown, i + 1, &normalise(line)));
+        // The whole text at once (one pass of each automaton, not one per line), each hit then
+        // placed on its line.
+        let norm = normalise_keeping_lines(text);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(norm.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for mut h in self.scan_line(&shown, 0, &norm) {
+            let line = starts.partition_point(|&s| s <= h.start) - 1;
+            let (from, to) = (
+                starts[line],
+                starts.get(line + 1).map_or(norm.len(), |next| next - 1),
+            );
+            h.hit.line = line + 1;
+            h.hit.excerpt = excerpt(&norm[from..to], h.start - from, h.end - from);
+            hits.push(h.hit);
         }
         for h in &mut hits {
             h.file.clone_from(&shown);
@@ -232,14 +261,24 @@ impl Guard {
         hits
     }
 
-    fn scan_line(&self, file: &str, line: usize, norm: &str) -> Vec<Hit> {
+    /// Every hit in `norm`, with its byte range (the excerpt is of the whole text; callers
+    /// scanning many lines at once replace it with the line's).
+    fn scan_line(&self, file: &str, line: usize, norm: &str) -> Vec<Located> {
         let mut hits = Vec::new();
         let mut hit = |kind: HitKind, start: usize, end: usize| {
-            hits.push(Hit {
-                file: file.to_owned(),
-                line,
-                kind,
-                excerpt: excerpt(norm, start, end),
+            hits.push(Located {
+                hit: Hit {
+                    file: file.to_owned(),
+                    line,
+                    kind,
+                    excerpt: if line == 0 && !norm.contains('\n') {
+                        excerpt(norm, start, end)
+                    } else {
+                        String::new()
+                    },
+                },
+                start,
+                end,
             });
         };
         for (kind, re) in SHAPES.iter() {
@@ -275,6 +314,13 @@ impl Guard {
         }
         hits
     }
+}
+
+/// A hit and where it is in the scanned text.
+struct Located {
+    hit: Hit,
+    start: usize,
+    end: usize,
 }
 
 /// Ten characters either side, the hit itself masked after its first character.
