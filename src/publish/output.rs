@@ -1,6 +1,6 @@
-//! Writes a checked site into its folder: only the files whose bytes changed (each through a temp
-//! file and a rename, so a reader never sees half a page), then removes files that no longer
-//! belong. The folder is never emptied first.
+//! Writes a checked site into its folder: only the files whose bytes changed (a page replaced goes
+//! through a temp file and a rename, so a reader never sees half of it), then removes files that
+//! no longer belong. The folder is never emptied first.
 
 use super::PublishError;
 use super::render::Files;
@@ -65,6 +65,13 @@ pub fn write(out: &Path, files: &Files) -> Result<WriteReport, PublishError> {
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        if !before.contains(rel) {
+            // A new page: nothing links to it until the pages written after it, so it is written
+            // in place (creating files is the slow part of a first publish).
+            std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+            report.written.push(rel.clone());
+            continue;
         }
         let tmp = path.with_file_name(format!(
             ".{}.tmp",
