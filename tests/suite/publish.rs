@@ -727,3 +727,37 @@ fn every_notice_links_to_its_boards_and_the_due_ones_are_listed() {
     );
     assert!(due_now(today()).contains("目前没有应张贴的公示"));
 }
+
+#[test]
+fn every_page_is_valid_html() {
+    use html5ever::tendril::TendrilSink;
+    let errors_in = |mut bytes: &[u8]| {
+        let dom = html5ever::parse_document(
+            markup5ever_rcdom::RcDom::default(),
+            html5ever::ParseOpts::default(),
+        )
+        .from_utf8()
+        .read_from(&mut bytes)
+        .unwrap();
+        dom.errors
+            .borrow()
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    };
+    // The checker does see broken markup.
+    assert!(!errors_in(b"<!DOCTYPE html><title>x</title><p></div><table><p>").is_empty());
+    let ledger = publish_ledger();
+    let root = root_with_guide();
+    let files = build_site(&ledger, root.path(), &SiteSettings::default());
+    let mut pages = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let errors = errors_in(bytes);
+        assert!(errors.is_empty(), "{path}: {errors:?}");
+    }
+    assert!(pages > 20, "{pages} pages");
+}
