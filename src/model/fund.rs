@@ -305,6 +305,17 @@ impl FundYear {
     }
 }
 
+/// Office costs as a share of 居委会工作经费: the percentage, and whether it is over
+/// [`OFFICE_CAP_PERCENT`]. None when there is nothing to measure against.
+pub fn office_share(office: Fen, budget: Fen) -> Option<(f64, bool)> {
+    (budget.0 > 0).then(|| {
+        (
+            office.0 as f64 * 100.0 / budget.0 as f64,
+            office.0 * 100 > budget.0 * OFFICE_CAP_PERCENT,
+        )
+    })
+}
+
 /// Which half-year a date falls in: 1 (Jan–Jun) or 2 (Jul–Dec).
 pub fn half_of(date: NaiveDate) -> u8 {
     if date.month() <= 6 { 1 } else { 2 }
@@ -448,7 +459,7 @@ pub fn year_issues(year: &FundYear) -> Vec<FundIssue> {
         }
         if fund == FundKind::Work {
             let office = year.spent_in(FundCategory::Office);
-            if office.0 * 100 > plan.budget.0 * OFFICE_CAP_PERCENT {
+            if office_share(office, plan.budget).is_some_and(|(_, over)| over) {
                 out.push(FundIssue::OfficeOverCap {
                     office,
                     budget: plan.budget,

@@ -52,7 +52,7 @@ pub use desk::{Channel, DeskBook, DutyShift, Reception, ReceptionId, ShiftKind};
 pub use fund::{
     APPROVAL_LINE, FundCategory, FundIssue, FundKind, FundPlan, FundYear, OFFICE_CAP_PERCENT,
     Payee, Payment, PaymentId, PaymentMethod, PlanItem, Signature, StreetReview, half_of,
-    payment_issues, quarter_of, year_issues,
+    office_share, payment_issues, quarter_of, year_issues,
 };
 pub use household::{
     Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdEvent,

@@ -4,7 +4,10 @@
 //! these.
 
 use super::settings::{Cadence, SiteSettings};
-use crate::model::{FundCategory, FundKind, FundYear, Ledger, Payee, Project, ProjectStage, Tally};
+use crate::model::{
+    Fen, FundCategory, FundKind, FundYear, Ledger, NoticePeriod, Payee, Payment, Project,
+    ProjectStage, Tally, office_share,
+};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -105,7 +108,7 @@ pub struct PublicDisclosure {
     /// Period label, e.g. 2026年上半年.
     pub period: String,
     /// Last day of the period (the notice date).
-    pub date: String,
+    pub date: NaiveDate,
     /// Budget for the year, formatted (empty if no plan).
     pub budget: String,
     /// Spent in the year up to the end of the period.
@@ -305,43 +308,86 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
         disclosures.extend(disclose_year(*year, funds, settings.cadence, today));
     }
     disclosures.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
-    let mut projects: Vec<PublicProject> = ledger
+    let mut notices: Vec<PublicNotice> = Vec::new();
+    let mut boards: Vec<PublicBoard> = Vec::new();
+    for d in &disclosures {
+        notices.push(PublicNotice {
+            date: d.date.to_string(),
+            title: d.title.clone(),
+            href: format!("funds/{}.html", d.slug),
+            kind: "经费公开".into(),
+        });
+        boards.push(PublicBoard {
+            slug: format!("fund-{}", d.slug),
+            kind: "fund".into(),
+            of: d.slug.clone(),
+            title: d.title.clone(),
+            issue: d.issue.clone(),
+            notice_period: String::new(),
+            when: d.period.clone(),
+            back: format!("funds/{}.html", d.slug),
+            due: d.date < today && (today - d.date).num_days() <= DISCLOSURE_POSTED_DAYS,
+        });
+    }
+    let mut public: Vec<&Project> = ledger
         .projects
         .projects
         .iter()
         .filter(|p| p.stage.plan_is_public())
-        .map(|p| public_project(p, ledger))
         .collect();
-    projects.sort_by(|a, b| b.year.cmp(&a.year).then(a.slug.cmp(&b.slug)));
-    let mut notices: Vec<PublicNotice> = disclosures
-        .iter()
-        .map(|d| PublicNotice {
-            date: d.date.clone(),
-            title: d.title.clone(),
-            href: format!("funds/{}.html", d.slug),
-            kind: "经费公开".into(),
-        })
-        .collect();
-    for p in &ledger.projects.projects {
-        if let (true, Some(n)) = (p.stage.plan_is_public(), &p.plan_notice) {
-            notices.push(PublicNotice {
-                date: n.from.to_string(),
-                title: format!("关于“{}”实施方案的公示", p.title),
-                href: format!("projects/{}.html", project_slug(p)),
-                kind: "项目公示".into(),
+    public.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
+    let mut projects = Vec::with_capacity(public.len());
+    for p in public {
+        let pp = public_project(p, ledger);
+        // The plan notice, and once closed the outcome notice: each in the notices list and
+        // as a board.
+        let mut notices_of = vec![(
+            "plan",
+            "项目公示",
+            format!("关于“{}”实施方案的公示", p.title),
+            &pp.plan_issue,
+            &p.plan_notice,
+            "",
+        )];
+        if pp.closed {
+            notices_of.push((
+                "outcome",
+                "结果公示",
+                format!("关于“{}”实施结果的公示", p.title),
+                &pp.outcome_issue,
+                &p.outcome_notice,
+                "#outcome",
+            ));
+        }
+        for (kind, label, title, issue, period, anchor) in notices_of {
+            let href = format!("projects/{}.html{anchor}", pp.slug);
+            if let Some(n) = period {
+                notices.push(PublicNotice {
+                    date: n.from.to_string(),
+                    title: title.clone(),
+                    href: href.clone(),
+                    kind: label.into(),
+                });
+            }
+            let when = period
+                .as_ref()
+                .map(|n| period_text(n.from, n.to))
+                .unwrap_or_default();
+            boards.push(PublicBoard {
+                slug: format!("{kind}-{}", pp.slug),
+                kind: kind.into(),
+                of: pp.slug.clone(),
+                title,
+                issue: issue.clone(),
+                notice_period: when.clone(),
+                when,
+                back: href,
+                due: period.as_ref().is_some_and(|n| notice_due(n, today)),
             });
         }
-        if let (true, Some(n)) = (p.stage.outcome_is_public(), &p.outcome_notice) {
-            notices.push(PublicNotice {
-                date: n.from.to_string(),
-                title: format!("关于“{}”实施结果的公示", p.title),
-                href: format!("projects/{}.html#outcome", project_slug(p)),
-                kind: "结果公示".into(),
-            });
-        }
+        projects.push(pp);
     }
     notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
-    let boards = boards(ledger, &disclosures, today);
     PublicSite {
         committee,
         signers,
@@ -353,73 +399,16 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
     }
 }
 
-fn boards(ledger: &Ledger, disclosures: &[PublicDisclosure], today: NaiveDate) -> Vec<PublicBoard> {
-    let mut out = Vec::new();
-    for d in disclosures {
-        let ended = NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").ok();
-        out.push(PublicBoard {
-            slug: format!("fund-{}", d.slug),
-            kind: "fund".into(),
-            of: d.slug.clone(),
-            title: d.title.clone(),
-            issue: d.issue.clone(),
-            notice_period: String::new(),
-            when: d.period.clone(),
-            back: format!("funds/{}.html", d.slug),
-            due: ended
-                .is_some_and(|e| e < today && (today - e).num_days() <= DISCLOSURE_POSTED_DAYS),
-        });
-    }
-    let due = |n: &crate::model::NoticePeriod| {
-        n.to >= today && (n.from - today).num_days() <= NOTICE_LEAD_DAYS
-    };
-    let mut projects: Vec<&Project> = ledger
-        .projects
-        .projects
-        .iter()
-        .filter(|p| p.stage.plan_is_public())
-        .collect();
-    projects.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
-    for p in projects {
-        let slug = project_slug(p);
-        let period = |n: &Option<crate::model::NoticePeriod>| {
-            n.as_ref()
-                .map(|n| period_text(n.from, n.to))
-                .unwrap_or_default()
-        };
-        out.push(PublicBoard {
-            slug: format!("plan-{slug}"),
-            kind: "plan".into(),
-            of: slug.clone(),
-            title: format!("关于“{}”实施方案的公示", p.title),
-            issue: format!("项公〔{}〕{}号", p.year, p.id.0),
-            notice_period: period(&p.plan_notice),
-            when: period(&p.plan_notice),
-            back: format!("projects/{slug}.html"),
-            due: p.plan_notice.as_ref().is_some_and(due),
-        });
-        if p.stage.outcome_is_public() {
-            out.push(PublicBoard {
-                slug: format!("outcome-{slug}"),
-                kind: "outcome".into(),
-                of: slug.clone(),
-                title: format!("关于“{}”实施结果的公示", p.title),
-                issue: format!("果公〔{}〕{}号", p.year, p.id.0),
-                notice_period: period(&p.outcome_notice),
-                when: period(&p.outcome_notice),
-                back: format!("projects/{slug}.html#outcome"),
-                due: p.outcome_notice.as_ref().is_some_and(due),
-            });
-        }
-    }
-    out
+/// A project notice is due from a few days before its 公示期 to its end.
+fn notice_due(n: &NoticePeriod, today: NaiveDate) -> bool {
+    n.to >= today && (n.from - today).num_days() <= NOTICE_LEAD_DAYS
 }
 
 fn project_slug(p: &Project) -> String {
     format!("{}-{}", p.year, p.id.0)
 }
 
-/// Periods of a year that have ended by `today` (or the current one, as to date).
+/// The disclosure periods of a year that have ended by `today`: code, label, first and last day.
 fn periods(
     year: i32,
     cadence: Cadence,
@@ -464,7 +453,7 @@ fn disclose_year(
 ) -> Vec<PublicDisclosure> {
     let mut out = Vec::new();
     for (n, (code, label, from, to)) in periods(year, cadence, today).into_iter().enumerate() {
-        for fund in FundKind::ALL {
+        for (f, fund) in FundKind::ALL.into_iter().enumerate() {
             let plan = funds.plan(fund);
             let in_fund = funds.payments.iter().filter(|p| p.fund == fund);
             let period: Vec<_> = in_fund
@@ -475,9 +464,7 @@ fn disclose_year(
             if plan.is_none() && to_date.is_empty() {
                 continue;
             }
-            let sum = |list: &[&crate::model::Payment]| -> crate::model::Fen {
-                list.iter().map(|p| p.amount).sum()
-            };
+            let sum = |list: &[&Payment]| -> Fen { list.iter().map(|p| p.amount).sum() };
             let spent_to_date = sum(&to_date);
             let budget = plan.map(|p| p.budget);
             let categories = fund
@@ -487,34 +474,23 @@ fn disclose_year(
                     let here: Vec<_> = period.iter().filter(|p| p.category == *cat).collect();
                     PublicCategoryLine {
                         category: cat.label().to_owned(),
-                        spent: here
-                            .iter()
-                            .map(|p| p.amount)
-                            .sum::<crate::model::Fen>()
-                            .to_string(),
+                        spent: here.iter().map(|p| p.amount).sum::<Fen>().to_string(),
                         count: here.len(),
                     }
                 })
                 .collect();
-            let (office_share, office_over_cap) = if fund == FundKind::Work {
-                let office: crate::model::Fen = to_date
-                    .iter()
-                    .filter(|p| p.category == FundCategory::Office)
-                    .map(|p| p.amount)
-                    .sum();
-                let base = budget.unwrap_or(spent_to_date);
-                if base.0 > 0 {
-                    let pct = office.0 as f64 * 100.0 / base.0 as f64;
-                    (
-                        Some(format!("{pct:.1}%")),
-                        office.0 * 100 > base.0 * crate::model::OFFICE_CAP_PERCENT,
-                    )
-                } else {
-                    (None, false)
-                }
-            } else {
-                (None, false)
-            };
+            // 居委会工作经费: the office share of the year so far, against the budget (or, with no
+            // plan, against what was spent).
+            let share = (fund == FundKind::Work)
+                .then(|| {
+                    let office: Fen = to_date
+                        .iter()
+                        .filter(|p| p.category == FundCategory::Office)
+                        .map(|p| p.amount)
+                        .sum();
+                    office_share(office, budget.unwrap_or(spent_to_date))
+                })
+                .flatten();
             let mut in_order = period.clone();
             in_order.sort_by(|a, b| a.on.cmp(&b.on).then(a.voucher.cmp(&b.voucher)));
             let payments: Vec<PublicPayment> = in_order
@@ -544,11 +520,7 @@ fn disclose_year(
                     (!here.is_empty()).then(|| PublicAidLine {
                         category: cat.label().to_owned(),
                         count: here.len(),
-                        total: here
-                            .iter()
-                            .map(|p| p.amount)
-                            .sum::<crate::model::Fen>()
-                            .to_string(),
+                        total: here.iter().map(|p| p.amount).sum::<Fen>().to_string(),
                     })
                 })
                 .collect();
@@ -557,7 +529,7 @@ fn disclose_year(
                 title: format!("{year}年{label}{}使用情况公示", fund.label()),
                 fund: fund.label().to_owned(),
                 period: format!("{year}年{label}"),
-                date: to.to_string(),
+                date: to,
                 budget: budget.map(|b| b.to_string()).unwrap_or_default(),
                 spent_to_date: spent_to_date.to_string(),
                 spent_in_period: sum(&period).to_string(),
@@ -565,16 +537,11 @@ fn disclose_year(
                     .map(|b| (b - spent_to_date).to_string())
                     .unwrap_or_default(),
                 categories,
-                office_share,
-                office_over_cap,
+                office_share: share.map(|(pct, _)| format!("{pct:.1}%")),
+                office_over_cap: share.is_some_and(|(_, over)| over),
                 payments,
                 aid,
-                issue: format!(
-                    "经公〔{year}〕{}号",
-                    n * FundKind::ALL.len()
-                        + FundKind::ALL.iter().position(|f| *f == fund).unwrap_or(0)
-                        + 1
-                ),
+                issue: format!("经公〔{year}〕{}号", n * FundKind::ALL.len() + f + 1),
             });
         }
     }
@@ -596,7 +563,7 @@ fn survey_line(dimension: &str, t: &Tally) -> PublicSurveyLine {
 
 fn public_project(p: &Project, ledger: &Ledger) -> PublicProject {
     let closed = p.stage.outcome_is_public();
-    let spent: crate::model::Fen = ledger
+    let spent: Fen = ledger
         .funds
         .values()
         .flat_map(|f| f.payments.iter())
@@ -664,9 +631,7 @@ fn public_project(p: &Project, ledger: &Ledger) -> PublicProject {
             .map(|n| period_text(n.from, n.to))
             .unwrap_or_default(),
         survey,
-        rectification: if closed && p.stage == ProjectStage::Rectifying
-            || p.stage == ProjectStage::Done
-        {
+        rectification: if matches!(p.stage, ProjectStage::Rectifying | ProjectStage::Done) {
             p.rectification.clone()
         } else {
             String::new()
