@@ -84,6 +84,9 @@ pub enum CliError {
     /// From the vault.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// From publishing.
+    #[error(transparent)]
+    Publish(#[from] crate::publish::PublishError),
     /// Anything else, already in Chinese.
     #[error("{0}")]
     Message(String),

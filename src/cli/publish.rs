@@ -43,12 +43,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
     };
-    match publish(&input, &out) {
-        Ok(report) => {
-            println!("已发布到 {}", out.display());
-            println!("{report}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => Err(CliError::Message(e.to_string())),
-    }
+    let report = publish(&input, &out)?;
+    println!("已发布到 {}", out.display());
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -229,31 +229,36 @@ impl Guard {
     /// Scans one file (its name and its text). When the name itself holds a hit, every hit of
     /// the file is reported under the masked name, so the report never repeats the leak.
     pub fn scan(&self, file: &str, text: &str) -> Vec<Hit> {
-        let name_hits: Vec<Hit> = self
-            .scan_line(file, 0, &normalise(file))
+        let name = normalise(file);
+        let mut hits: Vec<Hit> = self
+            .spans(&name)
             .into_iter()
-            .map(|h| h.hit)
+            .map(|(kind, start, end)| Hit {
+                file: String::new(),
+                line: 0,
+                kind,
+                excerpt: excerpt(&name, start, end),
+            })
             .collect();
-        let shown = match name_hits.first() {
-            Some(h) => h.excerpt.clone(),
-            None => file.to_owned(),
-        };
-        let mut hits = name_hits;
+        let shown = hits
+            .first()
+            .map_or_else(|| file.to_owned(), |h| h.excerpt.clone());
         // The whole text at once (one pass of each automaton, not one per line), each hit then
         // placed on its line.
         let norm = normalise_keeping_lines(text);
         let starts: Vec<usize> = std::iter::once(0)
             .chain(norm.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        for mut h in self.scan_line(&shown, 0, &norm) {
-            let line = starts.partition_point(|&s| s <= h.start) - 1;
-            let (from, to) = (
-                starts[line],
-                starts.get(line + 1).map_or(norm.len(), |next| next - 1),
-            );
-            h.hit.line = line + 1;
-            h.hit.excerpt = excerpt(&norm[from..to], h.start - from, h.end - from);
-            hits.push(h.hit);
+        for (kind, start, end) in self.spans(&norm) {
+            let line = starts.partition_point(|&s| s <= start) - 1;
+            let from = starts[line];
+            let to = starts.get(line + 1).map_or(norm.len(), |next| next - 1);
+            hits.push(Hit {
+                file: String::new(),
+                line: line + 1,
+                kind,
+                excerpt: excerpt(&norm[from..to], start - from, end - from),
+            });
         }
         for h in &mut hits {
             h.file.clone_from(&shown);
@@ -261,30 +266,13 @@ impl Guard {
         hits
     }
 
-    /// Every hit in `norm`, with its byte range (the excerpt is of the whole text; callers
-    /// scanning many lines at once replace it with the line's).
-    fn scan_line(&self, file: &str, line: usize, norm: &str) -> Vec<Located> {
+    /// Every hit in normalised text: its kind and byte range.
+    fn spans(&self, norm: &str) -> Vec<(HitKind, usize, usize)> {
         let mut hits = Vec::new();
-        let mut hit = |kind: HitKind, start: usize, end: usize| {
-            hits.push(Located {
-                hit: Hit {
-                    file: file.to_owned(),
-                    line,
-                    kind,
-                    excerpt: if line == 0 && !norm.contains('\n') {
-                        excerpt(norm, start, end)
-                    } else {
-                        String::new()
-                    },
-                },
-                start,
-                end,
-            });
-        };
         for (kind, re) in SHAPES.iter() {
             for caps in re.captures_iter(norm) {
                 if let Some(m) = caps.get(1) {
-                    hit(*kind, m.start(), m.end());
+                    hits.push((*kind, m.start(), m.end()));
                 }
             }
         }
@@ -294,14 +282,14 @@ impl Guard {
                 .as_ref()
                 .map(|a| a.find_iter(norm).map(|m| (m.start(), m.end())).collect())
                 .unwrap_or_default();
+            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
             for m in matcher.find_overlapping_iter(norm) {
                 let kind = self.kinds[m.pattern().as_usize()];
                 let (start, end) = (m.start(), m.end());
                 // A number inside a longer number (a voucher, an amount) is not that number.
-                let digits = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
                 if norm[start..end].bytes().all(|b| b.is_ascii_digit())
-                    && (digits(norm[..start].chars().next_back())
-                        || digits(norm[end..].chars().next()))
+                    && (digit(norm[..start].chars().next_back())
+                        || digit(norm[end..].chars().next()))
                 {
                     continue;
                 }
@@ -309,18 +297,11 @@ impl Guard {
                 if kind == HitKind::Name && allowed.iter().any(|(s, e)| *s <= start && end <= *e) {
                     continue;
                 }
-                hit(kind, start, end);
+                hits.push((kind, start, end));
             }
         }
         hits
     }
-}
-
-/// A hit and where it is in the scanned text.
-struct Located {
-    hit: Hit,
-    start: usize,
-    end: usize,
 }
 
 /// Ten characters either side, the hit itself masked after its first character.

@@ -4,10 +4,10 @@
 
 use super::PublishError;
 use super::guide::PublicGuideItem;
-use super::public::{PublicBoard, PublicProject, PublicSite};
+use super::public::{PublicBoard, PublicDisclosure, PublicProject, PublicSite};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use tera::{Context, Tera};
 
@@ -15,6 +15,10 @@ use tera::{Context, Tera};
 const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("templates/base.html")),
     ("signature.html", include_str!("templates/signature.html")),
+    (
+        "print_links.html",
+        include_str!("templates/print_links.html"),
+    ),
     ("index.html", include_str!("templates/index.html")),
     ("notices.html", include_str!("templates/notices.html")),
     ("funds.html", include_str!("templates/funds.html")),
@@ -140,10 +144,9 @@ struct Renderer {
 
 impl Renderer {
     /// Queues `template` for `path`; [`Renderer::run`] renders every queued page in parallel.
-    fn page(&mut self, template: &str, path: &str, extra: Context) -> Result<(), PublishError> {
+    fn page(&mut self, template: &str, path: &str, extra: Context) {
         self.jobs
             .push((template.to_owned(), path.to_owned(), extra));
-        Ok(())
     }
 
     /// Renders the queued pages on every core, with `root` set so links stay relative.
@@ -195,15 +198,15 @@ pub fn render(
     };
     let mut c = Context::new();
     c.insert("notices", &site.notices);
-    r.page("index.html", "index.html", c.clone())?;
-    r.page("notices.html", "notices/index.html", c)?;
+    r.page("index.html", "index.html", c.clone());
+    r.page("notices.html", "notices/index.html", c);
     let mut c = Context::new();
     c.insert("disclosures", &site.disclosures);
-    r.page("funds.html", "funds/index.html", c)?;
+    r.page("funds.html", "funds/index.html", c);
     for d in &site.disclosures {
         let mut c = Context::new();
         c.insert("d", d);
-        r.page("fund.html", &format!("funds/{}.html", d.slug), c)?;
+        r.page("fund.html", &format!("funds/{}.html", d.slug), c);
     }
     let mut years: Vec<ProjectYear> = Vec::new();
     for p in &site.projects {
@@ -217,11 +220,11 @@ pub fn render(
     }
     let mut c = Context::new();
     c.insert("project_years", &years);
-    r.page("projects.html", "projects/index.html", c)?;
+    r.page("projects.html", "projects/index.html", c);
     for p in &site.projects {
         let mut c = Context::new();
         c.insert("p", p);
-        r.page("project.html", &format!("projects/{}.html", p.slug), c)?;
+        r.page("project.html", &format!("projects/{}.html", p.slug), c);
     }
     let mut groups: Vec<GuideGroup> = Vec::new();
     for g in guide {
@@ -235,13 +238,13 @@ pub fn render(
     }
     let mut c = Context::new();
     c.insert("guide_groups", &groups);
-    r.page("guide_index.html", "guide/index.html", c)?;
+    r.page("guide_index.html", "guide/index.html", c);
     for g in guide {
         let mut c = Context::new();
         c.insert("g", g);
-        r.page("guide_item.html", &format!("guide/{}.html", g.slug), c)?;
+        r.page("guide_item.html", &format!("guide/{}.html", g.slug), c);
     }
-    r.page("about.html", "about.html", Context::new())?;
+    r.page("about.html", "about.html", Context::new());
     // Print boards: every notice, and every guide item, in A4 and A3.
     let mut boards: Vec<PublicBoard> = site.boards.clone();
     boards.extend(guide.iter().map(|g| PublicBoard {
@@ -255,12 +258,22 @@ pub fn render(
         back: format!("guide/{}.html", g.slug),
         due: false,
     }));
+    let disclosures: HashMap<&str, &PublicDisclosure> = site
+        .disclosures
+        .iter()
+        .map(|d| (d.slug.as_str(), d))
+        .collect();
+    let projects: HashMap<&str, &PublicProject> =
+        site.projects.iter().map(|p| (p.slug.as_str(), p)).collect();
+    let items: HashMap<&str, &PublicGuideItem> =
+        guide.iter().map(|g| (g.slug.as_str(), g)).collect();
     for b in &boards {
+        // The record the board prints, under the name its body partial expects.
         let mut c = Context::new();
         match b.kind.as_str() {
-            "fund" => c.insert("d", &site.disclosures.iter().find(|d| d.slug == b.of)),
-            "guide" => c.insert("g", &guide.iter().find(|g| g.slug == b.of)),
-            _ => c.insert("p", &site.projects.iter().find(|p| p.slug == b.of)),
+            "fund" => c.insert("d", &disclosures.get(b.of.as_str())),
+            "guide" => c.insert("g", &items.get(b.of.as_str())),
+            _ => c.insert("p", &projects.get(b.of.as_str())),
         }
         c.insert("title", &b.title);
         c.insert("issue", &b.issue);
@@ -274,14 +287,14 @@ pub fn render(
                 &format!("board_{}.html", b.kind),
                 &format!("boards/{code}/{}.html", b.slug),
                 c,
-            )?;
+            );
         }
     }
     let mut c = Context::new();
     c.insert("due", &boards.iter().filter(|b| b.due).collect::<Vec<_>>());
     c.insert("boards", &boards);
-    r.page("boards.html", "boards/index.html", c)?;
-    r.page("search.html", "search.html", Context::new())?;
+    r.page("boards.html", "boards/index.html", c);
+    r.page("search.html", "search.html", Context::new());
     r.run()?;
     r.files.insert(
         "search/index.js".into(),
