@@ -7,9 +7,10 @@
 use crate::model::{Ledger, Payee};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// What kind of personal data a hit looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -85,33 +86,30 @@ impl fmt::Display for Hit {
 /// whitespace, zero-width characters and dashes dropped, so `１３８ ００１３－８０００` reads as
 /// `13800138000` and `张 三` as `张三`.
 pub fn normalise(text: &str) -> String {
-    fold(text, false)
-}
-
-/// Like [`normalise`], keeping line breaks so hits can be placed on their line.
-fn normalise_keeping_lines(text: &str) -> String {
-    fold(text, true)
-}
-
-fn fold(text: &str, keep_lines: bool) -> String {
-    text.chars()
-        .filter_map(|c| {
-            if keep_lines && c == '\n' {
-                return Some(c);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            // Most of a page is ASCII markup: the short way.
+            if !(c.is_ascii_whitespace() || c == '\u{0B}' || c == '-') {
+                out.push(c.to_ascii_uppercase());
             }
-            let c = match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' => ' ',
-                other => other,
-            };
-            let drop = c.is_whitespace()
-                || matches!(
-                    c,
-                    '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}'
-                );
-            (!drop).then(|| c.to_ascii_uppercase())
-        })
-        .collect()
+            continue;
+        }
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            other => other,
+        };
+        let drop = c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}'
+            );
+        if !drop {
+            out.push(c.to_ascii_uppercase());
+        }
+    }
+    out
 }
 
 static SHAPES: LazyLock<Vec<(HitKind, Regex)>> = LazyLock::new(|| {
@@ -136,7 +134,17 @@ pub struct Guard {
     matcher: Option<AhoCorasick>,
     kinds: Vec<HitKind>,
     allowed: Option<AhoCorasick>,
+    /// Fingerprint of everything the guard looks for (see [`Guard::key`]).
+    key: u128,
+    /// Fingerprints of normalised lines already found clean. No hit can span a line (line breaks
+    /// are kept by normalisation and are neither digits nor part of a name), so a line clean in
+    /// one file is clean in every file: the template lines repeated on every page, and a guide
+    /// item's body repeated on its page and its two boards, are scanned once. Sharded to keep
+    /// the cores from waiting on one lock; a line with a hit is never recorded.
+    clean: Vec<Mutex<HashSet<u128>>>,
 }
+
+const CLEAN_SHARDS: usize = 16;
 
 impl Guard {
     /// Collects every name, ID number, phone and room address in the ledger. `allowed` may appear:
@@ -205,6 +213,15 @@ impl Guard {
             .filter(|a| !a.is_empty())
             .collect();
         patterns.retain(|(p, _)| !allowed_norm.contains(p));
+        let mut key = Xxh3::new();
+        for (text, kind) in &patterns {
+            key.update(text.as_bytes());
+            key.update(&[0, *kind as u8, 0]);
+        }
+        for a in &allowed_norm {
+            key.update(a.as_bytes());
+            key.update(&[1]);
+        }
         let (texts, kinds): (Vec<String>, Vec<HitKind>) = patterns.into_iter().unzip();
         // Standard semantics: every overlapping occurrence is reported.
         let build = |list: &[String]| {
@@ -223,7 +240,21 @@ impl Guard {
                         .ok()
                 })
                 .flatten(),
+            key: key.digest128(),
+            clean: (0..CLEAN_SHARDS).map(|_| Mutex::default()).collect(),
         }
+    }
+
+    /// A fingerprint of what this guard looks for in the ledger (names, numbers and addresses,
+    /// and the allowed names). Its rules are code: the publish cache keys on the program too.
+    pub fn key(&self) -> u128 {
+        self.key
+    }
+
+    fn shard(&self, line: u128) -> std::sync::MutexGuard<'_, HashSet<u128>> {
+        // A poisoned shard only means another scan panicked; its set is still valid.
+        let i = (line % CLEAN_SHARDS as u128) as usize;
+        self.clean[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Scans one file (its name and its text). When the name itself holds a hit, every hit of
@@ -243,22 +274,31 @@ impl Guard {
         let shown = hits
             .first()
             .map_or_else(|| file.to_owned(), |h| h.excerpt.clone());
-        // The whole text at once (one pass of each automaton, not one per line), each hit then
-        // placed on its line.
-        let norm = normalise_keeping_lines(text);
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(norm.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        for (kind, start, end) in self.spans(&norm) {
-            let line = starts.partition_point(|&s| s <= start) - 1;
-            let from = starts[line];
-            let to = starts.get(line + 1).map_or(norm.len(), |next| next - 1);
-            hits.push(Hit {
-                file: String::new(),
-                line: line + 1,
-                kind,
-                excerpt: excerpt(&norm[from..to], start - from, end - from),
-            });
+        // Line by line: normalisation keeps line breaks and changes nothing across them, so a
+        // line already found clean, in this file or another, is skipped before it is even
+        // normalised.
+        for (i, raw) in text.split('\n').enumerate() {
+            if raw.is_empty() {
+                continue;
+            }
+            let fingerprint = xxh3_128(raw.as_bytes());
+            if self.shard(fingerprint).contains(&fingerprint) {
+                continue;
+            }
+            let line = normalise(raw);
+            let line = line.as_str();
+            let spans = self.spans(line);
+            if spans.is_empty() {
+                self.shard(fingerprint).insert(fingerprint);
+            }
+            for (kind, start, end) in spans {
+                hits.push(Hit {
+                    file: String::new(),
+                    line: i + 1,
+                    kind,
+                    excerpt: excerpt(line, start, end),
+                });
+            }
         }
         for h in &mut hits {
             h.file.clone_from(&shown);
@@ -269,7 +309,13 @@ impl Guard {
     /// Every hit in normalised text: its kind and byte range.
     fn spans(&self, norm: &str) -> Vec<(HitKind, usize, usize)> {
         let mut hits = Vec::new();
-        for (kind, re) in SHAPES.iter() {
+        // Every shape needs eleven digits in a row or an asterisk: most lines have neither.
+        let mut run = 0;
+        let may_have_shape = norm.bytes().any(|b| {
+            run = if b.is_ascii_digit() { run + 1 } else { 0 };
+            run >= 11 || b == b'*'
+        });
+        for (kind, re) in SHAPES.iter().filter(|_| may_have_shape) {
             for caps in re.captures_iter(norm) {
                 if let Some(m) = caps.get(1) {
                     hits.push((*kind, m.start(), m.end()));

@@ -3,8 +3,9 @@
 
 use super::PublishError;
 use super::markdown;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The front matter of a guide item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +56,41 @@ pub struct PublicGuideItem {
     pub text: String,
 }
 
+/// What the site's index pages and search need of a guide item (the item itself is rendered
+/// and dropped, so a large guide is never held in memory whole).
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideEntry {
+    /// File stem.
+    pub slug: String,
+    /// 服务事项.
+    pub title: String,
+    /// Category.
+    pub category: String,
+    /// 适用对象.
+    pub audience: String,
+    /// Plain text for the search index, whitespace collapsed.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl GuideEntry {
+    /// The entry of `item`.
+    pub fn of(item: &PublicGuideItem) -> GuideEntry {
+        GuideEntry {
+            slug: item.slug.clone(),
+            title: item.front.title.clone(),
+            category: item.front.category.clone(),
+            audience: item.front.audience.clone(),
+            text: item.text.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    }
+
+    /// Display order: by category, then title.
+    pub fn order(&self) -> (&str, &str) {
+        (&self.category, &self.title)
+    }
+}
+
 /// Splits `+++\n…\n+++\n` front matter from the body.
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -97,9 +133,33 @@ pub fn parse_item(slug: &str, text: &str, file: &Path) -> Result<PublicGuideItem
     })
 }
 
-/// Reads every `*.md` in `content/guide/`, sorted by category then title. A missing folder is
-/// an empty guide.
-pub fn load(content_dir: &Path) -> Result<Vec<PublicGuideItem>, PublishError> {
+/// One guide file: its slug and path.
+#[derive(Debug, Clone)]
+pub struct GuideSource {
+    /// File stem: the page is `guide/<slug>.html`.
+    pub slug: String,
+    /// The file.
+    pub path: PathBuf,
+}
+
+impl GuideSource {
+    /// The file's text.
+    pub fn read(&self) -> Result<String, PublishError> {
+        std::fs::read_to_string(&self.path).map_err(|e| PublishError::Io {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Reads and parses the file.
+    pub fn load(&self) -> Result<PublicGuideItem, PublishError> {
+        parse_item(&self.slug, &self.read()?, &self.path)
+    }
+}
+
+/// Every `*.md` in `content/guide/`, by slug. A missing folder is an empty guide; a file name
+/// that cannot be a web address is an error.
+pub fn sources(content_dir: &Path) -> Result<Vec<GuideSource>, PublishError> {
     let dir = content_dir.join("guide");
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
@@ -111,7 +171,7 @@ pub fn load(content_dir: &Path) -> Result<Vec<PublicGuideItem>, PublishError> {
             });
         }
     };
-    let mut items = Vec::new();
+    let mut out = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) != Some("md") {
@@ -128,12 +188,18 @@ pub fn load(content_dir: &Path) -> Result<Vec<PublicGuideItem>, PublishError> {
                 detail: "文件名只能用英文字母、数字和连字符（它会成为网页地址）".into(),
             });
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| PublishError::Io {
-            path: path.clone(),
-            detail: e.to_string(),
-        })?;
-        items.push(parse_item(&slug, &text, &path)?);
+        out.push(GuideSource { slug, path });
     }
+    out.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(out)
+}
+
+/// Reads every `*.md` in `content/guide/`, sorted by category then title.
+pub fn load(content_dir: &Path) -> Result<Vec<PublicGuideItem>, PublishError> {
+    let mut items = sources(content_dir)?
+        .par_iter()
+        .map(GuideSource::load)
+        .collect::<Result<Vec<_>, _>>()?;
     items.sort_by(|a, b| {
         (a.front.category.as_str(), a.front.title.as_str())
             .cmp(&(b.front.category.as_str(), b.front.title.as_str()))

@@ -7,6 +7,7 @@
 //! passes writes the files that changed and removes those that no longer belong. A failed publish
 //! leaves the previous output exactly as it was.
 
+mod cache;
 mod guard;
 mod guide;
 mod markdown;
@@ -18,10 +19,17 @@ mod settings;
 pub use guard::{Guard, Hit, HitKind, normalise};
 pub use guide::{GuideFront, PublicGuideItem};
 pub use markdown::{allowed_link, render as render_markdown};
-pub use output::{WriteReport, write as write_files};
+pub use output::WriteReport;
 pub use public::{MIN_RESPONDENTS, PublicSite, project};
 pub use render::{CSP, Files};
+
+use cache::{Record, Seen, Stat};
+use guide::GuideEntry;
+use output::{Settled, Staging};
+use render::{SiteHead, Theme};
 pub use settings::{Cadence, SiteSettings};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::model::Ledger;
 use chrono::NaiveDate;
@@ -84,7 +92,8 @@ pub struct PublishInput<'a> {
 pub struct PublishReport {
     /// Files written, unchanged and removed.
     pub written: WriteReport,
-    /// Files checked by the guard.
+    /// Files rendered and checked by the guard this time (the others are as they were when last
+    /// checked, by a guard looking for the same things).
     pub checked: usize,
     /// Time taken.
     pub took: Duration,
@@ -100,34 +109,53 @@ impl std::fmt::Display for PublishReport {
             self.written.removed.len(),
             self.took.as_secs_f64()
         )?;
-        write!(
-            f,
-            "隐私检查：已检查 {} 个文件，未发现个人信息。",
-            self.checked
-        )
+        let total = self.written.written.len() + self.written.unchanged;
+        if self.checked >= total {
+            write!(f, "隐私检查：已检查全部 {total} 个文件，未发现个人信息。")
+        } else {
+            write!(
+                f,
+                "隐私检查：已检查本次生成的 {} 个文件，未发现个人信息；其余 {} 个文件自上次通过检查后没有变化。",
+                self.checked,
+                total - self.checked
+            )
+        }
     }
 }
 
-/// Renders the site in memory and runs the guard: nothing touches the disk.
-pub fn build(input: &PublishInput<'_>) -> Result<Files, PublishError> {
-    let site = public::project(input.ledger, input.settings, input.today);
-    let guide = guide::load(&input.root.join("content"))?;
-    let theme = (!input.settings.theme.trim().is_empty())
-        .then(|| input.root.join("themes").join(input.settings.theme.trim()));
-    if let Some(t) = &theme
-        && !t.is_dir()
-    {
+/// The JSON of `value`, for fingerprints. A value that cannot be written (never, for the public
+/// types) gets random bytes, so that nothing recorded is trusted.
+fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| rand::random::<u128>().to_le_bytes().to_vec())
+}
+
+fn theme_dir(input: &PublishInput<'_>) -> Result<Option<PathBuf>, PublishError> {
+    let name = input.settings.theme.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let dir = input.root.join("themes").join(name);
+    if !dir.is_dir() {
         return Err(PublishError::Settings(format!(
             "网站设置里的主题“{}”不存在（应在 {}）。",
             input.settings.theme,
-            t.display()
+            dir.display()
         )));
     }
+    Ok(Some(dir))
+}
+
+/// Renders the whole site in memory; nothing touches the disk and nothing is checked (see
+/// [`check`]). For tests and previews: [`publish`] renders in pieces and only what changed.
+pub fn build(input: &PublishInput<'_>) -> Result<Files, PublishError> {
+    let site = public::project(input.ledger, input.settings, input.today);
+    let theme = theme_dir(input)?;
+    let guide = guide::load(&input.root.join("content"))?;
     render::render(&site, &guide, theme.as_deref())
 }
 
-/// Checks every file and file name. The signers' names and the office phone are allowed.
-pub fn check(ledger: &Ledger, settings: &SiteSettings, files: &Files) -> Vec<Hit> {
+/// The guard for `ledger`: the signers' names and the office phone are allowed.
+pub fn guard_for(ledger: &Ledger, settings: &SiteSettings) -> Guard {
     let mut allowed: Vec<String> = ledger
         .committee
         .workers
@@ -139,7 +167,12 @@ pub fn check(ledger: &Ledger, settings: &SiteSettings, files: &Files) -> Vec<Hit
     if let Some(c) = &ledger.committee.committee {
         allowed.push(c.office_phone.clone());
     }
-    let guard = Guard::new(ledger, &allowed);
+    Guard::new(ledger, &allowed)
+}
+
+/// Checks every file and file name.
+pub fn check(ledger: &Ledger, settings: &SiteSettings, files: &Files) -> Vec<Hit> {
+    let guard = guard_for(ledger, settings);
     let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
     files
         .par_iter()
@@ -147,18 +180,230 @@ pub fn check(ledger: &Ledger, settings: &SiteSettings, files: &Files) -> Vec<Hit
         .collect()
 }
 
-/// Builds, checks and writes the site to `out`.
+/// How many guide items are rendered, checked and staged at a time: enough to keep every core
+/// busy, few enough that a large guide is never held in memory whole.
+const CHUNK: usize = 512;
+
+/// A guide file as found now: its fingerprint, and its text when it had to be read.
+struct Found {
+    stat: Stat,
+    hash: u128,
+    text: Option<String>,
+}
+
+/// What came of one rendered file.
+struct Outcome {
+    path: String,
+    seen: Seen,
+    hits: Vec<Hit>,
+}
+
+/// Builds, checks and writes the site to `out`, doing only what changed since the last publish
+/// to the same folder: a guide item whose file, theme, committee and guard are unchanged, and
+/// whose output files are as they were written, is neither rendered nor checked again. Every
+/// file rendered is checked by the guard; when any hit is found nothing is written.
 pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, PublishError> {
     let started = Instant::now();
-    let files = build(input)?;
-    let hits = check(input.ledger, input.settings, &files);
+    let site = public::project(input.ledger, input.settings, input.today);
+    let theme = Theme::load(theme_dir(input)?.as_deref())?;
+    let guard = guard_for(input.ledger, input.settings);
+    let head = SiteHead::of(&site);
+    let base = head.context();
+    let global = {
+        let mut h = Xxh3::new();
+        match cache::program() {
+            Some(p) => h.update(&p.to_le_bytes()),
+            // The program cannot be read: trust nothing recorded.
+            None => h.update(&rand::random::<u128>().to_le_bytes()),
+        }
+        h.update(&theme.key().to_le_bytes());
+        h.update(&guard.key().to_le_bytes());
+        h.update(&json(&head));
+        h.digest128()
+    };
+    let record_path = Record::path_for(out);
+    let old = Record::load(record_path.as_deref());
+    let fresh = old.global != cache::hex(global);
+    // What the output holds now of what was recorded (size and time still as written).
+    let intact: HashMap<&str, &Seen> = old
+        .outputs
+        .par_iter()
+        .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
+        .map(|(path, seen)| (path.as_str(), seen))
+        .collect();
+    let known = |path: &str| intact.get(path).copied().filter(|_| !fresh);
+
+    // The guide files: read only those whose size or time changed.
+    let sources = guide::sources(&input.root.join("content"))?;
+    let found: Vec<Found> = sources
+        .par_iter()
+        .map(|s| {
+            let stat = Stat::of(&s.path).ok_or_else(|| PublishError::Io {
+                path: s.path.clone(),
+                detail: "文件读不到".into(),
+            })?;
+            if let Some(seen) = old.sources.get(&s.slug)
+                && seen.stat == stat
+                && old.settled(stat)
+                && let Ok(hash) = u128::from_str_radix(&seen.hash, 16)
+            {
+                return Ok(Found {
+                    stat,
+                    hash,
+                    text: None,
+                });
+            }
+            let text = s.read()?;
+            Ok(Found {
+                stat,
+                hash: xxh3_128(text.as_bytes()),
+                text: Some(text),
+            })
+        })
+        .collect::<Result<_, PublishError>>()?;
+    let site_key = {
+        let mut h = Xxh3::new();
+        h.update(&global.to_le_bytes());
+        h.update(&json(&site));
+        for (s, f) in sources.iter().zip(&found) {
+            h.update(s.slug.as_bytes());
+            h.update(&f.hash.to_le_bytes());
+        }
+        cache::hex(h.digest128())
+    };
+    let mut guide_outputs: HashSet<String> = HashSet::new();
+    let unit_clean = |slug: &str, hash: u128| {
+        old.sources
+            .get(slug)
+            .is_some_and(|seen| seen.hash == cache::hex(hash))
+            && render::guide_paths(slug).iter().all(|p| known(p).is_some())
+    };
+    let site_clean = !fresh
+        && old.site == site_key
+        && old
+            .outputs
+            .keys()
+            .filter(|p| !is_guide_output(p, &old.sources))
+            .all(|p| known(p).is_some());
+
+    let staging = Staging::new(out)?;
+    let settle = |path: String, bytes: &[u8], hits: Vec<Hit>| -> Result<Outcome, PublishError> {
+        let seen = match staging.settle(&path, bytes, known(&path))? {
+            Settled::Unchanged(seen) | Settled::Staged(seen) => seen,
+        };
+        Ok(Outcome { path, seen, hits })
+    };
+    let mut record = Record {
+        global: cache::hex(global),
+        site: site_key,
+        ..Record::default()
+    };
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut checked = 0usize;
+    let mut entries: Vec<GuideEntry> = Vec::new();
+    let mut found = found;
+    let result = (|| -> Result<(), PublishError> {
+        for (chunk, found) in sources.chunks(CHUNK).zip(found.chunks_mut(CHUNK)) {
+            let done: Vec<(Option<GuideEntry>, Vec<Outcome>)> = chunk
+                .par_iter()
+                .zip(found.par_iter_mut())
+                .map(|(source, f)| {
+                    let clean = unit_clean(&source.slug, f.hash);
+                    if clean && site_clean {
+                        // Nothing to do: the outputs stay as recorded.
+                        return Ok((None, Vec::new()));
+                    }
+                    let text = match f.text.take() {
+                        Some(t) => t,
+                        None => source.read()?,
+                    };
+                    let item = guide::parse_item(&source.slug, &text, &source.path)?;
+                    let entry = (!site_clean).then(|| GuideEntry::of(&item));
+                    if clean {
+                        return Ok((entry, Vec::new()));
+                    }
+                    let mut outcomes = Vec::new();
+                    for page in render::guide_pages(&theme, &base, &item) {
+                        let (path, text) = page?;
+                        let found = guard.scan(&path, &text);
+                        outcomes.push(settle(path, text.as_bytes(), found)?);
+                    }
+                    Ok((entry, outcomes))
+                })
+                .collect::<Result<_, PublishError>>()?;
+            for ((source, f), (entry, outcomes)) in chunk.iter().zip(found.iter()).zip(done) {
+                record.sources.insert(
+                    source.slug.clone(),
+                    Seen {
+                        stat: f.stat,
+                        hash: cache::hex(f.hash),
+                    },
+                );
+                entries.extend(entry);
+                let paths = render::guide_paths(&source.slug);
+                if outcomes.is_empty() {
+                    for p in &paths {
+                        if let Some(seen) = known(p) {
+                            record.outputs.insert(p.clone(), seen.clone());
+                        }
+                    }
+                }
+                guide_outputs.extend(paths);
+                checked += outcomes.len();
+                for o in outcomes {
+                    hits.extend(o.hits);
+                    record.outputs.insert(o.path, o.seen);
+                }
+            }
+        }
+        if site_clean {
+            for (path, seen) in &old.outputs {
+                if !guide_outputs.contains(path) && !is_guide_output(path, &old.sources) {
+                    record.outputs.insert(path.clone(), seen.clone());
+                }
+            }
+            return Ok(());
+        }
+        entries.sort_by(|a, b| a.order().cmp(&b.order()));
+        let pages = render::site_pages(&theme, &base, &site, &entries)?;
+        let outcomes: Vec<Outcome> = pages
+            .into_par_iter()
+            .map(|(path, text)| {
+                let found = guard.scan(&path, &text);
+                settle(path, text.as_bytes(), found)
+            })
+            .collect::<Result<_, _>>()?;
+        checked += outcomes.len();
+        for o in outcomes {
+            hits.extend(o.hits);
+            record.outputs.insert(o.path, o.seen);
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        staging.discard();
+        return Err(e);
+    }
     if !hits.is_empty() {
+        staging.discard();
         return Err(PublishError::Leak(hits));
     }
-    let written = output::write(out, &files)?;
+    let keep: BTreeSet<String> = record.outputs.keys().cloned().collect();
+    let written = staging.commit(&keep)?;
+    record.save(record_path.as_deref());
     Ok(PublishReport {
         written,
-        checked: files.len(),
+        checked,
         took: started.elapsed(),
     })
+}
+
+/// Whether `path` is one of the files of a guide item recorded in `sources`.
+fn is_guide_output(path: &str, sources: &BTreeMap<String, Seen>) -> bool {
+    let slug = path
+        .strip_prefix("guide/")
+        .or_else(|| path.strip_prefix("boards/a4/guide-"))
+        .or_else(|| path.strip_prefix("boards/a3/guide-"))
+        .and_then(|rest| rest.strip_suffix(".html"));
+    slug.is_some_and(|s| sources.contains_key(s))
 }

@@ -258,7 +258,8 @@ pub struct PublicNotice {
     pub kind: String,
 }
 
-fn date_text(d: NaiveDate) -> String {
+/// A date as notices write it: 2026年11月23日.
+pub(super) fn date_text(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 

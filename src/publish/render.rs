@@ -3,13 +3,14 @@
 //! only the public projection.
 
 use super::PublishError;
-use super::guide::PublicGuideItem;
+use super::guide::{GuideEntry, PublicGuideItem};
 use super::public::{PublicBoard, PublicDisclosure, PublicProject, PublicSite};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
+use xxhash_rust::xxh3::Xxh3;
 
 /// The built-in templates.
 const BUILTIN: &[(&str, &str)] = &[
@@ -76,32 +77,87 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; scr
 /// The output: relative path → bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
-fn tera_for(theme_dir: Option<&Path>) -> Result<Tera, PublishError> {
-    let mut templates: Vec<(String, String)> = BUILTIN
-        .iter()
-        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-        .collect();
-    if let Some(dir) = theme_dir {
-        let tdir = dir.join("templates");
-        for (name, text) in &mut templates {
-            let path = tdir.join(&*name);
-            match std::fs::read_to_string(&path) {
-                Ok(over) => *text = over,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(PublishError::Io {
-                        path,
-                        detail: e.to_string(),
-                    });
+/// A theme ready to render: the templates (built-in, overridden file by file by the theme) and
+/// the static assets, with a fingerprint of all of them.
+pub struct Theme {
+    tera: Tera,
+    assets: Vec<(String, String)>,
+    key: u128,
+}
+
+impl Theme {
+    /// The built-in theme, overridden by `theme_dir` where it has a file of the same name.
+    pub fn load(theme_dir: Option<&Path>) -> Result<Theme, PublishError> {
+        let mut templates: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect();
+        let read = |path: PathBuf| match std::fs::read_to_string(&path) {
+            Ok(over) => Ok(Some(over)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(PublishError::Io {
+                path,
+                detail: e.to_string(),
+            }),
+        };
+        if let Some(dir) = theme_dir {
+            for (name, text) in &mut templates {
+                if let Some(over) = read(dir.join("templates").join(&*name))? {
+                    *text = over;
                 }
             }
         }
+        let mut assets: Vec<(String, String)> = vec![
+            ("site.css".to_owned(), SITE_CSS.to_owned()),
+            ("search.js".to_owned(), SEARCH_JS.to_owned()),
+        ];
+        assets.extend(
+            BOARD_CSS
+                .iter()
+                .map(|(n, c)| ((*n).to_owned(), (*c).to_owned())),
+        );
+        if let Some(dir) = theme_dir {
+            for (name, text) in &mut assets {
+                if let Some(over) = read(dir.join("assets").join(&*name))? {
+                    *text = over;
+                }
+            }
+        }
+        let mut key = Xxh3::new();
+        for (name, text) in templates.iter().chain(&assets) {
+            key.update(name.as_bytes());
+            key.update(&[0]);
+            key.update(text.as_bytes());
+            key.update(&[0]);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(templates)
+            .map_err(|e| PublishError::Template(error_chain(&e)))?;
+        Ok(Theme {
+            tera,
+            assets: assets
+                .into_iter()
+                .map(|(n, t)| (format!("assets/{n}"), t))
+                .collect(),
+            key: key.digest128(),
+        })
     }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html"]);
-    tera.add_raw_templates(templates)
-        .map_err(|e| PublishError::Template(error_chain(&e)))?;
-    Ok(tera)
+
+    /// A fingerprint of every template and asset.
+    pub fn key(&self) -> u128 {
+        self.key
+    }
+
+    fn render(&self, template: &str, path: &str, base: &Context, extra: Context) -> Page {
+        let mut ctx = base.clone();
+        ctx.insert("root", &"../".repeat(path.matches('/').count()));
+        ctx.extend(extra);
+        self.tera
+            .render(template, &ctx)
+            .map(|html| (path.to_owned(), html))
+            .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))
+    }
 }
 
 fn error_chain(e: &tera::Error) -> String {
@@ -115,11 +171,33 @@ fn error_chain(e: &tera::Error) -> String {
     text
 }
 
+/// One rendered file: relative path and text.
+pub type Page = Result<(String, String), PublishError>;
+
+/// What every page knows of the site. Guide pages get only this, so that they stay the same from
+/// one publish to the next unless their own file, the theme or the committee changes.
 #[derive(Serialize)]
-struct SiteHead<'a> {
+pub struct SiteHead<'a> {
     committee: &'a super::public::PublicCommittee,
     signers: &'a [super::public::PublicSigner],
-    published_on: &'a str,
+}
+
+impl<'a> SiteHead<'a> {
+    /// The head of `site`.
+    pub fn of(site: &'a PublicSite) -> SiteHead<'a> {
+        SiteHead {
+            committee: &site.committee,
+            signers: &site.signers,
+        }
+    }
+
+    /// The base context of every page.
+    pub fn context(&self) -> Context {
+        let mut base = Context::new();
+        base.insert("site", self);
+        base.insert("csp", CSP);
+        base
+    }
 }
 
 #[derive(Serialize)]
@@ -131,82 +209,85 @@ struct ProjectYear<'a> {
 #[derive(Serialize)]
 struct GuideGroup<'a> {
     category: &'a str,
-    items: Vec<&'a PublicGuideItem>,
+    items: Vec<&'a GuideEntry>,
 }
 
-struct Renderer {
-    tera: Tera,
-    base: Context,
-    files: Files,
-    /// Pages to render: template, path, the page's own context.
-    jobs: Vec<(String, String, Context)>,
-}
-
-impl Renderer {
-    /// Queues `template` for `path`; [`Renderer::run`] renders every queued page in parallel.
-    fn page(&mut self, template: &str, path: &str, extra: Context) {
-        self.jobs
-            .push((template.to_owned(), path.to_owned(), extra));
-    }
-
-    /// Renders the queued pages on every core, with `root` set so links stay relative.
-    fn run(&mut self) -> Result<(), PublishError> {
-        let (tera, base) = (&self.tera, &self.base);
-        let rendered: Vec<Result<(String, Vec<u8>), PublishError>> = std::mem::take(&mut self.jobs)
-            .into_par_iter()
-            .map(|(template, path, extra)| {
-                let mut ctx = base.clone();
-                ctx.insert("root", &"../".repeat(path.matches('/').count()));
-                ctx.extend(extra);
-                tera.render(&template, &ctx)
-                    .map(|html| (path.clone(), html.into_bytes()))
-                    .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))
-            })
-            .collect();
-        for page in rendered {
-            let (path, bytes) = page?;
-            self.files.insert(path, bytes);
-        }
-        Ok(())
+/// The board of a guide item.
+fn guide_board(slug: &str, title: &str, category: &str) -> PublicBoard {
+    PublicBoard {
+        slug: format!("guide-{slug}"),
+        kind: "guide".into(),
+        of: slug.to_owned(),
+        title: title.to_owned(),
+        issue: format!("百事汇·{category}"),
+        notice_period: String::new(),
+        when: String::new(),
+        back: format!("guide/{slug}.html"),
+        due: false,
     }
 }
 
-/// Renders every page of the site.
-pub fn render(
+/// The files of one guide item, in this order: its page and its A4 and A3 boards. The date on
+/// the boards is the item's verified date, so they change only when the item does.
+pub fn guide_paths(slug: &str) -> [String; 3] {
+    [
+        format!("guide/{slug}.html"),
+        format!("boards/a4/guide-{slug}.html"),
+        format!("boards/a3/guide-{slug}.html"),
+    ]
+}
+
+/// Renders the page and the boards of one guide item.
+pub fn guide_pages(theme: &Theme, base: &Context, g: &PublicGuideItem) -> Vec<Page> {
+    let [page, a4, a3] = guide_paths(&g.slug);
+    let mut c = Context::new();
+    c.insert("g", g);
+    let mut out = vec![theme.render("guide_item.html", &page, base, c.clone())];
+    let b = guide_board(&g.slug, &g.front.title, &g.front.category);
+    let date = chrono::NaiveDate::parse_from_str(g.front.verified.trim(), "%Y-%m-%d")
+        .map_or_else(|_| g.front.verified.clone(), super::public::date_text);
+    board_context(&mut c, &b, &date);
+    for ((code, label), path) in PAPERS.into_iter().zip([a4, a3]) {
+        let mut c = c.clone();
+        c.insert("paper_code", code);
+        c.insert("paper", label);
+        out.push(theme.render("board_guide.html", &path, base, c));
+    }
+    out
+}
+
+fn board_context(c: &mut Context, b: &PublicBoard, date: &str) {
+    c.insert("title", &b.title);
+    c.insert("issue", &b.issue);
+    c.insert("notice_period", &b.notice_period);
+    c.insert("back", &b.back);
+    c.insert("date", date);
+}
+
+/// Renders every page of the site except the guide items' own (see [`guide_pages`]): home,
+/// notices, funds, projects, the guide index, about, boards of notices and their index, search
+/// and its index, the assets and `_headers`. `guide` is the whole guide in display order.
+pub fn site_pages(
+    theme: &Theme,
+    base: &Context,
     site: &PublicSite,
-    guide: &[PublicGuideItem],
-    theme_dir: Option<&Path>,
-) -> Result<Files, PublishError> {
-    // Every page gets the site's head (committee, signers, date); the long lists go only to
-    // the pages that show them, so each page's context stays small.
-    let mut base = Context::new();
-    base.insert(
-        "site",
-        &SiteHead {
-            committee: &site.committee,
-            signers: &site.signers,
-            published_on: &site.published_on,
-        },
-    );
-    base.insert("csp", CSP);
+    guide: &[GuideEntry],
+) -> Result<Vec<(String, String)>, PublishError> {
+    let mut base = base.clone();
+    base.insert("published_on", &site.published_on);
     base.insert("guide_count", &guide.len());
-    let mut r = Renderer {
-        tera: tera_for(theme_dir)?,
-        base,
-        files: Files::new(),
-        jobs: Vec::new(),
-    };
+    let mut jobs: Vec<(&str, String, Context)> = Vec::new();
     let mut c = Context::new();
     c.insert("notices", &site.notices);
-    r.page("index.html", "index.html", c.clone());
-    r.page("notices.html", "notices/index.html", c);
+    jobs.push(("index.html", "index.html".into(), c.clone()));
+    jobs.push(("notices.html", "notices/index.html".into(), c));
     let mut c = Context::new();
     c.insert("disclosures", &site.disclosures);
-    r.page("funds.html", "funds/index.html", c);
+    jobs.push(("funds.html", "funds/index.html".into(), c));
     for d in &site.disclosures {
         let mut c = Context::new();
         c.insert("d", d);
-        r.page("fund.html", &format!("funds/{}.html", d.slug), c);
+        jobs.push(("fund.html", format!("funds/{}.html", d.slug), c));
     }
     let mut years: Vec<ProjectYear> = Vec::new();
     for p in &site.projects {
@@ -220,44 +301,27 @@ pub fn render(
     }
     let mut c = Context::new();
     c.insert("project_years", &years);
-    r.page("projects.html", "projects/index.html", c);
+    jobs.push(("projects.html", "projects/index.html".into(), c));
     for p in &site.projects {
         let mut c = Context::new();
         c.insert("p", p);
-        r.page("project.html", &format!("projects/{}.html", p.slug), c);
+        jobs.push(("project.html", format!("projects/{}.html", p.slug), c));
     }
     let mut groups: Vec<GuideGroup> = Vec::new();
     for g in guide {
         match groups.last_mut() {
-            Some(group) if group.category == g.front.category => group.items.push(g),
+            Some(group) if group.category == g.category => group.items.push(g),
             _ => groups.push(GuideGroup {
-                category: &g.front.category,
+                category: &g.category,
                 items: vec![g],
             }),
         }
     }
     let mut c = Context::new();
     c.insert("guide_groups", &groups);
-    r.page("guide_index.html", "guide/index.html", c);
-    for g in guide {
-        let mut c = Context::new();
-        c.insert("g", g);
-        r.page("guide_item.html", &format!("guide/{}.html", g.slug), c);
-    }
-    r.page("about.html", "about.html", Context::new());
-    // Print boards: every notice, and every guide item, in A4 and A3.
-    let mut boards: Vec<PublicBoard> = site.boards.clone();
-    boards.extend(guide.iter().map(|g| PublicBoard {
-        slug: format!("guide-{}", g.slug),
-        kind: "guide".into(),
-        of: g.slug.clone(),
-        title: g.front.title.clone(),
-        issue: format!("百事汇·{}", g.front.category),
-        notice_period: String::new(),
-        when: String::new(),
-        back: format!("guide/{}.html", g.slug),
-        due: false,
-    }));
+    jobs.push(("guide_index.html", "guide/index.html".into(), c));
+    jobs.push(("about.html", "about.html".into(), Context::new()));
+    // Print boards of the notices, in A4 and A3; the index lists the guide's boards too.
     let disclosures: HashMap<&str, &PublicDisclosure> = site
         .disclosures
         .iter()
@@ -265,67 +329,78 @@ pub fn render(
         .collect();
     let projects: HashMap<&str, &PublicProject> =
         site.projects.iter().map(|p| (p.slug.as_str(), p)).collect();
-    let items: HashMap<&str, &PublicGuideItem> =
-        guide.iter().map(|g| (g.slug.as_str(), g)).collect();
-    for b in &boards {
+    for b in &site.boards {
         // The record the board prints, under the name its body partial expects.
         let mut c = Context::new();
         match b.kind.as_str() {
             "fund" => c.insert("d", &disclosures.get(b.of.as_str())),
-            "guide" => c.insert("g", &items.get(b.of.as_str())),
             _ => c.insert("p", &projects.get(b.of.as_str())),
         }
-        c.insert("title", &b.title);
-        c.insert("issue", &b.issue);
-        c.insert("notice_period", &b.notice_period);
-        c.insert("back", &b.back);
+        board_context(&mut c, b, &site.published_on);
         for (code, label) in PAPERS {
             let mut c = c.clone();
             c.insert("paper_code", code);
             c.insert("paper", label);
-            r.page(
-                &format!("board_{}.html", b.kind),
-                &format!("boards/{code}/{}.html", b.slug),
+            jobs.push((
+                match b.kind.as_str() {
+                    "fund" => "board_fund.html",
+                    "plan" => "board_plan.html",
+                    _ => "board_outcome.html",
+                },
+                format!("boards/{code}/{}.html", b.slug),
                 c,
-            );
+            ));
         }
     }
+    let mut boards: Vec<PublicBoard> = site.boards.clone();
+    boards.extend(
+        guide
+            .iter()
+            .map(|g| guide_board(&g.slug, &g.title, &g.category)),
+    );
     let mut c = Context::new();
     c.insert("due", &boards.iter().filter(|b| b.due).collect::<Vec<_>>());
     c.insert("boards", &boards);
-    r.page("boards.html", "boards/index.html", c);
-    r.page("search.html", "search.html", Context::new());
-    r.run()?;
-    r.files.insert(
-        "search/index.js".into(),
-        search_index(site, guide)?.into_bytes(),
-    );
-    let asset = |name: &str, builtin: &str| {
-        theme_dir
-            .and_then(|d| std::fs::read_to_string(d.join("assets").join(name)).ok())
-            .unwrap_or_else(|| builtin.to_owned())
-    };
-    r.files.insert(
-        "assets/site.css".into(),
-        asset("site.css", SITE_CSS).into_bytes(),
-    );
-    r.files.insert(
-        "assets/search.js".into(),
-        asset("search.js", SEARCH_JS).into_bytes(),
-    );
-    for (name, css) in BOARD_CSS {
-        r.files
-            .insert(format!("assets/{name}"), asset(name, css).into_bytes());
-    }
+    jobs.push(("boards.html", "boards/index.html".into(), c));
+    jobs.push(("search.html", "search.html".into(), Context::new()));
+    let mut files = jobs
+        .into_par_iter()
+        .map(|(template, path, extra)| theme.render(template, &path, &base, extra))
+        .collect::<Result<Vec<_>, _>>()?;
+    files.push(("search/index.js".into(), search_index(site, guide)?));
+    files.extend(theme.assets.iter().cloned());
     // For hosts that read it (Netlify, Cloudflare Pages): the same policy as the meta tag.
-    r.files.insert(
+    files.push((
         "_headers".into(),
         format!(
             "/*\n  Content-Security-Policy: {CSP}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n"
-        )
-        .into_bytes(),
-    );
-    Ok(r.files)
+        ),
+    ));
+    Ok(files)
+}
+
+/// Renders every page of the site into memory.
+pub fn render(
+    site: &PublicSite,
+    guide: &[PublicGuideItem],
+    theme_dir: Option<&Path>,
+) -> Result<Files, PublishError> {
+    let theme = Theme::load(theme_dir)?;
+    let base = SiteHead::of(site).context();
+    let entries: Vec<GuideEntry> = guide.iter().map(GuideEntry::of).collect();
+    let mut files: Files = site_pages(&theme, &base, site, &entries)?
+        .into_iter()
+        .map(|(path, text)| (path, text.into_bytes()))
+        .collect();
+    let pages: Vec<Page> = guide
+        .par_iter()
+        .flat_map_iter(|g| guide_pages(&theme, &base, g))
+        .collect();
+    for page in pages {
+        let (path, text) = page?;
+        files.insert(path, text.into_bytes());
+    }
+    Ok(files)
 }
 
 /// One entry of the search index: title, link from the root, kind, text.
@@ -334,33 +409,37 @@ struct SearchEntry<'a> {
     t: &'a str,
     u: String,
     k: &'a str,
-    x: String,
+    x: std::borrow::Cow<'a, str>,
 }
 
 /// The search index as a script that sets a global: a page opened from a folder (file://) may
 /// run a script beside it but may not fetch a JSON file. Guide items carry their whole text,
 /// notices their title and period.
-fn search_index(site: &PublicSite, guide: &[PublicGuideItem]) -> Result<String, PublishError> {
+fn search_index(site: &PublicSite, guide: &[GuideEntry]) -> Result<String, PublishError> {
     let mut entries: Vec<SearchEntry> = guide
         .iter()
         .map(|g| SearchEntry {
-            t: &g.front.title,
+            t: &g.title,
             u: format!("guide/{}.html", g.slug),
             k: "百事汇",
-            x: g.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            x: g.text.as_str().into(),
         })
         .collect();
     entries.extend(site.notices.iter().map(|n| SearchEntry {
         t: &n.title,
         u: n.href.clone(),
         k: &n.kind,
-        x: n.date.clone(),
+        x: n.date.as_str().into(),
     }));
-    entries.extend(site.projects.iter().map(|p| SearchEntry {
-        t: &p.title,
-        u: format!("projects/{}.html", p.slug),
-        k: "实事项目",
-        x: [p.category.as_str(), &p.need, &p.plan, &p.outcome].join(" "),
+    entries.extend(site.projects.iter().map(|p| {
+        SearchEntry {
+            t: &p.title,
+            u: format!("projects/{}.html", p.slug),
+            k: "实事项目",
+            x: [p.category.as_str(), &p.need, &p.plan, &p.outcome]
+                .join(" ")
+                .into(),
+        }
     }));
     let json = serde_json::to_string(&entries)
         .map_err(|e| PublishError::Template(format!("搜索索引：{e}")))?;

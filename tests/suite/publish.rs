@@ -531,6 +531,115 @@ fn a_failed_publish_leaves_the_previous_site_as_it_was() {
 }
 
 #[test]
+fn a_second_publish_redoes_only_what_changed_and_still_checks_it() {
+    let ledger = publish_ledger();
+    let root = root_with(&[
+        ("elderly-allowance", GUIDE_ITEM),
+        ("second", &guide_with("第二项的正文。")),
+    ]);
+    let out = root.path().join("public");
+    let settings = SiteSettings::default();
+    let input = PublishInput {
+        ledger: &ledger,
+        root: root.path(),
+        settings: &settings,
+        today: today(),
+    };
+    let first = publish(&input, &out).unwrap();
+    let total = first.written.written.len();
+    assert_eq!(first.checked, total);
+    // The record lives beside the public folder, never in it; no staging is left behind.
+    let beside: Vec<String> = std::fs::read_dir(root.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        beside.contains(&".public.sibai-publish.json".to_owned()),
+        "{beside:?}"
+    );
+    assert!(!beside.iter().any(|n| n.contains("staging")), "{beside:?}");
+    assert!(
+        !crate::fixtures::snapshot(&out)
+            .keys()
+            .any(|p| p.to_string_lossy().contains("sibai-publish"))
+    );
+
+    // Nothing changed: nothing rendered, checked or written.
+    let again = publish(&input, &out).unwrap();
+    assert_eq!((again.checked, again.written.written.len()), (0, 0));
+    assert_eq!(again.written.unchanged, total);
+    assert!(again.to_string().contains("没有变化"), "{again}");
+
+    // One guide item edited: its page and boards, and the pages that list it, are redone.
+    let item = root.path().join("content/guide/second.md");
+    std::fs::write(&item, guide_with("第二项的正文，已修订。")).unwrap();
+    let edited = publish(&input, &out).unwrap();
+    let mut written = edited.written.written.clone();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "boards/a3/guide-second.html",
+            "boards/a4/guide-second.html",
+            "guide/second.html",
+            "search/index.js"
+        ]
+    );
+    assert!(edited.checked < total, "{edited:?}");
+    let page = std::fs::read_to_string(out.join("guide/second.html")).unwrap();
+    assert!(page.contains("已修订"));
+
+    // A page changed or deleted by hand is put back.
+    std::fs::write(out.join("guide/elderly-allowance.html"), "改坏了").unwrap();
+    std::fs::remove_file(out.join("boards/a3/guide-second.html")).unwrap();
+    let repaired = publish(&input, &out).unwrap();
+    let mut written = repaired.written.written;
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "boards/a3/guide-second.html",
+            "guide/elderly-allowance.html"
+        ]
+    );
+
+    // An unchanged guide item that now names a resident is caught: a new resident changes
+    // what the guard looks for, so every page is checked again.
+    let mut grown = ledger.clone();
+    let mut newcomer = grown.households.households[0].clone();
+    newcomer.id = HouseholdId(77);
+    newcomer.members[0].name = "新来的".into();
+    newcomer.members[0].id = PersonId(77);
+    newcomer.members[0].id_number = None;
+    grown.households.households.push(newcomer);
+    std::fs::write(&item, guide_with("请联系新来的邻居。")).unwrap();
+    let before = crate::fixtures::snapshot(&out);
+    let err = publish(
+        &PublishInput {
+            ledger: &grown,
+            ..input
+        },
+        &out,
+    )
+    .unwrap_err();
+    assert!(matches!(err, PublishError::Leak(_)), "{err}");
+    assert_eq!(crate::fixtures::snapshot(&out), before);
+    std::fs::write(&item, guide_with("第二项的正文，已修订。")).unwrap();
+    let rechecked = publish(
+        &PublishInput {
+            ledger: &grown,
+            ..input
+        },
+        &out,
+    )
+    .unwrap();
+    assert_eq!(
+        rechecked.checked,
+        rechecked.written.unchanged + rechecked.written.written.len()
+    );
+}
+
+#[test]
 fn markdown_cannot_inject_script() {
     let corpus = [
         "<script>alert(1)</script>",

@@ -1,0 +1,135 @@
+//! The publish record: what the last successful publish read and wrote, so that the next one
+//! renders, checks and writes only what changed. It lives beside the output folder, never inside
+//! it (that folder is public): `public/` has `.public.sibai-publish.json` next to it. It holds
+//! fingerprints, sizes and times only, nothing personal, and it is only a shortcut: a missing,
+//! damaged or outdated record means everything is rendered and checked again.
+//!
+//! Every fingerprint includes the program itself, so a new version of sibai (with other
+//! templates or guard rules) never trusts what an older one recorded.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Bumped when the record's meaning changes.
+const FORMAT: u32 = 1;
+
+/// A file modified this close to the time the record was written may have changed again within
+/// the same tick of the file system's clock (two seconds on FAT, as on a USB stick), so its size
+/// and time prove nothing: it is read again.
+const RACY: Duration = Duration::from_secs(2);
+
+/// A 128-bit fingerprint, as text (the record is JSON).
+pub fn hex(fingerprint: u128) -> String {
+    format!("{fingerprint:032x}")
+}
+
+/// A fingerprint of the running program: the executable's bytes. `None` when it cannot be read,
+/// and then nothing is trusted from one publish to the next.
+pub fn program() -> Option<u128> {
+    static PROGRAM: LazyLock<Option<u128>> = LazyLock::new(|| {
+        let exe = std::env::current_exe().ok()?;
+        let bytes = std::fs::read(exe).ok()?;
+        Some(xxhash_rust::xxh3::xxh3_128(&bytes))
+    });
+    *PROGRAM
+}
+
+/// Size and modification time of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stat {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub mtime: u64,
+}
+
+impl Stat {
+    /// The file's size and time, or `None` when it is missing or not a file.
+    pub fn of(path: &Path) -> Option<Stat> {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let mtime = meta
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stat {
+            len: meta.len(),
+            mtime: u64::try_from(mtime).ok()?,
+        })
+    }
+}
+
+/// A file as last seen: its size and time then, and the fingerprint of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// Size and time.
+    pub stat: Stat,
+    /// Fingerprint of the bytes (see [`hex`]).
+    pub hash: String,
+}
+
+/// What the last successful publish read and wrote.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Record {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// When the record was written, nanoseconds since 1970.
+    pub written_at: u64,
+    /// What every page depends on: the program, the theme, the guard, the committee and signers.
+    pub global: String,
+    /// What the site's own pages (everything but the guide items' pages) depend on.
+    pub site: String,
+    /// Guide files, by slug.
+    pub sources: BTreeMap<String, Seen>,
+    /// Output files, by path relative to the output folder.
+    pub outputs: BTreeMap<String, Seen>,
+}
+
+impl Record {
+    /// Where the record of the output folder `out` is kept; `None` for a folder with no parent.
+    pub fn path_for(out: &Path) -> Option<PathBuf> {
+        let name = out.file_name()?.to_string_lossy().into_owned();
+        Some(out.with_file_name(format!(".{name}.sibai-publish.json")))
+    }
+
+    /// The record at `path`, or an empty one when it is missing, damaged or of another format.
+    pub fn load(path: Option<&Path>) -> Record {
+        path.and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
+            .filter(|r| r.format == FORMAT)
+            .unwrap_or_default()
+    }
+
+    /// Writes the record (through a temp file and a rename). A record that cannot be written
+    /// only makes the next publish slower, so failure is not an error.
+    pub fn save(mut self, path: Option<&Path>) {
+        let Some(path) = path else { return };
+        self.format = FORMAT;
+        self.written_at = now();
+        let Ok(bytes) = serde_json::to_vec(&self) else {
+            return;
+        };
+        let tmp = path.with_extension("json.tmp");
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Whether `stat` was taken long enough before this record was written to be trusted.
+    pub fn settled(&self, stat: Stat) -> bool {
+        u128::from(stat.mtime) + RACY.as_nanos() < u128::from(self.written_at)
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
