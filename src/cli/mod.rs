@@ -42,13 +42,23 @@ pub enum Command {
     Restore(restore::Args),
     /// 生成公开网站和公示栏（只含可公开的内容，发布前做隐私检查）
     Publish(publish::Args),
+    /// 打开桌面程序（不带子命令时也打开它）
+    Gui(GuiArgs),
+}
+
+/// Arguments of `sibai gui`.
+#[derive(Debug, clap::Args)]
+pub struct GuiArgs {
+    /// 居委会文件夹（含 data/ 台账）或台账文件夹本身；默认为当前文件夹
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        None => {
-            eprintln!("四百桌面程序尚在开发中，暂不可用。可以先使用命令行：sibai --help");
+        None | Some(Command::Gui(_)) => {
+            eprintln!("桌面程序由 sibai 程序本身打开，不经命令行处理。");
             return ExitCode::from(2);
         }
         Some(Command::Init(a)) => init::run(a),

@@ -30,7 +30,9 @@ macro_rules! stored_as_tuple {
 }
 
 mod committee;
+pub mod coverage;
 mod desk;
+pub mod finder;
 mod fund;
 mod household;
 mod id_number;

@@ -148,8 +148,13 @@ fn init_members_and_restore_from_the_command_line() {
 }
 
 #[test]
-fn no_subcommand_says_the_app_is_not_there_yet() {
-    let out = sibai(&[], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("桌面程序"));
+fn without_a_display_the_app_says_so_in_chinese() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sibai"))
+        .args(["gui", "."])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("无法打开窗口"), "{}", text(&out));
 }

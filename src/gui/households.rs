@@ -1,0 +1,361 @@
+//! 居民户: every household in one table (only the visible rows are laid out, so it stays smooth
+//! with 20,000), searched by name, building-room or last digits as one types, filtered by
+//! compound, building, assigned worker and tag. Clicking a row opens the household laid out like
+//! 附件一, with ID numbers and phones masked until 显示 is clicked.
+
+use super::widgets;
+use crate::model::finder::{Finder, Query};
+use crate::model::{Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension};
+use chrono::NaiveDate;
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+use std::collections::HashSet;
+use std::time::Instant;
+
+/// State of the 居民户 panel.
+#[derive(Default)]
+pub struct HouseholdsPanel {
+    finder: Option<Finder>,
+    query: Query,
+    /// The query the current `found` answers.
+    answered: Option<Query>,
+    found: Vec<usize>,
+    /// Time the last search took, shown for the curious and read by the timing test.
+    pub last_search_ms: f64,
+    selected: Option<HouseholdId>,
+    /// Which masked values are shown: a household's phone by its id, a member's by person id.
+    revealed: HashSet<(u32, u8)>,
+}
+
+impl HouseholdsPanel {
+    /// Forgets the index (the ledger changed).
+    pub fn invalidate(&mut self) {
+        self.finder = None;
+        self.answered = None;
+    }
+
+    /// Sets the search text (as if typed).
+    pub fn set_search(&mut self, text: &str) {
+        self.query.text = text.to_owned();
+    }
+
+    /// Runs the search if the query changed; returns the number of households found.
+    pub fn refresh(&mut self, ledger: &Ledger) -> usize {
+        let finder = self.finder.get_or_insert_with(|| Finder::new(ledger));
+        if self.answered.as_ref() != Some(&self.query) {
+            let t = Instant::now();
+            self.found = finder.find(&self.query);
+            self.last_search_ms = t.elapsed().as_secs_f64() * 1000.0;
+            self.answered = Some(self.query.clone());
+        }
+        self.found.len()
+    }
+
+    /// Shows the panel.
+    pub fn show(&mut self, ui: &mut egui::Ui, ledger: &Ledger, today: NaiveDate) {
+        let book = &ledger.households;
+        if let Some(id) = self.selected {
+            if let Some(h) = book.household(id) {
+                if ui.button("← 返回列表").clicked() {
+                    self.selected = None;
+                    self.revealed.clear();
+                }
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    household_form(ui, ledger, h, today, &mut self.revealed);
+                });
+                return;
+            }
+            self.selected = None;
+        }
+        self.filters(ui, ledger);
+        let count = self.refresh(ledger);
+        ui.horizontal(|ui| {
+            ui.label(format!("共 {count} 户"));
+            widgets::hint(ui, "点击一行查看这户的详细信息。");
+        });
+        ui.separator();
+        self.table(ui, book);
+    }
+
+    fn filters(&mut self, ui: &mut egui::Ui, ledger: &Ledger) {
+        let book = &ledger.households;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("搜索");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.query.text)
+                    .hint_text("姓名、楼号室号（如 5-302）或电话、证件号后四位")
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
+            ui.label("小区");
+            let compound_name = self
+                .query
+                .compound
+                .and_then(|c| book.compound(c))
+                .map_or("全部".to_owned(), |c| c.name.clone());
+            egui::ComboBox::from_id_salt("compound")
+                .selected_text(compound_name)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.query.compound, None, "全部");
+                    for c in &book.compounds {
+                        ui.selectable_value(&mut self.query.compound, Some(c.id), &c.name);
+                    }
+                });
+            ui.label("楼");
+            let building_name = self
+                .query
+                .building
+                .and_then(|b| book.building(b))
+                .map_or("全部".to_owned(), |b| b.number.clone());
+            egui::ComboBox::from_id_salt("building")
+                .selected_text(building_name)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.query.building, None, "全部");
+                    for b in book
+                        .buildings
+                        .iter()
+                        .filter(|b| self.query.compound.is_none_or(|c| b.compound == c))
+                    {
+                        ui.selectable_value(&mut self.query.building, Some(b.id), &b.number);
+                    }
+                });
+            ui.label("包干社工");
+            let worker_name = self
+                .query
+                .worker
+                .and_then(|w| ledger.committee.worker(w))
+                .map_or("全部".to_owned(), |w| w.name.clone());
+            egui::ComboBox::from_id_salt("worker")
+                .selected_text(worker_name)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.query.worker, None, "全部");
+                    for w in ledger
+                        .committee
+                        .workers
+                        .iter()
+                        .filter(|w| w.left_on.is_none())
+                    {
+                        ui.selectable_value(&mut self.query.worker, Some(w.id), &w.name);
+                    }
+                });
+            ui.label("标签");
+            let tag_name = self
+                .query
+                .tag
+                .as_ref()
+                .map_or("全部".to_owned(), |(_, t)| t.clone());
+            egui::ComboBox::from_id_salt("tag")
+                .selected_text(tag_name)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.query.tag, None, "全部");
+                    for d in TagDimension::ALL {
+                        ui.separator();
+                        ui.label(egui::RichText::new(d.label()).weak());
+                        for t in ledger.committee.tags.tags(d) {
+                            ui.selectable_value(&mut self.query.tag, Some((d, t.to_owned())), t);
+                        }
+                    }
+                });
+            ui.checkbox(&mut self.query.moved_out, "含已迁出");
+        });
+    }
+
+    fn table(&mut self, ui: &mut egui::Ui, book: &HouseholdBook) {
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+        let mut clicked: Option<HouseholdId> = None;
+        TableBuilder::new(ui)
+            .striped(true)
+            .sense(egui::Sense::click())
+            .column(Column::exact(150.0))
+            .column(Column::exact(110.0))
+            .column(Column::exact(60.0))
+            .column(Column::exact(140.0))
+            .column(Column::remainder())
+            .header(row_height, |mut header| {
+                for title in ["地址", "户主", "人数", "电话", "标签"] {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, self.found.len(), |mut row| {
+                    let Some(h) = self
+                        .found
+                        .get(row.index())
+                        .and_then(|&i| book.households.get(i))
+                    else {
+                        return;
+                    };
+                    row.col(|ui| {
+                        ui.label(book.address_of(h));
+                    });
+                    row.col(|ui| {
+                        ui.label(h.head().map_or("", |p| p.name.as_str()));
+                    });
+                    row.col(|ui| {
+                        ui.label(h.present_members().count().to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(h.phone.as_ref().map(|p| p.masked()).unwrap_or_default());
+                    });
+                    row.col(|ui| {
+                        ui.label(tag_summary(h));
+                    });
+                    if row.response().clicked() {
+                        clicked = Some(h.id);
+                    }
+                });
+            });
+        if clicked.is_some() {
+            self.selected = clicked;
+            self.revealed.clear();
+        }
+    }
+}
+
+/// The tags worth seeing in a list: 居民类型 and 家庭类型 of present members (never 重点关注).
+fn tag_summary(h: &Household) -> String {
+    let mut tags: Vec<&str> = Vec::new();
+    for p in h.present_members() {
+        for d in [TagDimension::ResidentType, TagDimension::FamilyType] {
+            for t in p.current_tags(d) {
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+        }
+    }
+    tags.join("、")
+}
+
+/// The household laid out like 附件一: the household's own lines, then its members in the 业主
+/// and 租住 groups.
+fn household_form(
+    ui: &mut egui::Ui,
+    ledger: &Ledger,
+    h: &Household,
+    today: NaiveDate,
+    revealed: &mut HashSet<(u32, u8)>,
+) {
+    let book = &ledger.households;
+    ui.heading(book.address_of(h));
+    egui::Grid::new("household")
+        .num_columns(4)
+        .spacing([24.0, 8.0])
+        .show(ui, |ui| {
+            ui.label("联系电话");
+            match &h.phone {
+                Some(p) => {
+                    let mut shown = revealed.contains(&(h.id.0, 0));
+                    widgets::masked(ui, &p.masked(), p.as_str(), &mut shown);
+                    set(revealed, (h.id.0, 0), shown);
+                }
+                None => {
+                    ui.label("（未填）");
+                }
+            }
+            ui.label("房屋类型");
+            ui.label(&h.house_type);
+            ui.end_row();
+            ui.label("保有机动车");
+            ui.label(if h.has_vehicle { "是" } else { "否" });
+            ui.label("人户分离");
+            ui.label(if h.separated { "是" } else { "否" });
+            ui.end_row();
+            if let Some(d) = h.moved_out {
+                ui.label("迁出");
+                ui.label(d.to_string());
+                ui.end_row();
+            }
+        });
+    if !h.note.is_empty() {
+        ui.label(format!("备注：{}", h.note));
+    }
+    for group in [MemberGroup::Owner, MemberGroup::Tenant] {
+        let members: Vec<_> = h.members.iter().filter(|p| p.group == group).collect();
+        if members.is_empty() {
+            continue;
+        }
+        ui.add_space(12.0);
+        ui.heading(group.label());
+        for p in members {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.strong(&p.name);
+                    ui.label(&p.relation);
+                    if let Some(sex) = p.effective_sex() {
+                        ui.label(sex.label());
+                    }
+                    if let Some(age) = p.age_on(today) {
+                        ui.label(format!("{age} 岁"));
+                    }
+                    if let Some(out) = &p.moved_out {
+                        widgets::hint(ui, &format!("已迁出（{}）", out.on));
+                    }
+                });
+                egui::Grid::new(("person", p.id.0))
+                    .num_columns(2)
+                    .spacing([16.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.label("身份证号");
+                        match &p.id_number {
+                            Some(id) => {
+                                let mut shown = revealed.contains(&(p.id.0, 1));
+                                widgets::masked(ui, &id.masked(), id.as_str(), &mut shown);
+                                set(revealed, (p.id.0, 1), shown);
+                            }
+                            None => {
+                                ui.label("（无）");
+                            }
+                        }
+                        ui.end_row();
+                        ui.label("电话");
+                        match &p.phone {
+                            Some(ph) => {
+                                let mut shown = revealed.contains(&(p.id.0, 2));
+                                widgets::masked(ui, &ph.masked(), ph.as_str(), &mut shown);
+                                set(revealed, (p.id.0, 2), shown);
+                            }
+                            None => {
+                                ui.label("（未填）");
+                            }
+                        }
+                        ui.end_row();
+                        ui.label("户籍地址");
+                        ui.label(&p.hukou_address);
+                        ui.end_row();
+                        for d in TagDimension::ALL {
+                            if d.is_sensitive() {
+                                continue;
+                            }
+                            let tags: Vec<&str> = p.current_tags(d).collect();
+                            if !tags.is_empty() {
+                                ui.label(d.label());
+                                ui.label(tags.join("、"));
+                                ui.end_row();
+                            }
+                        }
+                    });
+                let attention: Vec<&str> = p.current_tags(TagDimension::Attention).collect();
+                if !attention.is_empty() {
+                    egui::CollapsingHeader::new("重点关注")
+                        .id_salt(("attention", p.id.0))
+                        .show(ui, |ui| {
+                            ui.label(attention.join("、"));
+                        });
+                }
+            });
+        }
+    }
+}
+
+fn set(revealed: &mut HashSet<(u32, u8)>, key: (u32, u8), on: bool) {
+    if on {
+        revealed.insert(key);
+    } else {
+        revealed.remove(&key);
+    }
+}

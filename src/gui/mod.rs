@@ -1,0 +1,517 @@
+//! The desktop app (eframe/egui): unlock, then a shell with the sections on the left and the
+//! committee, the member, the save state and 锁定 on top. Like egui's demo app, the persisted UI
+//! preferences ([`Prefs`], stored by eframe in plaintext: never resident data) are kept apart from
+//! the open ledger and from runtime handles; slow work (unlock, reading the rest of the ledger)
+//! runs on named threads. Business rules live in `model`; this module only shows them.
+//!
+//! The decrypted ledger lives only in [`Session`]: locking (by hand, after idle minutes measured
+//! on the wall clock so that sleep counts, or on minimise) drops it.
+
+mod fonts;
+mod home;
+mod households;
+mod records;
+mod settings;
+mod unlock;
+mod widgets;
+
+pub use fonts::MISSING as FONT_MISSING;
+
+use crate::store::{LoadedParts, StoreError, Vault, VaultOptions, is_vault};
+use chrono::NaiveDate;
+use eframe::egui;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, SystemTime};
+
+/// UI preferences, remembered between runs by eframe. Never resident data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// Dark look.
+    pub dark: bool,
+    /// Larger text for older eyes.
+    pub large_text: bool,
+    /// Lock after this many idle minutes.
+    pub idle_minutes: u32,
+    /// Lock when the window is minimised.
+    pub lock_on_minimise: bool,
+    /// The member who unlocked last (preselected).
+    pub last_member: Option<String>,
+}
+
+impl Default for Prefs {
+    fn default() -> Prefs {
+        Prefs {
+            dark: false,
+            large_text: false,
+            idle_minutes: 5,
+            lock_on_minimise: false,
+            last_member: None,
+        }
+    }
+}
+
+/// The sections of the left navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// 首页.
+    Home,
+    /// 居民户.
+    Households,
+    /// 走访.
+    Visits,
+    /// 接待值班.
+    Desk,
+    /// 问题清单.
+    Problems,
+    /// 实事项目.
+    Projects,
+    /// 经费.
+    Funds,
+    /// 百事汇.
+    Guide,
+    /// 积分卡.
+    Points,
+    /// 公开发布.
+    Publish,
+    /// 设置.
+    Settings,
+}
+
+impl Section {
+    /// Every section, in navigation order.
+    pub const ALL: [Section; 11] = [
+        Section::Home,
+        Section::Households,
+        Section::Visits,
+        Section::Desk,
+        Section::Problems,
+        Section::Projects,
+        Section::Funds,
+        Section::Guide,
+        Section::Points,
+        Section::Publish,
+        Section::Settings,
+    ];
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Home => "首页",
+            Section::Households => "居民户",
+            Section::Visits => "走访",
+            Section::Desk => "接待值班",
+            Section::Problems => "问题清单",
+            Section::Projects => "实事项目",
+            Section::Funds => "经费",
+            Section::Guide => "百事汇",
+            Section::Points => "积分卡",
+            Section::Publish => "公开发布",
+            Section::Settings => "设置",
+        }
+    }
+}
+
+/// An unlocked ledger and what the panels keep while it is open.
+pub struct Session {
+    vault: Vault,
+    section: Section,
+    /// The rest of the ledger, being read in the background.
+    loading: Option<Receiver<Result<LoadedParts, StoreError>>>,
+    load_error: Option<String>,
+    save_error: Option<String>,
+    households: households::HouseholdsPanel,
+    home: Option<home::HomeFigures>,
+}
+
+impl Session {
+    fn new(vault: Vault, ctx: &egui::Context) -> Session {
+        let pending = vault.pending_load();
+        let loading = (!pending.collections().is_empty()).then(|| {
+            let (tx, rx) = channel();
+            let ctx = ctx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("load".into())
+                .spawn(move || {
+                    let _ = tx.send(pending.load());
+                    ctx.request_repaint();
+                });
+            // Without the thread, the accessors read what they need when it is needed.
+            spawned.ok().map(|_| rx)
+        });
+        Session {
+            vault,
+            section: Section::Home,
+            loading: loading.flatten(),
+            load_error: None,
+            save_error: None,
+            households: households::HouseholdsPanel::default(),
+            home: None,
+        }
+    }
+
+    fn poll_loading(&mut self) {
+        let Some(rx) = &self.loading else { return };
+        match rx.try_recv() {
+            Ok(Ok(parts)) => {
+                self.vault.install_loaded(parts);
+                self.loading = None;
+                self.home = None;
+                self.households.invalidate();
+            }
+            Ok(Err(e)) => {
+                self.loading = None;
+                self.load_error = Some(format!("读取往年记录时出错：{e}"));
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.loading = None,
+        }
+    }
+
+    /// Saves what is unsaved; the error, if any, is kept for the top bar.
+    fn save(&mut self) -> bool {
+        if !self.vault.has_unsaved() {
+            return true;
+        }
+        match self.vault.save() {
+            Ok(_) => {
+                self.save_error = None;
+                true
+            }
+            Err(e) => {
+                self.save_error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    fn committee_name(&self) -> String {
+        self.vault
+            .ledger()
+            .committee
+            .committee
+            .as_ref()
+            .map_or_else(|| "居委会".to_owned(), |c| c.name.clone())
+    }
+}
+
+enum Screen {
+    Locked(Box<unlock::UnlockScreen>),
+    Open(Box<Session>),
+}
+
+/// The app.
+pub struct SibaiApp {
+    dir: PathBuf,
+    options: VaultOptions,
+    prefs: Prefs,
+    screen: Screen,
+    font: Option<String>,
+    last_activity: SystemTime,
+    applied: Option<(bool, bool)>,
+    today: fn() -> NaiveDate,
+}
+
+fn local_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+impl SibaiApp {
+    /// The app for the vault in `dir` (a committee folder's `data/`, or the vault folder itself).
+    pub fn new(cc: &eframe::CreationContext<'_>, dir: &Path, options: VaultOptions) -> SibaiApp {
+        let prefs: Prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let font = fonts::find().map(|f| {
+            let family = f.family.clone();
+            fonts::install(&cc.egui_ctx, f);
+            family
+        });
+        let dir = vault_dir(dir);
+        let screen = Screen::Locked(Box::new(unlock::UnlockScreen::new(
+            &dir,
+            prefs.last_member.as_deref(),
+            None,
+        )));
+        SibaiApp {
+            dir,
+            options,
+            prefs,
+            screen,
+            font,
+            last_activity: SystemTime::now(),
+            applied: None,
+            today: local_today,
+        }
+    }
+
+    /// Whether a ledger is open.
+    pub fn is_unlocked(&self) -> bool {
+        matches!(self.screen, Screen::Open(_))
+    }
+
+    /// The open vault, if any.
+    pub fn vault(&self) -> Option<&Vault> {
+        match &self.screen {
+            Screen::Open(s) => Some(&s.vault),
+            Screen::Locked(_) => None,
+        }
+    }
+
+    /// The preferences.
+    pub fn prefs_mut(&mut self) -> &mut Prefs {
+        &mut self.prefs
+    }
+
+    /// Moves the last activity back by `by`, as if the user had been away (for tests of the
+    /// idle lock, which is measured on the wall clock).
+    #[doc(hidden)]
+    pub fn backdate_activity(&mut self, by: Duration) {
+        self.last_activity = self
+            .last_activity
+            .checked_sub(by)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+    }
+
+    /// The time the last search in 居民户 took, in milliseconds.
+    #[doc(hidden)]
+    pub fn household_search(&mut self, text: &str) -> Option<(usize, f64)> {
+        let Screen::Open(s) = &mut self.screen else {
+            return None;
+        };
+        s.households.set_search(text);
+        let n = s.households.refresh(s.vault.ledger());
+        Some((n, s.households.last_search_ms))
+    }
+
+    /// Locks: saves what is unsaved, then drops the decrypted ledger. A ledger that cannot be
+    /// saved stays open (nothing is ever lost), with the reason on the top bar.
+    pub fn lock(&mut self, reason: Option<&str>) {
+        let Screen::Open(session) = &mut self.screen else {
+            return;
+        };
+        if !session.save() {
+            return;
+        }
+        let member = session.vault.member().to_owned();
+        self.prefs.last_member = Some(member.clone());
+        self.screen = Screen::Locked(Box::new(unlock::UnlockScreen::new(
+            &self.dir,
+            Some(&member),
+            reason.map(str::to_owned),
+        )));
+    }
+
+    fn apply_look(&mut self, ctx: &egui::Context) {
+        let want = (self.prefs.dark, self.prefs.large_text);
+        if self.applied == Some(want) {
+            return;
+        }
+        ctx.set_visuals(if self.prefs.dark {
+            egui::Visuals::dark()
+        } else {
+            egui::Visuals::light()
+        });
+        ctx.global_style_mut(|style| {
+            use egui::{FontFamily, FontId, TextStyle};
+            style.text_styles = [
+                (
+                    TextStyle::Heading,
+                    FontId::new(22.0, FontFamily::Proportional),
+                ),
+                (TextStyle::Body, FontId::new(16.0, FontFamily::Proportional)),
+                (
+                    TextStyle::Button,
+                    FontId::new(16.0, FontFamily::Proportional),
+                ),
+                (
+                    TextStyle::Small,
+                    FontId::new(13.0, FontFamily::Proportional),
+                ),
+                (
+                    TextStyle::Monospace,
+                    FontId::new(15.0, FontFamily::Monospace),
+                ),
+            ]
+            .into();
+            style.spacing.button_padding = egui::vec2(8.0, 4.0);
+        });
+        ctx.set_zoom_factor(if self.prefs.large_text { 1.25 } else { 1.0 });
+        self.applied = Some(want);
+    }
+
+    fn watch_idle(&mut self, ctx: &egui::Context) {
+        let active = ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving());
+        let now = SystemTime::now();
+        if active {
+            self.last_activity = now;
+        }
+        if !self.is_unlocked() {
+            return;
+        }
+        let idle = now.duration_since(self.last_activity).unwrap_or_default();
+        let limit = Duration::from_secs(u64::from(self.prefs.idle_minutes.max(1)) * 60);
+        if idle >= limit {
+            let text = format!(
+                "{} 分钟没有操作，已自动锁定。请重新输入密码。",
+                self.prefs.idle_minutes.max(1)
+            );
+            self.lock(Some(&text));
+            return;
+        }
+        if self.prefs.lock_on_minimise && ctx.input(|i| i.viewport().minimized == Some(true)) {
+            self.lock(Some("窗口最小化时已自动锁定。"));
+            return;
+        }
+        // Wake up to check the idle time even when nothing happens.
+        ctx.request_repaint_after(Duration::from_secs(1));
+    }
+}
+
+/// The vault folder for `dir`: `dir` itself if it holds one, else `dir/data`.
+fn vault_dir(dir: &Path) -> PathBuf {
+    if is_vault(dir) || !is_vault(&dir.join("data")) {
+        dir.to_path_buf()
+    } else {
+        dir.join("data")
+    }
+}
+
+impl eframe::App for SibaiApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.apply_look(&ctx);
+        self.watch_idle(&ctx);
+        if self.font.is_none() {
+            egui::Panel::top("font_missing").show(ui, |ui| {
+                widgets::error(ui, fonts::MISSING);
+            });
+        }
+        let today = (self.today)();
+        match &mut self.screen {
+            Screen::Locked(screen) => {
+                if let Some(vault) = screen.show(ui, &self.options) {
+                    self.prefs.last_member = Some(vault.member().to_owned());
+                    self.screen = Screen::Open(Box::new(Session::new(vault, &ctx)));
+                    self.last_activity = SystemTime::now();
+                }
+            }
+            Screen::Open(session) => {
+                session.poll_loading();
+                let lock = shell(ui, session, &mut self.prefs, today);
+                if lock {
+                    self.lock(None);
+                }
+            }
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+}
+
+/// The top bar, the navigation and the current section. Returns whether 锁定 was clicked.
+fn shell(ui: &mut egui::Ui, s: &mut Session, prefs: &mut Prefs, today: NaiveDate) -> bool {
+    let mut lock = false;
+    egui::Panel::top("top").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.strong(s.committee_name());
+            ui.separator();
+            ui.label(format!("当前成员：{}", s.vault.member()));
+            if s.vault.is_read_only() {
+                ui.separator();
+                widgets::error(ui, "只读：另一个窗口正在修改台账");
+            }
+            ui.separator();
+            match &s.save_error {
+                Some(e) => widgets::error(ui, &format!("保存失败：{e}")),
+                None => {
+                    let n = s.vault.unsaved().len();
+                    if n == 0 {
+                        ui.label("已保存");
+                    } else {
+                        ui.label(format!("有 {n} 处未保存"));
+                    }
+                }
+            }
+            if s.loading.is_some() {
+                ui.separator();
+                ui.spinner();
+                ui.label("正在读取往年记录");
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("锁定").clicked() {
+                    lock = true;
+                }
+            });
+        });
+        ui.add_space(4.0);
+    });
+    egui::Panel::left("nav")
+        .resizable(false)
+        .exact_size(132.0)
+        .show(ui, |ui| {
+            ui.add_space(8.0);
+            for section in Section::ALL {
+                let selected = s.section == section;
+                let button = egui::Button::selectable(selected, section.label())
+                    .min_size(egui::vec2(ui.available_width(), 34.0));
+                if ui.add(button).clicked() {
+                    s.section = section;
+                }
+            }
+        });
+    if let Some(e) = &s.load_error {
+        egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
+    }
+    egui::CentralPanel::default().show(ui, |ui| match s.section {
+        Section::Home => {
+            let ledger = s.vault.ledger();
+            let figures = s
+                .home
+                .get_or_insert_with(|| home::HomeFigures::new(ledger, today));
+            let name = s
+                .vault
+                .ledger()
+                .committee
+                .committee
+                .as_ref()
+                .map_or("居委会", |c| c.name.as_str());
+            figures.show(ui, name);
+        }
+        Section::Households => s.households.show(ui, s.vault.ledger(), today),
+        Section::Settings => settings::show(ui, prefs, &s.vault),
+        other => records::show(ui, other, s.vault.ledger(), s.loading.is_some()),
+    });
+    lock
+}
+
+/// Runs the app on the vault in `dir` until the window is closed.
+pub fn run(dir: &Path) -> ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("四百 · 居委会台账")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([960.0, 640.0]),
+        ..eframe::NativeOptions::default()
+    };
+    let dir = dir.to_path_buf();
+    let result = eframe::run_native(
+        "sibai",
+        options,
+        Box::new(move |cc| Ok(Box::new(SibaiApp::new(cc, &dir, VaultOptions::default())))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：无法打开窗口：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The sections whose screens come in later work (走访 entry, 接待值班, 问题清单, 实事项目, 经费,
+//! 百事汇, 积分卡, 公开发布): until then each shows, truthfully, what the ledger already holds for
+//! it and how to work with it today. Never a fake form.
+
+use super::Section;
+use super::widgets;
+use crate::model::Ledger;
+use eframe::egui;
+
+/// Shows what exists for `section`.
+pub fn show(ui: &mut egui::Ui, section: Section, ledger: &Ledger, loading: bool) {
+    ui.heading(section.label());
+    ui.add_space(8.0);
+    if loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("正在读取往年记录……");
+        });
+    }
+    let c = ledger.counts();
+    let lines: Vec<String> = match section {
+        Section::Visits => vec![format!("台账中已有走访记录 {} 条。", c.visits)],
+        Section::Desk => vec![
+            format!("首问接待记录 {} 条。", c.receptions),
+            format!("值班记录 {} 条。", c.shifts),
+        ],
+        Section::Problems => vec![format!("问题清单 {} 条。", c.problems)],
+        Section::Projects => vec![format!("实事项目 {} 个。", c.projects)],
+        Section::Funds => vec![format!("经费支出记录 {} 笔。", c.payments)],
+        Section::Guide => {
+            vec!["百事汇事项在居委会文件夹的 content/guide/ 里，每项一个文件。".into()]
+        }
+        Section::Points => vec!["积分卡记录随台账保存。".into()],
+        Section::Publish => vec![
+            "公开网站和公示栏打印页目前用命令行生成：sibai publish 居委会文件夹。".into(),
+            "发布前会自动做隐私检查，发现个人信息就不发布。".into(),
+        ],
+        _ => Vec::new(),
+    };
+    for line in lines {
+        ui.label(line);
+    }
+    ui.add_space(8.0);
+    widgets::hint(
+        ui,
+        "这一部分的录入和查看界面将在后续版本中提供；已有记录都完整保存在加密台账中。",
+    );
+}

@@ -1,0 +1,213 @@
+//! The unlock screen: pick the member, type the passphrase (hidden unless asked), unlock on a
+//! background thread with a spinner. Wrong passphrases and damaged files are explained in
+//! Chinese; "忘记密码" explains the recovery passphrase.
+
+use super::widgets;
+use crate::store::{SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
+use eframe::egui;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use zeroize::Zeroize;
+
+/// State of the unlock screen.
+pub struct UnlockScreen {
+    dir: PathBuf,
+    committee: String,
+    members: Vec<String>,
+    member: usize,
+    passphrase: String,
+    show: bool,
+    forgot: bool,
+    error: Option<String>,
+    job: Option<Receiver<Result<Vault, StoreError>>>,
+    /// Why the folder cannot be opened at all (no vault, unreadable members file).
+    blocked: Option<String>,
+}
+
+impl UnlockScreen {
+    /// The screen for the vault in `dir`, with `last` preselected when it is a member.
+    pub fn new(dir: &Path, last: Option<&str>, reason: Option<String>) -> UnlockScreen {
+        let (committee, members, blocked) = match read_meta(dir) {
+            Ok(meta) => (
+                meta.committee.clone(),
+                meta.members.iter().map(|m| m.name.clone()).collect(),
+                None,
+            ),
+            Err(StoreError::NotAVault(_)) => (
+                String::new(),
+                Vec::new(),
+                Some(format!(
+                    "文件夹 {} 里还没有台账。请在命令行用 sibai init 新建居委会台账，\
+                     或用 sibai demo 生成示例居委会，然后再打开。",
+                    dir.display()
+                )),
+            ),
+            Err(e) => (String::new(), Vec::new(), Some(e.to_string())),
+        };
+        let member = last
+            .and_then(|l| members.iter().position(|m| m == l))
+            .unwrap_or(0);
+        UnlockScreen {
+            dir: dir.to_path_buf(),
+            committee,
+            members,
+            member,
+            passphrase: String::new(),
+            show: false,
+            forgot: false,
+            error: reason,
+            job: None,
+            blocked,
+        }
+    }
+
+    /// The member chosen.
+    pub fn member(&self) -> Option<&str> {
+        self.members.get(self.member).map(String::as_str)
+    }
+
+    fn start(&mut self, ctx: &egui::Context, options: VaultOptions) {
+        let Some(member) = self.member().map(str::to_owned) else {
+            return;
+        };
+        if self.passphrase.is_empty() {
+            self.error = Some("请输入密码。".into());
+            return;
+        }
+        let pass = SecretString::from(std::mem::take(&mut self.passphrase));
+        let (tx, rx) = channel();
+        let dir = self.dir.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("unlock".into())
+            .spawn(move || {
+                // The start scope: what the home screen needs; the rest loads afterwards.
+                let result = Unlocked::with_passphrase(&dir, &member, &pass, options)
+                    .and_then(Unlocked::load);
+                let _ = tx.send(result);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => {
+                self.error = None;
+                self.job = Some(rx);
+            }
+            Err(e) => self.error = Some(format!("无法启动解锁：{e}")),
+        }
+    }
+
+    /// Shows the screen; returns the vault once unlocked.
+    pub fn show(&mut self, ui: &mut egui::Ui, options: &VaultOptions) -> Option<Vault> {
+        if let Some(rx) = &self.job {
+            match rx.try_recv() {
+                Ok(Ok(vault)) => {
+                    self.job = None;
+                    return Some(vault);
+                }
+                Ok(Err(e)) => {
+                    self.job = None;
+                    self.error = Some(e.to_string());
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.job = None;
+                    self.error = Some("解锁意外中断，请再试一次。".into());
+                }
+            }
+        }
+        let busy = self.job.is_some();
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.15);
+                ui.heading(if self.committee.is_empty() {
+                    "四百 · 居委会台账".to_owned()
+                } else {
+                    format!("{} · 台账", self.committee)
+                });
+                ui.label(format!("台账文件夹：{}", self.dir.display()));
+                ui.add_space(16.0);
+            });
+            if let Some(reason) = &self.blocked {
+                ui.vertical_centered(|ui| {
+                    widgets::error(ui, reason);
+                });
+                return;
+            }
+            let width = 360.0_f32.min(ui.available_width());
+            ui.vertical_centered(|ui| {
+                ui.set_max_width(width);
+                egui::Grid::new("unlock")
+                    .num_columns(2)
+                    .spacing([12.0, 12.0])
+                    .show(ui, |ui| {
+                        ui.label("成员");
+                        let current = self.member().unwrap_or("（无成员）").to_owned();
+                        ui.add_enabled_ui(!busy, |ui| {
+                            egui::ComboBox::from_id_salt("member")
+                                .selected_text(current)
+                                .width(220.0)
+                                .show_ui(ui, |ui| {
+                                    for (i, m) in self.members.iter().enumerate() {
+                                        ui.selectable_value(&mut self.member, i, m);
+                                    }
+                                });
+                        });
+                        ui.end_row();
+                        let label = ui.label("密码");
+                        let field = ui.add_enabled(
+                            !busy,
+                            egui::TextEdit::singleline(&mut self.passphrase)
+                                .password(!self.show)
+                                .desired_width(220.0),
+                        );
+                        let field = field.labelled_by(label.id);
+                        if !busy && self.job.is_none() && self.error.is_none() {
+                            field.request_focus();
+                        }
+                        let entered =
+                            field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        ui.end_row();
+                        ui.label("");
+                        ui.checkbox(&mut self.show, "显示密码");
+                        ui.end_row();
+                        ui.label("");
+                        ui.horizontal(|ui| {
+                            let clicked = ui
+                                .add_enabled(!busy, egui::Button::new("解锁").min_size([96.0, 32.0].into()))
+                                .clicked();
+                            if (clicked || entered) && !busy {
+                                self.start(ui.ctx(), options.clone());
+                            }
+                            if self.job.is_some() {
+                                ui.spinner();
+                                ui.label("正在解锁……");
+                            }
+                        });
+                        ui.end_row();
+                    });
+                if let Some(e) = &self.error {
+                    ui.add_space(8.0);
+                    widgets::error(ui, e);
+                }
+                ui.add_space(12.0);
+                if ui.link("忘记密码？").clicked() {
+                    self.forgot = !self.forgot;
+                }
+                if self.forgot {
+                    ui.label(
+                        "密码无法找回，但可以重设：建台账时打印的“恢复密码”（五个一组的字母数字）\
+                         由书记或主任保管。请他们在命令行运行 sibai members passwd 你的姓名 \
+                         --recovery 台账文件夹，输入恢复密码后为你设置新密码。其他成员的密码不受影响。",
+                    );
+                }
+            });
+        });
+        None
+    }
+}
+
+impl Drop for UnlockScreen {
+    fn drop(&mut self) {
+        self.passphrase.zeroize();
+    }
+}

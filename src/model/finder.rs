@@ -1,0 +1,253 @@
+//! Finding households the way staff type: a name (or part of one), a building and room in any
+//! of the forms people write (`5-302`, `5号302`, `5号楼302室`, full-width digits), or the last
+//! digits of a phone or ID number; narrowed by compound, building, assigned worker (包干) and tag.
+//! The index is built once per ledger change; a search is a scan of small precomputed keys,
+//! fast enough at the stress size to run on every keystroke.
+
+use super::{BuildingId, CompoundId, HouseholdBook, HouseholdId, Ledger, TagDimension, WorkerId};
+use std::collections::HashMap;
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Free text: name, building-room or last digits.
+    pub text: String,
+    /// Only this compound.
+    pub compound: Option<CompoundId>,
+    /// Only this building.
+    pub building: Option<BuildingId>,
+    /// Only households this worker is assigned.
+    pub worker: Option<WorkerId>,
+    /// Only households where a present member (or the household) has this tag.
+    pub tag: Option<(TagDimension, String)>,
+    /// Include households that moved out.
+    pub moved_out: bool,
+}
+
+struct Entry {
+    compound: CompoundId,
+    building: BuildingId,
+    worker: Vec<WorkerId>,
+    room: String,
+    /// `5-302`.
+    address: String,
+    names: Vec<String>,
+    /// Phones and ID numbers, digits (and X) only.
+    numbers: Vec<String>,
+    tags: Vec<(TagDimension, String)>,
+    active: bool,
+}
+
+/// The search index of a ledger's households, in the order of the household book.
+pub struct Finder {
+    ids: Vec<HouseholdId>,
+    entries: Vec<Entry>,
+}
+
+/// Folds full-width digits and letters, drops spaces, lower-cases; building-room separators
+/// (号楼, 号, 楼, 幢, 栋, dashes) become `-` and 室 is dropped.
+pub fn normalise_query(text: &str) -> String {
+    let folded: String = text
+        .chars()
+        .filter_map(|c| {
+            let c = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                other => other,
+            };
+            (!c.is_whitespace()).then(|| c.to_ascii_lowercase())
+        })
+        .collect();
+    let mut out = folded;
+    for sep in ["号楼", "号", "楼", "幢", "栋", "—", "–"] {
+        out = out.replace(sep, "-");
+    }
+    out = out.replace('室', "");
+    while out.contains("--") {
+        out = out.replace("--", "-");
+    }
+    out
+}
+
+fn address_key(building_number: &str, room: &str) -> String {
+    normalise_query(&format!(
+        "{}-{room}",
+        building_number.trim_end_matches('号')
+    ))
+}
+
+impl Finder {
+    /// Indexes every household of `ledger`.
+    pub fn new(ledger: &Ledger) -> Finder {
+        let book: &HouseholdBook = &ledger.households;
+        let buildings: HashMap<BuildingId, (&str, CompoundId)> = book
+            .buildings
+            .iter()
+            .map(|b| (b.id, (b.number.as_str(), b.compound)))
+            .collect();
+        let mut by_building: HashMap<BuildingId, Vec<WorkerId>> = HashMap::new();
+        let mut by_household: HashMap<HouseholdId, Vec<WorkerId>> = HashMap::new();
+        for a in &ledger.committee.assignments {
+            for b in &a.buildings {
+                by_building.entry(*b).or_default().push(a.worker);
+            }
+            for h in &a.households {
+                by_household.entry(*h).or_default().push(a.worker);
+            }
+        }
+        let mut ids = Vec::with_capacity(book.households.len());
+        let mut entries = Vec::with_capacity(book.households.len());
+        for h in &book.households {
+            let (number, compound) = buildings
+                .get(&h.building)
+                .copied()
+                .unwrap_or(("", CompoundId(0)));
+            let mut numbers: Vec<String> = h.phone.iter().map(|p| p.digits()).collect();
+            let mut names = Vec::new();
+            let mut tags = vec![(TagDimension::HouseType, h.house_type.clone())];
+            for p in h
+                .members
+                .iter()
+                .filter(|p| h.moved_out.is_some() || p.is_present())
+            {
+                names.push(p.name.to_lowercase());
+                numbers.extend(p.phone.iter().map(|ph| ph.digits()));
+                numbers.extend(
+                    p.id_number
+                        .iter()
+                        .map(|id| id.as_str().to_ascii_lowercase()),
+                );
+                for d in TagDimension::ALL {
+                    tags.extend(p.current_tags(d).map(|t| (d, t.to_owned())));
+                }
+            }
+            tags.sort();
+            tags.dedup();
+            let mut worker = by_building.get(&h.building).cloned().unwrap_or_default();
+            worker.extend(by_household.get(&h.id).into_iter().flatten());
+            ids.push(h.id);
+            entries.push(Entry {
+                compound,
+                building: h.building,
+                worker,
+                room: h.room.to_lowercase(),
+                address: address_key(number, &h.room),
+                names,
+                numbers,
+                tags,
+                active: h.is_active(),
+            });
+        }
+        Finder { ids, entries }
+    }
+
+    /// How many households are indexed.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The households matching `query`, as positions in the household book.
+    pub fn find(&self, query: &Query) -> Vec<usize> {
+        let text = normalise_query(&query.text);
+        let digits = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == 'x');
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                (query.moved_out || e.active)
+                    && query.compound.is_none_or(|c| e.compound == c)
+                    && query.building.is_none_or(|b| e.building == b)
+                    && query.worker.is_none_or(|w| e.worker.contains(&w))
+                    && query
+                        .tag
+                        .as_ref()
+                        .is_none_or(|(d, t)| e.tags.iter().any(|(ed, et)| ed == d && et == t))
+                    && (text.is_empty() || matches_text(e, &text, digits))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The household at a position returned by [`Finder::find`].
+    pub fn id(&self, position: usize) -> Option<HouseholdId> {
+        self.ids.get(position).copied()
+    }
+}
+
+fn matches_text(e: &Entry, text: &str, digits: bool) -> bool {
+    if digits {
+        // A room number, or the last digits (at least four) of a phone or ID number.
+        return e.room == text || (text.len() >= 4 && e.numbers.iter().any(|n| n.ends_with(text)));
+    }
+    if text.contains('-') {
+        return e.address.starts_with(text);
+    }
+    e.names.iter().any(|n| n.contains(text)) || e.address.contains(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoSize, generate};
+
+    #[test]
+    fn address_forms_are_one() {
+        for q in ["5-302", "5号302", "5号楼302室", "５号 ３０２", "5幢302"] {
+            assert_eq!(normalise_query(q), "5-302", "{q}");
+        }
+    }
+
+    #[test]
+    fn finds_by_name_address_and_last_digits() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 3);
+        let finder = Finder::new(&ledger);
+        let book = &ledger.households;
+        let (pos, h) = book
+            .households
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.is_active() && h.phone.is_some())
+            .unwrap_or_else(|| panic!("demo has a household with a phone"));
+        let found = |text: &str| {
+            finder.find(&Query {
+                text: text.into(),
+                ..Query::default()
+            })
+        };
+        let head = h
+            .present_members()
+            .next()
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        assert!(found(&head).contains(&pos));
+        let b = book.building(h.building).unwrap_or_else(|| panic!());
+        let address = format!("{}{}室", b.number, h.room);
+        assert!(found(&address).contains(&pos), "{address}");
+        let digits = h.phone.as_ref().map(|p| p.digits()).unwrap_or_default();
+        assert!(found(&digits[digits.len() - 4..]).contains(&pos));
+        // Three digits are a room, not a phone suffix.
+        let three = &digits[digits.len() - 3..];
+        assert!(
+            found(three)
+                .iter()
+                .all(|&i| book.households[i].room == three)
+        );
+        // Filters narrow.
+        let in_building = finder.find(&Query {
+            building: Some(h.building),
+            ..Query::default()
+        });
+        assert!(in_building.contains(&pos));
+        assert!(
+            in_building
+                .iter()
+                .all(|&i| book.households[i].building == h.building)
+        );
+        assert!(found("没有这个人").is_empty());
+    }
+}
