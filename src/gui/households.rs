@@ -4,7 +4,7 @@
 //! 附件一, with ID numbers and phones masked until 显示 is clicked.
 
 use super::widgets;
-use crate::model::finder::{Finder, Query};
+use crate::model::finder::{Finder, Query, narrows};
 use crate::model::{Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension};
 use chrono::NaiveDate;
 use eframe::egui;
@@ -44,7 +44,12 @@ impl HouseholdsPanel {
         let finder = self.finder.get_or_insert_with(|| Finder::new(ledger));
         if self.answered.as_ref() != Some(&self.query) {
             let t = Instant::now();
-            self.found = finder.find(&self.query);
+            self.found = match &self.answered {
+                Some(previous) if narrows(previous, &self.query) => {
+                    finder.find_within(&self.query, Some(&self.found))
+                }
+                _ => finder.find(&self.query),
+            };
             self.last_search_ms = t.elapsed().as_secs_f64() * 1000.0;
             self.answered = Some(self.query.clone());
         }
@@ -88,7 +93,7 @@ impl HouseholdsPanel {
                     .desired_width(320.0),
             )
             .labelled_by(label.id);
-            ui.label("小区");
+            let label = ui.label("小区");
             let compound_name = self
                 .query
                 .compound
@@ -101,8 +106,10 @@ impl HouseholdsPanel {
                     for c in &book.compounds {
                         ui.selectable_value(&mut self.query.compound, Some(c.id), &c.name);
                     }
-                });
-            ui.label("楼");
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("楼");
             let building_name = self
                 .query
                 .building
@@ -119,8 +126,10 @@ impl HouseholdsPanel {
                     {
                         ui.selectable_value(&mut self.query.building, Some(b.id), &b.number);
                     }
-                });
-            ui.label("包干社工");
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("包干社工");
             let worker_name = self
                 .query
                 .worker
@@ -138,8 +147,10 @@ impl HouseholdsPanel {
                     {
                         ui.selectable_value(&mut self.query.worker, Some(w.id), &w.name);
                     }
-                });
-            ui.label("标签");
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("标签");
             let tag_name = self
                 .query
                 .tag
@@ -156,12 +167,16 @@ impl HouseholdsPanel {
                             ui.selectable_value(&mut self.query.tag, Some((d, t.to_owned())), t);
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             ui.checkbox(&mut self.query.moved_out, "含已迁出");
         });
     }
 
     fn table(&mut self, ui: &mut egui::Ui, book: &HouseholdBook) {
+        // Labels must not take the click meant for their row.
+        ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
         let mut clicked: Option<HouseholdId> = None;
         TableBuilder::new(ui)

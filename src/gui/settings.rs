@@ -23,13 +23,14 @@ pub fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
             ui.label("字号");
             ui.checkbox(&mut prefs.large_text, "大字号");
             ui.end_row();
-            ui.label("自动锁定");
+            let label = ui.label("自动锁定");
             ui.horizontal(|ui| {
                 ui.add(
                     egui::DragValue::new(&mut prefs.idle_minutes)
                         .range(1..=60)
                         .suffix(" 分钟"),
-                );
+                )
+                .labelled_by(label.id);
                 ui.label("没有操作后锁定");
             });
             ui.end_row();

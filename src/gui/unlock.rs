@@ -140,7 +140,7 @@ impl UnlockScreen {
                     .num_columns(2)
                     .spacing([12.0, 12.0])
                     .show(ui, |ui| {
-                        ui.label("成员");
+                        let label = ui.label("成员");
                         let current = self.member().unwrap_or("（无成员）").to_owned();
                         ui.add_enabled_ui(!busy, |ui| {
                             egui::ComboBox::from_id_salt("member")
@@ -150,7 +150,9 @@ impl UnlockScreen {
                                     for (i, m) in self.members.iter().enumerate() {
                                         ui.selectable_value(&mut self.member, i, m);
                                     }
-                                });
+                                })
+                                .response
+                                .labelled_by(label.id);
                         });
                         ui.end_row();
                         let label = ui.label("密码");

@@ -31,7 +31,8 @@ struct Entry {
     room: String,
     /// `5-302`.
     address: String,
-    names: Vec<String>,
+    /// Names of the members, then the address, separated by `\u{1}`: one string to search.
+    haystack: String,
     /// Phones and ID numbers, digits (and X) only.
     numbers: Vec<String>,
     tags: Vec<(TagDimension, String)>,
@@ -102,14 +103,15 @@ impl Finder {
                 .copied()
                 .unwrap_or(("", CompoundId(0)));
             let mut numbers: Vec<String> = h.phone.iter().map(|p| p.digits()).collect();
-            let mut names = Vec::new();
+            let mut haystack = String::new();
             let mut tags = vec![(TagDimension::HouseType, h.house_type.clone())];
             for p in h
                 .members
                 .iter()
                 .filter(|p| h.moved_out.is_some() || p.is_present())
             {
-                names.push(p.name.to_lowercase());
+                haystack.push_str(&p.name.to_lowercase());
+                haystack.push('\u{1}');
                 numbers.extend(p.phone.iter().map(|ph| ph.digits()));
                 numbers.extend(
                     p.id_number
@@ -124,14 +126,16 @@ impl Finder {
             tags.dedup();
             let mut worker = by_building.get(&h.building).cloned().unwrap_or_default();
             worker.extend(by_household.get(&h.id).into_iter().flatten());
+            let address = address_key(number, &h.room);
+            haystack.push_str(&address);
             ids.push(h.id);
             entries.push(Entry {
                 compound,
                 building: h.building,
                 worker,
                 room: h.room.to_lowercase(),
-                address: address_key(number, &h.room),
-                names,
+                address,
+                haystack,
                 numbers,
                 tags,
                 active: h.is_active(),
@@ -152,11 +156,27 @@ impl Finder {
 
     /// The households matching `query`, as positions in the household book.
     pub fn find(&self, query: &Query) -> Vec<usize> {
+        self.find_within(query, None)
+    }
+
+    /// Like [`Finder::find`], looking only at `within` (the answer to an earlier query that
+    /// this one narrows, see [`narrows`]): typing one more character scans only what the
+    /// previous characters found.
+    pub fn find_within(&self, query: &Query, within: Option<&[usize]>) -> Vec<usize> {
         let text = normalise_query(&query.text);
         let digits = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == 'x');
-        self.entries
+        let needle = memchr::memmem::Finder::new(text.as_bytes());
+        let all: Vec<usize>;
+        let positions: &[usize] = match within {
+            Some(w) => w,
+            None => {
+                all = (0..self.entries.len()).collect();
+                &all
+            }
+        };
+        positions
             .iter()
-            .enumerate()
+            .filter_map(|&i| self.entries.get(i).map(|e| (i, e)))
             .filter(|(_, e)| {
                 (query.moved_out || e.active)
                     && query.compound.is_none_or(|c| e.compound == c)
@@ -166,7 +186,7 @@ impl Finder {
                         .tag
                         .as_ref()
                         .is_none_or(|(d, t)| e.tags.iter().any(|(ed, et)| ed == d && et == t))
-                    && (text.is_empty() || matches_text(e, &text, digits))
+                    && (text.is_empty() || matches_text(e, &text, digits, &needle))
             })
             .map(|(i, _)| i)
             .collect()
@@ -178,7 +198,23 @@ impl Finder {
     }
 }
 
-fn matches_text(e: &Entry, text: &str, digits: bool) -> bool {
+/// Whether every household matching `next` also matches `previous`, so that `next` may search
+/// only within the answer to `previous`: same filters, and text that extends the previous text
+/// where matching is by substring or prefix (not by whole room number or last digits).
+pub fn narrows(previous: &Query, next: &Query) -> bool {
+    let (p, n) = (normalise_query(&previous.text), normalise_query(&next.text));
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == 'x');
+    let same_filters = Query {
+        text: String::new(),
+        ..previous.clone()
+    } == Query {
+        text: String::new(),
+        ..next.clone()
+    };
+    same_filters && n.starts_with(&p) && !digits(&p) && !digits(&n) && !p.is_empty()
+}
+
+fn matches_text(e: &Entry, text: &str, digits: bool, needle: &memchr::memmem::Finder<'_>) -> bool {
     if digits {
         // A room number, or the last digits (at least four) of a phone or ID number.
         return e.room == text || (text.len() >= 4 && e.numbers.iter().any(|n| n.ends_with(text)));
@@ -186,7 +222,7 @@ fn matches_text(e: &Entry, text: &str, digits: bool) -> bool {
     if text.contains('-') {
         return e.address.starts_with(text);
     }
-    e.names.iter().any(|n| n.contains(text)) || e.address.contains(text)
+    needle.find(e.haystack.as_bytes()).is_some()
 }
 
 #[cfg(test)]
@@ -249,5 +285,29 @@ mod tests {
                 .all(|&i| book.households[i].building == h.building)
         );
         assert!(found("没有这个人").is_empty());
+        // Narrowing by one more character gives what a full search gives.
+        let first: String = head.chars().take(1).collect();
+        let broad = Query {
+            text: first,
+            ..Query::default()
+        };
+        let narrow = Query {
+            text: head,
+            ..Query::default()
+        };
+        assert!(narrows(&broad, &narrow));
+        assert_eq!(
+            finder.find_within(&narrow, Some(&finder.find(&broad))),
+            finder.find(&narrow)
+        );
+        let room = Query {
+            text: "30".into(),
+            ..Query::default()
+        };
+        let longer = Query {
+            text: "302".into(),
+            ..Query::default()
+        };
+        assert!(!narrows(&room, &longer), "a room number is matched whole");
     }
 }

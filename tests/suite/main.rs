@@ -1,6 +1,7 @@
 //! The integration suite: one binary, a module per area (like mdBook and ripgrep).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod app;
 mod browser;
 mod cli;
 mod crash;
