@@ -38,13 +38,7 @@ impl HomeFigures {
                 .iter()
                 .filter(|p| !p.status.is_closed())
                 .count(),
-            residents: ledger
-                .households
-                .households
-                .iter()
-                .filter(|h| h.is_active())
-                .map(|h| h.present_members().count())
-                .sum(),
+            residents: ledger.counts().residents,
             today,
         }
     }

@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashSet;
-use std::time::Instant;
 
 /// State of the 居民户 panel.
 #[derive(Default)]
@@ -20,8 +19,6 @@ pub struct HouseholdsPanel {
     /// The query the current `found` answers.
     answered: Option<Query>,
     found: Vec<usize>,
-    /// Time the last search took, shown for the curious and read by the timing test.
-    pub last_search_ms: f64,
     selected: Option<HouseholdId>,
     /// Which masked values are shown: a household's phone by its id, a member's by person id.
     revealed: HashSet<(u32, u8)>,
@@ -34,23 +31,16 @@ impl HouseholdsPanel {
         self.answered = None;
     }
 
-    /// Sets the search text (as if typed).
-    pub fn set_search(&mut self, text: &str) {
-        self.query.text = text.to_owned();
-    }
-
     /// Runs the search if the query changed; returns the number of households found.
     pub fn refresh(&mut self, ledger: &Ledger) -> usize {
         let finder = self.finder.get_or_insert_with(|| Finder::new(ledger));
         if self.answered.as_ref() != Some(&self.query) {
-            let t = Instant::now();
             self.found = match &self.answered {
                 Some(previous) if narrows(previous, &self.query) => {
                     finder.find_within(&self.query, Some(&self.found))
                 }
                 _ => finder.find(&self.query),
             };
-            self.last_search_ms = t.elapsed().as_secs_f64() * 1000.0;
             self.answered = Some(self.query.clone());
         }
         self.found.len()
@@ -261,16 +251,8 @@ fn household_form(
         .spacing([24.0, 8.0])
         .show(ui, |ui| {
             ui.label("联系电话");
-            match &h.phone {
-                Some(p) => {
-                    let mut shown = revealed.contains(&(h.id.0, 0));
-                    widgets::masked(ui, &p.masked(), p.as_str(), &mut shown);
-                    set(revealed, (h.id.0, 0), shown);
-                }
-                None => {
-                    ui.label("（未填）");
-                }
-            }
+            let phone = h.phone.as_ref().map(|p| (p.masked(), p.as_str()));
+            masked_field(ui, revealed, (h.id.0, 0), phone, "（未填）");
             ui.label("房屋类型");
             ui.label(&h.house_type);
             ui.end_row();
@@ -316,28 +298,12 @@ fn household_form(
                     .spacing([16.0, 4.0])
                     .show(ui, |ui| {
                         ui.label("身份证号");
-                        match &p.id_number {
-                            Some(id) => {
-                                let mut shown = revealed.contains(&(p.id.0, 1));
-                                widgets::masked(ui, &id.masked(), id.as_str(), &mut shown);
-                                set(revealed, (p.id.0, 1), shown);
-                            }
-                            None => {
-                                ui.label("（无）");
-                            }
-                        }
+                        let id = p.id_number.as_ref().map(|id| (id.masked(), id.as_str()));
+                        masked_field(ui, revealed, (p.id.0, 1), id, "（无）");
                         ui.end_row();
                         ui.label("电话");
-                        match &p.phone {
-                            Some(ph) => {
-                                let mut shown = revealed.contains(&(p.id.0, 2));
-                                widgets::masked(ui, &ph.masked(), ph.as_str(), &mut shown);
-                                set(revealed, (p.id.0, 2), shown);
-                            }
-                            None => {
-                                ui.label("（未填）");
-                            }
-                        }
+                        let phone = p.phone.as_ref().map(|ph| (ph.masked(), ph.as_str()));
+                        masked_field(ui, revealed, (p.id.0, 2), phone, "（未填）");
                         ui.end_row();
                         ui.label("户籍地址");
                         ui.label(&p.hukou_address);
@@ -367,8 +333,21 @@ fn household_form(
     }
 }
 
-fn set(revealed: &mut HashSet<(u32, u8)>, key: (u32, u8), on: bool) {
-    if on {
+/// A value masked until 显示 (remembered in `revealed` under `key`), or `missing`.
+fn masked_field(
+    ui: &mut egui::Ui,
+    revealed: &mut HashSet<(u32, u8)>,
+    key: (u32, u8),
+    value: Option<(String, &str)>,
+    missing: &str,
+) {
+    let Some((masked, full)) = value else {
+        ui.label(missing);
+        return;
+    };
+    let mut shown = revealed.contains(&key);
+    widgets::masked(ui, &masked, full, &mut shown);
+    if shown {
         revealed.insert(key);
     } else {
         revealed.remove(&key);

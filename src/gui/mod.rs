@@ -262,11 +262,6 @@ impl SibaiApp {
         }
     }
 
-    /// The preferences.
-    pub fn prefs_mut(&mut self) -> &mut Prefs {
-        &mut self.prefs
-    }
-
     /// Moves the last activity back by `by`, as if the user had been away (for tests of the
     /// idle lock, which is measured on the wall clock).
     #[doc(hidden)]
@@ -275,17 +270,6 @@ impl SibaiApp {
             .last_activity
             .checked_sub(by)
             .unwrap_or(SystemTime::UNIX_EPOCH);
-    }
-
-    /// The time the last search in 居民户 took, in milliseconds.
-    #[doc(hidden)]
-    pub fn household_search(&mut self, text: &str) -> Option<(usize, f64)> {
-        let Screen::Open(s) = &mut self.screen else {
-            return None;
-        };
-        s.households.set_search(text);
-        let n = s.households.refresh(s.vault.ledger());
-        Some((n, s.households.last_search_ms))
     }
 
     /// Locks: saves what is unsaved, then drops the decrypted ledger. A ledger that cannot be
@@ -472,18 +456,11 @@ fn shell(ui: &mut egui::Ui, s: &mut Session, prefs: &mut Prefs, today: NaiveDate
     }
     egui::CentralPanel::default().show(ui, |ui| match s.section {
         Section::Home => {
+            let name = s.committee_name();
             let ledger = s.vault.ledger();
-            let figures = s
-                .home
-                .get_or_insert_with(|| home::HomeFigures::new(ledger, today));
-            let name = s
-                .vault
-                .ledger()
-                .committee
-                .committee
-                .as_ref()
-                .map_or("居委会", |c| c.name.as_str());
-            figures.show(ui, name);
+            s.home
+                .get_or_insert_with(|| home::HomeFigures::new(ledger, today))
+                .show(ui, &name);
         }
         Section::Households => s.households.show(ui, s.vault.ledger(), today),
         Section::Settings => settings::show(ui, prefs, &s.vault),

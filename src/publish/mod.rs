@@ -28,7 +28,7 @@ use guide::GuideEntry;
 use output::{Settled, Staging};
 use render::{SiteHead, Theme};
 pub use settings::{Cadence, SiteSettings};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::model::Ledger;
@@ -110,7 +110,12 @@ impl std::fmt::Display for PublishReport {
             self.took.as_secs_f64()
         )?;
         let total = self.written.written.len() + self.written.unchanged;
-        if self.checked >= total {
+        if self.checked == 0 {
+            write!(
+                f,
+                "隐私检查：没有生成新文件；全部 {total} 个文件自上次通过检查后没有变化。"
+            )
+        } else if self.checked >= total {
             write!(f, "隐私检查：已检查全部 {total} 个文件，未发现个人信息。")
         } else {
             write!(
@@ -224,14 +229,18 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     let record_path = Record::path_for(out);
     let old = Record::load(record_path.as_deref());
     let fresh = old.global != cache::hex(global);
-    // What the output holds now of what was recorded (size and time still as written).
-    let intact: HashMap<&str, &Seen> = old
-        .outputs
-        .par_iter()
-        .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
-        .map(|(path, seen)| (path.as_str(), seen))
-        .collect();
-    let known = |path: &str| intact.get(path).copied().filter(|_| !fresh);
+    // What the output holds now of what was recorded (size and time still as written); nothing
+    // is trusted when the program, theme, committee or guard changed.
+    let intact: HashMap<&str, &Seen> = if fresh {
+        HashMap::new()
+    } else {
+        old.outputs
+            .par_iter()
+            .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
+            .map(|(path, seen)| (path.as_str(), seen))
+            .collect()
+    };
+    let known = |path: &str| intact.get(path).copied();
 
     // The guide files: read only those whose size or time changed.
     let sources = guide::sources(&input.root.join("content"))?;
@@ -271,7 +280,6 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         }
         cache::hex(h.digest128())
     };
-    let mut guide_outputs: HashSet<String> = HashSet::new();
     let unit_clean = |slug: &str, hash: u128| {
         old.sources
             .get(slug)
@@ -348,7 +356,6 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                         }
                     }
                 }
-                guide_outputs.extend(paths);
                 checked += outcomes.len();
                 for o in outcomes {
                     hits.extend(o.hits);
@@ -358,7 +365,8 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         }
         if site_clean {
             for (path, seen) in &old.outputs {
-                if !guide_outputs.contains(path) && !is_guide_output(path, &old.sources) {
+                // The guide is the same as last time (it is part of the site's key).
+                if !is_guide_output(path, &old.sources) {
                     record.outputs.insert(path.clone(), seen.clone());
                 }
             }

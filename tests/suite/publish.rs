@@ -568,7 +568,7 @@ fn a_second_publish_redoes_only_what_changed_and_still_checks_it() {
     let again = publish(&input, &out).unwrap();
     assert_eq!((again.checked, again.written.written.len()), (0, 0));
     assert_eq!(again.written.unchanged, total);
-    assert!(again.to_string().contains("没有变化"), "{again}");
+    assert!(again.to_string().contains("没有生成新文件"), "{again}");
 
     // One guide item edited: its page and boards, and the pages that list it, are redone.
     let item = root.path().join("content/guide/second.md");
