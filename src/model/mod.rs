@@ -32,6 +32,8 @@ macro_rules! stored_as_tuple {
 mod committee;
 pub mod coverage;
 mod desk;
+pub mod draft;
+mod edit;
 pub mod finder;
 mod fund;
 mod household;
@@ -51,6 +53,7 @@ pub use committee::{
     Worker, WorkerId,
 };
 pub use desk::{Channel, DeskBook, DutyShift, Reception, ReceptionId, ShiftKind};
+pub use edit::{Edit, HISTORY_DEPTH, History};
 pub use fund::{
     APPROVAL_LINE, FundCategory, FundIssue, FundKind, FundPlan, FundYear, OFFICE_CAP_PERCENT,
     Payee, Payment, PaymentId, PaymentMethod, PlanItem, Signature, StreetReview, half_of,

@@ -201,6 +201,35 @@ pub(crate) fn decode_collection(
     Ok((header, part))
 }
 
+/// A copy of one collection of the ledger, for a save that runs on another thread.
+pub(crate) fn snapshot(ledger: &Ledger, collection: Collection) -> Part {
+    match collection {
+        Collection::Committee => Part::Committee(ledger.committee.clone()),
+        Collection::Buildings => Part::Buildings(
+            ledger.households.compounds.clone(),
+            ledger.households.buildings.clone(),
+        ),
+        Collection::Households(n) => Part::Households(
+            n,
+            ledger
+                .households
+                .households
+                .iter()
+                .filter(|h| Collection::of_household(h.id) == collection)
+                .cloned()
+                .collect(),
+        ),
+        Collection::Visits(y) => {
+            Part::Visits(y, ledger.visits.get(&y).cloned().unwrap_or_default())
+        }
+        Collection::Desk => Part::Desk(ledger.desk.clone()),
+        Collection::Problems => Part::Problems(ledger.problems.clone()),
+        Collection::Projects => Part::Projects(ledger.projects.clone()),
+        Collection::Funds(y) => Part::Funds(y, ledger.funds.get(&y).cloned().unwrap_or_default()),
+        Collection::Points => Part::Points(ledger.points.clone()),
+    }
+}
+
 /// Puts a decoded collection into the ledger.
 pub(crate) fn install(ledger: &mut Ledger, part: Part) {
     match part {

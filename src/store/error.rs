@@ -72,6 +72,9 @@ pub enum StoreError {
         "台账以只读方式打开（另一个窗口正在使用），修改没有保存。请关闭另一个窗口后重新打开本台账。"
     )]
     ReadOnly,
+    /// A save or member change was asked for while a save is still being written.
+    #[error("上一次保存还在进行中，请稍候再试。")]
+    SaveInProgress,
     /// The disk is full.
     #[error("磁盘已满，保存没有完成，修改仍保留在内存中。请清理磁盘空间（或换一个U盘）后再保存。")]
     DiskFull,

@@ -84,6 +84,68 @@ fn a_fault_at_any_step_loses_nothing() {
     assert!(fired >= 30, "only {fired} faults fired");
 }
 
+#[test]
+fn a_save_on_another_thread_keeps_edits_made_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let old: Ledger = sample_ledger("旧");
+    let mut vault = make_vault(dir.path(), old.clone());
+    let first = old.households.households[0].id;
+    vault.household_mut(first).unwrap().note = "第一处".into();
+    let job = vault.begin_save().unwrap().expect("something to save");
+    assert!(vault.is_saving());
+    // While it runs: edits go on (even to the file being written), but no second save or
+    // member change may start.
+    vault.household_mut(first).unwrap().note = "第二处".into();
+    vault.problems_mut().problems.clear();
+    assert!(matches!(vault.save(), Err(StoreError::SaveInProgress)));
+    let outcome = std::thread::spawn(move || job.run()).join().unwrap();
+    vault.finish_save(outcome).unwrap();
+    assert!(!vault.is_saving());
+    // The edits made during the save are still unsaved; the first is on disk.
+    assert!(vault.has_unsaved());
+    let on_disk = open(dir.path()).unwrap();
+    let h = |v: &Vault, id| v.ledger().households.household(id).unwrap().note.clone();
+    assert_eq!(h(&on_disk, first), "第一处");
+
+    assert_eq!(on_disk.ledger().problems, old.problems);
+    drop(on_disk);
+    vault.save().unwrap();
+    assert!(!vault.has_unsaved());
+    let expected = vault.ledger().clone();
+    drop(vault);
+    assert_eq!(open(dir.path()).unwrap().ledger(), &expected);
+}
+
+#[test]
+fn a_failed_save_on_another_thread_leaves_the_edit_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let old: Ledger = sample_ledger("旧");
+    drop(make_vault(dir.path(), old.clone()));
+    let faulty = Arc::new(FaultyFs::new(FsOp::Rename, 0, FaultKind::DiskFull));
+    let options = VaultOptions {
+        fs: faulty.clone(),
+        ..VaultOptions::for_tests()
+    };
+    let mut vault = Vault::open(dir.path(), "王书记", &pass(), options).unwrap();
+    vault.problems_mut().problems.clear();
+    let job = vault.begin_save().unwrap().unwrap();
+    let outcome = std::thread::spawn(move || job.run()).join().unwrap();
+    let err = vault.finish_save(outcome).unwrap_err();
+    assert!(matches!(err, StoreError::DiskFull), "{err:?}");
+    assert!(faulty.fired());
+    assert!(vault.has_unsaved() && !vault.is_saving());
+    assert_eq!(open(dir.path()).unwrap().ledger(), &old);
+    vault.save().unwrap();
+    assert!(
+        open(dir.path())
+            .unwrap()
+            .ledger()
+            .problems
+            .problems
+            .is_empty()
+    );
+}
+
 /// Not a test on its own: the child process of `killed_mid_save_in_a_loop`, which saves forever.
 #[test]
 #[ignore = "run as a child process by killed_mid_save_in_a_loop"]
