@@ -1,11 +1,16 @@
 //! 居民户: every household in one table (only the visible rows are laid out, so it stays smooth
 //! with 20,000), searched by name, building-room or last digits as one types, filtered by
 //! compound, building, assigned worker and tag. Clicking a row opens the household laid out like
-//! 附件一, with ID numbers and phones masked until 显示 is clicked.
+//! 附件一, with ID numbers and phones masked until 显示 is clicked, its visit history, and the
+//! buttons to edit it, log a visit or move it out. 新增居民户 opens the empty form.
 
-use super::widgets;
+use super::household_form::{HouseholdEditor, Outcome};
+use super::{Action, View, widgets};
+use crate::model::draft::move_out_household;
 use crate::model::finder::{Finder, Query, narrows};
-use crate::model::{Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension};
+use crate::model::{
+    Edit, Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension,
+};
 use chrono::NaiveDate;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
@@ -22,6 +27,10 @@ pub struct HouseholdsPanel {
     selected: Option<HouseholdId>,
     /// Which masked values are shown: a household's phone by its id, a member's by person id.
     revealed: HashSet<(u32, u8)>,
+    /// The form, when adding or editing.
+    editor: Option<HouseholdEditor>,
+    /// 整户迁出 being confirmed: date as typed and reason.
+    moving_out: Option<(String, String)>,
 }
 
 impl HouseholdsPanel {
@@ -29,6 +38,14 @@ impl HouseholdsPanel {
     pub fn invalidate(&mut self) {
         self.finder = None;
         self.answered = None;
+    }
+
+    /// Opens a household.
+    pub fn open(&mut self, id: HouseholdId) {
+        self.selected = Some(id);
+        self.editor = None;
+        self.moving_out = None;
+        self.revealed.clear();
     }
 
     /// Runs the search if the query changed; returns the number of households found.
@@ -47,22 +64,34 @@ impl HouseholdsPanel {
     }
 
     /// Shows the panel.
-    pub fn show(&mut self, ui: &mut egui::Ui, ledger: &Ledger, today: NaiveDate) {
+    pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
+        let ledger = view.ledger;
+        if let Some(editor) = &mut self.editor {
+            match editor.show(ui, view, actions) {
+                Some(Outcome::Saved(id)) => self.open(id),
+                Some(Outcome::Cancelled) => self.editor = None,
+                None => {}
+            }
+            return;
+        }
         let book = &ledger.households;
         if let Some(id) = self.selected {
             if let Some(h) = book.household(id) {
-                if ui.button("← 返回列表").clicked() {
-                    self.selected = None;
-                    self.revealed.clear();
-                }
-                ui.separator();
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    household_form(ui, ledger, h, today, &mut self.revealed);
-                });
+                self.detail(ui, view, h, actions);
                 return;
             }
             self.selected = None;
         }
+        ui.horizontal(|ui| {
+            ui.heading("居民户");
+            ui.add_space(16.0);
+            if ui
+                .add_enabled(!view.read_only, egui::Button::new("新增居民户"))
+                .clicked()
+            {
+                self.editor = Some(HouseholdEditor::new_household());
+            }
+        });
         self.filters(ui, ledger);
         let count = self.refresh(ledger);
         ui.horizontal(|ui| {
@@ -71,6 +100,94 @@ impl HouseholdsPanel {
         });
         ui.separator();
         self.table(ui, book);
+    }
+
+    fn detail(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &View<'_>,
+        h: &Household,
+        actions: &mut Vec<Action>,
+    ) {
+        let book = &view.ledger.households;
+        ui.horizontal(|ui| {
+            if ui.button("← 返回列表").clicked() {
+                self.selected = None;
+                self.moving_out = None;
+                self.revealed.clear();
+            }
+            let writable = !view.read_only && h.is_active();
+            if ui
+                .add_enabled(writable, egui::Button::new("编辑"))
+                .clicked()
+            {
+                self.editor = HouseholdEditor::edit(view, h.id);
+            }
+            if ui
+                .add_enabled(writable, egui::Button::new("登记走访"))
+                .clicked()
+            {
+                actions.push(Action::VisitHousehold(h.id));
+            }
+            if ui
+                .add_enabled(
+                    writable && self.moving_out.is_none(),
+                    egui::Button::new("整户迁出"),
+                )
+                .clicked()
+            {
+                self.moving_out = Some((view.today.to_string(), String::new()));
+            }
+        });
+        if let Some((on, reason)) = &mut self.moving_out {
+            let mut done = false;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.label(
+                    "整户迁出后，这户和成员的记录仍保留在台账中（可在列表中勾选“含已迁出”查看）。",
+                );
+                ui.horizontal(|ui| {
+                    let label = ui.label("迁出日期");
+                    ui.add(egui::TextEdit::singleline(on).desired_width(110.0))
+                        .labelled_by(label.id);
+                    let label = ui.label("原因");
+                    ui.add(
+                        egui::TextEdit::singleline(reason)
+                            .hint_text("动迁、出售、迁往外区……")
+                            .desired_width(240.0),
+                    )
+                    .labelled_by(label.id);
+                });
+                let date = NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d");
+                if date.is_err() {
+                    widgets::error(ui, "请按 2024-03-15 的格式填写迁出日期");
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(date.is_ok(), egui::Button::new("确认迁出"))
+                        .clicked()
+                        && let Ok(date) = date
+                    {
+                        let gone = move_out_household(h, date, reason.trim(), view.member);
+                        actions.push(Action::Edit(
+                            format!("迁出 {}", book.address_of(h)),
+                            Edit::Household(h.id, Some(Box::new(gone))),
+                        ));
+                        done = true;
+                    }
+                    if ui.button("取消").clicked() {
+                        done = true;
+                    }
+                });
+            });
+            if done {
+                self.moving_out = None;
+            }
+        }
+        ui.separator();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            household_form(ui, view.ledger, h, view.today, &mut self.revealed, actions);
+            visit_history(ui, view, h);
+        });
     }
 
     fn filters(&mut self, ui: &mut egui::Ui, ledger: &Ledger) {
@@ -243,6 +360,7 @@ fn household_form(
     h: &Household,
     today: NaiveDate,
     revealed: &mut HashSet<(u32, u8)>,
+    actions: &mut Vec<Action>,
 ) {
     let book = &ledger.households;
     ui.heading(book.address_of(h));
@@ -252,7 +370,7 @@ fn household_form(
         .show(ui, |ui| {
             ui.label("联系电话");
             let phone = h.phone.as_ref().map(|p| (p.masked(), p.as_str()));
-            masked_field(ui, revealed, (h.id.0, 0), phone, "（未填）");
+            masked_field(ui, revealed, (h.id.0, 0), phone, "（未填）", actions);
             ui.label("房屋类型");
             ui.label(&h.house_type);
             ui.end_row();
@@ -299,11 +417,11 @@ fn household_form(
                     .show(ui, |ui| {
                         ui.label("身份证号");
                         let id = p.id_number.as_ref().map(|id| (id.masked(), id.as_str()));
-                        masked_field(ui, revealed, (p.id.0, 1), id, "（无）");
+                        masked_field(ui, revealed, (p.id.0, 1), id, "（无）", actions);
                         ui.end_row();
                         ui.label("电话");
                         let phone = p.phone.as_ref().map(|ph| (ph.masked(), ph.as_str()));
-                        masked_field(ui, revealed, (p.id.0, 2), phone, "（未填）");
+                        masked_field(ui, revealed, (p.id.0, 2), phone, "（未填）", actions);
                         ui.end_row();
                         ui.label("户籍地址");
                         ui.label(&p.hukou_address);
@@ -340,16 +458,66 @@ fn masked_field(
     key: (u32, u8),
     value: Option<(String, &str)>,
     missing: &str,
+    actions: &mut Vec<Action>,
 ) {
     let Some((masked, full)) = value else {
         ui.label(missing);
         return;
     };
     let mut shown = revealed.contains(&key);
-    widgets::masked(ui, &masked, full, &mut shown);
+    if widgets::masked(ui, &masked, full, &mut shown) {
+        actions.push(Action::CopySecret(full.to_owned()));
+    }
     if shown {
         revealed.insert(key);
     } else {
         revealed.remove(&key);
     }
+}
+
+/// The household's visits, newest first.
+fn visit_history(ui: &mut egui::Ui, view: &View<'_>, h: &Household) {
+    ui.add_space(12.0);
+    ui.heading("走访记录");
+    let mut visits: Vec<_> = view
+        .ledger
+        .all_visits()
+        .filter(|v| v.household == h.id)
+        .collect();
+    visits.sort_by_key(|v| std::cmp::Reverse(v.at));
+    if visits.is_empty() {
+        widgets::hint(ui, "还没有走访记录。");
+        return;
+    }
+    egui::Grid::new("visit_history")
+        .num_columns(4)
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for title in ["时间", "走访人", "类型", "事由与诉求"] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for v in visits {
+                ui.label(v.at.format("%Y-%m-%d %H:%M").to_string());
+                ui.label(
+                    view.ledger
+                        .committee
+                        .worker(v.worker)
+                        .map_or("", |w| w.name.as_str()),
+                );
+                ui.label(v.kind.label());
+                ui.vertical(|ui| {
+                    ui.label(&v.reason);
+                    for need in &v.needs {
+                        ui.label(format!(
+                            "· {}（{}）",
+                            need.text,
+                            super::visits::outcome_label(&need.outcome)
+                        ));
+                    }
+                });
+                ui.end_row();
+            }
+        });
 }

@@ -6,25 +6,64 @@
 //!
 //! The decrypted ledger lives only in [`Session`]: locking (by hand, after idle minutes measured
 //! on the wall clock so that sleep counts, or on minimise) drops it.
+//!
+//! Panels never change the ledger themselves: they hand the shell an [`Action`], and every edit
+//! is a `model::Edit` applied through the vault, recorded for undo, and saved by itself a moment
+//! later on a background thread (`Vault::begin_save`).
 
+mod clipboard;
 mod fonts;
 mod home;
+mod household_form;
 mod households;
 mod records;
 mod settings;
 mod unlock;
+mod visits;
 mod widgets;
 
 pub use fonts::MISSING as FONT_MISSING;
 
-use crate::store::{LoadedParts, StoreError, Vault, VaultOptions, is_vault};
-use chrono::NaiveDate;
+use crate::model::{Collection, Edit, History, HouseholdId, Ledger};
+use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, is_vault};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How long after the last edit the ledger saves itself.
+pub const SAVE_AFTER: Duration = Duration::from_millis(800);
+
+/// What a panel asks the shell to do.
+pub enum Action {
+    /// Apply an edit, described for undo (e.g. 新增 5号楼302室).
+    Edit(String, Edit),
+    /// Open a household in 居民户.
+    OpenHousehold(HouseholdId),
+    /// Start a visit to a household in 走访.
+    VisitHousehold(HouseholdId),
+    /// Copy an ID number or phone: the clipboard is cleared again after 30 seconds.
+    CopySecret(String),
+}
+
+/// What every panel may read: the ledger, who is working, and when.
+pub struct View<'a> {
+    /// The open ledger.
+    pub ledger: &'a Ledger,
+    /// The member who unlocked.
+    pub member: &'a str,
+    /// Today.
+    pub today: NaiveDate,
+    /// Now, to the minute.
+    pub now: NaiveDateTime,
+    /// Whether edits are refused (another window holds the vault).
+    pub read_only: bool,
+    /// Collections not read yet (earlier years, while they load).
+    pub unloaded: Vec<Collection>,
+}
 
 /// UI preferences, remembered between runs by eframe. Never resident data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,7 +163,17 @@ pub struct Session {
     load_error: Option<String>,
     save_error: Option<String>,
     households: households::HouseholdsPanel,
+    visits: visits::VisitsPanel,
     home: Option<home::HomeFigures>,
+    history: History,
+    /// The save running on a background thread, if any.
+    saving: Option<Receiver<SaveOutcome>>,
+    /// When the last edit was made (the save waits [`SAVE_AFTER`] for more).
+    last_edit: Option<Instant>,
+    /// Why the last edit could not be made.
+    edit_error: Option<String>,
+    /// The last undo or redo, said on the top bar.
+    notice: Option<String>,
 }
 
 impl Session {
@@ -149,7 +198,142 @@ impl Session {
             load_error: None,
             save_error: None,
             households: households::HouseholdsPanel::default(),
+            visits: visits::VisitsPanel::default(),
             home: None,
+            history: History::default(),
+            saving: None,
+            last_edit: None,
+            edit_error: None,
+            notice: None,
+        }
+    }
+
+    /// Forgets everything computed from the ledger (it changed).
+    fn changed(&mut self) {
+        self.home = None;
+        self.households.invalidate();
+        self.visits.invalidate();
+    }
+
+    /// Applies an edit through the vault and records it for undo.
+    fn edit(&mut self, label: String, edit: Edit) -> bool {
+        if self.vault.is_read_only() {
+            self.edit_error = Some(StoreError::ReadOnly.to_string());
+            return false;
+        }
+        match self.vault.apply(edit) {
+            Ok(inverse) => {
+                self.history.record(label, inverse);
+                self.edit_error = None;
+                self.notice = None;
+                self.last_edit = Some(Instant::now());
+                self.changed();
+                true
+            }
+            Err(e) => {
+                self.edit_error = Some(format!("修改没有完成：{e}"));
+                false
+            }
+        }
+    }
+
+    /// Undoes the last edit (`redo` false) or redoes the last undo.
+    fn undo_redo(&mut self, redo: bool) {
+        let taken = if redo {
+            self.history.take_redo()
+        } else {
+            self.history.take_undo()
+        };
+        let Some((label, edit)) = taken else { return };
+        match self.vault.apply(edit) {
+            Ok(inverse) => {
+                self.notice = Some(if redo {
+                    format!("已重做：{label}")
+                } else {
+                    format!("已撤销：{label}")
+                });
+                if redo {
+                    self.history.redone(label, inverse);
+                } else {
+                    self.history.undone(label, inverse);
+                }
+                self.last_edit = Some(Instant::now());
+                self.changed();
+            }
+            Err(e) => self.edit_error = Some(format!("撤销没有完成：{e}")),
+        }
+    }
+
+    /// Takes back a finished background save, and starts one when edits have rested for
+    /// [`SAVE_AFTER`].
+    fn autosave(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.saving {
+            match rx.try_recv() {
+                Ok(outcome) => {
+                    self.saving = None;
+                    self.finish(outcome);
+                }
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => {
+                    // The thread died without an outcome: its collections stay unsaved.
+                    self.saving = None;
+                    self.save_error = Some("保存线程意外中止，修改仍在内存中，将再次保存。".into());
+                }
+            }
+        }
+        if self.vault.is_read_only() || !self.vault.has_unsaved() {
+            return;
+        }
+        let rested = self.last_edit.is_none_or(|t| t.elapsed() >= SAVE_AFTER);
+        if !rested {
+            ctx.request_repaint_after(SAVE_AFTER);
+            return;
+        }
+        // After a failed save, try again only after the next edit (or 锁定), not every frame.
+        if self.save_error.is_some() && self.last_edit.is_none() {
+            return;
+        }
+        self.last_edit = None;
+        let job = match self.vault.begin_save() {
+            Ok(Some(job)) => job,
+            Ok(None) => return,
+            Err(e) => {
+                self.save_error = Some(e.to_string());
+                return;
+            }
+        };
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("save".into())
+            .spawn(move || {
+                let _ = tx.send(job.run());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.saving = Some(rx),
+            Err(e) => {
+                self.save_error = Some(format!("无法启动保存：{e}"));
+            }
+        }
+    }
+
+    fn finish(&mut self, outcome: SaveOutcome) {
+        match self.vault.finish_save(outcome) {
+            Ok(_) => self.save_error = None,
+            Err(e) => self.save_error = Some(e.to_string()),
+        }
+    }
+
+    /// Waits for a background save, if one runs.
+    fn wait_for_save(&mut self) {
+        if let Some(rx) = self.saving.take() {
+            if let Ok(outcome) = rx.recv() {
+                self.finish(outcome);
+            } else {
+                // The job was lost with its thread; its collections are marked unsaved again.
+                self.vault.abandon_save();
+            }
         }
     }
 
@@ -159,8 +343,7 @@ impl Session {
             Ok(Ok(parts)) => {
                 self.vault.install_loaded(parts);
                 self.loading = None;
-                self.home = None;
-                self.households.invalidate();
+                self.changed();
             }
             Ok(Err(e)) => {
                 self.loading = None;
@@ -171,8 +354,10 @@ impl Session {
         }
     }
 
-    /// Saves what is unsaved; the error, if any, is kept for the top bar.
+    /// Saves what is unsaved, here and now (after any background save); the error, if any, is
+    /// kept for the top bar.
     fn save(&mut self) -> bool {
+        self.wait_for_save();
         if !self.vault.has_unsaved() {
             return true;
         }
@@ -212,11 +397,16 @@ pub struct SibaiApp {
     font: Option<String>,
     last_activity: SystemTime,
     applied: Option<(bool, bool)>,
-    today: fn() -> NaiveDate,
+    clipboard: clipboard::Guard,
+    ctx: egui::Context,
 }
 
-fn local_today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+fn local_now() -> NaiveDateTime {
+    let now = chrono::Local::now().naive_local();
+    now.with_second(0)
+        .unwrap_or(now)
+        .with_nanosecond(0)
+        .unwrap_or(now)
 }
 
 impl SibaiApp {
@@ -245,7 +435,8 @@ impl SibaiApp {
             font,
             last_activity: SystemTime::now(),
             applied: None,
-            today: local_today,
+            clipboard: clipboard::Guard::default(),
+            ctx: cc.egui_ctx.clone(),
         }
     }
 
@@ -272,6 +463,17 @@ impl SibaiApp {
             .unwrap_or(SystemTime::UNIX_EPOCH);
     }
 
+    /// Whether a copied ID number or phone is still waiting to be wiped from the clipboard.
+    pub fn clipboard_pending(&self) -> bool {
+        self.clipboard.is_pending()
+    }
+
+    /// Moves the last copy back by `by` (for tests of the 30-second rule).
+    #[doc(hidden)]
+    pub fn backdate_clipboard(&mut self, by: Duration) {
+        self.clipboard.backdate(by);
+    }
+
     /// Locks: saves what is unsaved, then drops the decrypted ledger. A ledger that cannot be
     /// saved stays open (nothing is ever lost), with the reason on the top bar.
     pub fn lock(&mut self, reason: Option<&str>) {
@@ -281,6 +483,7 @@ impl SibaiApp {
         if !session.save() {
             return;
         }
+        self.clipboard.clear_now(&self.ctx);
         let member = session.vault.member().to_owned();
         self.prefs.last_member = Some(member.clone());
         self.screen = Screen::Locked(Box::new(unlock::UnlockScreen::new(
@@ -370,12 +573,14 @@ impl eframe::App for SibaiApp {
         let ctx = ui.ctx().clone();
         self.apply_look(&ctx);
         self.watch_idle(&ctx);
+        self.clipboard.tick(&ctx);
+        self.watch_close(&ctx);
         if self.font.is_none() {
             egui::Panel::top("font_missing").show(ui, |ui| {
                 widgets::error(ui, fonts::MISSING);
             });
         }
-        let today = (self.today)();
+        let now = local_now();
         match &mut self.screen {
             Screen::Locked(screen) => {
                 if let Some(vault) = screen.show(ui, &self.options) {
@@ -386,7 +591,26 @@ impl eframe::App for SibaiApp {
             }
             Screen::Open(session) => {
                 session.poll_loading();
-                let lock = shell(ui, session, &mut self.prefs, today);
+                session.autosave(&ctx);
+                let mut actions = Vec::new();
+                let lock = shell(ui, session, &mut self.prefs, now, &mut actions);
+                for action in actions {
+                    match action {
+                        Action::Edit(label, edit) => {
+                            session.edit(label, edit);
+                        }
+                        Action::OpenHousehold(id) => {
+                            session.section = Section::Households;
+                            session.households.open(id);
+                        }
+                        Action::VisitHousehold(id) => {
+                            session.section = Section::Visits;
+                            session.visits.start(id, session.vault.ledger());
+                        }
+                        Action::CopySecret(text) => self.clipboard.copy(&ctx, text),
+                    }
+                }
+                session.autosave(&ctx);
                 if lock {
                     self.lock(None);
                 }
@@ -397,11 +621,54 @@ impl eframe::App for SibaiApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
     }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // The window is going: save what is left (the close handler already tried).
+        if let Screen::Open(session) = &mut self.screen {
+            session.save();
+        }
+        self.clipboard.clear_now(&self.ctx);
+    }
+}
+
+impl SibaiApp {
+    /// Closing the window saves first; if that fails the window stays open with the reason.
+    fn watch_close(&mut self, ctx: &egui::Context) {
+        if !ctx.input(|i| i.viewport().close_requested()) {
+            return;
+        }
+        if let Screen::Open(session) = &mut self.screen
+            && !session.save()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+    }
 }
 
 /// The top bar, the navigation and the current section. Returns whether 锁定 was clicked.
-fn shell(ui: &mut egui::Ui, s: &mut Session, prefs: &mut Prefs, today: NaiveDate) -> bool {
+fn shell(
+    ui: &mut egui::Ui,
+    s: &mut Session,
+    prefs: &mut Prefs,
+    now: NaiveDateTime,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let today = now.date();
     let mut lock = false;
+    let typing = ui.ctx().egui_wants_keyboard_input();
+    let (undo_key, redo_key) = ui.input_mut(|i| {
+        let undo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z);
+        let redo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Y);
+        let redo2 = egui::KeyboardShortcut::new(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::Z,
+        );
+        if typing {
+            return (false, false);
+        }
+        let r = i.consume_shortcut(&redo) || i.consume_shortcut(&redo2);
+        (i.consume_shortcut(&undo), r)
+    });
     egui::Panel::top("top").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -419,6 +686,9 @@ fn shell(ui: &mut egui::Ui, s: &mut Session, prefs: &mut Prefs, today: NaiveDate
                     let n = s.vault.unsaved().len();
                     if n == 0 {
                         ui.label("已保存");
+                    } else if s.saving.is_some() {
+                        ui.spinner();
+                        ui.label("正在保存");
                     } else {
                         ui.label(format!("有 {n} 处未保存"));
                     }
@@ -433,8 +703,33 @@ fn shell(ui: &mut egui::Ui, s: &mut Session, prefs: &mut Prefs, today: NaiveDate
                 if ui.button("锁定").clicked() {
                     lock = true;
                 }
+                ui.separator();
+                let redo = s.history.redo_label().map(str::to_owned);
+                let undo = s.history.undo_label().map(str::to_owned);
+                let r = ui
+                    .add_enabled(redo.is_some(), egui::Button::new("重做"))
+                    .on_hover_text(redo.map_or("没有可重做的修改".into(), |l| {
+                        format!("重做：{l}（Ctrl+Y）")
+                    }));
+                if r.clicked() || (redo_key && s.history.redo_label().is_some()) {
+                    s.undo_redo(true);
+                }
+                let u = ui
+                    .add_enabled(undo.is_some(), egui::Button::new("撤销"))
+                    .on_hover_text(undo.map_or("没有可撤销的修改".into(), |l| {
+                        format!("撤销：{l}（Ctrl+Z）")
+                    }));
+                if u.clicked() || (undo_key && s.history.undo_label().is_some()) {
+                    s.undo_redo(false);
+                }
+                if let Some(n) = &s.notice {
+                    widgets::hint(ui, n);
+                }
             });
         });
+        if let Some(e) = &s.edit_error {
+            widgets::error(ui, e);
+        }
         ui.add_space(4.0);
     });
     egui::Panel::left("nav")
@@ -454,17 +749,27 @@ fn shell(ui: &mut egui::Ui, s: &mut Session, prefs: &mut Prefs, today: NaiveDate
     if let Some(e) = &s.load_error {
         egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
     }
-    egui::CentralPanel::default().show(ui, |ui| match s.section {
-        Section::Home => {
-            let name = s.committee_name();
-            let ledger = s.vault.ledger();
-            s.home
-                .get_or_insert_with(|| home::HomeFigures::new(ledger, today))
-                .show(ui, &name);
+    egui::CentralPanel::default().show(ui, |ui| {
+        let view = View {
+            ledger: s.vault.ledger(),
+            member: s.vault.member(),
+            today,
+            now,
+            read_only: s.vault.is_read_only(),
+            unloaded: s.vault.unloaded(),
+        };
+        match s.section {
+            Section::Home => {
+                let name = s.committee_name();
+                s.home
+                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today))
+                    .show(ui, &name);
+            }
+            Section::Households => s.households.show(ui, &view, actions),
+            Section::Visits => s.visits.show(ui, &view, actions),
+            Section::Settings => settings::show(ui, prefs, &s.vault),
+            other => records::show(ui, other, view.ledger, s.loading.is_some()),
         }
-        Section::Households => s.households.show(ui, s.vault.ledger(), today),
-        Section::Settings => settings::show(ui, prefs, &s.vault),
-        other => records::show(ui, other, s.vault.ledger(), s.loading.is_some()),
     });
     lock
 }

@@ -21,9 +21,10 @@ stored_as_tuple!(VisitId via VisitIdTuple / VisitIdTupleRef {
 });
 
 /// The kind of visit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum VisitKind {
     /// 一般走访
+    #[default]
     General,
     /// 特殊对象走访 (elderly living alone, hardship families, disabled, …)
     Special,

@@ -1182,6 +1182,16 @@ impl Vault {
         }
     }
 
+    /// Gives up on a save whose outcome was lost (its thread died): what it took is marked
+    /// unsaved again. Whatever it wrote is either committed (and read back as such by the next
+    /// open) or a leftover the next save tidies.
+    pub fn abandon_save(&mut self) {
+        if let Some(taken) = self.in_flight.take() {
+            self.dirty.extend(taken);
+            self.unconfirmed = true;
+        }
+    }
+
     /// Whether a save started with [`Vault::begin_save`] has not been finished yet.
     pub fn is_saving(&self) -> bool {
         self.in_flight.is_some()

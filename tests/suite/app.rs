@@ -4,6 +4,7 @@
 //! renders with the CJK font found on the system (`.ci/run` installs fonts-noto-cjk).
 
 use crate::fixtures::{PASS, make_vault, sample_ledger};
+use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sibai::gui::SibaiApp;
@@ -134,4 +135,210 @@ fn a_folder_without_a_ledger_says_how_to_make_one() {
     h.step();
     assert!(h.query_by_label_contains("还没有台账").is_some());
     assert!(h.query_by_label("解锁").is_none());
+}
+
+/// A valid ID number for someone born on `birth` (YYYYMMDD) with sequence `seq` (odd: male).
+fn id_number(birth: &str, seq: &str) -> String {
+    let first17 = format!("310107{birth}{seq}");
+    format!(
+        "{first17}{}",
+        sibai::model::check_character(&first17).unwrap()
+    )
+}
+
+fn type_into(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize, text: &str) {
+    h.query_all_by_label(label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no field {label} #{nth}"))
+        .scroll_to_me();
+    h.step();
+    {
+        let field = h
+            .query_all_by_label(label)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no field {label} #{nth}"));
+        field.focus();
+        field.type_text(text);
+    }
+    h.step();
+}
+
+fn click(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize) {
+    let node = || format!("nothing labelled {label} #{nth}");
+    h.query_all_by_label(label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", node()))
+        .scroll_to_me();
+    h.step();
+    h.step();
+    h.query_all_by_label(label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", node()))
+        .click();
+    h.step();
+    h.step();
+}
+
+#[test]
+fn add_a_household_log_a_visit_that_becomes_a_problem_and_find_it_all_after_reopening() {
+    use sibai::model::{MemberGroup, NeedOutcome, ProblemSource, TagDimension};
+
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("甲"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+
+    // 居民户 → 新增居民户: address, two members (an owner and a tenant) with tags.
+    click(&mut h, "居民户", 0);
+    click(&mut h, "新增居民户", 0);
+    click(&mut h, "小区", 0);
+    click(&mut h, "小区甲", 0);
+    click(&mut h, "楼号", 0);
+    click(&mut h, "1号", 0);
+    type_into(&mut h, "室号", 0, "502");
+    type_into(&mut h, "姓名", 0, "赵大");
+    let zhao = id_number("19440512", "001");
+    type_into(&mut h, "身份证号", 0, &zhao);
+    h.step();
+    // The number is checked as it is typed: age and sex appear.
+    assert!(h.query_by_label_contains("男，").is_some());
+    assert!(h.query_by_label_contains("1944-05-12 出生").is_some());
+    click(&mut h, "独居老人", 0);
+    click(&mut h, "中共党员", 0);
+    // 重点关注 is collapsed: its tags are not on screen until it is opened.
+    assert!(h.query_by_label("邻里纠纷").is_none());
+    click(&mut h, "添加租住成员", 0);
+    type_into(&mut h, "姓名", 1, "钱二");
+    type_into(&mut h, "电话", 1, "13912345678");
+    click(&mut h, "租户家庭", 1);
+    click(&mut h, "保存", 0);
+    wait(&mut h, "保存居民户", |h| {
+        h.query_by_label_contains("小区甲 1号 502室").is_some()
+    });
+    let added = {
+        let v = h.state().vault().unwrap();
+        let book = &v.ledger().households;
+        let hh = book
+            .households
+            .iter()
+            .find(|x| x.room == "502")
+            .expect("the new household is in the ledger")
+            .clone();
+        assert_eq!(hh.members.len(), 2);
+        assert_eq!(hh.members[0].name, "赵大");
+        assert!(hh.members[0].has_tag(TagDimension::ResidentType, "独居老人"));
+        assert!(hh.members[0].has_tag(TagDimension::Political, "中共党员"));
+        assert_eq!(hh.members[1].group, MemberGroup::Tenant);
+        assert!(hh.members[1].has_tag(TagDimension::FamilyType, "租户家庭"));
+        hh
+    };
+    // The new household's ID is masked in its view.
+    assert!(h.query_by_label_contains(&zhao).is_none());
+
+    // 走访 by keyboard: building-room, Enter takes the first match.
+    click(&mut h, "走访", 0);
+    click(&mut h, "登记走访", 0);
+    type_into(&mut h, "居民户", 1, "1-502");
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.step();
+    assert!(h.query_by_label_contains("家庭成员：赵大、钱二").is_some());
+    type_into(&mut h, "事由", 0, "独居老人月度探访");
+    click(&mut h, "添加一条诉求", 0);
+    type_into(&mut h, "诉求 1", 0, "楼道灯坏了，晚上看不见");
+    click(&mut h, "列入问题清单", 0);
+    click(&mut h, "保存走访", 0);
+    wait(&mut h, "保存走访", |h| {
+        h.query_by_label_contains("已列入问题清单").is_some()
+    });
+    let (visit, problem) = {
+        let l = h.state().vault().unwrap().ledger();
+        let visit = l
+            .all_visits()
+            .find(|v| v.household == added.id)
+            .expect("the visit is in the ledger")
+            .clone();
+        let NeedOutcome::Listed(pid) = visit.needs[0].outcome else {
+            panic!("the need was listed: {:?}", visit.needs[0]);
+        };
+        let problem = l.problems.problem(pid).unwrap().clone();
+        assert_eq!(problem.source, ProblemSource::Visit(visit.id));
+        assert_eq!(problem.household, Some(added.id));
+        (visit, problem)
+    };
+
+    // Undo takes the visit and its problem away; redo brings both back.
+    click(&mut h, "撤销", 0);
+    assert!(h.query_by_label_contains("已撤销：走访").is_some());
+    {
+        let l = h.state().vault().unwrap().ledger();
+        assert!(l.all_visits().all(|v| v.id != visit.id));
+        assert!(l.problems.problem(problem.id).is_none());
+    }
+    click(&mut h, "重做", 0);
+    assert!(
+        h.state()
+            .vault()
+            .unwrap()
+            .ledger()
+            .problems
+            .problem(problem.id)
+            .is_some()
+    );
+
+    // Every edit saves itself a moment later, on a background thread.
+    wait(&mut h, "自动保存", |h| {
+        !h.state().vault().unwrap().has_unsaved()
+    });
+    assert!(h.query_by_label("已保存").is_some());
+
+    // Idle lock, then unlock again.
+    h.state_mut().backdate_activity(Duration::from_secs(6 * 60));
+    h.step();
+    h.step();
+    assert!(!h.state().is_unlocked());
+    unlock(&mut h, PASS);
+    wait(&mut h, "再次解锁", |h| h.state().is_unlocked());
+    drop(h);
+
+    // From disk: everything is there.
+    let reopened = crate::fixtures::open(dir.path()).unwrap();
+    let l = reopened.ledger();
+    assert_eq!(l.households.household(added.id), Some(&added));
+    assert!(l.all_visits().any(|v| *v == visit));
+    assert_eq!(l.problems.problem(problem.id), Some(&problem));
+}
+
+#[test]
+fn a_copied_id_number_is_wiped_from_the_clipboard_after_30_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = sample_ledger("丙");
+    make_vault(dir.path(), ledger.clone());
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "居民户", 0);
+    let address = ledger
+        .households
+        .address_of(&ledger.households.households[0]);
+    click(&mut h, &address, 0);
+    h.query_all_by_label("复制").next().unwrap().click();
+    h.step();
+    assert!(h.state().clipboard_pending());
+    h.state_mut().backdate_clipboard(Duration::from_secs(29));
+    h.step();
+    assert!(h.state().clipboard_pending(), "not before 30 seconds");
+    h.state_mut().backdate_clipboard(Duration::from_secs(2));
+    h.step();
+    assert!(!h.state().clipboard_pending());
+    let wiped = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if t.is_empty()));
+    assert!(wiped, "the clipboard is overwritten with nothing");
 }

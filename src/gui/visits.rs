@@ -1,0 +1,630 @@
+//! 走访: logging a visit in under 30 seconds from the keyboard, and the list of visits.
+//!
+//! The form opens with the cursor in 居民户: type a building-room (5-302, 5号302) or a name,
+//! press Enter to take the first match; time and 走访人 are already filled (now, the member);
+//! Tab moves on through 事由, 困难或诉求 and 备注; Ctrl+Enter saves. Each need is 当场解决 (with
+//! the answer) or 列入问题清单, which creates a problem linked to the visit. The rules are in
+//! `model::draft::VisitDraft`.
+
+use super::{Action, View, widgets};
+use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
+use crate::model::finder::{Finder, Query};
+use crate::model::{
+    Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, STANDARD_PROBLEM_CATEGORIES,
+    Visit, VisitId, VisitKind, WorkerId,
+};
+use chrono::Datelike;
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+/// How a need ended, in words.
+pub fn outcome_label(o: &NeedOutcome) -> String {
+    match o {
+        NeedOutcome::AnsweredOnSpot(a) if a.is_empty() => "当场解决".to_owned(),
+        NeedOutcome::AnsweredOnSpot(a) => format!("当场解决：{a}"),
+        NeedOutcome::Listed(p) => format!("已列入问题清单第 {} 号", p.0),
+    }
+}
+
+/// Which kinds the list shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KindFilter {
+    All,
+    General,
+    Special,
+    Line,
+}
+
+impl KindFilter {
+    fn label(self) -> &'static str {
+        match self {
+            KindFilter::All => "全部",
+            KindFilter::General => "一般走访",
+            KindFilter::Special => "特殊对象走访",
+            KindFilter::Line => "业务条线",
+        }
+    }
+
+    fn accepts(self, k: &VisitKind) -> bool {
+        match self {
+            KindFilter::All => true,
+            KindFilter::General => *k == VisitKind::General,
+            KindFilter::Special => *k == VisitKind::Special,
+            KindFilter::Line => matches!(k, VisitKind::LineOfWork(_)),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct Filters {
+    worker: Option<WorkerId>,
+    kind: KindFilter,
+    month: Option<(i32, u32)>,
+    text: String,
+}
+
+impl Default for Filters {
+    fn default() -> Filters {
+        Filters {
+            worker: None,
+            kind: KindFilter::All,
+            month: None,
+            text: String::new(),
+        }
+    }
+}
+
+/// The visit being entered.
+struct VisitForm {
+    draft: VisitDraft,
+    find: String,
+    matches: Vec<HouseholdId>,
+    answered: Option<String>,
+    tried: bool,
+    focus: bool,
+    focus_reason: bool,
+}
+
+/// State of the 走访 panel.
+#[derive(Default)]
+pub struct VisitsPanel {
+    form: Option<VisitForm>,
+    finder: Option<Finder>,
+    filters: Filters,
+    /// Rows for `filters`: visits newest first.
+    rows: Option<(Filters, Vec<VisitId>)>,
+    months: Vec<(i32, u32)>,
+    saved: Option<String>,
+}
+
+/// The worker record of the member who unlocked, else the first active worker.
+fn default_worker(view: &View<'_>) -> Option<WorkerId> {
+    let c = &view.ledger.committee;
+    c.worker_by_name(view.member)
+        .or_else(|| c.workers.iter().find(|w| w.active_on(view.today)))
+        .map(|w| w.id)
+}
+
+fn find_visit(ledger: &Ledger, id: VisitId) -> Option<&Visit> {
+    let year = ledger.visits.get(&id.year)?;
+    year.binary_search_by_key(&id, |v| v.id)
+        .ok()
+        .map(|i| &year[i])
+}
+
+impl VisitsPanel {
+    /// Forgets what was computed from the ledger (it changed).
+    pub fn invalidate(&mut self) {
+        self.finder = None;
+        self.rows = None;
+        if let Some(f) = &mut self.form {
+            f.answered = None;
+        }
+    }
+
+    /// Opens the form for a visit to `household`.
+    pub fn start(&mut self, household: HouseholdId, ledger: &Ledger) {
+        let resident = ledger
+            .households
+            .household(household)
+            .and_then(|h| h.head())
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let address = ledger
+            .households
+            .household(household)
+            .map(|h| ledger.households.address_of(h))
+            .unwrap_or_default();
+        self.form = Some(VisitForm {
+            draft: VisitDraft {
+                household: Some(household),
+                resident,
+                ..VisitDraft::default()
+            },
+            find: address,
+            matches: vec![],
+            answered: None,
+            tried: false,
+            focus: false,
+            focus_reason: true,
+        });
+    }
+
+    /// Shows the panel.
+    pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.heading("走访");
+            ui.add_space(16.0);
+            if self.form.is_none()
+                && ui
+                    .add_enabled(!view.read_only, egui::Button::new("登记走访"))
+                    .clicked()
+            {
+                self.form = Some(VisitForm {
+                    draft: VisitDraft::default(),
+                    find: String::new(),
+                    matches: vec![],
+                    answered: None,
+                    tried: false,
+                    focus: true,
+                    focus_reason: false,
+                });
+            }
+            if let Some(s) = &self.saved {
+                widgets::hint(ui, s);
+            }
+        });
+        if let Some(form) = &mut self.form {
+            // Fill what defaults to now and to the member.
+            if form.draft.at.is_empty() {
+                form.draft.at = view.now.format(TIME_FORMAT).to_string();
+            }
+            if form.draft.worker.is_none() {
+                form.draft.worker = default_worker(view);
+            }
+            let finder = self.finder.get_or_insert_with(|| Finder::new(view.ledger));
+            let mut close = false;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                close = form_ui(ui, view, form, finder, actions, &mut self.saved);
+            });
+            if close {
+                self.form = None;
+            }
+            ui.add_space(8.0);
+        }
+        self.list(ui, view);
+    }
+
+    fn list(&mut self, ui: &mut egui::Ui, view: &View<'_>) {
+        let ledger = view.ledger;
+        ui.horizontal_wrapped(|ui| {
+            let f = &mut self.filters;
+            let label = ui.label("查找");
+            ui.add(
+                egui::TextEdit::singleline(&mut f.text)
+                    .hint_text("地址、居民姓名或事由")
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("走访人");
+            let name = f
+                .worker
+                .and_then(|w| ledger.committee.worker(w))
+                .map_or("全部", |w| w.name.as_str());
+            egui::ComboBox::from_id_salt("visit_worker")
+                .selected_text(name)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.worker, None, "全部");
+                    for w in &ledger.committee.workers {
+                        ui.selectable_value(&mut f.worker, Some(w.id), &w.name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("类型");
+            egui::ComboBox::from_id_salt("visit_kind")
+                .selected_text(f.kind.label())
+                .show_ui(ui, |ui| {
+                    for k in [
+                        KindFilter::All,
+                        KindFilter::General,
+                        KindFilter::Special,
+                        KindFilter::Line,
+                    ] {
+                        ui.selectable_value(&mut f.kind, k, k.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("月份");
+            let month = f
+                .month
+                .map_or("全部".to_owned(), |(y, m)| format!("{y}年{m}月"));
+            egui::ComboBox::from_id_salt("visit_month")
+                .selected_text(month)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.month, None, "全部");
+                    for &(y, m) in &self.months {
+                        ui.selectable_value(&mut f.month, Some((y, m)), format!("{y}年{m}月"));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        if self.rows.as_ref().is_none_or(|(f, _)| *f != self.filters) {
+            self.rows = Some((self.filters.clone(), self.filter(ledger)));
+        }
+        let Some((_, rows)) = &self.rows else { return };
+        ui.label(format!("共 {} 次走访", rows.len()));
+        ui.separator();
+        ui.style_mut().interaction.selectable_labels = false;
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+        let book = &ledger.households;
+        TableBuilder::new(ui)
+            .striped(true)
+            .id_salt("visit_list")
+            .column(Column::exact(140.0))
+            .column(Column::exact(170.0))
+            .column(Column::exact(80.0))
+            .column(Column::exact(130.0))
+            .column(Column::remainder())
+            .header(row_height, |mut header| {
+                for title in ["时间", "地址", "走访人", "类型", "事由与诉求"] {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, rows.len(), |mut row| {
+                    let Some(v) = rows.get(row.index()).and_then(|&id| find_visit(ledger, id))
+                    else {
+                        return;
+                    };
+                    row.col(|ui| {
+                        ui.label(v.at.format("%Y-%m-%d %H:%M").to_string());
+                    });
+                    row.col(|ui| {
+                        let address = book
+                            .household(v.household)
+                            .map(|h| book.address_of(h))
+                            .unwrap_or_default();
+                        ui.label(address);
+                    });
+                    row.col(|ui| {
+                        ui.label(
+                            ledger
+                                .committee
+                                .worker(v.worker)
+                                .map_or("", |w| w.name.as_str()),
+                        );
+                    });
+                    row.col(|ui| {
+                        ui.label(v.kind.label());
+                    });
+                    row.col(|ui| {
+                        let mut text = v.reason.clone();
+                        if !v.needs.is_empty() {
+                            text.push_str(&format!("（诉求 {} 条）", v.needs.len()));
+                        }
+                        ui.label(text);
+                    });
+                });
+            });
+    }
+
+    fn filter(&mut self, ledger: &Ledger) -> Vec<VisitId> {
+        let f = &self.filters;
+        let mut months: Vec<(i32, u32)> = Vec::new();
+        let text = f.text.trim();
+        let book = &ledger.households;
+        let mut rows: Vec<(chrono::NaiveDateTime, VisitId)> = Vec::new();
+        for v in ledger.all_visits() {
+            let m = (v.at.year(), v.at.month());
+            if months.last() != Some(&m) && !months.contains(&m) {
+                months.push(m);
+            }
+            if f.worker.is_some_and(|w| w != v.worker)
+                || !f.kind.accepts(&v.kind)
+                || f.month.is_some_and(|fm| fm != m)
+            {
+                continue;
+            }
+            if !text.is_empty() {
+                let address = book
+                    .household(v.household)
+                    .map(|h| book.address_of(h))
+                    .unwrap_or_default();
+                if !(address.contains(text)
+                    || v.resident_name.contains(text)
+                    || v.reason.contains(text))
+                {
+                    continue;
+                }
+            }
+            rows.push((v.at, v.id));
+        }
+        months.sort_unstable_by(|a, b| b.cmp(a));
+        self.months = months;
+        rows.sort_unstable_by(|a, b| b.cmp(a));
+        rows.into_iter().map(|(_, id)| id).collect()
+    }
+}
+
+/// The entry form. Returns whether it is to close.
+fn form_ui(
+    ui: &mut egui::Ui,
+    view: &View<'_>,
+    form: &mut VisitForm,
+    finder: &Finder,
+    actions: &mut Vec<Action>,
+    saved: &mut Option<String>,
+) -> bool {
+    let ledger = view.ledger;
+    let book = &ledger.households;
+    let mut close = false;
+    let save_key = ui.input_mut(|i| {
+        i.consume_shortcut(&egui::KeyboardShortcut::new(
+            egui::Modifiers::COMMAND,
+            egui::Key::Enter,
+        ))
+    });
+    ui.strong("登记走访");
+    egui::Grid::new("visit_form")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            // 居民户: type, Enter takes the first match.
+            let label = ui.label("居民户");
+            ui.vertical(|ui| {
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut form.find)
+                            .hint_text("楼号-室号（如 5-302）或姓名，回车选第一个")
+                            .desired_width(360.0),
+                    )
+                    .labelled_by(label.id);
+                if form.focus {
+                    r.request_focus();
+                    form.focus = false;
+                }
+                if r.changed() {
+                    form.draft.household = None;
+                }
+                let chosen = form.draft.household;
+                if chosen.is_none() && !form.find.trim().is_empty() {
+                    if form.answered.as_deref() != Some(form.find.as_str()) {
+                        let q = Query {
+                            text: form.find.clone(),
+                            ..Query::default()
+                        };
+                        form.matches = finder
+                            .find(&q)
+                            .into_iter()
+                            .take(8)
+                            .filter_map(|i| book.households.get(i).map(|h| h.id))
+                            .collect();
+                        form.answered = Some(form.find.clone());
+                    }
+                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let mut pick = enter.then(|| form.matches.first().copied()).flatten();
+                    if form.matches.is_empty() {
+                        widgets::hint(ui, "没有找到，请换个写法（如 5-302、5号302 或姓名）");
+                    }
+                    for &id in &form.matches {
+                        let Some(h) = book.household(id) else {
+                            continue;
+                        };
+                        let head = h.head().map_or("", |p| p.name.as_str());
+                        let text = format!("{}　{head}", book.address_of(h));
+                        if ui.selectable_label(false, text).clicked() {
+                            pick = Some(id);
+                        }
+                    }
+                    if let Some(id) = pick
+                        && let Some(h) = book.household(id)
+                    {
+                        form.draft.household = Some(id);
+                        form.find = book.address_of(h);
+                        form.draft.resident = h.head().map(|p| p.name.clone()).unwrap_or_default();
+                        form.focus_reason = true;
+                    }
+                }
+                if let Some(h) = chosen.and_then(|id| book.household(id)) {
+                    let members: Vec<&str> = h.present_members().map(|p| p.name.as_str()).collect();
+                    widgets::hint(ui, &format!("家庭成员：{}", members.join("、")));
+                }
+            });
+            ui.end_row();
+
+            let label = ui.label("走访时间");
+            ui.add(egui::TextEdit::singleline(&mut form.draft.at).desired_width(160.0))
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label("走访人");
+            let name = form
+                .draft
+                .worker
+                .and_then(|w| ledger.committee.worker(w))
+                .map_or("请选择", |w| w.name.as_str());
+            egui::ComboBox::from_id_salt("visit_form_worker")
+                .selected_text(name)
+                .show_ui(ui, |ui| {
+                    for w in ledger
+                        .committee
+                        .workers
+                        .iter()
+                        .filter(|w| w.active_on(view.today))
+                    {
+                        ui.selectable_value(&mut form.draft.worker, Some(w.id), &w.name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label("类型");
+            ui.horizontal(|ui| {
+                let k = &mut form.draft.kind;
+                ui.radio_value(k, VisitKind::General, "一般走访");
+                ui.radio_value(k, VisitKind::Special, "特殊对象走访");
+                let is_line = matches!(k, VisitKind::LineOfWork(_));
+                if ui.radio(is_line, "业务条线").clicked() && !is_line {
+                    *k = VisitKind::LineOfWork(String::new());
+                }
+                if let VisitKind::LineOfWork(line) = k {
+                    ui.add(
+                        egui::TextEdit::singleline(line)
+                            .hint_text("条线，如 民政")
+                            .desired_width(100.0),
+                    );
+                }
+            })
+            .response
+            .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label("走访居民");
+            ui.add(egui::TextEdit::singleline(&mut form.draft.resident).desired_width(160.0))
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label("事由");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut form.draft.reason)
+                        .hint_text("如 独居老人月度探访")
+                        .desired_width(420.0),
+                )
+                .labelled_by(label.id);
+            if form.focus_reason && form.draft.household.is_some() {
+                r.request_focus();
+                form.focus_reason = false;
+            }
+            ui.end_row();
+
+            ui.label("困难或诉求");
+            ui.vertical(|ui| {
+                let mut remove = None;
+                for (n, need) in form.draft.needs.iter_mut().enumerate() {
+                    need_ui(ui, n, need, ledger, &mut remove);
+                }
+                if let Some(n) = remove {
+                    form.draft.needs.remove(n);
+                }
+                if ui.button("添加一条诉求").clicked() {
+                    form.draft.needs.push(NeedDraft::default());
+                }
+            });
+            ui.end_row();
+
+            let label = ui.label("备注");
+            ui.add(egui::TextEdit::singleline(&mut form.draft.note).desired_width(420.0))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+    let errors = form.draft.errors(view.now);
+    if form.tried {
+        for e in &errors {
+            widgets::error(ui, e);
+        }
+    }
+    ui.horizontal(|ui| {
+        let save = ui.add_enabled(!view.read_only, egui::Button::new("保存走访"));
+        if save.clicked() || save_key {
+            form.tried = true;
+            let year = form.draft.time().map(|t| t.year());
+            let unread = year.is_some_and(|y| view.unloaded.contains(&Collection::Visits(y)));
+            if unread {
+                *saved = Some("这一年的走访记录还在读取，请稍候几秒再保存。".into());
+            } else if let Ok((visit, problems)) = form.draft.build(ledger, view.now) {
+                let address = book
+                    .household(visit.household)
+                    .map(|h| book.address_of(h))
+                    .unwrap_or_default();
+                let listed = problems.len();
+                *saved = Some(if listed > 0 {
+                    format!("已保存走访 {address}，{listed} 条诉求已列入问题清单")
+                } else {
+                    format!("已保存走访 {address}")
+                });
+                actions.push(Action::Edit(
+                    format!("走访 {address}"),
+                    visit_edit(visit, problems),
+                ));
+                close = true;
+            }
+        }
+        if ui.button("取消").clicked() {
+            close = true;
+        }
+        widgets::hint(ui, "Ctrl+回车 保存");
+    });
+    close
+}
+
+fn need_ui(
+    ui: &mut egui::Ui,
+    n: usize,
+    need: &mut NeedDraft,
+    ledger: &Ledger,
+    remove: &mut Option<usize>,
+) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label(format!("诉求 {}", n + 1));
+            ui.add(
+                egui::TextEdit::singleline(&mut need.text)
+                    .hint_text("居民反映的困难或诉求")
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
+            if ui.small_button("删除").clicked() {
+                *remove = Some(n);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut need.listed, false, "当场解决");
+            ui.radio_value(&mut need.listed, true, "列入问题清单");
+        });
+        ui.horizontal(|ui| {
+            if need.listed {
+                let label = ui.label("分类");
+                egui::ComboBox::from_id_salt(("need_category", n))
+                    .selected_text(&need.category)
+                    .show_ui(ui, |ui| {
+                        let own = ledger.committee.problem_categories.iter();
+                        for c in STANDARD_PROBLEM_CATEGORIES
+                            .iter()
+                            .map(|c| c.to_string())
+                            .chain(own.cloned())
+                        {
+                            ui.selectable_value(&mut need.category, c.clone(), c);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let label = ui.label("化解路径");
+                egui::ComboBox::from_id_salt(("need_path", n))
+                    .selected_text(need.path.label())
+                    .show_ui(ui, |ui| {
+                        for p in ResolutionPath::ALL {
+                            ui.selectable_value(&mut need.path, p, p.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            } else {
+                let label = ui.label("答复");
+                ui.add(
+                    egui::TextEdit::singleline(&mut need.answer)
+                        .hint_text("当场给居民的答复")
+                        .desired_width(320.0),
+                )
+                .labelled_by(label.id);
+            }
+        });
+    });
+}
