@@ -12,6 +12,7 @@
 //! later on a background thread (`Vault::begin_save`).
 
 mod clipboard;
+mod coverage;
 mod fonts;
 mod home;
 mod household_form;

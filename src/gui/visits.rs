@@ -1,4 +1,5 @@
-//! 走访: logging a visit in under 30 seconds from the keyboard, and the list of visits.
+//! 走访: logging a visit in under 30 seconds from the keyboard, the list of visits, and (in
+//! `coverage`) the 活地图 and the 包干 assignments.
 //!
 //! The form opens with the cursor in 居民户: type a building-room (5-302, 5号302) or a name,
 //! press Enter to take the first match; time and 走访人 are already filled (now, the member);
@@ -6,12 +7,13 @@
 //! the answer) or 列入问题清单, which creates a problem linked to the visit. The rules are in
 //! `model::draft::VisitDraft`.
 
+use super::coverage::CoveragePanel;
 use super::{Action, View, widgets};
 use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
 use crate::model::finder::{Finder, Query};
 use crate::model::{
     Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, STANDARD_PROBLEM_CATEGORIES,
-    Visit, VisitId, VisitKind, WorkerId,
+    Visit, VisitKind, WorkerId,
 };
 use chrono::Datelike;
 use eframe::egui;
@@ -85,14 +87,26 @@ struct VisitForm {
     focus_reason: bool,
 }
 
+/// The views of the 走访 panel.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+enum Tab {
+    #[default]
+    Records,
+    Map,
+    Assignments,
+}
+
 /// State of the 走访 panel.
 #[derive(Default)]
 pub struct VisitsPanel {
+    tab: Tab,
+    coverage: CoveragePanel,
     form: Option<VisitForm>,
     finder: Option<Finder>,
     filters: Filters,
-    /// Rows for `filters`: visits newest first.
-    rows: Option<(Filters, Vec<VisitId>)>,
+    /// Rows for `filters`, newest first: (year, index in that year's list), valid until the
+    /// ledger changes.
+    rows: Option<(Filters, Vec<(i32, usize)>)>,
     months: Vec<(i32, u32)>,
     saved: Option<String>,
 }
@@ -105,11 +119,8 @@ fn default_worker(view: &View<'_>) -> Option<WorkerId> {
         .map(|w| w.id)
 }
 
-fn find_visit(ledger: &Ledger, id: VisitId) -> Option<&Visit> {
-    let year = ledger.visits.get(&id.year)?;
-    year.binary_search_by_key(&id, |v| v.id)
-        .ok()
-        .map(|i| &year[i])
+fn find_visit(ledger: &Ledger, (year, index): (i32, usize)) -> Option<&Visit> {
+    ledger.visits.get(&year)?.get(index)
 }
 
 impl VisitsPanel {
@@ -117,6 +128,7 @@ impl VisitsPanel {
     pub fn invalidate(&mut self) {
         self.finder = None;
         self.rows = None;
+        self.coverage.invalidate();
         if let Some(f) = &mut self.form {
             f.answered = None;
         }
@@ -135,6 +147,7 @@ impl VisitsPanel {
             .household(household)
             .map(|h| ledger.households.address_of(h))
             .unwrap_or_default();
+        self.tab = Tab::Records;
         self.form = Some(VisitForm {
             draft: VisitDraft {
                 household: Some(household),
@@ -155,11 +168,20 @@ impl VisitsPanel {
         ui.horizontal(|ui| {
             ui.heading("走访");
             ui.add_space(16.0);
+            for (tab, label) in [
+                (Tab::Records, "走访记录"),
+                (Tab::Map, "活地图"),
+                (Tab::Assignments, "包干分工"),
+            ] {
+                ui.selectable_value(&mut self.tab, tab, label);
+            }
+            ui.add_space(16.0);
             if self.form.is_none()
                 && ui
                     .add_enabled(!view.read_only, egui::Button::new("登记走访"))
                     .clicked()
             {
+                self.tab = Tab::Records;
                 self.form = Some(VisitForm {
                     draft: VisitDraft::default(),
                     find: String::new(),
@@ -174,6 +196,11 @@ impl VisitsPanel {
                 widgets::hint(ui, s);
             }
         });
+        match self.tab {
+            Tab::Records => {}
+            Tab::Map => return self.coverage.map(ui, view, actions),
+            Tab::Assignments => return self.coverage.assignments(ui, view, actions),
+        }
         if let Some(form) = &mut self.form {
             // Fill what defaults to now and to the member.
             if form.draft.at.is_empty() {
@@ -193,10 +220,10 @@ impl VisitsPanel {
             }
             ui.add_space(8.0);
         }
-        self.list(ui, view);
+        self.list(ui, view, actions);
     }
 
-    fn list(&mut self, ui: &mut egui::Ui, view: &View<'_>) {
+    fn list(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
         let ledger = view.ledger;
         ui.horizontal_wrapped(|ui| {
             let f = &mut self.filters;
@@ -256,13 +283,18 @@ impl VisitsPanel {
             self.rows = Some((self.filters.clone(), self.filter(ledger)));
         }
         let Some((_, rows)) = &self.rows else { return };
-        ui.label(format!("共 {} 次走访", rows.len()));
+        ui.horizontal(|ui| {
+            ui.label(format!("共 {} 次走访", rows.len()));
+            widgets::hint(ui, "点击一行打开这一户。");
+        });
         ui.separator();
         ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
         let book = &ledger.households;
+        let mut clicked = None;
         TableBuilder::new(ui)
             .striped(true)
+            .sense(egui::Sense::click())
             .id_salt("visit_list")
             .column(Column::exact(140.0))
             .column(Column::exact(170.0))
@@ -278,7 +310,7 @@ impl VisitsPanel {
             })
             .body(|body| {
                 body.rows(row_height, rows.len(), |mut row| {
-                    let Some(v) = rows.get(row.index()).and_then(|&id| find_visit(ledger, id))
+                    let Some(v) = rows.get(row.index()).and_then(|&at| find_visit(ledger, at))
                     else {
                         return;
                     };
@@ -310,17 +342,27 @@ impl VisitsPanel {
                         }
                         ui.label(text);
                     });
+                    if row.response().clicked() {
+                        clicked = Some(v.household);
+                    }
                 });
             });
+        if let Some(id) = clicked {
+            actions.push(Action::OpenHousehold(id));
+        }
     }
 
-    fn filter(&mut self, ledger: &Ledger) -> Vec<VisitId> {
+    fn filter(&mut self, ledger: &Ledger) -> Vec<(i32, usize)> {
         let f = &self.filters;
         let mut months: Vec<(i32, u32)> = Vec::new();
         let text = f.text.trim();
         let book = &ledger.households;
-        let mut rows: Vec<(chrono::NaiveDateTime, VisitId)> = Vec::new();
-        for v in ledger.all_visits() {
+        let mut rows: Vec<(chrono::NaiveDateTime, i32, usize)> = Vec::new();
+        let all = ledger
+            .visits
+            .iter()
+            .flat_map(|(y, list)| list.iter().enumerate().map(move |(i, v)| (*y, i, v)));
+        for (year, index, v) in all {
             let m = (v.at.year(), v.at.month());
             if months.last() != Some(&m) && !months.contains(&m) {
                 months.push(m);
@@ -343,12 +385,12 @@ impl VisitsPanel {
                     continue;
                 }
             }
-            rows.push((v.at, v.id));
+            rows.push((v.at, year, index));
         }
         months.sort_unstable_by(|a, b| b.cmp(a));
         self.months = months;
         rows.sort_unstable_by(|a, b| b.cmp(a));
-        rows.into_iter().map(|(_, id)| id).collect()
+        rows.into_iter().map(|(_, y, i)| (y, i)).collect()
     }
 }
 

@@ -2,7 +2,7 @@
 //! against the 30 a month they owe, and the special households (独居老人, 困难家庭, 残疾人员) whose
 //! last visit is older than their interval. Pure functions over the ledger, for 首页 and 走访.
 
-use super::{HouseholdId, Ledger, TagDimension, WorkerId};
+use super::{Assignment, BuildingId, HouseholdId, Ledger, TagDimension, WorkerId};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
@@ -146,6 +146,155 @@ pub fn overdue(ledger: &Ledger, today: NaiveDate) -> Vec<Overdue> {
     out
 }
 
+/// One room of the 活地图.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapCell {
+    /// Room number as on the door.
+    pub room: String,
+    /// The household living there, if any.
+    pub household: Option<HouseholdId>,
+    /// Days since its last visit (`None`: never visited, or nobody lives there).
+    pub days: Option<i64>,
+    /// Why it is a special household, if it is one.
+    pub special: Option<&'static str>,
+}
+
+/// A building drawn as its rooms: floors top first, then households whose room number does
+/// not fit the grid (101 is floor 1, room 1; 1203 is floor 12, room 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildingMap {
+    /// Floors, highest first: the floor number and its rooms left to right.
+    pub floors: Vec<(u32, Vec<MapCell>)>,
+    /// Households living here whose room is not on the grid.
+    pub other: Vec<MapCell>,
+}
+
+/// The 活地图 of one building on `today`, given [`last_visits`].
+pub fn building_map(
+    ledger: &Ledger,
+    building: BuildingId,
+    last: &HashMap<HouseholdId, NaiveDate>,
+    today: NaiveDate,
+) -> BuildingMap {
+    let Some(b) = ledger.households.building(building) else {
+        return BuildingMap {
+            floors: vec![],
+            other: vec![],
+        };
+    };
+    let mut living: HashMap<&str, HouseholdId> = HashMap::new();
+    for h in ledger
+        .households
+        .households
+        .iter()
+        .filter(|h| h.building == building && h.is_active())
+    {
+        living.insert(h.room.as_str(), h.id);
+    }
+    let cell = |room: String, household: Option<HouseholdId>| {
+        let h = household.and_then(|id| ledger.households.household(id));
+        MapCell {
+            days: household
+                .and_then(|id| last.get(&id))
+                .map(|d| (today - *d).num_days()),
+            special: h.and_then(|h| {
+                SPECIAL
+                    .iter()
+                    .find(|(dim, tag, _)| h.has_tag(*dim, tag))
+                    .map(|(_, tag, _)| *tag)
+            }),
+            room,
+            household,
+        }
+    };
+    let mut on_grid = std::collections::HashSet::new();
+    let mut floors = Vec::new();
+    for f in (1..=b.floors).rev() {
+        let rooms = (1..=b.rooms_per_floor)
+            .map(|r| {
+                let room = format!("{f}{r:02}");
+                let h = living.get(room.as_str()).copied();
+                if h.is_some() {
+                    on_grid.insert(room.clone());
+                }
+                cell(room, h)
+            })
+            .collect();
+        floors.push((f, rooms));
+    }
+    let mut other: Vec<MapCell> = living
+        .iter()
+        .filter(|(room, _)| !on_grid.contains(**room))
+        .map(|(room, id)| cell((*room).to_owned(), Some(*id)))
+        .collect();
+    other.sort_by(|a, b| a.room.cmp(&b.room));
+    BuildingMap { floors, other }
+}
+
+/// The buildings each worker holds now: the latest assignment record of each worker.
+pub fn current_assignments(assignments: &[Assignment]) -> HashMap<WorkerId, &Assignment> {
+    let mut out: HashMap<WorkerId, &Assignment> = HashMap::new();
+    for a in assignments {
+        let newer = out.get(&a.worker).is_none_or(|b| a.since >= b.since);
+        if newer {
+            out.insert(a.worker, a);
+        }
+    }
+    out
+}
+
+/// The assignments after giving `building` to `to` (or to nobody) on `today`. Past records are
+/// kept: each worker whose buildings change gets a new record dated today (or today's record is
+/// updated).
+pub fn reassign(
+    assignments: &[Assignment],
+    building: BuildingId,
+    to: Option<WorkerId>,
+    today: NaiveDate,
+) -> Vec<Assignment> {
+    let current: Vec<Assignment> = current_assignments(assignments)
+        .into_values()
+        .cloned()
+        .collect();
+    let mut out = assignments.to_vec();
+    let put = |out: &mut Vec<Assignment>, mut a: Assignment| {
+        a.since = today;
+        match out
+            .iter_mut()
+            .find(|x| x.worker == a.worker && x.since == today)
+        {
+            Some(x) => *x = a,
+            None => out.push(a),
+        }
+    };
+    for mut a in current {
+        let has = a.buildings.contains(&building);
+        let wants = to == Some(a.worker);
+        if has && !wants {
+            a.buildings.retain(|b| *b != building);
+            put(&mut out, a);
+        } else if wants && !has {
+            a.buildings.push(building);
+            a.buildings.sort();
+            put(&mut out, a);
+        }
+    }
+    if let Some(w) = to
+        && !out.iter().any(|a| a.worker == w)
+    {
+        put(
+            &mut out,
+            Assignment {
+                worker: w,
+                buildings: vec![building],
+                households: vec![],
+                since: today,
+            },
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +320,69 @@ mod tests {
                 .unwrap_or_else(|| panic!());
             assert!(SPECIAL.iter().any(|(d, t, _)| h.has_tag(*d, t)));
             assert!(o.days.is_none_or(|d| d > 30));
+        }
+    }
+
+    #[test]
+    fn reassigning_a_building_keeps_history_and_moves_it() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        let (a, b) = (WorkerId(1), WorkerId(2));
+        let start = vec![Assignment {
+            worker: a,
+            buildings: vec![BuildingId(1), BuildingId(2)],
+            households: vec![],
+            since: d(1, 1),
+        }];
+        let mut ledger = Ledger::default();
+        let moved = reassign(&start, BuildingId(2), Some(b), d(11, 23));
+        assert_eq!(moved.len(), 3, "the old record stays: {moved:?}");
+        ledger.committee.assignments = moved.clone();
+        assert_eq!(ledger.committee.worker_for_building(BuildingId(2)), Some(b));
+        assert_eq!(ledger.committee.worker_for_building(BuildingId(1)), Some(a));
+        let now = current_assignments(&moved);
+        assert_eq!(now[&a].buildings, [BuildingId(1)]);
+        assert_eq!(now[&b].buildings, [BuildingId(2)]);
+        // Again on the same day: today's records are updated, not added.
+        let back = reassign(&moved, BuildingId(2), Some(a), d(11, 23));
+        assert_eq!(back.len(), 3);
+        let now = current_assignments(&back);
+        assert_eq!(now[&a].buildings, [BuildingId(1), BuildingId(2)]);
+        assert!(now[&b].buildings.is_empty());
+        let nobody = reassign(&back, BuildingId(1), None, d(11, 23));
+        assert_eq!(current_assignments(&nobody)[&a].buildings, [BuildingId(2)]);
+    }
+
+    #[test]
+    fn the_map_puts_each_household_in_its_room() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 7);
+        let last = last_visits(&ledger);
+        let b = &ledger.households.buildings[0];
+        let map = building_map(&ledger, b.id, &last, today);
+        assert_eq!(map.floors.len(), b.floors as usize);
+        assert_eq!(map.floors[0].0, b.floors, "top floor first");
+        let placed = map
+            .floors
+            .iter()
+            .flat_map(|(_, r)| r)
+            .filter(|c| c.household.is_some())
+            .count()
+            + map.other.len();
+        let living = ledger
+            .households
+            .households
+            .iter()
+            .filter(|h| h.building == b.id && h.is_active())
+            .count();
+        assert_eq!(placed, living);
+        for c in map.floors.iter().flat_map(|(_, r)| r) {
+            if let Some(id) = c.household {
+                assert_eq!(
+                    ledger.households.household(id).map(|h| h.room.as_str()),
+                    Some(c.room.as_str())
+                );
+                assert_eq!(c.days, last.get(&id).map(|d| (today - *d).num_days()));
+            }
         }
     }
 }

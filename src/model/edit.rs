@@ -92,8 +92,9 @@ impl Edit {
                 Edit::Household(id, old.map(Box::new))
             }
             Edit::Visit(id, new) => {
+                // A year's visits are in the order they were logged, not always by number.
                 let list = ledger.visits.entry(id.year).or_default();
-                let old = put_sorted(list, id, |v| v.id, new.map(|b| *b));
+                let old = put_any(list, &id, |v| &v.id, new.map(|b| *b));
                 Edit::Visit(id, old.map(Box::new))
             }
             Edit::Problem(id, new) => {

@@ -1,0 +1,123 @@
+//! Renders every panel of the app on the demo committee (`data/`, passphrase `demo`) into
+//! `docs/screenshots/`, driving the real app by label with egui_kittest and rendering with wgpu
+//! (on Linux without a GPU: Debian's `mesa-vulkan-drivers`). Run from the repository root:
+//! `cargo run --release --manifest-path tools/screenshots/Cargo.toml`.
+//! The demo vault is copied to a temporary folder first, so nothing in `data/` changes.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sibai::gui::SibaiApp;
+use sibai::store::VaultOptions;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+type App = Harness<'static, SibaiApp>;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn settle(h: &mut App) {
+    for _ in 0..6 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn shot(h: &mut App, out: &Path, name: &str) {
+    settle(h);
+    let image = h.render().expect("render (install mesa-vulkan-drivers)");
+    let path = out.join(format!("{name}.png"));
+    image.save(&path).unwrap();
+    println!("{}", path.display());
+}
+
+fn click(h: &mut App, label: &str) {
+    h.query_all_by_label(label)
+        .next()
+        .unwrap_or_else(|| panic!("nothing labelled {label}"))
+        .click();
+    settle(h);
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| ".".into()));
+    let out = root.join("docs/screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("data");
+    copy_dir(&root.join("data"), &vault);
+    std::fs::remove_file(vault.join(".lock")).ok();
+
+    let mut h: App = Harness::builder()
+        .with_size([1280.0, 820.0])
+        .build_eframe(move |cc| SibaiApp::new(cc, &vault, VaultOptions::default()));
+    settle(&mut h);
+    shot(&mut h, &out, "01-unlock");
+
+    let field = h.get_by_label("密码");
+    field.focus();
+    field.type_text("demo");
+    settle(&mut h);
+    click(&mut h, "解锁");
+    let started = Instant::now();
+    while !h.state().is_unlocked() && started.elapsed() < Duration::from_secs(60) {
+        settle(&mut h);
+    }
+    assert!(h.state().is_unlocked(), "the demo passphrase unlocks");
+    // Let the earlier years load.
+    std::thread::sleep(Duration::from_millis(500));
+    shot(&mut h, &out, "02-home");
+
+    click(&mut h, "居民户");
+    shot(&mut h, &out, "03-households");
+    {
+        // The first household in the list.
+        let row = h
+            .query_all_by_label_contains("室")
+            .nth(1)
+            .expect("a household row");
+        row.click();
+    }
+    shot(&mut h, &out, "04-household");
+    click(&mut h, "编辑");
+    shot(&mut h, &out, "05-household-form");
+    click(&mut h, "取消");
+
+    click(&mut h, "走访");
+    shot(&mut h, &out, "06-visits");
+    click(&mut h, "登记走访");
+    let field = h.query_all_by_label("居民户").nth(1).unwrap();
+    field.focus();
+    field.type_text("1-101");
+    settle(&mut h);
+    shot(&mut h, &out, "07-visit-form");
+    click(&mut h, "取消");
+    click(&mut h, "活地图");
+    shot(&mut h, &out, "07a-map");
+    click(&mut h, "包干分工");
+    shot(&mut h, &out, "07b-assignments");
+    click(&mut h, "走访记录");
+
+    for (label, name) in [
+        ("接待值班", "08-desk"),
+        ("问题清单", "09-problems"),
+        ("实事项目", "10-projects"),
+        ("经费", "11-funds"),
+        ("百事汇", "12-guide"),
+        ("积分卡", "13-points"),
+        ("公开发布", "14-publish"),
+        ("设置", "15-settings"),
+    ] {
+        click(&mut h, label);
+        shot(&mut h, &out, name);
+    }
+}
