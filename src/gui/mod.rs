@@ -13,6 +13,7 @@
 
 mod clipboard;
 mod coverage;
+mod desk;
 mod fonts;
 mod home;
 mod household_form;
@@ -165,6 +166,7 @@ pub struct Session {
     save_error: Option<String>,
     households: households::HouseholdsPanel,
     visits: visits::VisitsPanel,
+    desk: desk::DeskPanel,
     home: Option<home::HomeFigures>,
     history: History,
     /// The save running on a background thread, if any.
@@ -200,6 +202,7 @@ impl Session {
             save_error: None,
             households: households::HouseholdsPanel::default(),
             visits: visits::VisitsPanel::default(),
+            desk: desk::DeskPanel::default(),
             home: None,
             history: History::default(),
             saving: None,
@@ -768,6 +771,7 @@ fn shell(
             }
             Section::Households => s.households.show(ui, &view, actions),
             Section::Visits => s.visits.show(ui, &view, actions),
+            Section::Desk => s.desk.show(ui, &view, actions),
             Section::Settings => settings::show(ui, prefs, &s.vault),
             other => records::show(ui, other, view.ledger, s.loading.is_some()),
         }

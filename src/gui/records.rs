@@ -1,5 +1,5 @@
-//! The sections whose screens come in later work (走访 entry, 接待值班, 问题清单, 实事项目, 经费,
-//! 百事汇, 积分卡, 公开发布): until then each shows, truthfully, what the ledger already holds for
+//! The sections whose screens come in later work (问题清单, 实事项目, 经费, 百事汇, 积分卡,
+//! 公开发布): until then each shows, truthfully, what the ledger already holds for
 //! it and how to work with it today. Never a fake form.
 
 use super::Section;
@@ -19,11 +19,6 @@ pub fn show(ui: &mut egui::Ui, section: Section, ledger: &Ledger, loading: bool)
     }
     let c = ledger.counts();
     let lines: Vec<String> = match section {
-        Section::Visits => vec![format!("台账中已有走访记录 {} 条。", c.visits)],
-        Section::Desk => vec![
-            format!("首问接待记录 {} 条。", c.receptions),
-            format!("值班记录 {} 条。", c.shifts),
-        ],
         Section::Problems => vec![format!("问题清单 {} 条。", c.problems)],
         Section::Projects => vec![format!("实事项目 {} 个。", c.projects)],
         Section::Funds => vec![format!("经费支出记录 {} 笔。", c.payments)],

@@ -342,3 +342,62 @@ fn a_copied_id_number_is_wiped_from_the_clipboard_after_30_seconds() {
         .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if t.is_empty()));
     assert!(wiped, "the clipboard is overwritten with nothing");
 }
+
+#[test]
+fn log_an_anonymous_reception_as_a_problem_and_sign_in_for_duty() {
+    use sibai::model::ProblemSource;
+
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("丁"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "接待值班", 0);
+    wait(&mut h, "读取接待记录", |h| {
+        h.query_by_label("登记接待").is_some()
+    });
+    click(&mut h, "登记接待", 0);
+    type_into(&mut h, "事项", 0, "小区东门路灯不亮");
+    click(&mut h, "转入问题清单", 0);
+    click(&mut h, "保存接待", 0);
+    assert!(
+        h.query_by_label_contains("已保存接待记录，并列入问题清单")
+            .is_some()
+    );
+    {
+        let l = h.state().vault().unwrap().ledger();
+        let r = l.desk.receptions.last().expect("the reception is logged");
+        assert_eq!(r.visitor, None, "anonymous");
+        let p = l.problems.problem(r.problem.unwrap()).unwrap();
+        assert_eq!(p.source, ProblemSource::Reception(r.id));
+    }
+
+    // A shift today for 王书记, then 签到.
+    click(&mut h, "排班", 0);
+    click(&mut h, "值班人", 0);
+    // The popup's entry is the last 王书记 on screen (the reception list names him too).
+    let last = h.query_all_by_label("王书记").count() - 1;
+    click(&mut h, "王书记", last);
+    click(&mut h, "加入排班", 0);
+    let before = sample_ledger("丁").desk.shifts.len();
+    let shifts = h.state().vault().unwrap().ledger().desk.shifts.clone();
+    assert_eq!(shifts.len(), before + 1, "the shift is on the rota");
+    // The header says 签到 too; the button is the second.
+    click(&mut h, "签到", 1);
+    let shift = h
+        .state()
+        .vault()
+        .unwrap()
+        .ledger()
+        .desk
+        .shifts
+        .last()
+        .unwrap()
+        .clone();
+    assert!(shift.signed_in.is_some());
+    h.state_mut().lock(None);
+    drop(h);
+    let reopened = crate::fixtures::open(dir.path()).unwrap();
+    assert_eq!(reopened.ledger().desk.shifts.last(), Some(&shift));
+}

@@ -1,0 +1,418 @@
+//! 接待值班: the reception log (首问接待: time, channel, who asked or anonymous, the matter, who
+//! received it, the answer, whether the resident confirmed it, turned into a problem or not) and
+//! the duty rota (错时值班) with sign-in. Rules in `model::draft` (ReceptionDraft, sign_in).
+
+use super::{Action, View, widgets};
+use crate::model::draft::{ReceptionDraft, TIME_FORMAT, reception_edit, sign_in};
+use crate::model::{
+    Channel, Collection, DutyShift, Edit, STANDARD_PROBLEM_CATEGORIES, ShiftKind, WorkerId,
+};
+use chrono::{Duration, NaiveDate, NaiveTime};
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+/// A shift being added to the rota.
+struct ShiftDraft {
+    on: String,
+    start: String,
+    end: String,
+    kind: ShiftKind,
+    worker: Option<WorkerId>,
+}
+
+impl ShiftDraft {
+    fn build(&self) -> Result<DutyShift, String> {
+        let on = NaiveDate::parse_from_str(self.on.trim(), "%Y-%m-%d")
+            .map_err(|_| "日期请按 2026-11-23 的格式填写".to_owned())?;
+        let time = |t: &str| {
+            NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                .map_err(|_| "时间请按 17:00 的格式填写".to_owned())
+        };
+        let (start, end) = (time(&self.start)?, time(&self.end)?);
+        if end <= start {
+            return Err("结束时间应晚于开始时间".to_owned());
+        }
+        let worker = self.worker.ok_or_else(|| "请选择值班人".to_owned())?;
+        Ok(DutyShift {
+            on,
+            start,
+            end,
+            kind: self.kind,
+            worker,
+            signed_in: None,
+            note: String::new(),
+        })
+    }
+}
+
+/// State of the 接待值班 panel.
+#[derive(Default)]
+pub struct DeskPanel {
+    reception: Option<(ReceptionDraft, bool)>,
+    shift: Option<ShiftDraft>,
+    saved: Option<String>,
+}
+
+fn worker_of(view: &View<'_>) -> Option<WorkerId> {
+    view.ledger
+        .committee
+        .worker_by_name(view.member)
+        .map(|w| w.id)
+}
+
+fn worker_combo(
+    ui: &mut egui::Ui,
+    view: &View<'_>,
+    salt: &str,
+    label: &str,
+    w: &mut Option<WorkerId>,
+) {
+    let l = ui.label(label);
+    let c = &view.ledger.committee;
+    let name = w
+        .and_then(|w| c.worker(w))
+        .map_or("请选择", |w| w.name.as_str());
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            for x in c.workers.iter().filter(|x| x.active_on(view.today)) {
+                ui.selectable_value(w, Some(x.id), &x.name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
+
+impl DeskPanel {
+    /// Shows the panel.
+    pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.heading("接待值班");
+            if let Some(s) = &self.saved {
+                ui.add_space(16.0);
+                widgets::hint(ui, s);
+            }
+        });
+        if view.unloaded.contains(&Collection::Desk) {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("正在读取接待和值班记录……");
+            });
+            return;
+        }
+        let writable = !view.read_only;
+        ui.columns(2, |cols| {
+            cols[0].push_id("receptions", |ui| {
+                self.receptions(ui, view, actions, writable);
+            });
+            cols[1].push_id("rota", |ui| {
+                self.rota(ui, view, actions, writable);
+            });
+        });
+    }
+
+    fn receptions(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &View<'_>,
+        actions: &mut Vec<Action>,
+        writable: bool,
+    ) {
+        ui.horizontal(|ui| {
+            ui.strong("首问接待");
+            if self.reception.is_none()
+                && ui
+                    .add_enabled(writable, egui::Button::new("登记接待"))
+                    .clicked()
+            {
+                self.reception = Some((
+                    ReceptionDraft {
+                        at: view.now.format(TIME_FORMAT).to_string(),
+                        received_by: worker_of(view),
+                        ..ReceptionDraft::default()
+                    },
+                    false,
+                ));
+            }
+        });
+        if let Some((d, tried)) = &mut self.reception {
+            let mut close = false;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                egui::Grid::new("reception_form")
+                    .num_columns(2)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        field(ui, "时间", &mut d.at, "", 150.0);
+                        ui.end_row();
+                        let l = ui.label("渠道");
+                        ui.horizontal(|ui| {
+                            for c in [Channel::InPerson, Channel::Phone, Channel::Online] {
+                                ui.radio_value(&mut d.channel, c, c.label());
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
+                        ui.end_row();
+                        field(ui, "来访人", &mut d.visitor, "可不填（匿名）", 150.0);
+                        ui.end_row();
+                        field(ui, "电话", &mut d.phone, "可不填", 150.0);
+                        ui.end_row();
+                        field(ui, "事项", &mut d.matter, "居民反映或咨询的事", 300.0);
+                        ui.end_row();
+                        worker_combo(ui, view, "reception_worker", "接待人", &mut d.received_by);
+                        ui.end_row();
+                        field(ui, "答复", &mut d.answer, "给居民的答复", 300.0);
+                        ui.end_row();
+                        ui.label("");
+                        ui.checkbox(&mut d.confirmed, "居民已确认答复");
+                        ui.end_row();
+                        ui.label("");
+                        ui.horizontal(|ui| {
+                            let mut listed = d.listed.is_some();
+                            if ui.checkbox(&mut listed, "转入问题清单").changed() {
+                                d.listed = listed.then(|| "其他".to_owned());
+                            }
+                            if let Some(cat) = &mut d.listed {
+                                egui::ComboBox::from_id_salt("reception_category")
+                                    .selected_text(cat.as_str())
+                                    .show_ui(ui, |ui| {
+                                        let own = view.ledger.committee.problem_categories.iter();
+                                        for c in STANDARD_PROBLEM_CATEGORIES
+                                            .iter()
+                                            .map(|c| c.to_string())
+                                            .chain(own.cloned())
+                                        {
+                                            ui.selectable_value(cat, c.clone(), c);
+                                        }
+                                    });
+                            }
+                        });
+                        ui.end_row();
+                    });
+                if *tried {
+                    for e in d.errors(view.now) {
+                        widgets::error(ui, &e);
+                    }
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("保存接待").clicked() {
+                        *tried = true;
+                        if let Ok((r, p)) = d.build(view.ledger, view.now) {
+                            let listed = p.is_some();
+                            self.saved = Some(if listed {
+                                "已保存接待记录，并列入问题清单".into()
+                            } else {
+                                "已保存接待记录".into()
+                            });
+                            actions.push(Action::Edit(
+                                format!("接待 {}", r.matter.chars().take(12).collect::<String>()),
+                                reception_edit(r, p),
+                            ));
+                            close = true;
+                        }
+                    }
+                    if ui.button("取消").clicked() {
+                        close = true;
+                    }
+                });
+            });
+            if close {
+                self.reception = None;
+            }
+        }
+        let c = &view.ledger.committee;
+        let mut list: Vec<_> = view.ledger.desk.receptions.iter().collect();
+        list.sort_by_key(|r| std::cmp::Reverse(r.at));
+        ui.label(format!("共 {} 条", list.len()));
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        TableBuilder::new(ui)
+            .id_salt("reception_list")
+            .striped(true)
+            .column(Column::exact(120.0))
+            .column(Column::exact(70.0))
+            .column(Column::exact(60.0))
+            .column(Column::remainder())
+            .header(row_height, |mut h| {
+                for t in ["时间", "来访人", "接待人", "事项与答复"] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, list.len(), |mut row| {
+                    let Some(r) = list.get(row.index()) else {
+                        return;
+                    };
+                    row.col(|ui| {
+                        ui.label(r.at.format("%m-%d %H:%M").to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(r.visitor.as_deref().unwrap_or("匿名"));
+                    });
+                    row.col(|ui| {
+                        ui.label(c.worker(r.received_by).map_or("", |w| w.name.as_str()));
+                    });
+                    row.col(|ui| {
+                        let mut text = format!("{}（{}）", r.matter, r.channel.label());
+                        if let Some(p) = r.problem {
+                            text.push_str(&format!("，已转入问题清单第 {} 号", p.0));
+                        } else if r.confirmed {
+                            text.push_str("，居民已确认");
+                        }
+                        ui.label(text).on_hover_text(&r.answer);
+                    });
+                });
+            });
+    }
+
+    fn rota(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &View<'_>,
+        actions: &mut Vec<Action>,
+        writable: bool,
+    ) {
+        ui.horizontal(|ui| {
+            ui.strong("错时值班");
+            if self.shift.is_none()
+                && ui
+                    .add_enabled(writable, egui::Button::new("排班"))
+                    .clicked()
+            {
+                self.shift = Some(ShiftDraft {
+                    on: view.today.to_string(),
+                    start: "17:00".into(),
+                    end: "20:00".into(),
+                    kind: ShiftKind::Evening,
+                    worker: None,
+                });
+            }
+        });
+        let shifts = &view.ledger.desk.shifts;
+        if let Some(d) = &mut self.shift {
+            let mut close = false;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                egui::Grid::new("shift_form").num_columns(2).show(ui, |ui| {
+                    field(ui, "日期", &mut d.on, "", 110.0);
+                    ui.end_row();
+                    let l = ui.label("时段");
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut d.start).desired_width(60.0));
+                        ui.label("至");
+                        ui.add(egui::TextEdit::singleline(&mut d.end).desired_width(60.0));
+                    })
+                    .response
+                    .labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("类别");
+                    ui.horizontal(|ui| {
+                        for k in [ShiftKind::Evening, ShiftKind::Weekend, ShiftKind::Holiday] {
+                            ui.radio_value(&mut d.kind, k, k.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                    ui.end_row();
+                    worker_combo(ui, view, "shift_worker", "值班人", &mut d.worker);
+                    ui.end_row();
+                });
+                let built = d.build();
+                if let Err(e) = &built {
+                    widgets::error(ui, e);
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(built.is_ok(), egui::Button::new("加入排班"))
+                        .clicked()
+                        && let Ok(s) = built
+                    {
+                        let mut all = shifts.clone();
+                        let label = format!("排班 {} {}", s.on, s.kind.label());
+                        all.push(s);
+                        all.sort_by_key(|s| (s.on, s.start));
+                        actions.push(Action::Edit(label, Edit::Shifts(all)));
+                        close = true;
+                    }
+                    if ui.button("取消").clicked() {
+                        close = true;
+                    }
+                });
+            });
+            if close {
+                self.shift = None;
+            }
+        }
+        // From a week ago to a month ahead.
+        let from = view.today - Duration::days(7);
+        let to = view.today + Duration::days(31);
+        let c = &view.ledger.committee;
+        let shown: Vec<(usize, &DutyShift)> = shifts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.on >= from && s.on <= to)
+            .collect();
+        widgets::hint(ui, "显示前 7 天到后 31 天的排班。");
+        if shown.is_empty() {
+            widgets::hint(ui, "这段时间还没有排班。");
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("rota_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("rota")
+                    .num_columns(4)
+                    .striped(true)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        for t in ["日期", "时段", "值班人", "签到"] {
+                            ui.strong(t);
+                        }
+                        ui.end_row();
+                        for (i, s) in shown {
+                            ui.label(format!("{}（{}）", s.on.format("%m-%d"), s.kind.label()));
+                            ui.label(format!(
+                                "{}–{}",
+                                s.start.format("%H:%M"),
+                                s.end.format("%H:%M")
+                            ));
+                            let name = c.worker(s.worker).map_or("", |w| w.name.as_str());
+                            ui.label(name);
+                            match s.signed_in {
+                                Some(t) => {
+                                    ui.label(format!("已签到 {}", t.format("%H:%M")));
+                                }
+                                None if s.on == view.today => {
+                                    if ui
+                                        .add_enabled(writable, egui::Button::new("签到"))
+                                        .clicked()
+                                    {
+                                        actions.push(Action::Edit(
+                                            format!("{name} 值班签到"),
+                                            Edit::Shifts(sign_in(shifts, i, view.now)),
+                                        ));
+                                    }
+                                }
+                                None if s.on < view.today => {
+                                    widgets::error(ui, "未签到");
+                                }
+                                None => {
+                                    ui.label("");
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+    }
+}
+
+fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str, width: f32) {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(l.id);
+}
