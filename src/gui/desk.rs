@@ -224,6 +224,8 @@ impl DeskPanel {
         let mut list: Vec<_> = view.ledger.desk.receptions.iter().collect();
         list.sort_by_key(|r| std::cmp::Reverse(r.at));
         ui.label(format!("共 {} 条", list.len()));
+        // One line per row: long text is cut (the whole of it is on hover or in the record).
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         TableBuilder::new(ui)
             .id_salt("reception_list")

@@ -288,6 +288,8 @@ impl VisitsPanel {
             widgets::hint(ui, "点击一行打开这一户。");
         });
         ui.separator();
+        // One line per row: long text is cut (the whole of it is on hover or in the record).
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
         let book = &ledger.households;
