@@ -90,7 +90,8 @@ fn main() {
         verdict(ms(unlock) <= 3000.0)
     );
 
-    h.get_by_label("居民户").click();
+    // The navigation entry (the panel's heading says 居民户 too).
+    h.query_all_by_label("居民户").next().unwrap().click();
     h.step();
     h.step();
     let search = h.get_by_label("搜索");
@@ -108,7 +109,8 @@ fn main() {
         h.key_press(egui::Key::Backspace);
         h.step();
     }
-    h.get_by_label("居民户").click();
+    // The navigation entry (the panel's heading says 居民户 too).
+    h.query_all_by_label("居民户").next().unwrap().click();
     h.step();
     let rows_before = rows(&h);
     h.hover_at(egui::pos2(700.0, 500.0));
