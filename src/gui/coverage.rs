@@ -4,11 +4,9 @@
 //! (`model::coverage::reassign`).
 
 use super::{Action, View, widgets};
-use crate::model::coverage::{self, MapCell, current_assignments, reassign};
-use crate::model::{BuildingId, CompoundId, Edit, HouseholdId, WorkerId};
-use chrono::NaiveDate;
+use crate::model::coverage::{self, BuildingMap, MapCell, current_assignments, reassign};
+use crate::model::{Building, BuildingId, CompoundId, Edit, WorkerId};
 use eframe::egui;
-use std::collections::HashMap;
 
 /// The colour bands of the map: (up to days, colour, legend).
 const BANDS: [(i64, egui::Color32, &str); 4] = [
@@ -40,13 +38,40 @@ fn colour(cell: &MapCell) -> egui::Color32 {
 #[derive(Default)]
 pub struct CoveragePanel {
     compound: Option<CompoundId>,
-    last: Option<HashMap<HouseholdId, NaiveDate>>,
+    /// The maps of the chosen compound's buildings, computed once per ledger change.
+    maps: Option<(CompoundId, Vec<BuildingMap>)>,
 }
 
 impl CoveragePanel {
     /// Forgets what was computed from the ledger.
     pub fn invalidate(&mut self) {
-        self.last = None;
+        self.maps = None;
+    }
+
+    /// The compound's buildings, each with its map.
+    fn maps<'v>(
+        &mut self,
+        view: &View<'v>,
+        compound: CompoundId,
+    ) -> Vec<(&'v Building, &BuildingMap)> {
+        if self.maps.as_ref().is_none_or(|(c, _)| *c != compound) {
+            let last = coverage::last_visits(view.ledger);
+            let maps = view
+                .ledger
+                .households
+                .buildings
+                .iter()
+                .filter(|b| b.compound == compound)
+                .map(|b| coverage::building_map(view.ledger, b.id, &last, view.today))
+                .collect();
+            self.maps = Some((compound, maps));
+        }
+        let maps = self.maps.as_ref().map_or(&[][..], |(_, m)| m.as_slice());
+        let buildings = view.ledger.households.buildings.iter();
+        buildings
+            .filter(|b| b.compound == compound)
+            .zip(maps)
+            .collect()
     }
 
     fn compound_picker(&mut self, ui: &mut egui::Ui, view: &View<'_>) -> Option<CompoundId> {
@@ -87,25 +112,17 @@ impl CoveragePanel {
             ui.label("★ 重点户（独居老人、困难家庭、残疾人员）");
         });
         ui.separator();
-        let last = self
-            .last
-            .get_or_insert_with(|| coverage::last_visits(view.ledger));
-        let book = &view.ledger.households;
-        let buildings: Vec<_> = book
-            .buildings
-            .iter()
-            .filter(|b| b.compound == compound)
-            .collect();
+        let buildings = self.maps(view, compound);
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 // Rows of buildings, broken by hand: a frame's width is only known once drawn.
                 let spacing = ui.spacing().item_spacing.x;
                 let width = |rooms: u32| rooms.max(2) as f32 * (ROOM_WIDTH + spacing) + 24.0;
-                let mut rows: Vec<Vec<&crate::model::Building>> = vec![vec![]];
+                let mut rows: Vec<Vec<(&Building, &BuildingMap)>> = vec![vec![]];
                 let mut used = 0.0;
                 let available = ui.available_width();
-                for b in buildings {
+                for (b, map) in buildings {
                     let w = width(b.rooms_per_floor);
                     if used + w > available && rows.last().is_some_and(|r| !r.is_empty()) {
                         rows.push(vec![]);
@@ -113,13 +130,12 @@ impl CoveragePanel {
                     }
                     used += w + spacing;
                     if let Some(row) = rows.last_mut() {
-                        row.push(b);
+                        row.push((b, map));
                     }
                 }
                 for row in rows {
                     ui.horizontal_top(|ui| {
-                        for b in row {
-                            let map = coverage::building_map(view.ledger, b.id, last, view.today);
+                        for (b, map) in row {
                             egui::Frame::group(ui.style()).show(ui, |ui| {
                                 ui.vertical(|ui| {
                                     ui.strong(&b.number);
@@ -165,7 +181,6 @@ impl CoveragePanel {
             "每栋楼选一位包干社工。改动从今天起生效，以前的分工留作记录。",
         );
         ui.separator();
-        let book = &view.ledger.households;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -178,14 +193,9 @@ impl CoveragePanel {
                         ui.strong("在住户数");
                         ui.strong("包干社工");
                         ui.end_row();
-                        for b in book.buildings.iter().filter(|b| b.compound == compound) {
-                            let living = book
-                                .households
-                                .iter()
-                                .filter(|h| h.building == b.id && h.is_active())
-                                .count();
+                        for (b, map) in self.maps(view, compound) {
                             ui.label(&b.number);
-                            ui.label(living.to_string());
+                            ui.label(map.living().to_string());
                             let now = holder(b.id);
                             let mut chosen = now;
                             let name = now

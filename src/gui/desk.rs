@@ -1,49 +1,14 @@
 //! 接待值班: the reception log (首问接待: time, channel, who asked or anonymous, the matter, who
 //! received it, the answer, whether the resident confirmed it, turned into a problem or not) and
-//! the duty rota (错时值班) with sign-in. Rules in `model::draft` (ReceptionDraft, sign_in).
+//! the duty rota (错时值班) with sign-in. Rules in `model::draft` (ReceptionDraft,
+//! ShiftDraft, sign_in).
 
 use super::{Action, View, widgets};
-use crate::model::draft::{ReceptionDraft, TIME_FORMAT, reception_edit, sign_in};
-use crate::model::{
-    Channel, Collection, DutyShift, Edit, STANDARD_PROBLEM_CATEGORIES, ShiftKind, WorkerId,
-};
-use chrono::{Duration, NaiveDate, NaiveTime};
+use crate::model::draft::{ReceptionDraft, ShiftDraft, TIME_FORMAT, reception_edit, sign_in};
+use crate::model::{Channel, Collection, DutyShift, Edit, ShiftKind};
+use chrono::Duration;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
-
-/// A shift being added to the rota.
-struct ShiftDraft {
-    on: String,
-    start: String,
-    end: String,
-    kind: ShiftKind,
-    worker: Option<WorkerId>,
-}
-
-impl ShiftDraft {
-    fn build(&self) -> Result<DutyShift, String> {
-        let on = NaiveDate::parse_from_str(self.on.trim(), "%Y-%m-%d")
-            .map_err(|_| "日期请按 2026-11-23 的格式填写".to_owned())?;
-        let time = |t: &str| {
-            NaiveTime::parse_from_str(t.trim(), "%H:%M")
-                .map_err(|_| "时间请按 17:00 的格式填写".to_owned())
-        };
-        let (start, end) = (time(&self.start)?, time(&self.end)?);
-        if end <= start {
-            return Err("结束时间应晚于开始时间".to_owned());
-        }
-        let worker = self.worker.ok_or_else(|| "请选择值班人".to_owned())?;
-        Ok(DutyShift {
-            on,
-            start,
-            end,
-            kind: self.kind,
-            worker,
-            signed_in: None,
-            note: String::new(),
-        })
-    }
-}
 
 /// State of the 接待值班 panel.
 #[derive(Default)]
@@ -51,36 +16,6 @@ pub struct DeskPanel {
     reception: Option<(ReceptionDraft, bool)>,
     shift: Option<ShiftDraft>,
     saved: Option<String>,
-}
-
-fn worker_of(view: &View<'_>) -> Option<WorkerId> {
-    view.ledger
-        .committee
-        .worker_by_name(view.member)
-        .map(|w| w.id)
-}
-
-fn worker_combo(
-    ui: &mut egui::Ui,
-    view: &View<'_>,
-    salt: &str,
-    label: &str,
-    w: &mut Option<WorkerId>,
-) {
-    let l = ui.label(label);
-    let c = &view.ledger.committee;
-    let name = w
-        .and_then(|w| c.worker(w))
-        .map_or("请选择", |w| w.name.as_str());
-    egui::ComboBox::from_id_salt(salt)
-        .selected_text(name)
-        .show_ui(ui, |ui| {
-            for x in c.workers.iter().filter(|x| x.active_on(view.today)) {
-                ui.selectable_value(w, Some(x.id), &x.name);
-            }
-        })
-        .response
-        .labelled_by(l.id);
 }
 
 impl DeskPanel {
@@ -128,7 +63,7 @@ impl DeskPanel {
                 self.reception = Some((
                     ReceptionDraft {
                         at: view.now.format(TIME_FORMAT).to_string(),
-                        received_by: worker_of(view),
+                        received_by: view.member_worker(),
                         ..ReceptionDraft::default()
                     },
                     false,
@@ -142,7 +77,7 @@ impl DeskPanel {
                     .num_columns(2)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
-                        field(ui, "时间", &mut d.at, "", 150.0);
+                        widgets::text_field(ui, "时间", &mut d.at, "", 150.0);
                         ui.end_row();
                         let l = ui.label("渠道");
                         ui.horizontal(|ui| {
@@ -153,15 +88,22 @@ impl DeskPanel {
                         .response
                         .labelled_by(l.id);
                         ui.end_row();
-                        field(ui, "来访人", &mut d.visitor, "可不填（匿名）", 150.0);
+                        widgets::text_field(ui, "来访人", &mut d.visitor, "可不填（匿名）", 150.0);
                         ui.end_row();
-                        field(ui, "电话", &mut d.phone, "可不填", 150.0);
+                        widgets::text_field(ui, "电话", &mut d.phone, "可不填", 150.0);
                         ui.end_row();
-                        field(ui, "事项", &mut d.matter, "居民反映或咨询的事", 300.0);
+                        widgets::text_field(ui, "事项", &mut d.matter, "居民反映或咨询的事", 300.0);
                         ui.end_row();
-                        worker_combo(ui, view, "reception_worker", "接待人", &mut d.received_by);
+                        widgets::worker_picker(
+                            ui,
+                            "reception_worker",
+                            "接待人",
+                            &view.ledger.committee,
+                            view.today,
+                            &mut d.received_by,
+                        );
                         ui.end_row();
-                        field(ui, "答复", &mut d.answer, "给居民的答复", 300.0);
+                        widgets::text_field(ui, "答复", &mut d.answer, "给居民的答复", 300.0);
                         ui.end_row();
                         ui.label("");
                         ui.checkbox(&mut d.confirmed, "居民已确认答复");
@@ -173,18 +115,13 @@ impl DeskPanel {
                                 d.listed = listed.then(|| "其他".to_owned());
                             }
                             if let Some(cat) = &mut d.listed {
-                                egui::ComboBox::from_id_salt("reception_category")
-                                    .selected_text(cat.as_str())
-                                    .show_ui(ui, |ui| {
-                                        let own = view.ledger.committee.problem_categories.iter();
-                                        for c in STANDARD_PROBLEM_CATEGORIES
-                                            .iter()
-                                            .map(|c| c.to_string())
-                                            .chain(own.cloned())
-                                        {
-                                            ui.selectable_value(cat, c.clone(), c);
-                                        }
-                                    });
+                                widgets::category_picker(
+                                    ui,
+                                    "reception_category",
+                                    None,
+                                    &view.ledger.committee,
+                                    cat,
+                                );
                             }
                         });
                         ui.end_row();
@@ -296,7 +233,7 @@ impl DeskPanel {
             let mut close = false;
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 egui::Grid::new("shift_form").num_columns(2).show(ui, |ui| {
-                    field(ui, "日期", &mut d.on, "", 110.0);
+                    widgets::text_field(ui, "日期", &mut d.on, "", 110.0);
                     ui.end_row();
                     let l = ui.label("时段");
                     ui.horizontal(|ui| {
@@ -316,7 +253,14 @@ impl DeskPanel {
                     .response
                     .labelled_by(l.id);
                     ui.end_row();
-                    worker_combo(ui, view, "shift_worker", "值班人", &mut d.worker);
+                    widgets::worker_picker(
+                        ui,
+                        "shift_worker",
+                        "值班人",
+                        &view.ledger.committee,
+                        view.today,
+                        &mut d.worker,
+                    );
                     ui.end_row();
                 });
                 let built = d.build();
@@ -407,14 +351,4 @@ impl DeskPanel {
                     });
             });
     }
-}
-
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str, width: f32) {
-    let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(value)
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(l.id);
 }

@@ -205,7 +205,7 @@ impl HouseholdEditor {
                     .response
                     .labelled_by(label.id);
                 ui.end_row();
-                text_field(ui, "室号", &mut d.room, "如 302", 120.0);
+                widgets::text_field(ui, "室号", &mut d.room, "如 302", 120.0);
                 let label = ui.label("房屋类型");
                 egui::ComboBox::from_id_salt("form_house_type")
                     .selected_text(if d.house_type.is_empty() {
@@ -236,7 +236,7 @@ impl HouseholdEditor {
                     ui.checkbox(&mut d.separated, "人户分离");
                 });
                 ui.end_row();
-                text_field(ui, "备注", &mut d.note, "", 320.0);
+                widgets::text_field(ui, "备注", &mut d.note, "", 320.0);
                 ui.end_row();
             });
     }
@@ -319,7 +319,7 @@ fn person(
         .num_columns(4)
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
-            text_field(ui, "姓名", &mut m.name, "", 160.0);
+            widgets::text_field(ui, "姓名", &mut m.name, "", 160.0);
             let label = ui.label("与户主关系");
             ui.horizontal(|ui| {
                 ui.add(egui::TextEdit::singleline(&mut m.relation).desired_width(90.0))
@@ -365,11 +365,12 @@ fn person(
             let check = m.id_check(view.today);
             match &check {
                 IdCheck::Empty => {
-                    ui.label("出生日期");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut m.birth)
-                            .hint_text("无身份证时填，如 1950-03-07")
-                            .desired_width(200.0),
+                    widgets::text_field(
+                        ui,
+                        "出生日期",
+                        &mut m.birth,
+                        "无身份证时填，如 1950-03-07",
+                        200.0,
                     );
                 }
                 IdCheck::Valid {
@@ -404,9 +405,9 @@ fn person(
                 revealed,
                 (n, 2),
             );
-            text_field(ui, "迁入日期", &mut m.moved_in, "如 2024-03-15", 140.0);
+            widgets::text_field(ui, "迁入日期", &mut m.moved_in, "如 2024-03-15", 140.0);
             ui.end_row();
-            text_field(ui, "户籍地址", &mut m.hukou_address, "", 360.0);
+            widgets::text_field(ui, "户籍地址", &mut m.hukou_address, "", 360.0);
             ui.end_row();
         });
     for d in PERSON_DIMENSIONS {
@@ -447,16 +448,8 @@ fn person(
                 m.moving_out = leaving.then(|| (view.today.to_string(), String::new()));
             }
             if let Some((on, reason)) = &mut m.moving_out {
-                let label = ui.label("迁出日期");
-                ui.add(egui::TextEdit::singleline(on).desired_width(110.0))
-                    .labelled_by(label.id);
-                let label = ui.label("原因");
-                ui.add(
-                    egui::TextEdit::singleline(reason)
-                        .hint_text("迁出本市、去世、租约到期……")
-                        .desired_width(220.0),
-                )
-                .labelled_by(label.id);
+                widgets::text_field(ui, "迁出日期", on, "", 110.0);
+                widgets::text_field(ui, "原因", reason, "迁出本市、去世、租约到期……", 220.0);
             }
         }
     });
@@ -480,17 +473,6 @@ fn tag_chips(ui: &mut egui::Ui, view: &View<'_>, m: &mut PersonDraft, d: TagDime
     });
 }
 
-/// A label and a one-line text field, labelled for screen readers and tests.
-fn text_field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str, width: f32) {
-    let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(value)
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(l.id);
-}
-
 /// An ID number or phone field: an existing value stays masked (with 显示 to edit it); a new one
 /// is typed in the open.
 fn secret_field(
@@ -511,6 +493,8 @@ fn secret_field(
                 }
             });
         }
-        _ => text_field(ui, label, value, "", 200.0),
+        _ => {
+            widgets::text_field(ui, label, value, "", 200.0);
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::household_form::{HouseholdEditor, Outcome};
 use super::{Action, View, widgets};
-use crate::model::draft::move_out_household;
+use crate::model::draft::{move_out_household, parse_day};
 use crate::model::finder::{Finder, Query, narrows};
 use crate::model::{
     Edit, Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension,
@@ -146,26 +146,18 @@ impl HouseholdsPanel {
                     "整户迁出后，这户和成员的记录仍保留在台账中（可在列表中勾选“含已迁出”查看）。",
                 );
                 ui.horizontal(|ui| {
-                    let label = ui.label("迁出日期");
-                    ui.add(egui::TextEdit::singleline(on).desired_width(110.0))
-                        .labelled_by(label.id);
-                    let label = ui.label("原因");
-                    ui.add(
-                        egui::TextEdit::singleline(reason)
-                            .hint_text("动迁、出售、迁往外区……")
-                            .desired_width(240.0),
-                    )
-                    .labelled_by(label.id);
+                    widgets::text_field(ui, "迁出日期", on, "", 110.0);
+                    widgets::text_field(ui, "原因", reason, "动迁、出售、迁往外区……", 240.0);
                 });
-                let date = NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d");
-                if date.is_err() {
+                let date = parse_day(on);
+                if date.is_none() {
                     widgets::error(ui, "请按 2024-03-15 的格式填写迁出日期");
                 }
                 ui.horizontal(|ui| {
                     if ui
-                        .add_enabled(date.is_ok(), egui::Button::new("确认迁出"))
+                        .add_enabled(date.is_some(), egui::Button::new("确认迁出"))
                         .clicked()
-                        && let Ok(date) = date
+                        && let Some(date) = date
                     {
                         let gone = move_out_household(h, date, reason.trim(), view.member);
                         actions.push(Action::Edit(

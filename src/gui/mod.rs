@@ -26,7 +26,7 @@ mod widgets;
 
 pub use fonts::MISSING as FONT_MISSING;
 
-use crate::model::{Collection, Edit, History, HouseholdId, Ledger};
+use crate::model::{Collection, Edit, History, HouseholdId, Ledger, WorkerId};
 use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, is_vault};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
@@ -65,6 +65,17 @@ pub struct View<'a> {
     pub read_only: bool,
     /// Collections not read yet (earlier years, while they load).
     pub unloaded: Vec<Collection>,
+}
+
+impl View<'_> {
+    /// The worker record of the member who unlocked (the default 走访人 and 接待人), if the
+    /// member is one of the workers.
+    pub fn member_worker(&self) -> Option<WorkerId> {
+        self.ledger
+            .committee
+            .worker_by_name(self.member)
+            .map(|w| w.id)
+    }
 }
 
 /// UI preferences, remembered between runs by eframe. Never resident data.

@@ -12,8 +12,7 @@ use super::{Action, View, widgets};
 use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
 use crate::model::finder::{Finder, Query};
 use crate::model::{
-    Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, STANDARD_PROBLEM_CATEGORIES,
-    Visit, VisitKind, WorkerId,
+    Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, Visit, VisitKind, WorkerId,
 };
 use chrono::Datelike;
 use eframe::egui;
@@ -111,14 +110,6 @@ pub struct VisitsPanel {
     saved: Option<String>,
 }
 
-/// The worker record of the member who unlocked, else the first active worker.
-fn default_worker(view: &View<'_>) -> Option<WorkerId> {
-    let c = &view.ledger.committee;
-    c.worker_by_name(view.member)
-        .or_else(|| c.workers.iter().find(|w| w.active_on(view.today)))
-        .map(|w| w.id)
-}
-
 fn find_visit(ledger: &Ledger, (year, index): (i32, usize)) -> Option<&Visit> {
     ledger.visits.get(&year)?.get(index)
 }
@@ -207,7 +198,7 @@ impl VisitsPanel {
                 form.draft.at = view.now.format(TIME_FORMAT).to_string();
             }
             if form.draft.worker.is_none() {
-                form.draft.worker = default_worker(view);
+                form.draft.worker = view.member_worker();
             }
             let finder = self.finder.get_or_insert_with(|| Finder::new(view.ledger));
             let mut close = false;
@@ -227,13 +218,7 @@ impl VisitsPanel {
         let ledger = view.ledger;
         ui.horizontal_wrapped(|ui| {
             let f = &mut self.filters;
-            let label = ui.label("查找");
-            ui.add(
-                egui::TextEdit::singleline(&mut f.text)
-                    .hint_text("地址、居民姓名或事由")
-                    .desired_width(200.0),
-            )
-            .labelled_by(label.id);
+            widgets::text_field(ui, "查找", &mut f.text, "地址、居民姓名或事由", 200.0);
             let label = ui.label("走访人");
             let name = f
                 .worker
@@ -356,7 +341,7 @@ impl VisitsPanel {
 
     fn filter(&mut self, ledger: &Ledger) -> Vec<(i32, usize)> {
         let f = &self.filters;
-        let mut months: Vec<(i32, u32)> = Vec::new();
+        let mut months = std::collections::BTreeSet::new();
         let text = f.text.trim();
         let book = &ledger.households;
         let mut rows: Vec<(chrono::NaiveDateTime, i32, usize)> = Vec::new();
@@ -366,9 +351,7 @@ impl VisitsPanel {
             .flat_map(|(y, list)| list.iter().enumerate().map(move |(i, v)| (*y, i, v)));
         for (year, index, v) in all {
             let m = (v.at.year(), v.at.month());
-            if months.last() != Some(&m) && !months.contains(&m) {
-                months.push(m);
-            }
+            months.insert(m);
             if f.worker.is_some_and(|w| w != v.worker)
                 || !f.kind.accepts(&v.kind)
                 || f.month.is_some_and(|fm| fm != m)
@@ -389,8 +372,8 @@ impl VisitsPanel {
             }
             rows.push((v.at, year, index));
         }
-        months.sort_unstable_by(|a, b| b.cmp(a));
-        self.months = months;
+        // Newest month first.
+        self.months = months.into_iter().rev().collect();
         rows.sort_unstable_by(|a, b| b.cmp(a));
         rows.into_iter().map(|(_, y, i)| (y, i)).collect()
     }
@@ -482,31 +465,16 @@ fn form_ui(
             });
             ui.end_row();
 
-            let label = ui.label("走访时间");
-            ui.add(egui::TextEdit::singleline(&mut form.draft.at).desired_width(160.0))
-                .labelled_by(label.id);
+            widgets::text_field(ui, "走访时间", &mut form.draft.at, "", 160.0);
             ui.end_row();
-
-            let label = ui.label("走访人");
-            let name = form
-                .draft
-                .worker
-                .and_then(|w| ledger.committee.worker(w))
-                .map_or("请选择", |w| w.name.as_str());
-            egui::ComboBox::from_id_salt("visit_form_worker")
-                .selected_text(name)
-                .show_ui(ui, |ui| {
-                    for w in ledger
-                        .committee
-                        .workers
-                        .iter()
-                        .filter(|w| w.active_on(view.today))
-                    {
-                        ui.selectable_value(&mut form.draft.worker, Some(w.id), &w.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            widgets::worker_picker(
+                ui,
+                "visit_form_worker",
+                "走访人",
+                &ledger.committee,
+                view.today,
+                &mut form.draft.worker,
+            );
             ui.end_row();
 
             let label = ui.label("类型");
@@ -530,19 +498,15 @@ fn form_ui(
             .labelled_by(label.id);
             ui.end_row();
 
-            let label = ui.label("走访居民");
-            ui.add(egui::TextEdit::singleline(&mut form.draft.resident).desired_width(160.0))
-                .labelled_by(label.id);
+            widgets::text_field(ui, "走访居民", &mut form.draft.resident, "", 160.0);
             ui.end_row();
-
-            let label = ui.label("事由");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut form.draft.reason)
-                        .hint_text("如 独居老人月度探访")
-                        .desired_width(420.0),
-                )
-                .labelled_by(label.id);
+            let r = widgets::text_field(
+                ui,
+                "事由",
+                &mut form.draft.reason,
+                "如 独居老人月度探访",
+                420.0,
+            );
             if form.focus_reason && form.draft.household.is_some() {
                 r.request_focus();
                 form.focus_reason = false;
@@ -564,9 +528,7 @@ fn form_ui(
             });
             ui.end_row();
 
-            let label = ui.label("备注");
-            ui.add(egui::TextEdit::singleline(&mut form.draft.note).desired_width(420.0))
-                .labelled_by(label.id);
+            widgets::text_field(ui, "备注", &mut form.draft.note, "", 420.0);
             ui.end_row();
         });
     let errors = form.draft.errors(view.now);
@@ -618,13 +580,8 @@ fn need_ui(
 ) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
-            let label = ui.label(format!("诉求 {}", n + 1));
-            ui.add(
-                egui::TextEdit::singleline(&mut need.text)
-                    .hint_text("居民反映的困难或诉求")
-                    .desired_width(320.0),
-            )
-            .labelled_by(label.id);
+            let label = format!("诉求 {}", n + 1);
+            widgets::text_field(ui, &label, &mut need.text, "居民反映的困难或诉求", 320.0);
             if ui.small_button("删除").clicked() {
                 *remove = Some(n);
             }
@@ -635,21 +592,13 @@ fn need_ui(
         });
         ui.horizontal(|ui| {
             if need.listed {
-                let label = ui.label("分类");
-                egui::ComboBox::from_id_salt(("need_category", n))
-                    .selected_text(&need.category)
-                    .show_ui(ui, |ui| {
-                        let own = ledger.committee.problem_categories.iter();
-                        for c in STANDARD_PROBLEM_CATEGORIES
-                            .iter()
-                            .map(|c| c.to_string())
-                            .chain(own.cloned())
-                        {
-                            ui.selectable_value(&mut need.category, c.clone(), c);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                widgets::category_picker(
+                    ui,
+                    ("need_category", n),
+                    Some("分类"),
+                    &ledger.committee,
+                    &mut need.category,
+                );
                 let label = ui.label("化解路径");
                 egui::ComboBox::from_id_salt(("need_path", n))
                     .selected_text(need.path.label())
@@ -661,13 +610,7 @@ fn need_ui(
                     .response
                     .labelled_by(label.id);
             } else {
-                let label = ui.label("答复");
-                ui.add(
-                    egui::TextEdit::singleline(&mut need.answer)
-                        .hint_text("当场给居民的答复")
-                        .desired_width(320.0),
-                )
-                .labelled_by(label.id);
+                widgets::text_field(ui, "答复", &mut need.answer, "当场给居民的答复", 320.0);
             }
         });
     });

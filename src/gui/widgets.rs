@@ -1,7 +1,75 @@
 //! Small widget functions shared by the panels: error and notice lines, a masked value with a
 //! 显示 button, a figure with its caption.
 
+use crate::model::{CommitteeBook, WorkerId};
+use chrono::NaiveDate;
 use eframe::egui;
+use std::hash::Hash;
+
+/// A label and a one-line text field, the field labelled by it (for screen readers and the
+/// tests, which find fields by label).
+pub fn text_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
+}
+
+/// A label and a picker of the workers in service on `today`.
+pub fn worker_picker(
+    ui: &mut egui::Ui,
+    salt: impl Hash + std::fmt::Debug,
+    label: &str,
+    committee: &CommitteeBook,
+    today: NaiveDate,
+    value: &mut Option<WorkerId>,
+) {
+    let l = ui.label(label);
+    let name = value
+        .and_then(|w| committee.worker(w))
+        .map_or("请选择", |w| w.name.as_str());
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            for w in committee.workers.iter().filter(|w| w.active_on(today)) {
+                ui.selectable_value(value, Some(w.id), &w.name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
+
+/// A picker of problem categories (the standard ones and the committee's own), labelled by
+/// `label` when there is one.
+pub fn category_picker(
+    ui: &mut egui::Ui,
+    salt: impl Hash + std::fmt::Debug,
+    label: Option<&str>,
+    committee: &CommitteeBook,
+    value: &mut String,
+) {
+    let l = label.map(|t| ui.label(t));
+    let r = egui::ComboBox::from_id_salt(salt)
+        .selected_text(value.as_str())
+        .show_ui(ui, |ui| {
+            for c in committee.all_problem_categories() {
+                ui.selectable_value(value, c.clone(), c);
+            }
+        })
+        .response;
+    if let Some(l) = l {
+        r.labelled_by(l.id);
+    }
+}
 
 /// An error line, in the theme's error colour.
 pub fn error(ui: &mut egui::Ui, text: &str) {

@@ -217,6 +217,15 @@ impl CommitteeBook {
         WorkerId(self.workers.iter().map(|w| w.id.0).max().unwrap_or(0) + 1)
     }
 
+    /// Every problem category: the standard ones, then the committee's own.
+    pub fn all_problem_categories(&self) -> Vec<String> {
+        super::problem::STANDARD_PROBLEM_CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .chain(self.problem_categories.iter().cloned())
+            .collect()
+    }
+
     /// Finds an organisation.
     pub fn organisation(&self, id: OrganisationId) -> Option<&Organisation> {
         self.organisations.iter().find(|o| o.id == id)

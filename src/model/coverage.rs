@@ -169,6 +169,14 @@ pub struct BuildingMap {
     pub other: Vec<MapCell>,
 }
 
+impl BuildingMap {
+    /// How many households live in the building.
+    pub fn living(&self) -> usize {
+        let on_grid = self.floors.iter().flat_map(|(_, rooms)| rooms);
+        on_grid.filter(|c| c.household.is_some()).count() + self.other.len()
+    }
+}
+
 /// The 活地图 of one building on `today`, given [`last_visits`].
 pub fn building_map(
     ledger: &Ledger,
@@ -361,13 +369,7 @@ mod tests {
         let map = building_map(&ledger, b.id, &last, today);
         assert_eq!(map.floors.len(), b.floors as usize);
         assert_eq!(map.floors[0].0, b.floors, "top floor first");
-        let placed = map
-            .floors
-            .iter()
-            .flat_map(|(_, r)| r)
-            .filter(|c| c.household.is_some())
-            .count()
-            + map.other.len();
+        let placed = map.living();
         let living = ledger
             .households
             .households

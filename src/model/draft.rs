@@ -4,7 +4,7 @@
 //! who leave marked moved out, dated events. Also the duplicate-person check.
 
 use super::committee::WorkerId;
-use super::desk::{Channel, DutyShift, Reception};
+use super::desk::{Channel, DutyShift, Reception, ShiftKind};
 use super::edit::Edit;
 use super::household::{
     BuildingId, Household, HouseholdEvent, HouseholdEventKind, HouseholdId, MemberGroup, MoveOut,
@@ -16,7 +16,7 @@ use super::phone::Phone;
 use super::problem::{Problem, ProblemId, ProblemSource, ProblemStatus, ResolutionPath};
 use super::tags::TagDimension;
 use super::visit::{Need, NeedOutcome, Visit, VisitId, VisitKind};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::BTreeSet;
 
 /// The tag dimensions set on a person (房屋类型 belongs to the household).
@@ -169,14 +169,19 @@ pub struct HouseholdDraft {
 /// One problem with the form, in Chinese, naming the field.
 pub type FormError = String;
 
+/// A day as typed on the forms (`2024-03-15`).
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
 fn parse_date(text: &str, field: &str, who: &str) -> Result<Option<NaiveDate>, FormError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    parse_day(t)
         .map(Some)
-        .map_err(|_| format!("{who}的{field}“{t}”不是有效日期，请按 2024-03-15 的格式填写"))
+        .ok_or_else(|| format!("{who}的{field}“{t}”不是有效日期，请按 2024-03-15 的格式填写"))
 }
 
 impl HouseholdDraft {
@@ -783,6 +788,46 @@ pub fn reception_edit(reception: Reception, problem: Option<Problem>) -> Edit {
     let mut edits = vec![Edit::Reception(reception.id, Some(Box::new(reception)))];
     edits.extend(problem.map(|p| Edit::Problem(p.id, Some(Box::new(p)))));
     Edit::Batch(edits)
+}
+
+/// A shift being added to the rota, as the form holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftDraft {
+    /// 日期 as typed.
+    pub on: String,
+    /// Start as typed (`17:00`).
+    pub start: String,
+    /// End as typed.
+    pub end: String,
+    /// Kind.
+    pub kind: ShiftKind,
+    /// 值班人.
+    pub worker: Option<WorkerId>,
+}
+
+impl ShiftDraft {
+    /// The shift, or the first thing to correct.
+    pub fn build(&self) -> Result<DutyShift, FormError> {
+        let on = parse_day(&self.on).ok_or_else(|| "日期请按 2026-11-23 的格式填写".to_owned())?;
+        let time = |t: &str| {
+            NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                .map_err(|_| "时间请按 17:00 的格式填写".to_owned())
+        };
+        let (start, end) = (time(&self.start)?, time(&self.end)?);
+        if end <= start {
+            return Err("结束时间应晚于开始时间".to_owned());
+        }
+        let worker = self.worker.ok_or_else(|| "请选择值班人".to_owned())?;
+        Ok(DutyShift {
+            on,
+            start,
+            end,
+            kind: self.kind,
+            worker,
+            signed_in: None,
+            note: String::new(),
+        })
+    }
 }
 
 /// The rota after the shift at `index` is signed in at `now` (a shift already signed keeps its
