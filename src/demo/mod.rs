@@ -266,7 +266,27 @@ fn committee(today: NaiveDate) -> CommitteeBook {
             "卫健".to_owned(),
             "退役军人".to_owned(),
         ],
+        visit_intervals: crate::model::default_intervals(),
+        lists: demo_lists(today),
     }
+}
+
+/// Two lists a committee would save: its 楼组长 and the party members working elsewhere.
+fn demo_lists(today: NaiveDate) -> Vec<crate::model::lists::SavedList> {
+    use crate::model::lists::{ListQuery, SavedList, TagRef};
+    let saved = |name: &str, tag: &str, dimension| SavedList {
+        name: name.to_owned(),
+        query: ListQuery {
+            all_tags: vec![TagRef::new(dimension, tag)],
+            ..ListQuery::default()
+        },
+        saved_on: today - Duration::days(60),
+        saved_by: WORKERS[0].0.to_owned(),
+    };
+    vec![
+        saved("楼组长", "楼组长", TagDimension::CommunityRole),
+        saved("在职党员", "在职党员", TagDimension::ResidentType),
+    ]
 }
 
 fn households(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {

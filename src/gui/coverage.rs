@@ -253,7 +253,7 @@ fn room(ui: &mut egui::Ui, cell: &MapCell, actions: &mut Vec<Action>) {
     .fill(colour(cell))
     .min_size(egui::vec2(ROOM_WIDTH, 22.0));
     let r = ui.add_enabled(cell.household.is_some(), button);
-    let r = match (cell.household, cell.days, cell.special) {
+    let r = match (cell.household, cell.days, cell.special.as_deref()) {
         (None, _, _) => r,
         (Some(_), None, s) => r.on_hover_text(format!("从未走访{}", special_note(s))),
         (Some(_), Some(d), s) => r.on_hover_text(format!("{d} 天前走访{}", special_note(s))),

@@ -92,7 +92,7 @@ impl HomeFigures {
                         .show(ui, |ui| {
                             for (address, o) in &self.overdue {
                                 ui.label(address);
-                                ui.label(o.reason);
+                                ui.label(&o.reason);
                                 ui.label(match o.days {
                                     Some(d) => format!("{d} 天未走访"),
                                     None => "从未走访".to_owned(),

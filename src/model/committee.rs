@@ -2,8 +2,9 @@
 //! works with, worker assignments (包干), and its extendable lists.
 
 use super::household::{BuildingId, HouseholdId};
+use super::lists::SavedList;
 use super::phone::Phone;
-use super::tags::TagCatalog;
+use super::tags::{TagCatalog, TagDimension};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -182,8 +183,9 @@ pub struct Committee {
     pub office_phone: String,
 }
 
-/// Everything about the committee: one ledger collection.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Everything about the committee: one ledger collection. Its default has the standard visit
+/// intervals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommitteeBook {
     /// Identity.
     pub committee: Option<Committee>,
@@ -199,6 +201,57 @@ pub struct CommitteeBook {
     pub problem_categories: Vec<String>,
     /// Line-of-work visit kinds (业务条线) in use.
     pub lines_of_work: Vec<String>,
+    /// Special households and how often they must be visited (absent in older files: the
+    /// defaults of [`default_intervals`]).
+    #[serde(default = "default_intervals")]
+    pub visit_intervals: Vec<VisitInterval>,
+    /// The committee's saved 智能名单 (absent in older files: none).
+    #[serde(default)]
+    pub lists: Vec<SavedList>,
+}
+
+/// A kind of special household (a tag of a member) and the days allowed between visits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitInterval {
+    /// The tag's dimension.
+    pub dimension: TagDimension,
+    /// The tag.
+    pub tag: String,
+    /// Days allowed between two visits.
+    pub days: u32,
+}
+
+/// The special households of the 走百家门 rules, each to be visited at least every 30 days:
+/// 独居老人, 困难家庭, 残疾人员.
+pub fn default_intervals() -> Vec<VisitInterval> {
+    [
+        (TagDimension::ResidentType, "独居老人"),
+        (TagDimension::FamilyType, "困难家庭"),
+        (TagDimension::ResidentType, "残疾人员"),
+    ]
+    .into_iter()
+    .map(|(dimension, tag)| VisitInterval {
+        dimension,
+        tag: tag.to_owned(),
+        days: 30,
+    })
+    .collect()
+}
+
+impl Default for CommitteeBook {
+    fn default() -> Self {
+        CommitteeBook {
+            committee: None,
+            workers: Vec::new(),
+            organisations: Vec::new(),
+            assignments: Vec::new(),
+            tags: TagCatalog::default(),
+            problem_categories: Vec::new(),
+            lines_of_work: Vec::new(),
+            visit_intervals: default_intervals(),
+            lists: Vec::new(),
+        }
+    }
 }
 
 impl CommitteeBook {
@@ -238,5 +291,27 @@ impl CommitteeBook {
             .filter(|a| a.buildings.contains(&building))
             .max_by_key(|a| a.since)
             .map(|a| a.worker)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_committee_file_from_before_lists_and_intervals_still_reads() {
+        let old = "(committee: None, workers: [], organisations: [], assignments: [], \
+                   tags: (custom: []), problem_categories: [], lines_of_work: [])";
+        let book: CommitteeBook = ron::from_str(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(book.visit_intervals, default_intervals());
+        assert!(book.lists.is_empty());
+        // A committee that removed every interval keeps none.
+        let none = CommitteeBook {
+            visit_intervals: vec![],
+            ..CommitteeBook::default()
+        };
+        let text = ron::to_string(&none).unwrap_or_else(|e| panic!("{e}"));
+        let back: CommitteeBook = ron::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(back.visit_intervals.is_empty());
     }
 }

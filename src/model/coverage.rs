@@ -2,20 +2,24 @@
 //! against the 30 a month they owe, and the special households (独居老人, 困难家庭, 残疾人员) whose
 //! last visit is older than their interval. Pure functions over the ledger, for 首页 and 走访.
 
-use super::{Assignment, BuildingId, HouseholdId, Ledger, TagDimension, WorkerId};
+use super::{Assignment, BuildingId, Household, HouseholdId, Ledger, VisitInterval, WorkerId};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
 /// Visits a worker owes each month.
 pub const MONTHLY_VISITS: usize = 30;
 
-/// Special households and how often each must be visited, by default: a tag of a member (or the
-/// household's family type) and the days allowed between visits.
-pub const SPECIAL: &[(TagDimension, &str, i64)] = &[
-    (TagDimension::ResidentType, "独居老人", 30),
-    (TagDimension::FamilyType, "困难家庭", 30),
-    (TagDimension::ResidentType, "残疾人员", 30),
-];
+/// The strictest visit interval that applies to a household: the shortest among the tags its
+/// members carry (`CommitteeBook::visit_intervals`).
+pub fn special<'a>(
+    intervals: &'a [VisitInterval],
+    household: &Household,
+) -> Option<&'a VisitInterval> {
+    intervals
+        .iter()
+        .filter(|i| household.has_tag(i.dimension, &i.tag))
+        .min_by_key(|i| i.days)
+}
 
 /// The day of the last visit to each household, over every loaded year.
 pub fn last_visits(ledger: &Ledger) -> HashMap<HouseholdId, NaiveDate> {
@@ -114,7 +118,9 @@ pub struct Overdue {
     /// The household.
     pub household: HouseholdId,
     /// Why it is special (the tag).
-    pub reason: &'static str,
+    pub reason: String,
+    /// Days allowed between visits for that tag.
+    pub interval: u32,
     /// Days since the last visit; `None` if never visited.
     pub days: Option<i64>,
 }
@@ -131,13 +137,13 @@ pub fn overdue(ledger: &Ledger, today: NaiveDate) -> Vec<Overdue> {
         .filter(|h| h.is_active())
     {
         let days = last.get(&h.id).map(|d| (today - *d).num_days());
-        let special = SPECIAL.iter().find(|(dim, tag, _)| h.has_tag(*dim, tag));
-        if let Some((_, tag, interval)) = special
-            && days.is_none_or(|d| d > *interval)
+        if let Some(i) = special(&ledger.committee.visit_intervals, h)
+            && days.is_none_or(|d| d > i64::from(i.days))
         {
             out.push(Overdue {
                 household: h.id,
-                reason: tag,
+                reason: i.tag.clone(),
+                interval: i.days,
                 days,
             });
         }
@@ -156,7 +162,7 @@ pub struct MapCell {
     /// Days since its last visit (`None`: never visited, or nobody lives there).
     pub days: Option<i64>,
     /// Why it is a special household, if it is one.
-    pub special: Option<&'static str>,
+    pub special: Option<String>,
 }
 
 /// A building drawn as its rooms: floors top first, then households whose room number does
@@ -205,12 +211,9 @@ pub fn building_map(
             days: household
                 .and_then(|id| last.get(&id))
                 .map(|d| (today - *d).num_days()),
-            special: h.and_then(|h| {
-                SPECIAL
-                    .iter()
-                    .find(|(dim, tag, _)| h.has_tag(*dim, tag))
-                    .map(|(_, tag, _)| *tag)
-            }),
+            special: h
+                .and_then(|h| special(&ledger.committee.visit_intervals, h))
+                .map(|i| i.tag.clone()),
             room,
             household,
         }
@@ -326,8 +329,44 @@ mod tests {
                 .households
                 .household(o.household)
                 .unwrap_or_else(|| panic!());
-            assert!(SPECIAL.iter().any(|(d, t, _)| h.has_tag(*d, t)));
+            let rule = special(&ledger.committee.visit_intervals, h).unwrap_or_else(|| panic!());
+            assert_eq!(rule.tag, o.reason);
             assert!(o.days.is_none_or(|d| d > 30));
+        }
+    }
+
+    #[test]
+    fn intervals_are_the_committees_own() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let mut ledger = generate(DemoSize::Typical, today, 7);
+        let by_tag =
+            |l: &Ledger, tag: &str| overdue(l, today).iter().filter(|o| o.reason == tag).count();
+        let alone = by_tag(&ledger, "独居老人");
+        assert!(alone > 0);
+        // Visiting 独居老人 every 7 days makes more of them overdue; dropping the rule, none.
+        for i in &mut ledger.committee.visit_intervals {
+            if i.tag == "独居老人" {
+                i.days = 7;
+            }
+        }
+        assert!(by_tag(&ledger, "独居老人") > alone);
+        ledger
+            .committee
+            .visit_intervals
+            .retain(|i| i.tag != "独居老人");
+        assert_eq!(by_tag(&ledger, "独居老人"), 0);
+        // A committee's own rule: 高龄老人 every 60 days.
+        ledger.committee.visit_intervals.push(VisitInterval {
+            dimension: crate::model::TagDimension::ResidentType,
+            tag: "高龄老人".into(),
+            days: 60,
+        });
+        for o in overdue(&ledger, today)
+            .iter()
+            .filter(|o| o.reason == "高龄老人")
+        {
+            assert_eq!(o.interval, 60);
+            assert!(o.days.is_none_or(|d| d > 60));
         }
     }
 

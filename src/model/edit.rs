@@ -2,10 +2,11 @@
 //! its inverse, which is what undo applies (and applying that returns the redo). An edit names the
 //! records it replaces, so it also says which collections (files) it touches.
 
-use super::committee::Assignment;
+use super::committee::{Assignment, VisitInterval};
 use super::desk::{DutyShift, Reception, ReceptionId};
 use super::household::{Household, HouseholdId};
 use super::ledger::{Collection, Ledger};
+use super::lists::SavedList;
 use super::problem::{Problem, ProblemId};
 use super::visit::{Visit, VisitId};
 
@@ -24,6 +25,10 @@ pub enum Edit {
     Shifts(Vec<DutyShift>),
     /// All worker assignments (包干).
     Assignments(Vec<Assignment>),
+    /// The committee's saved lists (智能名单).
+    Lists(Vec<SavedList>),
+    /// The visit intervals of special households.
+    Intervals(Vec<VisitInterval>),
     /// Several edits made as one (a visit and the problems its needs became).
     Batch(Vec<Edit>),
 }
@@ -73,7 +78,9 @@ impl Edit {
             Edit::Visit(id, _) => vec![Collection::Visits(id.year)],
             Edit::Problem(..) => vec![Collection::Problems],
             Edit::Reception(..) | Edit::Shifts(_) => vec![Collection::Desk],
-            Edit::Assignments(_) => vec![Collection::Committee],
+            Edit::Assignments(_) | Edit::Lists(_) | Edit::Intervals(_) => {
+                vec![Collection::Committee]
+            }
             Edit::Batch(edits) => {
                 let mut all: Vec<Collection> = edits.iter().flat_map(Edit::collections).collect();
                 all.sort();
@@ -113,6 +120,13 @@ impl Edit {
             Edit::Assignments(list) => {
                 Edit::Assignments(std::mem::replace(&mut ledger.committee.assignments, list))
             }
+            Edit::Lists(lists) => {
+                Edit::Lists(std::mem::replace(&mut ledger.committee.lists, lists))
+            }
+            Edit::Intervals(list) => Edit::Intervals(std::mem::replace(
+                &mut ledger.committee.visit_intervals,
+                list,
+            )),
             Edit::Batch(edits) => {
                 let mut inverse: Vec<Edit> = edits.into_iter().map(|e| e.apply(ledger)).collect();
                 inverse.reverse();

@@ -39,6 +39,7 @@ mod fund;
 mod household;
 mod id_number;
 mod ledger;
+pub mod lists;
 mod money;
 mod phone;
 mod points;
@@ -50,7 +51,7 @@ mod visit;
 
 pub use committee::{
     Assignment, Committee, CommitteeBook, Organisation, OrganisationId, OrganisationKind, Role,
-    Worker, WorkerId,
+    VisitInterval, Worker, WorkerId, default_intervals,
 };
 pub use desk::{Channel, DeskBook, DutyShift, Reception, ReceptionId, ShiftKind};
 pub use edit::{Edit, HISTORY_DEPTH, History};

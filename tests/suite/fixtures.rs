@@ -170,6 +170,7 @@ pub fn sample_ledger(s: &str) -> Ledger {
         tags: TagCatalog::default(),
         problem_categories: vec![s.to_owned()],
         lines_of_work: vec![],
+        ..CommitteeBook::default()
     };
     let visit = Visit {
         id: VisitId { year: 2026, seq: 1 },

@@ -1,0 +1,572 @@
+//! 智能名单: lists drawn from the ledger by tags and dates, as the committee asks for them
+//! ("本月满 80 岁的老人", "独居老人 30 天未走访", "新迁入还没走访的户", "楼组长里的党员"). A
+//! [`ListQuery`] combines tag conditions, ages and visit dates; [`run`] turns it into rows. The
+//! standard lists are [`presets`]; the committee's own are [`SavedList`]s kept in
+//! `CommitteeBook::lists`.
+
+use super::committee::CommitteeBook;
+use super::household::{CompoundId, Household, HouseholdId, Person, PersonId};
+use super::id_number::Sex;
+use super::ledger::Ledger;
+use super::tags::TagDimension;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A tag named by its dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TagRef {
+    /// Dimension.
+    pub dimension: TagDimension,
+    /// Tag name.
+    pub name: String,
+}
+
+impl TagRef {
+    /// A tag of a dimension.
+    pub fn new(dimension: TagDimension, name: &str) -> TagRef {
+        TagRef {
+            dimension,
+            name: name.to_owned(),
+        }
+    }
+
+    /// Whether a person carries it; house types are those of the household.
+    fn held_by(&self, household: &Household, person: &Person) -> bool {
+        if self.dimension == TagDimension::HouseType {
+            household.house_type == self.name || person.has_tag(self.dimension, &self.name)
+        } else {
+            person.has_tag(self.dimension, &self.name)
+        }
+    }
+}
+
+/// What a list counts: people, or households (one row per household with a matching member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ListUnit {
+    /// One row per person.
+    #[default]
+    Person,
+    /// One row per household.
+    Household,
+}
+
+impl ListUnit {
+    /// 按人 / 按户.
+    pub fn label(self) -> &'static str {
+        match self {
+            ListUnit::Person => "按人",
+            ListUnit::Household => "按户",
+        }
+    }
+}
+
+/// The conditions of a list. Every condition set must hold; empty ones are ignored. Only people
+/// living here now (and households not moved out) are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// People or households.
+    pub unit: ListUnit,
+    /// Tags a person must all carry.
+    pub all_tags: Vec<TagRef>,
+    /// Tags of which a person must carry at least one.
+    pub any_tags: Vec<TagRef>,
+    /// Tags a person must not carry.
+    pub no_tags: Vec<TagRef>,
+    /// Ages reached this month (本月满 80/90/100 岁): the birthday falls in the month of the day
+    /// the list is drawn.
+    pub turning: Vec<u32>,
+    /// Youngest age, inclusive.
+    pub min_age: Option<u32>,
+    /// Oldest age, inclusive.
+    pub max_age: Option<u32>,
+    /// The household was not visited for more than this many days (or never).
+    pub not_visited_days: Option<u32>,
+    /// The person moved in within this many days and the household was not visited since.
+    pub arrived_within_days: Option<u32>,
+    /// Only this compound.
+    pub compound: Option<CompoundId>,
+}
+
+impl ListQuery {
+    /// Whether no condition is set (the list would be everybody).
+    pub fn is_empty(&self) -> bool {
+        let ListQuery {
+            unit: _,
+            all_tags,
+            any_tags,
+            no_tags,
+            turning,
+            min_age,
+            max_age,
+            not_visited_days,
+            arrived_within_days,
+            compound,
+        } = self;
+        all_tags.is_empty()
+            && any_tags.is_empty()
+            && no_tags.is_empty()
+            && turning.is_empty()
+            && min_age.is_none()
+            && max_age.is_none()
+            && not_visited_days.is_none()
+            && arrived_within_days.is_none()
+            && compound.is_none()
+    }
+
+    /// The conditions in words: `独居老人；超过 30 天未走访`.
+    pub fn describe(&self, ledger: &Ledger) -> String {
+        let tags = |list: &[TagRef], joiner: &str| {
+            list.iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(joiner)
+        };
+        let mut parts = Vec::new();
+        if let Some(c) = self.compound {
+            let name = ledger.households.compound(c).map(|c| c.name.as_str());
+            parts.push(name.unwrap_or("（已删除的小区）").to_owned());
+        }
+        if !self.all_tags.is_empty() {
+            parts.push(tags(&self.all_tags, " 且 "));
+        }
+        if !self.any_tags.is_empty() {
+            parts.push(format!("{}（任一）", tags(&self.any_tags, "、")));
+        }
+        if !self.no_tags.is_empty() {
+            parts.push(format!("不含 {}", tags(&self.no_tags, "、")));
+        }
+        if !self.turning.is_empty() {
+            let ages: Vec<String> = self.turning.iter().map(u32::to_string).collect();
+            parts.push(format!("本月满 {} 岁", ages.join("、")));
+        }
+        match (self.min_age, self.max_age) {
+            (Some(a), Some(b)) => parts.push(format!("{a}–{b} 岁")),
+            (Some(a), None) => parts.push(format!("{a} 岁及以上")),
+            (None, Some(b)) => parts.push(format!("{b} 岁及以下")),
+            (None, None) => {}
+        }
+        if let Some(d) = self.not_visited_days {
+            parts.push(format!("超过 {d} 天未走访"));
+        }
+        if let Some(d) = self.arrived_within_days {
+            parts.push(format!("近 {d} 天迁入且未走访"));
+        }
+        if parts.is_empty() {
+            return "全部在住居民".to_owned();
+        }
+        parts.join("；")
+    }
+}
+
+/// A list with a name, saved by the committee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedList {
+    /// Name shown on 首页 and on the printout.
+    pub name: String,
+    /// Its conditions.
+    pub query: ListQuery,
+    /// When it was saved.
+    pub saved_on: NaiveDate,
+    /// Who saved it.
+    pub saved_by: String,
+}
+
+/// How many days after moving in a household counts as newly arrived, in the standard list.
+pub const NEW_ARRIVAL_DAYS: u32 = 90;
+
+/// The standard lists, drawn fresh each day: 本月满 80/90/100 岁, 独居老人 past their visit
+/// interval, and new arrivals not yet visited.
+pub fn presets(committee: &CommitteeBook) -> Vec<SavedList> {
+    let alone = committee
+        .visit_intervals
+        .iter()
+        .find(|i| i.dimension == TagDimension::ResidentType && i.tag == "独居老人")
+        .map_or(30, |i| i.days);
+    let preset = |name: String, query: ListQuery| SavedList {
+        name,
+        query,
+        saved_on: NaiveDate::MIN,
+        saved_by: String::new(),
+    };
+    vec![
+        preset(
+            "本月满80、90、100岁".to_owned(),
+            ListQuery {
+                turning: vec![80, 90, 100],
+                ..ListQuery::default()
+            },
+        ),
+        preset(
+            format!("独居老人{alone}天未走访"),
+            ListQuery {
+                all_tags: vec![TagRef::new(TagDimension::ResidentType, "独居老人")],
+                not_visited_days: Some(alone),
+                ..ListQuery::default()
+            },
+        ),
+        preset(
+            "新迁入未走访".to_owned(),
+            ListQuery {
+                unit: ListUnit::Household,
+                arrived_within_days: Some(NEW_ARRIVAL_DAYS),
+                ..ListQuery::default()
+            },
+        ),
+    ]
+}
+
+/// One row of a drawn list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    /// The household.
+    pub household: HouseholdId,
+    /// The person (for a household list, the first matching member).
+    pub person: PersonId,
+    /// Name (for a household list, the matching member's).
+    pub name: String,
+    /// Sex, if known.
+    pub sex: Option<Sex>,
+    /// Age today, if the birth date is known.
+    pub age: Option<u32>,
+    /// 樱园新村 5号楼 302室.
+    pub address: String,
+    /// The compound, for sorting.
+    pub compound: CompoundId,
+    /// Current tags other than 重点关注 ones.
+    pub tags: Vec<String>,
+    /// Day of the household's last visit.
+    pub last_visit: Option<NaiveDate>,
+    /// Why this row is on the list, when a date condition put it there (`12月5日满90岁`,
+    /// `45 天未走访`, `10月2日迁入`).
+    pub note: String,
+    /// For a household list: how many members match.
+    pub matching: usize,
+}
+
+/// Draws a list on `today`, given the last visit of each household (`coverage::last_visits`).
+/// Rows are in address order.
+pub fn run(
+    ledger: &Ledger,
+    query: &ListQuery,
+    today: NaiveDate,
+    last_visits: &HashMap<HouseholdId, NaiveDate>,
+) -> Vec<ListRow> {
+    let book = &ledger.households;
+    let mut rows: Vec<(u32, String, ListRow)> = Vec::new();
+    for h in book.households.iter().filter(|h| h.is_active()) {
+        let Some(building) = book.building(h.building) else {
+            continue;
+        };
+        if query.compound.is_some_and(|c| c != building.compound) {
+            continue;
+        }
+        let last = last_visits.get(&h.id).copied();
+        if let Some(days) = query.not_visited_days
+            && last.is_some_and(|d| (today - d).num_days() <= i64::from(days))
+        {
+            continue;
+        }
+        let key = (building.compound.0, sort_key(&h.room, &building.number));
+        let mut first: Option<ListRow> = None;
+        let mut matching = 0;
+        for p in h.present_members() {
+            let Some(note) = person_matches(query, h, p, today, last) else {
+                continue;
+            };
+            matching += 1;
+            if query.unit == ListUnit::Household && first.is_some() {
+                continue;
+            }
+            let tags = TagDimension::ALL
+                .iter()
+                .filter(|d| !d.is_sensitive())
+                .flat_map(|d| p.current_tags(*d))
+                .map(str::to_owned)
+                .collect();
+            let row = ListRow {
+                household: h.id,
+                person: p.id,
+                name: p.name.clone(),
+                sex: p.effective_sex(),
+                age: p.age_on(today),
+                address: book.address_of(h),
+                compound: building.compound,
+                tags,
+                last_visit: last,
+                note,
+                matching: 1,
+            };
+            match query.unit {
+                ListUnit::Person => rows.push((key.0, key.1.clone(), row)),
+                ListUnit::Household => first = Some(row),
+            }
+        }
+        if let Some(mut row) = first {
+            row.matching = matching;
+            rows.push((key.0, key.1, row));
+        }
+    }
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    rows.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// Building then room, numbers compared as numbers (2号楼 before 10号楼).
+fn sort_key(room: &str, building: &str) -> String {
+    let pad = |s: &str| {
+        let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+        format!("{digits:0>6}{}", &s[digits.len()..])
+    };
+    format!("{}|{}", pad(building), pad(room))
+}
+
+/// Whether a person meets the person conditions; the note says why when a date made it so.
+fn person_matches(
+    query: &ListQuery,
+    household: &Household,
+    person: &Person,
+    today: NaiveDate,
+    last: Option<NaiveDate>,
+) -> Option<String> {
+    let holds = |t: &TagRef| t.held_by(household, person);
+    if !query.all_tags.iter().all(holds)
+        || (!query.any_tags.is_empty() && !query.any_tags.iter().any(holds))
+        || query.no_tags.iter().any(holds)
+    {
+        return None;
+    }
+    let age = person.age_on(today);
+    if query.min_age.is_some_and(|min| age.is_none_or(|a| a < min))
+        || query.max_age.is_some_and(|max| age.is_none_or(|a| a > max))
+    {
+        return None;
+    }
+    let mut notes = Vec::new();
+    if !query.turning.is_empty() {
+        let birth = person.birth()?;
+        let turns = today.year() - birth.year();
+        if birth.month() != today.month() || !query.turning.iter().any(|a| *a as i32 == turns) {
+            return None;
+        }
+        notes.push(format!("{}月{}日满{turns}岁", birth.month(), birth.day()));
+    }
+    if let Some(days) = query.arrived_within_days {
+        let arrived = person.moved_in?;
+        let recent = (today - arrived).num_days() <= i64::from(days) && arrived <= today;
+        if !recent || last.is_some_and(|v| v >= arrived) {
+            return None;
+        }
+        notes.push(format!(
+            "{}年{}月{}日迁入",
+            arrived.year(),
+            arrived.month(),
+            arrived.day()
+        ));
+    }
+    if query.not_visited_days.is_some() {
+        notes.push(match last {
+            Some(d) => format!("{} 天未走访", (today - d).num_days()),
+            None => "从未走访".to_owned(),
+        });
+    }
+    Some(notes.join("；"))
+}
+
+/// Whether a name can be used for a new saved list: not blank, not taken by another.
+pub fn check_name(
+    committee: &CommitteeBook,
+    name: &str,
+    replacing: Option<&str>,
+) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("请给名单起个名字。".to_owned());
+    }
+    if name.chars().count() > 30 {
+        return Err("名单名称不超过 30 个字。".to_owned());
+    }
+    let taken = presets(committee)
+        .iter()
+        .chain(&committee.lists)
+        .any(|l| l.name == name && Some(l.name.as_str()) != replacing);
+    if taken {
+        return Err(format!("已经有名为“{name}”的名单。"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoSize, generate};
+    use crate::model::coverage::last_visits;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+    }
+
+    #[test]
+    fn turning_lists_people_whose_birthday_is_this_month() {
+        let ledger = generate(DemoSize::Typical, today(), 7);
+        let last = last_visits(&ledger);
+        let query = &presets(&ledger.committee)[0].query;
+        let rows = run(&ledger, query, today(), &last);
+        let mut expected = 0;
+        for (h, p) in ledger.households.people() {
+            if !h.is_active() || !p.is_present() {
+                continue;
+            }
+            if let Some(b) = p.birth()
+                && b.month() == 11
+                && [80, 90, 100].contains(&(2026 - b.year()))
+            {
+                expected += 1;
+            }
+        }
+        assert_eq!(rows.len(), expected);
+        assert!(
+            expected > 0,
+            "the demo has someone turning 80, 90 or 100 in November"
+        );
+        for r in &rows {
+            assert!(r.note.starts_with("11月"), "{}", r.note);
+        }
+    }
+
+    #[test]
+    fn not_visited_lists_only_households_past_the_interval() {
+        let ledger = generate(DemoSize::Typical, today(), 7);
+        let last = last_visits(&ledger);
+        let query = ListQuery {
+            all_tags: vec![TagRef::new(TagDimension::ResidentType, "独居老人")],
+            not_visited_days: Some(30),
+            ..ListQuery::default()
+        };
+        let rows = run(&ledger, &query, today(), &last);
+        for r in &rows {
+            if let Some(d) = r.last_visit {
+                assert!((today() - d).num_days() > 30);
+            }
+            let h = ledger
+                .households
+                .household(r.household)
+                .unwrap_or_else(|| panic!());
+            assert!(h.has_tag(TagDimension::ResidentType, "独居老人"));
+        }
+        // The same as the overdue 独居老人 of 首页.
+        let overdue = crate::model::coverage::overdue(&ledger, today())
+            .into_iter()
+            .filter(|o| o.reason == "独居老人")
+            .count();
+        let households: std::collections::HashSet<_> = rows.iter().map(|r| r.household).collect();
+        assert_eq!(households.len(), overdue);
+    }
+
+    #[test]
+    fn tag_combinations_and_units() {
+        let mut ledger = generate(DemoSize::Typical, today(), 7);
+        let last = last_visits(&ledger);
+        let party = TagRef::new(TagDimension::Political, "中共党员");
+        let leader = TagRef::new(TagDimension::CommunityRole, "楼组长");
+        let both = ListQuery {
+            all_tags: vec![party.clone(), leader.clone()],
+            ..ListQuery::default()
+        };
+        let either = ListQuery {
+            any_tags: vec![party.clone(), leader.clone()],
+            ..ListQuery::default()
+        };
+        let leaders_not_party = ListQuery {
+            all_tags: vec![leader.clone()],
+            no_tags: vec![party.clone()],
+            ..ListQuery::default()
+        };
+        let n = |q: &ListQuery, l: &Ledger| run(l, q, today(), &last).len();
+        let count = |t: &TagRef| {
+            ledger
+                .households
+                .people()
+                .filter(|(h, p)| h.is_active() && p.is_present() && t.held_by(h, p))
+                .count()
+        };
+        let (parties, leaders) = (count(&party), count(&leader));
+        assert!(parties > 0 && leaders > 0);
+        assert_eq!(n(&both, &ledger) + n(&either, &ledger), parties + leaders);
+        assert_eq!(n(&both, &ledger) + n(&leaders_not_party, &ledger), leaders);
+        // By household: one row per household, counting its matching members.
+        let households = ListQuery {
+            unit: ListUnit::Household,
+            ..either.clone()
+        };
+        let rows = run(&ledger, &households, today(), &last);
+        let members: usize = rows.iter().map(|r| r.matching).sum();
+        assert_eq!(members, n(&either, &ledger));
+        let distinct: std::collections::HashSet<_> = rows.iter().map(|r| r.household).collect();
+        assert_eq!(distinct.len(), rows.len());
+        // A household that moves out leaves the list.
+        let before = run(&ledger, &both, today(), &last);
+        let gone = before[0].household;
+        let of_gone = before.iter().filter(|r| r.household == gone).count();
+        let h = ledger
+            .households
+            .household_mut(gone)
+            .unwrap_or_else(|| panic!());
+        h.moved_out = Some(today());
+        assert_eq!(n(&both, &ledger), before.len() - of_gone);
+    }
+
+    #[test]
+    fn new_arrivals_leave_the_list_once_visited() {
+        let ledger = generate(DemoSize::Typical, today(), 7);
+        let mut last = last_visits(&ledger);
+        let query = presets(&ledger.committee)[2].query.clone();
+        let rows = run(&ledger, &query, today(), &last);
+        assert!(
+            !rows.is_empty(),
+            "the demo has new arrivals not yet visited"
+        );
+        for r in &rows {
+            assert!(r.note.contains("迁入"), "{}", r.note);
+        }
+        last.insert(rows[0].household, today());
+        assert_eq!(run(&ledger, &query, today(), &last).len(), rows.len() - 1);
+    }
+
+    #[test]
+    fn ages_are_inclusive_and_unknown_ages_are_left_out() {
+        let ledger = generate(DemoSize::Typical, today(), 7);
+        let last = last_visits(&ledger);
+        let query = ListQuery {
+            min_age: Some(60),
+            max_age: Some(69),
+            ..ListQuery::default()
+        };
+        let rows = run(&ledger, &query, today(), &last);
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r.age.is_some_and(|a| (60..=69).contains(&a)))
+        );
+        assert_eq!(query.describe(&ledger), "60–69 岁");
+    }
+
+    #[test]
+    fn names_must_be_new_and_not_blank() {
+        let ledger = generate(DemoSize::Typical, today(), 7);
+        let c = &ledger.committee;
+        assert!(check_name(c, "  ", None).is_err());
+        assert!(
+            check_name(c, "新迁入未走访", None).is_err(),
+            "a preset's name"
+        );
+        assert!(
+            check_name(c, "楼组长", None).is_err(),
+            "a saved list's name"
+        );
+        assert!(
+            check_name(c, "楼组长", Some("楼组长")).is_ok(),
+            "saving it again"
+        );
+        assert!(check_name(c, "志愿者", None).is_ok());
+    }
+}
