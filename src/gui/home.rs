@@ -1,10 +1,13 @@
 //! 首页: the day's overview: coverage of households visited this year, this month's visits per
-//! worker against 30, the special households overdue for a visit, open problems. Figures come
-//! from `model::coverage`; they are computed once per ledger change, not every frame.
+//! worker against 30, the special households overdue for a visit, open problems, and the
+//! 智能名单 with how many each holds today (a click opens the list). Figures come from
+//! `model::coverage` and `model::lists`; they are computed once per ledger change, not every
+//! frame.
 
-use super::widgets;
+use super::{Action, widgets};
 use crate::model::Ledger;
 use crate::model::coverage::{self, Coverage, MONTHLY_VISITS, Overdue, WorkerMonth};
+use crate::model::lists::{self, ListUnit};
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
 
@@ -15,6 +18,8 @@ pub struct HomeFigures {
     overdue: Vec<(String, Overdue)>,
     open_problems: usize,
     residents: usize,
+    /// Each list's name, count and unit (人 / 户).
+    lists: Vec<(String, usize, &'static str)>,
     today: NaiveDate,
 }
 
@@ -28,7 +33,22 @@ impl HomeFigures {
                 Some((ledger.households.address_of(h), o))
             })
             .collect();
+        let last = coverage::last_visits(ledger);
+        let lists = lists::presets(&ledger.committee)
+            .iter()
+            .chain(&ledger.committee.lists)
+            .map(|l| {
+                let n = lists::run(ledger, &l.query, today, &last).len();
+                let unit = if l.query.unit == ListUnit::Household {
+                    "户"
+                } else {
+                    "人"
+                };
+                (l.name.clone(), n, unit)
+            })
+            .collect();
         HomeFigures {
+            lists,
             coverage: coverage::coverage(ledger, today.year()),
             workers: coverage::visits_per_worker(ledger, today),
             overdue,
@@ -44,7 +64,7 @@ impl HomeFigures {
     }
 
     /// Shows 首页.
-    pub fn show(&self, ui: &mut egui::Ui, committee: &str) {
+    pub fn show(&self, ui: &mut egui::Ui, committee: &str, actions: &mut Vec<Action>) {
         ui.heading(format!("{committee} · {}", date_text(self.today)));
         ui.add_space(12.0);
         ui.horizontal_wrapped(|ui| {
@@ -77,6 +97,13 @@ impl HomeFigures {
                         ui.end_row();
                     }
                 });
+            cols[0].add_space(16.0);
+            cols[0].heading("智能名单");
+            for (name, n, unit) in &self.lists {
+                if cols[0].link(format!("{name}：{n} {unit}")).clicked() {
+                    actions.push(Action::OpenList(name.clone()));
+                }
+            }
             cols[1].heading("逾期未走访的重点户");
             if self.overdue.is_empty() {
                 widgets::hint(&mut cols[1], "没有逾期的重点户。");

@@ -5,6 +5,7 @@
 //! buttons to edit it, log a visit or move it out. 新增居民户 opens the empty form.
 
 use super::household_form::{HouseholdEditor, Outcome};
+use super::lists::ListsPanel;
 use super::{Action, View, widgets};
 use crate::model::draft::{move_out_household, parse_day};
 use crate::model::finder::{Finder, Query, narrows};
@@ -31,6 +32,9 @@ pub struct HouseholdsPanel {
     editor: Option<HouseholdEditor>,
     /// 整户迁出 being confirmed: date as typed and reason.
     moving_out: Option<(String, String)>,
+    /// 智能名单 is showing rather than the table.
+    showing_lists: bool,
+    lists: ListsPanel,
 }
 
 impl HouseholdsPanel {
@@ -38,11 +42,21 @@ impl HouseholdsPanel {
     pub fn invalidate(&mut self) {
         self.finder = None;
         self.answered = None;
+        self.lists.invalidate();
+    }
+
+    /// Opens a list of 智能名单 by name.
+    pub fn open_list(&mut self, ledger: &Ledger, name: &str) {
+        self.selected = None;
+        self.editor = None;
+        self.showing_lists = true;
+        self.lists.open_named(ledger, name);
     }
 
     /// Opens a household.
     pub fn open(&mut self, id: HouseholdId) {
         self.selected = Some(id);
+        self.showing_lists = false;
         self.editor = None;
         self.moving_out = None;
         self.revealed.clear();
@@ -85,6 +99,9 @@ impl HouseholdsPanel {
         ui.horizontal(|ui| {
             ui.heading("居民户");
             ui.add_space(16.0);
+            ui.selectable_value(&mut self.showing_lists, false, "全部居民户");
+            ui.selectable_value(&mut self.showing_lists, true, "智能名单");
+            ui.add_space(16.0);
             if ui
                 .add_enabled(!view.read_only, egui::Button::new("新增居民户"))
                 .clicked()
@@ -92,6 +109,9 @@ impl HouseholdsPanel {
                 self.editor = Some(HouseholdEditor::new_household());
             }
         });
+        if self.showing_lists {
+            return self.lists.show(ui, view, actions);
+        }
         self.filters(ui, ledger);
         let count = self.refresh(ledger);
         ui.horizontal(|ui| {

@@ -14,10 +14,13 @@
 mod clipboard;
 mod coverage;
 mod desk;
+mod export;
 mod fonts;
 mod home;
 mod household_form;
 mod households;
+mod lists;
+mod print;
 mod records;
 mod settings;
 mod unlock;
@@ -47,6 +50,8 @@ pub enum Action {
     OpenHousehold(HouseholdId),
     /// Start a visit to a household in 走访.
     VisitHousehold(HouseholdId),
+    /// Open a list of 智能名单 by name.
+    OpenList(String),
     /// Copy an ID number or phone: the clipboard is cleared again after 30 seconds.
     CopySecret(String),
 }
@@ -618,6 +623,10 @@ impl eframe::App for SibaiApp {
                             session.section = Section::Households;
                             session.households.open(id);
                         }
+                        Action::OpenList(name) => {
+                            session.section = Section::Households;
+                            session.households.open_list(session.vault.ledger(), &name);
+                        }
                         Action::VisitHousehold(id) => {
                             session.section = Section::Visits;
                             session.visits.start(id, session.vault.ledger());
@@ -778,7 +787,7 @@ fn shell(
                 let name = s.committee_name();
                 s.home
                     .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today))
-                    .show(ui, &name);
+                    .show(ui, &name, actions);
             }
             Section::Households => s.households.show(ui, &view, actions),
             Section::Visits => s.visits.show(ui, &view, actions),

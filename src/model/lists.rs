@@ -395,6 +395,118 @@ pub fn check_name(
     Ok(())
 }
 
+/// A list as typed in the form: numbers as text, checked by [`ListDraft::build`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListDraft {
+    /// Name to save it under.
+    pub name: String,
+    /// People or households.
+    pub unit: ListUnit,
+    /// Only this compound.
+    pub compound: Option<CompoundId>,
+    /// Tags a person must all carry.
+    pub all_tags: Vec<TagRef>,
+    /// Tags of which one is enough.
+    pub any_tags: Vec<TagRef>,
+    /// Tags to leave out.
+    pub no_tags: Vec<TagRef>,
+    /// Ages reached this month, separated by spaces or commas: `80 90 100`.
+    pub turning: String,
+    /// Youngest age.
+    pub min_age: String,
+    /// Oldest age.
+    pub max_age: String,
+    /// Days without a visit.
+    pub not_visited_days: String,
+    /// Days since moving in.
+    pub arrived_within_days: String,
+}
+
+impl ListDraft {
+    /// The form of a saved list.
+    pub fn of(list: &SavedList) -> ListDraft {
+        let q = &list.query;
+        let text = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        ListDraft {
+            name: list.name.clone(),
+            unit: q.unit,
+            compound: q.compound,
+            all_tags: q.all_tags.clone(),
+            any_tags: q.any_tags.clone(),
+            no_tags: q.no_tags.clone(),
+            turning: q
+                .turning
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            min_age: text(q.min_age),
+            max_age: text(q.max_age),
+            not_visited_days: text(q.not_visited_days),
+            arrived_within_days: text(q.arrived_within_days),
+        }
+    }
+
+    /// The query, or what is wrong with the numbers, in Chinese.
+    pub fn build(&self) -> Result<ListQuery, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut number = |text: &str, what: &str, max: u32| -> Option<u32> {
+            let t = text.trim();
+            if t.is_empty() {
+                return None;
+            }
+            match t.parse::<u32>() {
+                Ok(n) if n <= max => Some(n),
+                _ => {
+                    errors.push(format!("{what}应是 0 到 {max} 之间的整数，现在是“{t}”。"));
+                    None
+                }
+            }
+        };
+        let min_age = number(&self.min_age, "最小年龄", 150);
+        let max_age = number(&self.max_age, "最大年龄", 150);
+        let not_visited_days = number(&self.not_visited_days, "未走访天数", 3650);
+        let arrived_within_days = number(&self.arrived_within_days, "迁入天数", 3650);
+        let mut turning = Vec::new();
+        for part in self
+            .turning
+            .split(|c: char| c.is_whitespace() || ",，、".contains(c))
+            .filter(|p| !p.is_empty())
+        {
+            match number(part, "本月满的岁数", 150) {
+                Some(n) if !turning.contains(&n) => turning.push(n),
+                _ => {}
+            }
+        }
+        turning.sort_unstable();
+        if let (Some(a), Some(b)) = (min_age, max_age)
+            && a > b
+        {
+            errors.push(format!("最小年龄 {a} 大于最大年龄 {b}。"));
+        }
+        let mut tags: Vec<&TagRef> = self.all_tags.iter().chain(&self.any_tags).collect();
+        tags.sort();
+        if tags.windows(2).any(|w| w[0] == w[1]) || self.no_tags.iter().any(|t| tags.contains(&t)) {
+            errors.push("同一个标签不能同时放在两组条件里。".to_owned());
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ListQuery {
+            unit: self.unit,
+            all_tags: self.all_tags.clone(),
+            any_tags: self.any_tags.clone(),
+            no_tags: self.no_tags.clone(),
+            turning,
+            min_age,
+            max_age,
+            not_visited_days,
+            arrived_within_days,
+            compound: self.compound,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,6 +660,47 @@ mod tests {
                 .all(|r| r.age.is_some_and(|a| (60..=69).contains(&a)))
         );
         assert_eq!(query.describe(&ledger), "60–69 岁");
+    }
+
+    #[test]
+    fn drafts_parse_numbers_and_refuse_nonsense() {
+        let ledger = generate(DemoSize::Typical, today(), 7);
+        for preset in presets(&ledger.committee)
+            .iter()
+            .chain(&ledger.committee.lists)
+        {
+            assert_eq!(ListDraft::of(preset).build(), Ok(preset.query.clone()));
+        }
+        let draft = ListDraft {
+            turning: "90，80、100 80".into(),
+            min_age: " 60 ".into(),
+            ..ListDraft::default()
+        };
+        let q = draft.build().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(q.turning, [80, 90, 100]);
+        assert_eq!(q.min_age, Some(60));
+        let bad = ListDraft {
+            min_age: "七十".into(),
+            max_age: "50".into(),
+            not_visited_days: "-3".into(),
+            ..ListDraft::default()
+        };
+        let errors = bad.build().err().unwrap_or_default();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("最小年龄") && errors[0].contains("七十"));
+        let crossed = ListDraft {
+            min_age: "70".into(),
+            max_age: "60".into(),
+            ..ListDraft::default()
+        };
+        assert!(crossed.build().is_err());
+        let tag = TagRef::new(TagDimension::Political, "中共党员");
+        let twice = ListDraft {
+            all_tags: vec![tag.clone()],
+            no_tags: vec![tag],
+            ..ListDraft::default()
+        };
+        assert!(twice.build().is_err());
     }
 
     #[test]

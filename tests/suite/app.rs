@@ -401,3 +401,182 @@ fn log_an_anonymous_reception_as_a_problem_and_sign_in_for_duty() {
     let reopened = crate::fixtures::open(dir.path()).unwrap();
     assert_eq!(reopened.ledger().desk.shifts.last(), Some(&shift));
 }
+
+/// The text of every part of an .xlsx (a zip of XML files) whose name contains `part`.
+fn xlsx_text(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().unwrap().contains(part) {
+            f.read_to_string(&mut out).unwrap();
+        }
+    }
+    out
+}
+
+/// Clicks the button (not a label) with this text, e.g. an entry of an open picker.
+fn click_button(h: &mut Harness<'static, SibaiApp>, label: &str) {
+    use egui_kittest::kittest::By;
+    let by = || By::new().label(label).role(egui::accesskit::Role::Button);
+    h.query_all(by())
+        .last()
+        .unwrap_or_else(|| panic!("no button {label}"))
+        .click_accesskit();
+    h.step();
+    h.step();
+}
+
+/// Replaces the text of a field: select all, then type.
+fn retype(h: &mut Harness<'static, SibaiApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    h.get_by_label(label).type_text(text);
+    h.step();
+}
+
+#[test]
+fn smart_lists_draw_save_export_and_open_from_home() {
+    use chrono::Datelike;
+    use sibai::model::{HouseholdId, Person, PersonId, TagAssignment, TagDimension};
+
+    let today = chrono::Local::now().date_naive();
+    let mut ledger = sample_ledger("戊");
+    let template = ledger.households.households[0].clone();
+    let person = |id: u32, name: &str, tags: &[(TagDimension, &str)]| Person {
+        id: PersonId(id),
+        name: name.into(),
+        id_number: None,
+        birth_date: None,
+        phone: None,
+        tags: tags
+            .iter()
+            .map(|(d, t)| TagAssignment {
+                dimension: *d,
+                name: (*t).into(),
+                set_on: crate::fixtures::date(2025, 1, 1),
+                set_by: "王书记".into(),
+                ended: None,
+            })
+            .collect(),
+        ..template.members[0].clone()
+    };
+    let mut old = person(10, "赵九旬", &[]);
+    old.birth_date = today.with_day(1).and_then(|d| d.with_year(d.year() - 90));
+    let mut leader = person(
+        11,
+        "钱楼长",
+        &[
+            (TagDimension::CommunityRole, "楼组长"),
+            (TagDimension::Political, "中共党员"),
+        ],
+    );
+    leader.phone = sibai::model::Phone::parse("13912345678").ok();
+    leader.id_number = sibai::model::IdNumber::parse(&id_number("19700101", "003")).ok();
+    let not_party = person(12, "孙楼长", &[(TagDimension::CommunityRole, "楼组长")]);
+    for (i, (room, p)) in [("102", old), ("201", leader), ("202", not_party)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut hh = template.clone();
+        hh.id = HouseholdId(10 + i as u32);
+        hh.room = room.into();
+        hh.members = vec![p];
+        ledger.households.households.push(hh);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+
+    // 居民户 → 智能名单 opens the first standard list: this month's 90th birthday is on it.
+    click(&mut h, "居民户", 0);
+    click(&mut h, "智能名单", 0);
+    assert!(h.query_by_label_contains("赵九旬").is_some());
+    assert!(h.query_by_label_contains("满90岁").is_some());
+    assert!(h.query_by_label("钱楼长").is_none());
+
+    // A new list: 楼组长 and 中共党员 both.
+    click(&mut h, "新建名单", 0);
+    click(&mut h, "都要有的标签", 0);
+    click_button(&mut h, "楼组长");
+    assert!(h.query_by_label("孙楼长").is_some(), "every 楼组长 so far");
+    assert!(h.query_by_label("张戊").is_none(), "not a 楼组长");
+    click(&mut h, "都要有的标签", 0);
+    click_button(&mut h, "中共党员");
+    assert!(h.query_by_label("钱楼长").is_some());
+    assert!(h.query_by_label("孙楼长").is_none(), "not a party member");
+    assert!(h.query_by_label_contains("共 1 人").is_some());
+    // A bad number is explained, in Chinese, and the list keeps its last good rows.
+    type_into(&mut h, "年龄从", 0, "六十");
+    assert!(h.query_by_label_contains("最小年龄应是").is_some());
+    retype(&mut h, "年龄从", "");
+    type_into(&mut h, "名单名称", 0, "党员楼组长");
+    click(&mut h, "保存为本会名单", 0);
+    assert!(h.query_by_label("党员楼组长（1）").is_some());
+    let saved = h.state().vault().unwrap().ledger().committee.lists.clone();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].query.all_tags.len(), 2);
+
+    // Export: phones masked and no ID numbers unless asked for.
+    let masked = dir.path().join("masked.xlsx");
+    click(&mut h, "导出 Excel", 0);
+    retype(&mut h, "导出到", masked.to_str().unwrap());
+    click(&mut h, "导出", 0);
+    assert!(h.query_by_label_contains("已导出到").is_some());
+    let sheet = xlsx_text(&masked, "sharedStrings");
+    assert!(
+        sheet.contains("钱楼长") && sheet.contains("139****5678"),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("13912345678") && !sheet.contains("身份证号"));
+    click(&mut h, "打印和导出时包含完整身份证号和电话", 0);
+    let full = dir.path().join("full.xlsx");
+    click(&mut h, "导出 Excel", 0);
+    retype(&mut h, "导出到", full.to_str().unwrap());
+    click(&mut h, "导出", 0);
+    let sheet = xlsx_text(&full, "sharedStrings");
+    assert!(sheet.contains("13912345678") && sheet.contains("身份证号"));
+    // A folder that does not exist: a message, no file.
+    click(&mut h, "导出 Excel", 0);
+    retype(
+        &mut h,
+        "导出到",
+        dir.path().join("无此文件夹/x.xlsx").to_str().unwrap(),
+    );
+    click(&mut h, "导出", 0);
+    assert!(h.query_by_label_contains("文件夹不存在").is_some());
+
+    // 首页 counts the lists; a click opens one.
+    click(&mut h, "首页", 0);
+    click(&mut h, "党员楼组长：1 人", 0);
+    assert!(h.query_by_label("钱楼长").is_some());
+
+    // Deleted, then undone.
+    click(&mut h, "删除名单", 0);
+    click(&mut h, "确定删除", 0);
+    assert!(
+        h.state()
+            .vault()
+            .unwrap()
+            .ledger()
+            .committee
+            .lists
+            .is_empty()
+    );
+    click(&mut h, "撤销", 0);
+    assert_eq!(h.state().vault().unwrap().ledger().committee.lists, saved);
+
+    // Kept on disk.
+    h.state_mut().lock(None);
+    drop(h);
+    let reopened = crate::fixtures::open(dir.path()).unwrap();
+    assert_eq!(reopened.ledger().committee.lists, saved);
+}

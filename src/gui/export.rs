@@ -1,0 +1,143 @@
+//! Exporting an internal list to an Excel workbook (.xlsx, with `rust_xlsxwriter`): a title
+//! line, the conditions, bold headings frozen at the top, one row per entry. The file is
+//! plaintext by nature, so the panel says so before writing it; it is written whole to a
+//! temporary file beside the target and then renamed, so a failed export leaves no half file.
+
+use super::print::Sheet;
+use rust_xlsxwriter::{Format, Workbook};
+use std::path::{Path, PathBuf};
+
+/// Where an export goes unless the user types another path: the Desktop (or the home folder),
+/// named after the list and the day.
+pub fn default_path(title: &str, day: &str) -> PathBuf {
+    let dir = dirs::desktop_dir()
+        .filter(|d| d.is_dir())
+        .or_else(dirs::home_dir)
+        .unwrap_or_default();
+    dir.join(format!("{}-{day}.xlsx", file_name(title)))
+}
+
+/// A title made safe as a file name on Windows and elsewhere.
+pub fn file_name(title: &str) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| {
+            if "\\/:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim().trim_matches('.').to_owned();
+    if clean.is_empty() {
+        "名单".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// The workbook as bytes.
+pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, String> {
+    let failed = |e: rust_xlsxwriter::XlsxError| format!("无法生成 Excel 文件：{e}");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    // Sheet names: at most 31 characters, none of []:*?/\.
+    let name: String = sheet
+        .title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    if !name.trim().is_empty() {
+        ws.set_name(name.trim()).map_err(failed)?;
+    }
+    let title = Format::new().set_bold().set_font_size(14);
+    let bold = Format::new()
+        .set_bold()
+        .set_background_color("#EEEEEE")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let cell = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
+    ws.write_string_with_format(0, 0, &sheet.title, &title)
+        .map_err(failed)?;
+    let about = format!(
+        "{} · 条件：{} · {} · {} 导出 · 内部资料 不得外传",
+        sheet.committee, sheet.conditions, sheet.date, sheet.printed_by
+    );
+    ws.write_string(1, 0, &about).map_err(failed)?;
+    let header_row = 3;
+    ws.write_string_with_format(header_row, 0, "序号", &bold)
+        .map_err(failed)?;
+    let mut widths = vec![6usize];
+    for (c, h) in sheet.headers.iter().enumerate() {
+        let col = c as u16 + 1;
+        ws.write_string_with_format(header_row, col, h, &bold)
+            .map_err(failed)?;
+        widths.push(display_width(h));
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let at = header_row + 1 + r as u32;
+        ws.write_number_with_format(at, 0, (r + 1) as f64, &cell)
+            .map_err(failed)?;
+        for (c, value) in row.iter().enumerate() {
+            ws.write_string_with_format(at, c as u16 + 1, value, &cell)
+                .map_err(failed)?;
+            if let Some(w) = widths.get_mut(c + 1) {
+                *w = (*w).max(display_width(value));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))
+            .map_err(failed)?;
+    }
+    ws.set_freeze_panes(header_row + 1, 0).map_err(failed)?;
+    let last_row = header_row + sheet.rows.len() as u32;
+    ws.autofilter(header_row, 0, last_row, sheet.headers.len() as u16)
+        .map_err(failed)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// Width in Excel's character units: CJK characters count two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Writes the workbook to `path`.
+pub fn write(sheet: &Sheet, path: &Path) -> Result<(), String> {
+    if path.extension().and_then(|e| e.to_str()) != Some("xlsx") {
+        return Err("文件名应以 .xlsx 结尾。".to_owned());
+    }
+    let Some(dir) = path.parent().filter(|d| d.is_dir()) else {
+        return Err(format!(
+            "文件夹不存在：{}",
+            path.parent().unwrap_or(path).display()
+        ));
+    };
+    let bytes = workbook(sheet)?;
+    let temp = dir.join(format!(
+        ".{}.partial",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("export")
+    ));
+    let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!(
+            "无法写入 {}：{e}。如果这个文件正在 Excel 中打开，请先关闭它再导出。",
+            path.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_the_characters_windows_refuses() {
+        assert_eq!(file_name("独居老人/30天:未走访?"), "独居老人_30天_未走访_");
+        assert_eq!(file_name(" .. "), "名单");
+    }
+}

@@ -1,0 +1,215 @@
+//! Printing an internal list (a 智能名单, with names and addresses) on A4 through the system
+//! browser, without the list ever touching the disk: the page is rendered in memory and served
+//! once from 127.0.0.1 behind a random token, with `Cache-Control: no-store`; the browser opens
+//! it and its print dialog. The server stops after that one page, or after two minutes.
+
+use std::time::Duration;
+
+/// A table to print: what it is, for whom, and its rows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Sheet {
+    /// The committee, at the top.
+    pub committee: String,
+    /// The list's name.
+    pub title: String,
+    /// Its conditions in words.
+    pub conditions: String,
+    /// 2026年11月23日.
+    pub date: String,
+    /// Who printed it.
+    pub printed_by: String,
+    /// Column headings.
+    pub headers: Vec<String>,
+    /// Rows, one cell per heading.
+    pub rows: Vec<Vec<String>>,
+}
+
+const TEMPLATE: &str = r#"<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>{{ title }} · {{ committee }}</title>
+<style>
+@page { size: A4 portrait; margin: 14mm 12mm 16mm; }
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; font-size: 11pt; color: #000; margin: 0 auto; max-width: 190mm; }
+header { border-bottom: 2px solid #000; margin-bottom: 4mm; }
+h1 { font-size: 18pt; margin: 0 0 2mm; }
+.meta { display: flex; justify-content: space-between; gap: 4mm; font-size: 10pt; margin-bottom: 2mm; }
+.internal { font-weight: bold; border: 1px solid #000; padding: 0 2mm; white-space: nowrap; }
+table { width: 100%; border-collapse: collapse; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 1px solid #444; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.n { text-align: right; white-space: nowrap; }
+footer { margin-top: 4mm; font-size: 10pt; }
+.noprint { margin: 6mm 0; }
+.noprint button { font-size: 14pt; padding: 2mm 6mm; }
+@media print { .noprint { display: none; } }
+</style>
+</head>
+<body>
+<div class="noprint"><button onclick="window.print()">打印</button> 关闭本页即可，名单不会保存在电脑上。</div>
+<header>
+<h1>{{ title }}</h1>
+<div class="meta"><span>{{ committee }} · 条件：{{ conditions }}</span><span class="internal">内部资料 不得外传</span></div>
+<div class="meta"><span>共 {{ rows | length }} 条 · {{ date }} · {{ printed_by }} 打印</span></div>
+</header>
+<table>
+<thead><tr><th>序号</th>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}<tr><td class="n">{{ loop.index }}</td>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</tbody>
+</table>
+<footer>用后请按规定销毁，不得张贴或转发。</footer>
+<script>window.addEventListener("load", function () { window.print(); });</script>
+</body>
+</html>
+"#;
+
+/// The print page, every value escaped.
+pub fn html(sheet: &Sheet) -> Result<String, String> {
+    let context =
+        tera::Context::from_serialize(sheet).map_err(|e| format!("无法生成打印页：{e}"))?;
+    tera::Tera::one_off(TEMPLATE, &context, true).map_err(|e| format!("无法生成打印页：{e}"))
+}
+
+/// How long the page waits for the browser.
+const WAIT: Duration = Duration::from_secs(120);
+
+/// Serves `page` once on 127.0.0.1 and returns its address. Other requests (a favicon, a
+/// wrong token) get 404; after the page is served, or [`WAIT`] without it, the server stops.
+pub fn serve_once(page: String) -> Result<String, String> {
+    let server = tiny_http::Server::http("127.0.0.1:0")
+        .map_err(|e| format!("无法准备打印页（本机端口不可用）：{e}"))?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .ok_or("无法准备打印页（本机端口不可用）。")?;
+    let token = format!("{:032x}", rand::random::<u128>());
+    let path = format!("/{token}");
+    let url = format!("http://127.0.0.1:{port}{path}");
+    std::thread::Builder::new()
+        .name("print".into())
+        .spawn(move || {
+            let deadline = std::time::Instant::now() + WAIT;
+            while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+                let Ok(Some(request)) = server.recv_timeout(left) else {
+                    break;
+                };
+                if request.url() != path {
+                    let _ = request.respond(tiny_http::Response::empty(404));
+                    continue;
+                }
+                let headers = [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Cache-Control", "no-store"),
+                    ("Referrer-Policy", "no-referrer"),
+                ];
+                let mut response = tiny_http::Response::from_string(page);
+                for (name, value) in headers {
+                    if let Ok(h) = tiny_http::Header::from_bytes(name, value) {
+                        response.add_header(h);
+                    }
+                }
+                let _ = request.respond(response);
+                break;
+            }
+        })
+        .map_err(|e| format!("无法准备打印页：{e}"))?;
+    Ok(url)
+}
+
+/// Renders the sheet and opens it in the system browser, whose print dialog opens by itself.
+pub fn print(sheet: &Sheet) -> Result<(), String> {
+    let url = serve_once(html(sheet)?)?;
+    webbrowser::open(&url).map_err(|e| {
+        format!("无法打开浏览器：{e}。请确认电脑上装有浏览器（如 Edge、Chrome）并设为默认浏览器。")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn get(url: &str, path: &str) -> String {
+        let address = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let mut stream = std::net::TcpStream::connect(address).unwrap_or_else(|e| panic!("{e}"));
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut out = String::new();
+        let _ = stream.read_to_string(&mut out);
+        out
+    }
+
+    fn sheet() -> Sheet {
+        Sheet {
+            committee: "示例居委会".into(),
+            title: "本月满80、90、100岁".into(),
+            conditions: "本月满 80、90、100 岁".into(),
+            date: "2026年11月23日".into(),
+            printed_by: "王书记".into(),
+            headers: vec!["姓名".into(), "地址".into()],
+            rows: vec![vec!["张<script>三".into(), "樱园新村 5号楼 302室".into()]],
+        }
+    }
+
+    #[test]
+    fn the_page_escapes_every_value_and_repeats_its_header() {
+        let page = html(&sheet()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(page.contains("张&lt;script&gt;三"));
+        assert!(!page.contains("张<script>"));
+        assert!(page.contains("size: A4 portrait"));
+        assert!(page.contains("display: table-header-group"));
+        assert!(page.contains("内部资料 不得外传"));
+        assert!(page.contains("共 1 条"));
+    }
+
+    #[test]
+    fn the_page_is_served_once_and_only_with_its_token() {
+        let url = serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let path = url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
+        assert_eq!(path.len(), 33, "a 128-bit token: {url}");
+        let wrong = get(&url, "/favicon.ico");
+        assert!(wrong.starts_with("HTTP/1.1 404"), "{wrong}");
+        let page = get(&url, &path);
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert!(
+            page.to_ascii_lowercase()
+                .contains("cache-control: no-store")
+        );
+        assert!(page.contains("樱园新村 5号楼 302室"));
+        // Served: the server is gone.
+        std::thread::sleep(Duration::from_millis(100));
+        let address = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let again = std::net::TcpStream::connect(address)
+            .map(|mut s| {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+                let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+                let mut out = String::new();
+                let _ = s.read_to_string(&mut out);
+                out
+            })
+            .unwrap_or_default();
+        assert!(!again.contains("樱园新村"), "served twice: {again}");
+    }
+}
