@@ -87,6 +87,8 @@ impl ListsPanel {
             .find(|l| l.name == name);
         if let Some(p) = preset {
             self.draft = ListDraft::of(&p);
+            // A standard list is saved only as a copy under a new name.
+            self.draft.name.clear();
             self.open = Open::Preset(p.name);
         } else if let Some(s) = ledger.committee.lists.iter().find(|l| l.name == name) {
             self.draft = ListDraft::of(s);

@@ -1,4 +1,5 @@
-//! Printing an internal list (a 智能名单, with names and addresses) on A4 through the system
+//! Printing an internal list (a 智能名单, with names and addresses) on A4 (landscape: a list has
+//! eight or nine columns) through the system
 //! browser, without the list ever touching the disk: the page is rendered in memory and served
 //! once from 127.0.0.1 behind a random token, with `Cache-Control: no-store`; the browser opens
 //! it and its print dialog. The server stops after that one page, or after two minutes.
@@ -31,8 +32,8 @@ const TEMPLATE: &str = r#"<!DOCTYPE html>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>{{ title }} · {{ committee }}</title>
 <style>
-@page { size: A4 portrait; margin: 14mm 12mm 16mm; }
-body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; font-size: 11pt; color: #000; margin: 0 auto; max-width: 190mm; }
+@page { size: A4 landscape; margin: 12mm 12mm 14mm; }
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; font-size: 10.5pt; color: #000; margin: 0 auto; max-width: 273mm; }
 header { border-bottom: 2px solid #000; margin-bottom: 4mm; }
 h1 { font-size: 18pt; margin: 0 0 2mm; }
 .meta { display: flex; justify-content: space-between; gap: 4mm; font-size: 10pt; margin-bottom: 2mm; }
@@ -40,7 +41,8 @@ h1 { font-size: 18pt; margin: 0 0 2mm; }
 table { width: 100%; border-collapse: collapse; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { border: 1px solid #444; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #444; padding: 1.2mm 1.8mm; text-align: left; vertical-align: top; white-space: nowrap; }
+td:last-child, th:last-child { white-space: normal; width: 100%; }
 th { background: #eee; }
 td.n { text-align: right; white-space: nowrap; }
 footer { margin-top: 4mm; font-size: 10pt; }
@@ -170,7 +172,7 @@ mod tests {
         let page = html(&sheet()).unwrap_or_else(|e| panic!("{e}"));
         assert!(page.contains("张&lt;script&gt;三"));
         assert!(!page.contains("张<script>"));
-        assert!(page.contains("size: A4 portrait"));
+        assert!(page.contains("size: A4 landscape"));
         assert!(page.contains("display: table-header-group"));
         assert!(page.contains("内部资料 不得外传"));
         assert!(page.contains("共 1 条"));

@@ -79,6 +79,9 @@ fn main() {
 
     click(&mut h, "居民户");
     shot(&mut h, &out, "03-households");
+    click(&mut h, "智能名单");
+    shot(&mut h, &out, "03a-lists");
+    click(&mut h, "全部居民户");
     {
         // The first household in the list.
         let row = h
