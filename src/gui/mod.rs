@@ -23,6 +23,7 @@ mod lists;
 mod print;
 mod records;
 mod settings;
+mod setup;
 mod unlock;
 mod visits;
 mod widgets;
@@ -30,7 +31,9 @@ mod widgets;
 pub use fonts::MISSING as FONT_MISSING;
 
 use crate::model::{Collection, Edit, History, HouseholdId, Ledger, WorkerId};
-use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, is_vault};
+use crate::store::{
+    LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, is_vault, read_meta,
+};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
@@ -404,6 +407,8 @@ impl Session {
 }
 
 enum Screen {
+    /// No ledger in the folder yet: the first-run wizard.
+    Setup(Box<setup::SetupWizard>),
     Locked(Box<unlock::UnlockScreen>),
     Open(Box<Session>),
 }
@@ -442,11 +447,15 @@ impl SibaiApp {
             family
         });
         let dir = vault_dir(dir);
-        let screen = Screen::Locked(Box::new(unlock::UnlockScreen::new(
-            &dir,
-            prefs.last_member.as_deref(),
-            None,
-        )));
+        let screen = if matches!(read_meta(&dir), Err(StoreError::NotAVault(_))) {
+            Screen::Setup(Box::new(setup::SetupWizard::new(&dir)))
+        } else {
+            Screen::Locked(Box::new(unlock::UnlockScreen::new(
+                &dir,
+                prefs.last_member.as_deref(),
+                None,
+            )))
+        };
         SibaiApp {
             dir,
             options,
@@ -469,7 +478,7 @@ impl SibaiApp {
     pub fn vault(&self) -> Option<&Vault> {
         match &self.screen {
             Screen::Open(s) => Some(&s.vault),
-            Screen::Locked(_) => None,
+            Screen::Locked(_) | Screen::Setup(_) => None,
         }
     }
 
@@ -581,11 +590,14 @@ impl SibaiApp {
 
 /// The vault folder for `dir`: `dir` itself if it holds one, else `dir/data`.
 fn vault_dir(dir: &Path) -> PathBuf {
-    if is_vault(dir) || !is_vault(&dir.join("data")) {
-        dir.to_path_buf()
-    } else {
-        dir.join("data")
+    if is_vault(dir) {
+        return dir.to_path_buf();
     }
+    // The demo committee beside the program, or a ledger the wizard made in a subfolder.
+    [dir.join("data"), dir.join(setup::SUBFOLDER)]
+        .into_iter()
+        .find(|d| is_vault(d))
+        .unwrap_or_else(|| dir.to_path_buf())
 }
 
 impl eframe::App for SibaiApp {
@@ -602,6 +614,16 @@ impl eframe::App for SibaiApp {
         }
         let now = local_now();
         match &mut self.screen {
+            Screen::Setup(wizard) => {
+                if let Some(setup::Done::Created(dir, member)) = wizard.show(ui, &self.options) {
+                    self.dir = dir;
+                    self.screen = Screen::Locked(Box::new(unlock::UnlockScreen::new(
+                        &self.dir,
+                        Some(&member),
+                        None,
+                    )));
+                }
+            }
             Screen::Locked(screen) => {
                 if let Some(vault) = screen.show(ui, &self.options) {
                     self.prefs.last_member = Some(vault.member().to_owned());

@@ -126,7 +126,51 @@ pub fn serve_once(page: String) -> Result<String, String> {
 
 /// Renders the sheet and opens it in the system browser, whose print dialog opens by itself.
 pub fn print(sheet: &Sheet) -> Result<(), String> {
-    let url = serve_once(html(sheet)?)?;
+    open(html(sheet)?)
+}
+
+const RECOVERY: &str = r#"<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>恢复密码 · {{ committee }}</title>
+<style>
+@page { size: A4 portrait; margin: 20mm; }
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; font-size: 13pt; max-width: 170mm; margin: 0 auto; }
+h1 { font-size: 20pt; }
+.code { font-family: "Consolas", "DejaVu Sans Mono", monospace; font-size: 22pt; letter-spacing: 1px; border: 2px solid #000; padding: 6mm; margin: 8mm 0; text-align: center; }
+.sign { margin-top: 16mm; line-height: 2.4; }
+@media print { .noprint { display: none; } }
+</style>
+</head>
+<body>
+<div class="noprint"><button onclick="window.print()">打印</button> 打印后关闭本页。</div>
+<h1>{{ committee }} · 四百台账恢复密码</h1>
+<p>成员忘记密码时，用这串恢复密码为他重设密码。请锁进保险柜，不要拍照，不要存在电脑或手机里。</p>
+<div class="code">{{ code }}</div>
+<p>输入时连同横线一起，按原样输入（字母为大写）。</p>
+<div class="sign">打印日期：{{ date }}<br>保管人签字：________________　　日期：____________</div>
+<script>window.addEventListener("load", function () { window.print(); });</script>
+</body>
+</html>
+"#;
+
+/// The page of the recovery passphrase, to print once at setup.
+pub fn recovery_page(committee: &str, code: &str) -> Result<String, String> {
+    let mut context = tera::Context::new();
+    context.insert("committee", committee);
+    context.insert("code", code);
+    context.insert(
+        "date",
+        &chrono::Local::now().format("%Y年%m月%d日").to_string(),
+    );
+    tera::Tera::one_off(RECOVERY, &context, true).map_err(|e| format!("无法生成打印页：{e}"))
+}
+
+/// Serves a page once and opens it in the system browser.
+pub fn open(page: String) -> Result<(), String> {
+    let url = serve_once(page)?;
     webbrowser::open(&url).map_err(|e| {
         format!("无法打开浏览器：{e}。请确认电脑上装有浏览器（如 Edge、Chrome）并设为默认浏览器。")
     })

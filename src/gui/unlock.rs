@@ -37,8 +37,8 @@ impl UnlockScreen {
                 String::new(),
                 Vec::new(),
                 Some(format!(
-                    "文件夹 {} 里还没有台账。请在命令行用 sibai init 新建居委会台账，\
-                     或用 sibai demo 生成示例居委会，然后再打开。",
+                    "文件夹 {} 里找不到台账，可能被移走或删除了。请确认台账文件夹还在，\
+                     然后关闭并重新打开程序。",
                     dir.display()
                 )),
             ),

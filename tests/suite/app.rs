@@ -129,12 +129,82 @@ fn unlock_wrong_then_right_find_a_household_idle_lock_and_unlock_again() {
 }
 
 #[test]
-fn a_folder_without_a_ledger_says_how_to_make_one() {
+fn a_folder_without_a_ledger_opens_the_wizard_which_makes_one() {
+    use sibai::store::{ExposeSecret, SecretString, Unlocked};
+
     let dir = tempfile::tempdir().unwrap();
     let mut h = app(dir.path());
     h.step();
-    assert!(h.query_by_label_contains("还没有台账").is_some());
+    assert!(h.query_by_label("新建居委会台账").is_some());
     assert!(h.query_by_label("解锁").is_none());
+
+    // Missing name, then passphrases that differ: explained, nothing written.
+    click(&mut h, "创建台账", 0);
+    assert!(h.query_by_label("请填写居委会名称。").is_some());
+    type_into(&mut h, "居委会名称", 0, "樱园居委会");
+    type_into(&mut h, "姓名", 0, "王书记");
+    type_into(&mut h, "密码", 0, "樱园 2026 春");
+    type_into(&mut h, "再输一次", 0, "樱园 2026 秋");
+    click(&mut h, "创建台账", 0);
+    assert!(h.query_by_label("王书记两次输入的密码不一致。").is_some());
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    // A second member.
+    click(&mut h, "添加成员", 0);
+    type_into(&mut h, "姓名", 1, "李社工");
+    type_into(&mut h, "密码", 1, "second one");
+    type_into(&mut h, "再输一次", 1, "second one");
+    let again = h.query_all_by_label("再输一次").next().unwrap();
+    again.focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    h.query_all_by_label("再输一次")
+        .next()
+        .unwrap()
+        .type_text("樱园 2026 春");
+    h.step();
+    click(&mut h, "创建台账", 0);
+    wait(&mut h, "创建台账", |h| {
+        h.query_by_label("恢复密码（只显示这一次）").is_some()
+    });
+
+    // The recovery passphrase, shown once: 30 characters in groups of five.
+    let recovery = {
+        use egui_kittest::kittest::NodeT;
+        h.root()
+            .children_recursive()
+            .filter_map(|n| n.accesskit_node().value())
+            .find(|t| t.len() == 35 && t.matches('-').count() == 5)
+            .expect("the recovery passphrase on screen")
+    };
+    // 完成 stays disabled until the box is ticked.
+    click(&mut h, "完成，去解锁", 0);
+    assert!(h.query_by_label("恢复密码（只显示这一次）").is_some());
+    click(&mut h, "我已抄写或打印好恢复密码，并交给书记或主任保管", 0);
+    click(&mut h, "完成，去解锁", 0);
+    assert!(h.query_by_label("恢复密码（只显示这一次）").is_none());
+    assert!(
+        h.query_by_label_contains(&recovery).is_none(),
+        "shown only once"
+    );
+
+    // The unlock screen, the first member chosen; their passphrase opens the new ledger.
+    assert!(h.query_by_label("樱园居委会 · 台账").is_some());
+    unlock(&mut h, "樱园 2026 春");
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    assert_eq!(h.state().vault().unwrap().member(), "王书记");
+    assert!(h.query_by_label("樱园居委会").is_some());
+    h.state_mut().lock(None);
+    drop(h);
+
+    // Both members and the recovery passphrase open it.
+    let recovery = SecretString::from(recovery);
+    let by_recovery = Unlocked::with_recovery(dir.path(), &recovery, VaultOptions::for_tests());
+    assert!(by_recovery.is_ok());
+    let second = SecretString::from("second one".to_owned());
+    let li = Unlocked::with_passphrase(dir.path(), "李社工", &second, VaultOptions::for_tests());
+    assert!(li.is_ok());
+    assert!(!recovery.expose_secret().is_empty());
 }
 
 /// A valid ID number for someone born on `birth` (YYYYMMDD) with sequence `seq` (odd: male).

@@ -57,6 +57,20 @@ fn main() {
     copy_dir(&root.join("data"), &vault);
     std::fs::remove_file(vault.join(".lock")).ok();
 
+    {
+        // The first-run wizard, in an empty folder.
+        let empty = tmp.path().join("empty");
+        let mut w: App = Harness::builder()
+            .with_size([1280.0, 820.0])
+            .build_eframe(move |cc| SibaiApp::new(cc, &empty, VaultOptions::default()));
+        settle(&mut w);
+        let field = w.get_by_label("居委会名称");
+        field.focus();
+        field.type_text("樱园居委会");
+        settle(&mut w);
+        shot(&mut w, &out, "00-setup");
+    }
+
     let mut h: App = Harness::builder()
         .with_size([1280.0, 820.0])
         .build_eframe(move |cc| SibaiApp::new(cc, &vault, VaultOptions::default()));
