@@ -186,6 +186,7 @@ pub struct Session {
     households: households::HouseholdsPanel,
     visits: visits::VisitsPanel,
     desk: desk::DeskPanel,
+    settings: settings::SettingsPanel,
     home: Option<home::HomeFigures>,
     history: History,
     /// The save running on a background thread, if any.
@@ -222,6 +223,7 @@ impl Session {
             households: households::HouseholdsPanel::default(),
             visits: visits::VisitsPanel::default(),
             desk: desk::DeskPanel::default(),
+            settings: settings::SettingsPanel::default(),
             home: None,
             history: History::default(),
             saving: None,
@@ -234,6 +236,7 @@ impl Session {
     /// Forgets everything computed from the ledger (it changed).
     fn changed(&mut self) {
         self.home = None;
+        self.settings.invalidate();
         self.households.invalidate();
         self.visits.invalidate();
     }
@@ -814,7 +817,7 @@ fn shell(
             Section::Households => s.households.show(ui, &view, actions),
             Section::Visits => s.visits.show(ui, &view, actions),
             Section::Desk => s.desk.show(ui, &view, actions),
-            Section::Settings => settings::show(ui, prefs, &s.vault),
+            Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
             other => records::show(ui, other, view.ledger, s.loading.is_some()),
         }
     });

@@ -1,13 +1,166 @@
-//! 设置: the look (light or dark, larger text), the idle lock, and who can open this ledger.
+//! 设置: the look (light or dark, larger text), the idle lock, who can open this ledger, and the
+//! committee's visit interval for each kind of special household (kept in the ledger, undoable).
 //! Preferences are remembered on this PC only and never hold resident data.
 
-use super::Prefs;
 use super::widgets;
+use super::{Action, Prefs};
+use crate::model::{Edit, TagDimension, VisitInterval};
 use crate::store::Vault;
 use eframe::egui;
 
-/// Shows the settings.
-pub fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
+/// The visit intervals being edited: tag, days as typed.
+#[derive(Default)]
+pub struct SettingsPanel {
+    intervals: Option<Vec<(TagDimension, String, String)>>,
+    message: Option<Result<String, String>>,
+}
+
+/// The dimensions whose tags can make a household special.
+const SPECIAL_DIMENSIONS: [TagDimension; 3] = [
+    TagDimension::ResidentType,
+    TagDimension::FamilyType,
+    TagDimension::Attention,
+];
+
+impl SettingsPanel {
+    /// Forgets the draft (the ledger changed, e.g. by undo).
+    pub fn invalidate(&mut self) {
+        self.intervals = None;
+    }
+
+    /// Shows the settings.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        prefs: &mut Prefs,
+        vault: &Vault,
+        actions: &mut Vec<Action>,
+    ) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            show(ui, prefs, vault);
+            ui.add_space(16.0);
+            self.intervals(ui, vault, actions);
+        });
+    }
+
+    fn intervals(&mut self, ui: &mut egui::Ui, vault: &Vault, actions: &mut Vec<Action>) {
+        let committee = &vault.ledger().committee;
+        let saved: Vec<(TagDimension, String, String)> = committee
+            .visit_intervals
+            .iter()
+            .map(|i| (i.dimension, i.tag.clone(), i.days.to_string()))
+            .collect();
+        let draft = self.intervals.get_or_insert_with(|| saved.clone());
+        ui.heading("重点户走访周期");
+        widgets::hint(
+            ui,
+            "家里有人带这些标签的户，超过天数没有走访就列为逾期（首页和活地图）。\
+             一户有几个标签时按最短的周期。",
+        );
+        let mut remove = None;
+        egui::Grid::new("intervals")
+            .num_columns(4)
+            .spacing([16.0, 8.0])
+            .show(ui, |ui| {
+                for (i, (dimension, tag, days)) in draft.iter_mut().enumerate() {
+                    ui.label(dimension.label());
+                    let l = ui.label(tag.as_str());
+                    ui.horizontal(|ui| {
+                        ui.label("每");
+                        ui.add(egui::TextEdit::singleline(days).desired_width(48.0))
+                            .labelled_by(l.id);
+                        ui.label("天至少走访一次");
+                    });
+                    if ui.small_button("删除").clicked() {
+                        remove = Some(i);
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(i) = remove {
+            draft.remove(i);
+        }
+        let mut picked = None;
+        ui.horizontal(|ui| {
+            let l = ui.label("添加重点户标签");
+            egui::ComboBox::from_id_salt("add_interval")
+                .selected_text("请选择")
+                .height(400.0)
+                .show_ui(ui, |ui| {
+                    for d in SPECIAL_DIMENSIONS {
+                        ui.strong(d.label());
+                        for tag in committee.tags.tags(d) {
+                            let taken = draft.iter().any(|(dd, t, _)| *dd == d && t == tag);
+                            if !taken && ui.selectable_label(false, tag).clicked() {
+                                picked = Some((d, tag.to_owned()));
+                                ui.close();
+                            }
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        if let Some((d, tag)) = picked {
+            draft.push((d, tag, "30".to_owned()));
+        }
+        let changed = *draft != saved;
+        let (mut save, mut reset) = (false, false);
+        ui.horizontal(|ui| {
+            save = ui
+                .add_enabled(
+                    changed && !vault.is_read_only(),
+                    egui::Button::new("保存走访周期"),
+                )
+                .clicked();
+            reset = ui
+                .add_enabled(changed, egui::Button::new("放弃修改"))
+                .clicked();
+        });
+        if save {
+            match parse(draft) {
+                Ok(list) => {
+                    actions.push(Action::Edit(
+                        "修改走访周期".to_owned(),
+                        Edit::Intervals(list),
+                    ));
+                    self.message = Some(Ok("已保存走访周期。".to_owned()));
+                }
+                Err(e) => self.message = Some(Err(e)),
+            }
+        }
+        if reset {
+            self.intervals = None;
+            self.message = None;
+        }
+        match &self.message {
+            Some(Ok(m)) => widgets::hint(ui, m),
+            Some(Err(e)) => widgets::error(ui, e),
+            None => {}
+        }
+    }
+}
+
+/// The intervals as typed, checked: whole days from 1 to 365.
+fn parse(draft: &[(TagDimension, String, String)]) -> Result<Vec<VisitInterval>, String> {
+    draft
+        .iter()
+        .map(|(dimension, tag, days)| match days.trim().parse::<u32>() {
+            Ok(d) if (1..=365).contains(&d) => Ok(VisitInterval {
+                dimension: *dimension,
+                tag: tag.clone(),
+                days: d,
+            }),
+            _ => Err(format!(
+                "“{tag}”的走访周期应是 1 到 365 之间的天数，现在是“{}”。",
+                days.trim()
+            )),
+        })
+        .collect()
+}
+
+/// Shows the look, the lock and the members.
+fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
     ui.heading("设置");
     ui.add_space(8.0);
     egui::Grid::new("settings")
@@ -49,5 +202,5 @@ pub fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
          但他之前复制走的文件仍能用旧密码打开。",
     );
     ui.add_space(8.0);
-    widgets::hint(ui, "这些设置只保存在本机，不含任何居民信息。");
+    widgets::hint(ui, "外观、字号和自动锁定只保存在本机，不含任何居民信息。");
 }

@@ -650,3 +650,58 @@ fn smart_lists_draw_save_export_and_open_from_home() {
     let reopened = crate::fixtures::open(dir.path()).unwrap();
     assert_eq!(reopened.ledger().committee.lists, saved);
 }
+
+#[test]
+fn visit_intervals_are_set_per_tag_in_settings() {
+    use sibai::model::TagDimension;
+
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("己"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "设置", 0);
+    // The standard three, 30 days each.
+    assert!(h.query_by_label("独居老人").is_some());
+    retype(&mut h, "独居老人", "七");
+    click(&mut h, "保存走访周期", 0);
+    assert!(h.query_by_label_contains("1 到 365 之间的天数").is_some());
+    retype(&mut h, "独居老人", "7");
+    click(&mut h, "添加重点户标签", 0);
+    click_button(&mut h, "高龄老人");
+    retype(&mut h, "高龄老人", "60");
+    click(&mut h, "保存走访周期", 0);
+    let intervals = h
+        .state()
+        .vault()
+        .unwrap()
+        .ledger()
+        .committee
+        .visit_intervals
+        .clone();
+    let days = |tag: &str| intervals.iter().find(|i| i.tag == tag).map(|i| i.days);
+    assert_eq!(days("独居老人"), Some(7));
+    assert_eq!(days("高龄老人"), Some(60));
+    assert_eq!(days("困难家庭"), Some(30));
+    assert!(
+        intervals
+            .iter()
+            .any(|i| i.dimension == TagDimension::ResidentType && i.tag == "高龄老人")
+    );
+    // Undone like any edit.
+    click(&mut h, "撤销", 0);
+    let back = &h
+        .state()
+        .vault()
+        .unwrap()
+        .ledger()
+        .committee
+        .visit_intervals;
+    assert_eq!(*back, sibai::model::default_intervals());
+    click(&mut h, "重做", 0);
+    h.state_mut().lock(None);
+    drop(h);
+    let reopened = crate::fixtures::open(dir.path()).unwrap();
+    assert_eq!(reopened.ledger().committee.visit_intervals, intervals);
+}
