@@ -344,6 +344,16 @@ impl VisitsPanel {
         let mut months = std::collections::BTreeSet::new();
         let text = f.text.trim();
         let book = &ledger.households;
+        // Households whose address holds the text: once per household, not once per visit.
+        let at_address: std::collections::HashSet<_> = if text.is_empty() {
+            Default::default()
+        } else {
+            book.households
+                .iter()
+                .filter(|h| book.address_of(h).contains(text))
+                .map(|h| h.id)
+                .collect()
+        };
         let mut rows: Vec<(chrono::NaiveDateTime, i32, usize)> = Vec::new();
         let all = ledger
             .visits
@@ -358,17 +368,12 @@ impl VisitsPanel {
             {
                 continue;
             }
-            if !text.is_empty() {
-                let address = book
-                    .household(v.household)
-                    .map(|h| book.address_of(h))
-                    .unwrap_or_default();
-                if !(address.contains(text)
+            if !text.is_empty()
+                && !(at_address.contains(&v.household)
                     || v.resident_name.contains(text)
                     || v.reason.contains(text))
-                {
-                    continue;
-                }
+            {
+                continue;
             }
             rows.push((v.at, year, index));
         }

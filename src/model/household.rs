@@ -295,14 +295,23 @@ pub struct HouseholdBook {
 }
 
 impl HouseholdBook {
+    /// Where a household is: households are kept in id order (the store and every edit
+    /// insert them so), which makes this a binary search; a scan if someone broke the order.
+    fn position(&self, id: HouseholdId) -> Option<usize> {
+        match self.households.binary_search_by_key(&id, |h| h.id) {
+            Ok(at) => Some(at),
+            Err(_) => self.households.iter().position(|h| h.id == id),
+        }
+    }
+
     /// Finds a household.
     pub fn household(&self, id: HouseholdId) -> Option<&Household> {
-        self.households.iter().find(|h| h.id == id)
+        self.position(id).map(|at| &self.households[at])
     }
 
     /// Finds a household to edit.
     pub fn household_mut(&mut self, id: HouseholdId) -> Option<&mut Household> {
-        self.households.iter_mut().find(|h| h.id == id)
+        self.position(id).map(|at| &mut self.households[at])
     }
 
     /// Finds a building.
