@@ -33,12 +33,12 @@ impl HomeFigures {
                 Some((ledger.households.address_of(h), o))
             })
             .collect();
-        let last = coverage::last_visits(ledger);
+        let index = lists::ListIndex::new(ledger, today);
         let lists = lists::presets(&ledger.committee)
             .iter()
             .chain(&ledger.committee.lists)
             .map(|l| {
-                let n = lists::run(ledger, &l.query, today, &last).len();
+                let n = lists::run(&index, &l.query).len();
                 let unit = if l.query.unit == ListUnit::Household {
                     "户"
                 } else {

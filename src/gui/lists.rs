@@ -8,12 +8,13 @@
 
 use super::print::Sheet;
 use super::{Action, View, export, print, widgets};
-use crate::model::lists::{self, ListDraft, ListQuery, ListRow, ListUnit, SavedList, TagRef};
-use crate::model::{Edit, HouseholdId, Ledger, TagDimension, coverage};
+use crate::model::lists::{
+    self, ListDraft, ListIndex, ListQuery, ListRow, ListUnit, SavedList, TagRef,
+};
+use crate::model::{Edit, HouseholdId, Ledger, TagDimension};
 use chrono::NaiveDate;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
-use std::collections::HashMap;
 
 /// Which list is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +40,9 @@ pub struct ListsPanel {
     sensitive: bool,
     /// Print and export with full phone and ID numbers.
     full: bool,
-    /// Computed once per ledger change: last visits, every list with its count.
-    last: Option<HashMap<HouseholdId, NaiveDate>>,
+    /// Computed once per ledger change: the people lists are drawn from, every list with its
+    /// count.
+    index: Option<ListIndex>,
     counts: Option<Vec<(SavedList, usize, bool)>>,
     /// The draft's query as last drawn, and its rows.
     drawn: Option<(ListQuery, Vec<ListRow>)>,
@@ -60,7 +62,7 @@ impl Default for ListsPanel {
             draft: ListDraft::default(),
             sensitive: false,
             full: false,
-            last: None,
+            index: None,
             counts: None,
             drawn: None,
             export: None,
@@ -74,7 +76,7 @@ impl Default for ListsPanel {
 impl ListsPanel {
     /// Forgets what was computed (the ledger changed).
     pub fn invalidate(&mut self) {
-        self.last = None;
+        self.index = None;
         self.counts = None;
         self.drawn = None;
     }
@@ -100,9 +102,12 @@ impl ListsPanel {
     }
 
     fn refresh(&mut self, ledger: &Ledger, today: NaiveDate) {
-        let last = self
-            .last
-            .get_or_insert_with(|| coverage::last_visits(ledger));
+        if self.index.as_ref().is_some_and(|i| i.today() != today) {
+            self.invalidate();
+        }
+        let index = self
+            .index
+            .get_or_insert_with(|| ListIndex::new(ledger, today));
         if self.counts.is_none() {
             let presets = lists::presets(&ledger.committee);
             let all = presets
@@ -111,7 +116,7 @@ impl ListsPanel {
                 .chain(ledger.committee.lists.iter().cloned().map(|l| (l, false)));
             self.counts = Some(
                 all.map(|(l, preset)| {
-                    let n = lists::run(ledger, &l.query, today, last).len();
+                    let n = lists::run(index, &l.query).len();
                     (l, n, preset)
                 })
                 .collect(),
@@ -120,7 +125,7 @@ impl ListsPanel {
         if let Ok(query) = self.draft.build()
             && self.drawn.as_ref().is_none_or(|(q, _)| *q != query)
         {
-            let rows = lists::run(ledger, &query, today, last);
+            let rows = lists::run(index, &query);
             self.drawn = Some((query, rows));
         }
     }
@@ -448,7 +453,7 @@ impl ListsPanel {
             None => {}
         }
         ui.add_space(4.0);
-        if let Some(id) = table(ui, rows, query.unit) {
+        if let Some(id) = table(ui, ledger, rows, query.unit) {
             actions.push(Action::OpenHousehold(id));
         }
     }
@@ -518,7 +523,12 @@ fn tag_group(
 }
 
 /// The rows, only the visible ones laid out; returns the household clicked.
-fn table(ui: &mut egui::Ui, rows: &[ListRow], unit: ListUnit) -> Option<HouseholdId> {
+fn table(
+    ui: &mut egui::Ui,
+    ledger: &Ledger,
+    rows: &[ListRow],
+    unit: ListUnit,
+) -> Option<HouseholdId> {
     ui.style_mut().interaction.selectable_labels = false;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
     let mut clicked = None;
@@ -545,7 +555,7 @@ fn table(ui: &mut egui::Ui, rows: &[ListRow], unit: ListUnit) -> Option<Househol
                 let Some(r) = rows.get(row.index()) else {
                     return;
                 };
-                let cells = cells(r, unit);
+                let cells = cells(ledger, r, unit);
                 for text in [
                     &cells[0], &cells[1], &cells[2], &cells[3], &cells[5], &cells[6], &cells[4],
                 ] {
@@ -562,18 +572,23 @@ fn table(ui: &mut egui::Ui, rows: &[ListRow], unit: ListUnit) -> Option<Househol
 }
 
 /// A row as text: name, sex, age, address, tags, last visit, note.
-fn cells(r: &ListRow, unit: ListUnit) -> [String; 7] {
+fn cells(ledger: &Ledger, r: &ListRow, unit: ListUnit) -> [String; 7] {
+    let person = r.person_in(ledger).map(|(_, p)| p);
+    let name = person.map(|p| p.name.clone()).unwrap_or_default();
     let name = if unit == ListUnit::Household && r.matching > 1 {
-        format!("{} 等 {} 人", r.name, r.matching)
+        format!("{name} 等 {} 人", r.matching)
     } else {
-        r.name.clone()
+        name
     };
     [
         name,
-        r.sex.map(|s| s.label().to_owned()).unwrap_or_default(),
+        person
+            .and_then(|p| p.effective_sex())
+            .map(|s| s.label().to_owned())
+            .unwrap_or_default(),
         r.age.map(|a| a.to_string()).unwrap_or_default(),
-        r.address.clone(),
-        r.tags.join("、"),
+        r.address(ledger),
+        r.tags(ledger).join("、"),
         r.last_visit
             .map_or("从未走访".to_owned(), |d| d.to_string()),
         r.note.clone(),
@@ -600,8 +615,8 @@ pub fn sheet(
     let rows = rows
         .iter()
         .map(|r| {
-            let h = ledger.households.household(r.household);
-            let p = h.and_then(|h| h.members.iter().find(|p| p.id == r.person));
+            let found = r.person_in(ledger);
+            let (h, p) = (found.map(|(h, _)| h), found.map(|(_, p)| p));
             let phone = p
                 .and_then(|p| p.phone.as_ref())
                 .or_else(|| h.and_then(|h| h.phone.as_ref()))
@@ -613,7 +628,7 @@ pub fn sheet(
                     }
                 })
                 .unwrap_or_default();
-            let [name, sex, age, address, tags, last, note] = cells(r, query.unit);
+            let [name, sex, age, address, tags, last, note] = cells(ledger, r, query.unit);
             let mut out = vec![name, sex, age, address, phone];
             if full {
                 let id = p.and_then(|p| p.id_number.as_ref());

@@ -106,7 +106,12 @@ pub struct VisitsPanel {
     /// Rows for `filters`, newest first: (year, index in that year's list), valid until the
     /// ledger changes.
     rows: Option<(Filters, Vec<(i32, usize)>)>,
+    /// Every visit newest first, and the months that have visits (newest first), valid until
+    /// the ledger changes.
+    all: Option<Vec<(i32, usize)>>,
     months: Vec<(i32, u32)>,
+    /// Every household's address, formatted once.
+    addresses: Vec<(HouseholdId, String)>,
     saved: Option<String>,
 }
 
@@ -119,6 +124,7 @@ impl VisitsPanel {
     pub fn invalidate(&mut self) {
         self.finder = None;
         self.rows = None;
+        self.all = None;
         self.coverage.invalidate();
         if let Some(f) = &mut self.form {
             f.answered = None;
@@ -265,7 +271,8 @@ impl VisitsPanel {
                 .labelled_by(label.id);
         });
         if self.rows.as_ref().is_none_or(|(f, _)| *f != self.filters) {
-            self.rows = Some((self.filters.clone(), self.filter(ledger)));
+            let rows = self.filter(ledger);
+            self.rows = Some((self.filters.clone(), rows));
         }
         let Some((_, rows)) = &self.rows else { return };
         ui.horizontal(|ui| {
@@ -339,48 +346,76 @@ impl VisitsPanel {
         }
     }
 
+    /// The rows for the current filters. Typing more of a search only narrows it, so the
+    /// previous rows are searched instead of every visit (200,000 at the stress size).
     fn filter(&mut self, ledger: &Ledger) -> Vec<(i32, usize)> {
-        let f = &self.filters;
-        let mut months = std::collections::BTreeSet::new();
-        let text = f.text.trim();
-        let book = &ledger.households;
-        // Households whose address holds the text: once per household, not once per visit.
-        let at_address: std::collections::HashSet<_> = if text.is_empty() {
-            Default::default()
-        } else {
-            book.households
+        if self.all.is_none() {
+            let mut all: Vec<(chrono::NaiveDateTime, i32, usize)> = ledger
+                .visits
                 .iter()
-                .filter(|h| book.address_of(h).contains(text))
-                .map(|h| h.id)
-                .collect()
-        };
-        let mut rows: Vec<(chrono::NaiveDateTime, i32, usize)> = Vec::new();
-        let all = ledger
-            .visits
-            .iter()
-            .flat_map(|(y, list)| list.iter().enumerate().map(move |(i, v)| (*y, i, v)));
-        for (year, index, v) in all {
-            let m = (v.at.year(), v.at.month());
-            months.insert(m);
-            if f.worker.is_some_and(|w| w != v.worker)
-                || !f.kind.accepts(&v.kind)
-                || f.month.is_some_and(|fm| fm != m)
-            {
-                continue;
-            }
-            if !text.is_empty()
-                && !(at_address.contains(&v.household)
-                    || v.resident_name.contains(text)
-                    || v.reason.contains(text))
-            {
-                continue;
-            }
-            rows.push((v.at, year, index));
+                .flat_map(|(y, list)| list.iter().enumerate().map(move |(i, v)| (v.at, *y, i)))
+                .collect();
+            all.sort_unstable_by(|a, b| b.cmp(a));
+            let mut months: Vec<(i32, u32)> = all
+                .iter()
+                .map(|(at, _, _)| (at.year(), at.month()))
+                .collect();
+            months.dedup();
+            self.months = months;
+            self.all = Some(all.into_iter().map(|(_, y, i)| (y, i)).collect());
+            let book = &ledger.households;
+            self.addresses = book
+                .households
+                .iter()
+                .map(|h| (h.id, book.address_of(h)))
+                .collect();
         }
-        // Newest month first.
-        self.months = months.into_iter().rev().collect();
-        rows.sort_unstable_by(|a, b| b.cmp(a));
-        rows.into_iter().map(|(_, y, i)| (y, i)).collect()
+        let f = &self.filters;
+        let text = f.text.trim();
+        let narrower = self.rows.as_ref().filter(|(old, _)| {
+            old.worker == f.worker
+                && old.kind == f.kind
+                && old.month == f.month
+                && text.contains(old.text.trim())
+        });
+        let base: &[(i32, usize)] = match (narrower, &self.all) {
+            (Some((_, rows)), _) => rows,
+            (None, Some(all)) => all,
+            (None, None) => &[],
+        };
+        // Households found by the text: by address, or as 居民户's search finds them (a name,
+        // 5-302, the last digits of a phone or ID); once per household, not once per visit.
+        let mut at_address: std::collections::HashSet<HouseholdId> = Default::default();
+        if !text.is_empty() {
+            let finder = self.finder.get_or_insert_with(|| Finder::new(ledger));
+            let query = Query {
+                text: text.to_owned(),
+                moved_out: true,
+                ..Query::default()
+            };
+            at_address.extend(finder.find(&query).into_iter().filter_map(|i| finder.id(i)));
+            at_address.extend(
+                self.addresses
+                    .iter()
+                    .filter(|(_, a)| a.contains(text))
+                    .map(|(id, _)| *id),
+            );
+        }
+        base.iter()
+            .copied()
+            .filter(|&at| {
+                let Some(v) = find_visit(ledger, at) else {
+                    return false;
+                };
+                f.worker.is_none_or(|w| w == v.worker)
+                    && f.kind.accepts(&v.kind)
+                    && f.month.is_none_or(|m| m == (v.at.year(), v.at.month()))
+                    && (text.is_empty()
+                        || at_address.contains(&v.household)
+                        || v.resident_name.contains(text)
+                        || v.reason.contains(text))
+            })
+            .collect()
     }
 }
 

@@ -314,9 +314,12 @@ impl HouseholdBook {
         self.position(id).map(|at| &mut self.households[at])
     }
 
-    /// Finds a building.
+    /// Finds a building (kept in id order like households: a binary search, else a scan).
     pub fn building(&self, id: BuildingId) -> Option<&Building> {
-        self.buildings.iter().find(|b| b.id == id)
+        match self.buildings.binary_search_by_key(&id, |b| b.id) {
+            Ok(at) => Some(&self.buildings[at]),
+            Err(_) => self.buildings.iter().find(|b| b.id == id),
+        }
     }
 
     /// Finds a compound.
