@@ -112,7 +112,48 @@ pub struct VisitsPanel {
     months: Vec<(i32, u32)>,
     /// Every household's address, formatted once.
     addresses: Vec<(HouseholdId, String)>,
+    /// Each visit's resident name and reason in one flat text, searched with memchr.
+    texts: VisitTexts,
     saved: Option<String>,
+}
+
+/// The searchable text of every visit, laid end to end (a scan of 200,000 visits then reads
+/// one block of memory instead of 400,000 scattered strings).
+#[derive(Default)]
+struct VisitTexts {
+    /// Where each year's visits start among the bounds.
+    years: std::collections::BTreeMap<i32, usize>,
+    /// Start of each visit's text in `text`, and one past the last.
+    bounds: Vec<usize>,
+    text: String,
+}
+
+impl VisitTexts {
+    fn new(ledger: &Ledger) -> VisitTexts {
+        let mut t = VisitTexts::default();
+        for (year, list) in &ledger.visits {
+            t.years.insert(*year, t.bounds.len());
+            for v in list {
+                t.bounds.push(t.text.len());
+                t.text.push_str(&v.resident_name);
+                t.text.push('\n');
+                t.text.push_str(&v.reason);
+                t.text.push('\n');
+            }
+        }
+        t.bounds.push(t.text.len());
+        t
+    }
+
+    fn of(&self, (year, index): (i32, usize)) -> &[u8] {
+        let Some(at) = self.years.get(&year).map(|s| s + index) else {
+            return &[];
+        };
+        match (self.bounds.get(at), self.bounds.get(at + 1)) {
+            (Some(&a), Some(&b)) => self.text.as_bytes().get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
 }
 
 fn find_visit(ledger: &Ledger, (year, index): (i32, usize)) -> Option<&Visit> {
@@ -369,6 +410,9 @@ impl VisitsPanel {
                 .iter()
                 .map(|h| (h.id, book.address_of(h)))
                 .collect();
+            self.texts = VisitTexts::new(ledger);
+            // Built now rather than on the first key typed.
+            self.finder.get_or_insert_with(|| Finder::new(ledger));
         }
         let f = &self.filters;
         let text = f.text.trim();
@@ -401,6 +445,8 @@ impl VisitsPanel {
                     .map(|(id, _)| *id),
             );
         }
+        let needle = memchr::memmem::Finder::new(text.as_bytes());
+        let texts = &self.texts;
         base.iter()
             .copied()
             .filter(|&at| {
@@ -412,8 +458,7 @@ impl VisitsPanel {
                     && f.month.is_none_or(|m| m == (v.at.year(), v.at.month()))
                     && (text.is_empty()
                         || at_address.contains(&v.household)
-                        || v.resident_name.contains(text)
-                        || v.reason.contains(text))
+                        || needle.find(texts.of(at)).is_some())
             })
             .collect()
     }

@@ -358,6 +358,25 @@ fn add_a_household_log_a_visit_that_becomes_a_problem_and_find_it_all_after_reop
             .is_some()
     );
 
+    // The visit list finds it by building-room, by the resident's name and by the reason;
+    // typing more narrows, deleting widens again.
+    let visits = |h: &Harness<'static, SibaiApp>| {
+        let total = h.state().vault().unwrap().ledger().all_visits().count();
+        (total, h.query_by_label_contains("共 1 次走访").is_some())
+    };
+    type_into(&mut h, "查找", 0, "1-502");
+    assert!(visits(&h).1, "found by 1-502");
+    retype(&mut h, "查找", "月度探访");
+    assert!(visits(&h).1, "found by its reason");
+    retype(&mut h, "查找", "月度探访X");
+    assert!(h.query_by_label_contains("共 0 次走访").is_some());
+    retype(&mut h, "查找", "");
+    let total = visits(&h).0;
+    assert!(
+        h.query_by_label_contains(&format!("共 {total} 次走访"))
+            .is_some()
+    );
+
     // Every edit saves itself a moment later, on a background thread.
     wait(&mut h, "自动保存", |h| {
         !h.state().vault().unwrap().has_unsaved()
