@@ -398,9 +398,11 @@ impl ListsPanel {
         });
         ui.horizontal(|ui| {
             if ui.button("打印").clicked() {
-                let sheet = sheet(ledger, view, title.clone(), query, rows, self.full);
+                let sheet = sheet(view, title.clone(), query, rows, self.full);
                 self.message =
                     Some(print::print(&sheet).map(|()| "已在浏览器中打开打印页。".to_owned()));
+                // Full numbers are for one printout, not a setting that stays on.
+                self.full = false;
             }
             if ui.button("导出 Excel").clicked() {
                 let day = view.today.format("%Y%m%d").to_string();
@@ -423,7 +425,7 @@ impl ListsPanel {
             ui.horizontal(|ui| {
                 widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
                 if ui.button("导出").clicked() {
-                    let sheet = sheet(ledger, view, title.clone(), query, rows, full);
+                    let sheet = sheet(view, title.clone(), query, rows, full);
                     let path = std::path::PathBuf::from(form.path.trim());
                     done = Some(
                         export::write(&sheet, &path)
@@ -441,6 +443,7 @@ impl ListsPanel {
             match done {
                 Some(Ok(m)) => {
                     self.export = None;
+                    self.full = false;
                     self.message = (!m.is_empty()).then_some(Ok(m));
                 }
                 Some(Err(e)) => self.message = Some(Err(e)),
@@ -597,14 +600,8 @@ fn cells(ledger: &Ledger, r: &ListRow, unit: ListUnit) -> [String; 7] {
 
 /// The list as a sheet to print or export. Phones are masked and ID numbers left out unless
 /// `full`.
-pub fn sheet(
-    ledger: &Ledger,
-    view: &View<'_>,
-    title: String,
-    query: &ListQuery,
-    rows: &[ListRow],
-    full: bool,
-) -> Sheet {
+fn sheet(view: &View<'_>, title: String, query: &ListQuery, rows: &[ListRow], full: bool) -> Sheet {
+    let ledger = view.ledger;
     let mut headers: Vec<String> = ["姓名", "性别", "年龄", "地址", "电话"]
         .map(str::to_owned)
         .to_vec();
