@@ -92,8 +92,10 @@ pub struct SetupWizard {
 impl SetupWizard {
     /// The wizard for a new ledger in (or under) `dir`.
     pub fn new(dir: &Path) -> SetupWizard {
+        // Shown to people: a full path, not ".".
+        let dir = target(dir);
         SetupWizard {
-            dir: target(dir),
+            dir: std::path::absolute(&dir).unwrap_or(dir),
             committee: String::new(),
             members: vec![MemberRow::new(Role::Secretary)],
             show: false,
