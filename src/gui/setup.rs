@@ -196,7 +196,13 @@ impl SetupWizard {
                         ui.set_width(width);
                         ui.add_space(24.0);
                         ui.heading("新建居委会台账");
-                        ui.label(format!("台账将保存在：{}", self.dir.display()));
+                        let made = matches!(self.step, Step::Recovery { .. });
+                        let verb = if made {
+                            "台账已保存在"
+                        } else {
+                            "台账将保存在"
+                        };
+                        ui.label(format!("{verb}：{}", self.dir.display()));
                         ui.add_space(12.0);
                         match &mut self.step {
                             Step::Form | Step::Creating(_) => self.form(ui, options),

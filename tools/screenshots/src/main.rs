@@ -69,6 +69,24 @@ fn main() {
         field.type_text("樱园居委会");
         settle(&mut w);
         shot(&mut w, &out, "00-setup");
+        for (label, text) in [
+            ("姓名", "王书记"),
+            ("密码", "yingyuan 2026"),
+            ("再输一次", "yingyuan 2026"),
+        ] {
+            let field = w.get_by_label(label);
+            field.focus();
+            field.type_text(text);
+            settle(&mut w);
+        }
+        click(&mut w, "创建台账");
+        let started = Instant::now();
+        while w.query_by_label("恢复密码（只显示这一次）").is_none()
+            && started.elapsed() < Duration::from_secs(60)
+        {
+            settle(&mut w);
+        }
+        shot(&mut w, &out, "00a-recovery");
     }
 
     let mut h: App = Harness::builder()
