@@ -55,8 +55,8 @@ impl HouseholdsPanel {
 
     /// Opens a household.
     pub fn open(&mut self, id: HouseholdId) {
+        // ← 返回列表 then goes back to the tab it came from (a list, or all households).
         self.selected = Some(id);
-        self.showing_lists = false;
         self.editor = None;
         self.moving_out = None;
         self.revealed.clear();

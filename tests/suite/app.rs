@@ -653,6 +653,12 @@ fn smart_lists_draw_save_export_and_open_from_home() {
     click(&mut h, "首页", 0);
     click(&mut h, "党员楼组长：1 人", 0);
     assert!(h.query_by_label("钱楼长").is_some());
+    // A row opens the household; ← 返回列表 comes back to the list.
+    click(&mut h, "钱楼长", 0);
+    assert!(h.query_by_label("编辑").is_some());
+    click(&mut h, "← 返回列表", 0);
+    assert!(h.query_by_label("钱楼长").is_some());
+    assert!(h.query_by_label("删除名单").is_some());
 
     // Deleted, then undone.
     click(&mut h, "删除名单", 0);
