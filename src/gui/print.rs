@@ -149,7 +149,7 @@ h1 { font-size: 20pt; }
 <h1>{{ committee }} · 四百台账恢复密码</h1>
 <p>成员忘记密码时，用这串恢复密码为他重设密码。请锁进保险柜，不要拍照，不要存在电脑或手机里。</p>
 <div class="code">{{ code }}</div>
-<p>输入时连同横线一起，按原样输入（字母为大写）。</p>
+<p>输入时字母不分大小写，横线可输可不输。</p>
 <div class="sign">打印日期：{{ date }}<br>保管人签字：________________　　日期：____________</div>
 <script>window.addEventListener("load", function () { window.print(); });</script>
 </body>

@@ -301,6 +301,24 @@ fn random_passphrase() -> SecretString {
     SecretString::from(out)
 }
 
+/// A recovery passphrase as typed from paper, in the form it was made: 30 characters of the
+/// recovery alphabet, upper case, in groups of five joined by dashes. Whatever does not come out
+/// as 30 such characters is left as typed (and will simply not open the vault).
+pub fn normalise_recovery(typed: &SecretString) -> SecretString {
+    use age::secrecy::ExposeSecret;
+    let chars: Vec<char> = typed
+        .expose_secret()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '－')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if chars.len() != 30 || !chars.iter().all(char::is_ascii_alphanumeric) {
+        return typed.clone();
+    }
+    let grouped: Vec<String> = chars.chunks(5).map(|g| g.iter().collect()).collect();
+    SecretString::from(grouped.join("-"))
+}
+
 fn valid_member_name(name: &str) -> bool {
     let name = name.trim();
     !name.is_empty() && name != RECOVERY_NAME && !name.contains(['/', '\\', ':', '\0'])
@@ -456,19 +474,21 @@ impl Unlocked {
         Self::unlock_key(dir, meta, member.to_owned(), &key_file, passphrase, options)
     }
 
-    /// Unlocks with the recovery passphrase printed at init.
+    /// Unlocks with the recovery passphrase printed at init, as copied from paper: letter case,
+    /// spaces and dashes do not matter (see [`normalise_recovery`]).
     pub fn with_recovery(
         dir: &Path,
         passphrase: &SecretString,
         options: VaultOptions,
     ) -> Result<Unlocked, StoreError> {
         let meta = read_meta(dir)?;
+        let passphrase = normalise_recovery(passphrase);
         Self::unlock_key(
             dir,
             meta,
             RECOVERY_NAME.to_owned(),
             RECOVERY_KEY_FILE,
-            passphrase,
+            &passphrase,
             options,
         )
     }

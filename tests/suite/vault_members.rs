@@ -62,6 +62,12 @@ fn add_change_recover_and_remove_members() {
 
     // A member forgot: unlock with the recovery passphrase and set a new one.
     assert!(Unlocked::with_recovery(dir.path(), &s("wrong"), opts()).is_err());
+    // As copied from paper: lower case, spaces instead of dashes.
+    let copied = {
+        use sibai::store::ExposeSecret;
+        recovery.0.expose_secret().to_lowercase().replace('-', " ")
+    };
+    assert!(Unlocked::with_recovery(dir.path(), &s(&copied), opts()).is_ok());
     let mut r = Unlocked::with_recovery(dir.path(), &recovery.0, opts())
         .unwrap()
         .load()
