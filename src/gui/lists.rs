@@ -424,7 +424,14 @@ impl ListsPanel {
             let mut done = None;
             ui.horizontal(|ui| {
                 widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
-                if ui.button("导出").clicked() {
+                // Checked as typed (a stat a frame): replacing a file is said on the button.
+                let exists = std::path::Path::new(form.path.trim()).is_file();
+                let label = if exists {
+                    "覆盖同名文件并导出"
+                } else {
+                    "导出"
+                };
+                if ui.button(label).clicked() {
                     let sheet = sheet(view, title.clone(), query, rows, full);
                     let path = std::path::PathBuf::from(form.path.trim());
                     done = Some(
