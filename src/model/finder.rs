@@ -70,10 +70,16 @@ pub fn normalise_query(text: &str) -> String {
 }
 
 fn address_key(building_number: &str, room: &str) -> String {
-    normalise_query(&format!(
-        "{}-{room}",
-        building_number.trim_end_matches('号')
-    ))
+    let number = building_number.trim_end_matches('号');
+    // Most addresses are plain numbers (12, 302): nothing to fold.
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    };
+    if plain(number) && plain(room) {
+        return format!("{number}-{room}");
+    }
+    normalise_query(&format!("{number}-{room}"))
 }
 
 impl Finder {
@@ -118,9 +124,12 @@ impl Finder {
                         .iter()
                         .map(|id| id.as_str().to_ascii_lowercase()),
                 );
-                for d in TagDimension::ALL {
-                    tags.extend(p.current_tags(d).map(|t| (d, t.to_owned())));
-                }
+                tags.extend(
+                    p.tags
+                        .iter()
+                        .filter(|t| t.is_current())
+                        .map(|t| (t.dimension, t.name.clone())),
+                );
             }
             tags.sort();
             tags.dedup();
