@@ -20,7 +20,6 @@ use std::collections::HashSet;
 /// State of the 居民户 panel.
 #[derive(Default)]
 pub struct HouseholdsPanel {
-    finder: Option<Finder>,
     query: Query,
     /// The query the current `found` answers.
     answered: Option<Query>,
@@ -40,7 +39,6 @@ pub struct HouseholdsPanel {
 impl HouseholdsPanel {
     /// Forgets the index (the ledger changed).
     pub fn invalidate(&mut self) {
-        self.finder = None;
         self.answered = None;
         self.lists.invalidate();
     }
@@ -63,8 +61,10 @@ impl HouseholdsPanel {
     }
 
     /// Runs the search if the query changed; returns the number of households found.
-    pub fn refresh(&mut self, ledger: &Ledger) -> usize {
-        let finder = self.finder.get_or_insert_with(|| Finder::new(ledger));
+    fn refresh(&mut self, finder: Option<&Finder>) -> usize {
+        let Some(finder) = finder else {
+            return 0;
+        };
         if self.answered.as_ref() != Some(&self.query) {
             self.found = match &self.answered {
                 Some(previous) if narrows(previous, &self.query) => {
@@ -113,7 +113,7 @@ impl HouseholdsPanel {
             return self.lists.show(ui, view, actions);
         }
         self.filters(ui, ledger);
-        let count = self.refresh(ledger);
+        let count = self.refresh(view.finder);
         ui.horizontal(|ui| {
             ui.label(format!("共 {count} 户"));
             widgets::hint(ui, "点击一行查看这户的详细信息。");

@@ -30,6 +30,7 @@ mod widgets;
 
 pub use fonts::MISSING as FONT_MISSING;
 
+use crate::model::finder::Finder;
 use crate::model::{Collection, Edit, History, HouseholdId, Ledger, WorkerId};
 use crate::store::{
     LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, is_vault, read_meta,
@@ -73,6 +74,9 @@ pub struct View<'a> {
     pub read_only: bool,
     /// Collections not read yet (earlier years, while they load).
     pub unloaded: Vec<Collection>,
+    /// The household search index, for the panels that search households (居民户, 走访); built
+    /// once per ledger change and shared by them.
+    pub finder: Option<&'a Finder>,
 }
 
 impl View<'_> {
@@ -187,6 +191,8 @@ pub struct Session {
     visits: visits::VisitsPanel,
     desk: desk::DeskPanel,
     settings: settings::SettingsPanel,
+    /// The household search index, until the ledger changes.
+    finder: Option<Finder>,
     home: Option<home::HomeFigures>,
     history: History,
     /// The save running on a background thread, if any.
@@ -224,6 +230,7 @@ impl Session {
             visits: visits::VisitsPanel::default(),
             desk: desk::DeskPanel::default(),
             settings: settings::SettingsPanel::default(),
+            finder: None,
             home: None,
             history: History::default(),
             saving: None,
@@ -235,6 +242,7 @@ impl Session {
 
     /// Forgets everything computed from the ledger (it changed).
     fn changed(&mut self) {
+        self.finder = None;
         self.home = None;
         self.settings.invalidate();
         self.households.invalidate();
@@ -799,6 +807,9 @@ fn shell(
         egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
     }
     egui::CentralPanel::default().show(ui, |ui| {
+        if matches!(s.section, Section::Households | Section::Visits) && s.finder.is_none() {
+            s.finder = Some(Finder::new(s.vault.ledger()));
+        }
         let view = View {
             ledger: s.vault.ledger(),
             member: s.vault.member(),
@@ -806,6 +817,7 @@ fn shell(
             now,
             read_only: s.vault.is_read_only(),
             unloaded: s.vault.unloaded(),
+            finder: s.finder.as_ref(),
         };
         match s.section {
             Section::Home => {

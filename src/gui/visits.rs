@@ -101,7 +101,6 @@ pub struct VisitsPanel {
     tab: Tab,
     coverage: CoveragePanel,
     form: Option<VisitForm>,
-    finder: Option<Finder>,
     filters: Filters,
     /// Rows for `filters`, newest first: (year, index in that year's list), valid until the
     /// ledger changes.
@@ -163,7 +162,6 @@ fn find_visit(ledger: &Ledger, (year, index): (i32, usize)) -> Option<&Visit> {
 impl VisitsPanel {
     /// Forgets what was computed from the ledger (it changed).
     pub fn invalidate(&mut self) {
-        self.finder = None;
         self.rows = None;
         self.all = None;
         self.coverage.invalidate();
@@ -247,11 +245,10 @@ impl VisitsPanel {
             if form.draft.worker.is_none() {
                 form.draft.worker = view.member_worker();
             }
-            let finder = self.finder.get_or_insert_with(|| Finder::new(view.ledger));
             let mut close = false;
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                close = form_ui(ui, view, form, finder, actions, &mut self.saved);
+                close = form_ui(ui, view, form, actions, &mut self.saved);
             });
             if close {
                 self.form = None;
@@ -312,7 +309,7 @@ impl VisitsPanel {
                 .labelled_by(label.id);
         });
         if self.rows.as_ref().is_none_or(|(f, _)| *f != self.filters) {
-            let rows = self.filter(ledger);
+            let rows = self.filter(ledger, view.finder);
             self.rows = Some((self.filters.clone(), rows));
         }
         let Some((_, rows)) = &self.rows else { return };
@@ -389,7 +386,7 @@ impl VisitsPanel {
 
     /// The rows for the current filters. Typing more of a search only narrows it, so the
     /// previous rows are searched instead of every visit (200,000 at the stress size).
-    fn filter(&mut self, ledger: &Ledger) -> Vec<(i32, usize)> {
+    fn filter(&mut self, ledger: &Ledger, finder: Option<&Finder>) -> Vec<(i32, usize)> {
         if self.all.is_none() {
             let mut all: Vec<(chrono::NaiveDateTime, i32, usize)> = ledger
                 .visits
@@ -411,8 +408,6 @@ impl VisitsPanel {
                 .map(|h| (h.id, book.address_of(h)))
                 .collect();
             self.texts = VisitTexts::new(ledger);
-            // Built now rather than on the first key typed.
-            self.finder.get_or_insert_with(|| Finder::new(ledger));
         }
         let f = &self.filters;
         let text = f.text.trim();
@@ -430,8 +425,9 @@ impl VisitsPanel {
         // Households found by the text: by address, or as 居民户's search finds them (a name,
         // 5-302, the last digits of a phone or ID); once per household, not once per visit.
         let mut at_address: std::collections::HashSet<HouseholdId> = Default::default();
-        if !text.is_empty() {
-            let finder = self.finder.get_or_insert_with(|| Finder::new(ledger));
+        if !text.is_empty()
+            && let Some(finder) = finder
+        {
             let query = Query {
                 text: text.to_owned(),
                 moved_out: true,
@@ -469,7 +465,6 @@ fn form_ui(
     ui: &mut egui::Ui,
     view: &View<'_>,
     form: &mut VisitForm,
-    finder: &Finder,
     actions: &mut Vec<Action>,
     saved: &mut Option<String>,
 ) -> bool {
@@ -511,8 +506,10 @@ fn form_ui(
                             text: form.find.clone(),
                             ..Query::default()
                         };
-                        form.matches = finder
-                            .find(&q)
+                        form.matches = view
+                            .finder
+                            .map(|finder| finder.find(&q))
+                            .unwrap_or_default()
                             .into_iter()
                             .take(8)
                             .filter_map(|i| book.households.get(i).map(|h| h.id))
