@@ -35,7 +35,8 @@ struct Entry {
     haystack: String,
     /// Phones and ID numbers, digits (and X) only.
     numbers: Vec<String>,
-    tags: Vec<(TagDimension, String)>,
+    /// Tags as numbers in [`Finder::tags`], sorted.
+    tags: Vec<u16>,
     active: bool,
 }
 
@@ -43,6 +44,8 @@ struct Entry {
 pub struct Finder {
     ids: Vec<HouseholdId>,
     entries: Vec<Entry>,
+    /// Every tag carried, numbered (the 200,000 tags of a large ledger are not copied).
+    tags: HashMap<TagDimension, HashMap<String, u16>>,
 }
 
 /// Folds full-width digits and letters, drops spaces, lower-cases; building-room separators
@@ -101,6 +104,17 @@ impl Finder {
                 by_household.entry(*h).or_default().push(a.worker);
             }
         }
+        let mut tag_ids: HashMap<TagDimension, HashMap<String, u16>> = HashMap::new();
+        let mut count = 0u16;
+        let mut tag_id = |dimension: TagDimension, name: &str| {
+            let names = tag_ids.entry(dimension).or_default();
+            if let Some(id) = names.get(name) {
+                return *id;
+            }
+            names.insert(name.to_owned(), count);
+            count = count.saturating_add(1);
+            count - 1
+        };
         let mut ids = Vec::with_capacity(book.households.len());
         let mut entries = Vec::with_capacity(book.households.len());
         for h in &book.households {
@@ -110,7 +124,7 @@ impl Finder {
                 .unwrap_or(("", CompoundId(0)));
             let mut numbers: Vec<String> = h.phone.iter().map(|p| p.digits()).collect();
             let mut haystack = String::new();
-            let mut tags = vec![(TagDimension::HouseType, h.house_type.clone())];
+            let mut tags = vec![tag_id(TagDimension::HouseType, &h.house_type)];
             for p in h
                 .members
                 .iter()
@@ -128,7 +142,7 @@ impl Finder {
                     p.tags
                         .iter()
                         .filter(|t| t.is_current())
-                        .map(|t| (t.dimension, t.name.clone())),
+                        .map(|t| tag_id(t.dimension, &t.name)),
                 );
             }
             tags.sort();
@@ -150,7 +164,11 @@ impl Finder {
                 active: h.is_active(),
             });
         }
-        Finder { ids, entries }
+        Finder {
+            ids,
+            entries,
+            tags: tag_ids,
+        }
     }
 
     /// How many households are indexed.
@@ -175,6 +193,14 @@ impl Finder {
         let text = normalise_query(&query.text);
         let digits = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == 'x');
         let needle = memchr::memmem::Finder::new(text.as_bytes());
+        // A tag nobody carries: nobody matches.
+        let tag = match &query.tag {
+            Some((d, t)) => match self.tags.get(d).and_then(|names| names.get(t)) {
+                Some(id) => Some(*id),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
         let all: Vec<usize>;
         let positions: &[usize] = match within {
             Some(w) => w,
@@ -191,10 +217,7 @@ impl Finder {
                     && query.compound.is_none_or(|c| e.compound == c)
                     && query.building.is_none_or(|b| e.building == b)
                     && query.worker.is_none_or(|w| e.worker.contains(&w))
-                    && query
-                        .tag
-                        .as_ref()
-                        .is_none_or(|(d, t)| e.tags.iter().any(|(ed, et)| ed == d && et == t))
+                    && tag.is_none_or(|t| e.tags.binary_search(&t).is_ok())
                     && (text.is_empty() || matches_text(e, &text, digits, &needle))
             })
             .map(|(i, _)| i)
@@ -238,6 +261,42 @@ fn matches_text(e: &Entry, text: &str, digits: bool, needle: &memchr::memmem::Fi
 mod tests {
     use super::*;
     use crate::demo::{DemoSize, generate};
+
+    #[test]
+    fn tag_filters_find_exactly_the_households_with_the_tag() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 3);
+        let finder = Finder::new(&ledger);
+        let book = &ledger.households;
+        let by_tag = |d: TagDimension, t: &str| {
+            finder.find(&Query {
+                tag: Some((d, t.to_owned())),
+                ..Query::default()
+            })
+        };
+        for (d, t) in [
+            (TagDimension::ResidentType, "独居老人"),
+            (TagDimension::CommunityRole, "楼组长"),
+        ] {
+            let expected: Vec<usize> = book
+                .households
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.is_active() && h.has_tag(d, t))
+                .map(|(i, _)| i)
+                .collect();
+            assert!(!expected.is_empty(), "{t}");
+            assert_eq!(by_tag(d, t), expected, "{t}");
+        }
+        let (at, h) = book
+            .households
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.is_active())
+            .unwrap_or_else(|| panic!("an active household"));
+        assert!(by_tag(TagDimension::HouseType, &h.house_type).contains(&at));
+        assert!(by_tag(TagDimension::ResidentType, "没有这个标签").is_empty());
+    }
 
     #[test]
     fn address_forms_are_one() {
