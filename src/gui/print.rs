@@ -139,7 +139,7 @@ const RECOVERY: &str = r#"<!DOCTYPE html>
 @page { size: A4 portrait; margin: 20mm; }
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; font-size: 13pt; max-width: 170mm; margin: 0 auto; }
 h1 { font-size: 20pt; }
-.code { font-family: "Consolas", "DejaVu Sans Mono", monospace; font-size: 22pt; letter-spacing: 1px; border: 2px solid #000; padding: 6mm; margin: 8mm 0; text-align: center; }
+.code { font-family: "Consolas", "DejaVu Sans Mono", monospace; font-size: 19pt; white-space: nowrap; border: 2px solid #000; padding: 6mm 2mm; margin: 8mm 0; text-align: center; }
 .sign { margin-top: 16mm; line-height: 2.4; }
 @media print { .noprint { display: none; } }
 </style>
@@ -220,6 +220,16 @@ mod tests {
         assert!(page.contains("display: table-header-group"));
         assert!(page.contains("内部资料 不得外传"));
         assert!(page.contains("共 1 条"));
+    }
+
+    #[test]
+    fn the_recovery_page_keeps_the_passphrase_on_one_line() {
+        let page = recovery_page("示例居委会", "AAAAA-BBBBB").unwrap_or_else(|e| panic!("{e}"));
+        assert!(page.contains(r#"<div class="code">AAAAA-BBBBB</div>"#));
+        assert!(
+            page.contains("white-space: nowrap"),
+            "never broken at a dash"
+        );
     }
 
     #[test]
