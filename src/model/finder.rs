@@ -4,7 +4,9 @@
 //! The index is built once per ledger change; a search is a scan of small precomputed keys,
 //! fast enough at the stress size to run on every keystroke.
 
-use super::{BuildingId, CompoundId, HouseholdBook, HouseholdId, Ledger, TagDimension, WorkerId};
+use super::{
+    BuildingId, CompoundId, HouseholdBook, HouseholdId, Ledger, TagDimension, TagNumbers, WorkerId,
+};
 use std::collections::HashMap;
 
 /// What the user asked for.
@@ -45,7 +47,7 @@ pub struct Finder {
     ids: Vec<HouseholdId>,
     entries: Vec<Entry>,
     /// Every tag carried, numbered (the 200,000 tags of a large ledger are not copied).
-    tags: HashMap<TagDimension, HashMap<String, u16>>,
+    tags: TagNumbers,
 }
 
 /// Folds full-width digits and letters, drops spaces, lower-cases; building-room separators
@@ -104,17 +106,7 @@ impl Finder {
                 by_household.entry(*h).or_default().push(a.worker);
             }
         }
-        let mut tag_ids: HashMap<TagDimension, HashMap<String, u16>> = HashMap::new();
-        let mut count = 0u16;
-        let mut tag_id = |dimension: TagDimension, name: &str| {
-            let names = tag_ids.entry(dimension).or_default();
-            if let Some(id) = names.get(name) {
-                return *id;
-            }
-            names.insert(name.to_owned(), count);
-            count = count.saturating_add(1);
-            count - 1
-        };
+        let mut tag_ids = TagNumbers::default();
         let mut ids = Vec::with_capacity(book.households.len());
         let mut entries = Vec::with_capacity(book.households.len());
         for h in &book.households {
@@ -124,7 +116,7 @@ impl Finder {
                 .unwrap_or(("", CompoundId(0)));
             let mut numbers: Vec<String> = h.phone.iter().map(|p| p.digits()).collect();
             let mut haystack = String::new();
-            let mut tags = vec![tag_id(TagDimension::HouseType, &h.house_type)];
+            let mut tags = vec![tag_ids.number(TagDimension::HouseType, &h.house_type)];
             for p in h
                 .members
                 .iter()
@@ -142,7 +134,7 @@ impl Finder {
                     p.tags
                         .iter()
                         .filter(|t| t.is_current())
-                        .map(|t| tag_id(t.dimension, &t.name)),
+                        .map(|t| tag_ids.number(t.dimension, &t.name)),
                 );
             }
             tags.sort();
@@ -195,8 +187,8 @@ impl Finder {
         let needle = memchr::memmem::Finder::new(text.as_bytes());
         // A tag nobody carries: nobody matches.
         let tag = match &query.tag {
-            Some((d, t)) => match self.tags.get(d).and_then(|names| names.get(t)) {
-                Some(id) => Some(*id),
+            Some((d, t)) => match self.tags.get(*d, t) {
+                Some(id) => Some(id),
                 None => return Vec::new(),
             },
             None => None,

@@ -7,10 +7,9 @@
 use super::committee::CommitteeBook;
 use super::household::{CompoundId, Household, HouseholdId, Person};
 use super::ledger::Ledger;
-use super::tags::TagDimension;
+use super::tags::{TagDimension, TagNumbers};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A tag named by its dimension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -213,7 +212,7 @@ pub fn presets(committee: &CommitteeBook) -> Vec<SavedList> {
 pub struct ListIndex {
     today: NaiveDate,
     people: Vec<Indexed>,
-    tags: HashMap<TagDimension, HashMap<String, u16>>,
+    tags: TagNumbers,
 }
 
 struct Indexed {
@@ -234,18 +233,7 @@ impl ListIndex {
     pub fn new(ledger: &Ledger, today: NaiveDate) -> ListIndex {
         let last = super::coverage::last_visits(ledger);
         let book = &ledger.households;
-        // Looked up by &str, so the 200,000 tags of the stress committee are not copied.
-        let mut tags: HashMap<TagDimension, HashMap<String, u16>> = HashMap::new();
-        let mut count = 0u16;
-        let mut tag_id = |dimension: TagDimension, name: &str| {
-            let names = tags.entry(dimension).or_default();
-            if let Some(id) = names.get(name) {
-                return *id;
-            }
-            names.insert(name.to_owned(), count);
-            count += 1;
-            count - 1
-        };
+        let mut tags = TagNumbers::default();
         // Households living here in address order: building then room.
         let mut order: Vec<(u32, String, usize)> = book
             .households
@@ -261,8 +249,8 @@ impl ListIndex {
         let mut people = Vec::new();
         for (compound, _, hi) in order {
             let h = &book.households[hi];
-            let house_type =
-                (!h.house_type.is_empty()).then(|| tag_id(TagDimension::HouseType, &h.house_type));
+            let house_type = (!h.house_type.is_empty())
+                .then(|| tags.number(TagDimension::HouseType, &h.house_type));
             let last_visit = last.get(&h.id).copied();
             for (pi, p) in h.members.iter().enumerate() {
                 if !p.is_present() {
@@ -272,7 +260,7 @@ impl ListIndex {
                     .tags
                     .iter()
                     .filter(|t| t.is_current())
-                    .map(|t| tag_id(t.dimension, &t.name))
+                    .map(|t| tags.number(t.dimension, &t.name))
                     .chain(house_type)
                     .collect();
                 own.sort_unstable();
@@ -298,7 +286,7 @@ impl ListIndex {
 
     /// The number of a tag, if anybody carries it.
     fn tag(&self, t: &TagRef) -> Option<u16> {
-        self.tags.get(&t.dimension)?.get(&t.name).copied()
+        self.tags.get(t.dimension, &t.name)
     }
 
     /// The day lists are drawn on.

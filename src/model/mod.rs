@@ -80,6 +80,6 @@ pub use project::{
     ApprovalRecord, Meeting, MeetingKind, Milestone, NoticePeriod, Project, ProjectBook, ProjectId,
     ProjectStage, RECTIFY_BELOW_PERCENT, Survey, SurveyMethod, Tally,
 };
-pub use tags::{CustomTag, TagAssignment, TagCatalog, TagDimension, TagError};
+pub use tags::{CustomTag, TagAssignment, TagCatalog, TagDimension, TagError, TagNumbers};
 pub use validate::{Finding, Severity, validate};
 pub use visit::{Need, NeedOutcome, Visit, VisitId, VisitKind};

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One dimension of the taxonomy (a column of the ledger form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -251,6 +252,34 @@ impl TagCatalog {
     }
 }
 
+/// Tags numbered as they are first met, and found again by name without copying it: the
+/// indexes over every resident (the household finder, the 智能名单) keep numbers instead of
+/// the 200,000 tag names of a large committee.
+#[derive(Debug, Default)]
+pub struct TagNumbers {
+    names: HashMap<TagDimension, HashMap<String, u16>>,
+    count: u16,
+}
+
+impl TagNumbers {
+    /// The number of a tag, given one if it is new.
+    pub fn number(&mut self, dimension: TagDimension, name: &str) -> u16 {
+        let names = self.names.entry(dimension).or_default();
+        if let Some(n) = names.get(name) {
+            return *n;
+        }
+        let n = self.count;
+        names.insert(name.to_owned(), n);
+        self.count = self.count.saturating_add(1);
+        n
+    }
+
+    /// The number of a tag met before; `None` if nobody carries it.
+    pub fn get(&self, dimension: TagDimension, name: &str) -> Option<u16> {
+        self.names.get(&dimension)?.get(name).copied()
+    }
+}
+
 /// A tag set on a person, with its history: tags are ended, never deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagAssignment {
@@ -408,6 +437,19 @@ impl TagAssignment {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn tag_numbers_are_per_dimension_and_stable() {
+        let mut n = TagNumbers::default();
+        let alone = n.number(TagDimension::ResidentType, "独居老人");
+        let party = n.number(TagDimension::Political, "中共党员");
+        assert_ne!(alone, party);
+        assert_eq!(n.number(TagDimension::ResidentType, "独居老人"), alone);
+        assert_eq!(n.get(TagDimension::Political, "中共党员"), Some(party));
+        // The same name in another dimension is another tag; an unseen one has no number.
+        assert_eq!(n.get(TagDimension::FamilyType, "独居老人"), None);
+        assert_eq!(n.get(TagDimension::ResidentType, "残疾人员"), None);
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
