@@ -4,7 +4,8 @@
 
 use super::widgets;
 use super::{Action, Prefs};
-use crate::model::{Edit, TagDimension, VisitInterval};
+use crate::model::draft::visit_intervals;
+use crate::model::{Edit, TagDimension};
 use crate::store::Vault;
 use eframe::egui;
 
@@ -118,7 +119,7 @@ impl SettingsPanel {
                 .clicked();
         });
         if save {
-            match parse(draft) {
+            match visit_intervals(draft) {
                 Ok(list) => {
                     actions.push(Action::Edit(
                         "修改走访周期".to_owned(),
@@ -139,24 +140,6 @@ impl SettingsPanel {
             None => {}
         }
     }
-}
-
-/// The intervals as typed, checked: whole days from 1 to 365.
-fn parse(draft: &[(TagDimension, String, String)]) -> Result<Vec<VisitInterval>, String> {
-    draft
-        .iter()
-        .map(|(dimension, tag, days)| match days.trim().parse::<u32>() {
-            Ok(d) if (1..=365).contains(&d) => Ok(VisitInterval {
-                dimension: *dimension,
-                tag: tag.clone(),
-                days: d,
-            }),
-            _ => Err(format!(
-                "“{tag}”的走访周期应是 1 到 365 之间的天数，现在是“{}”。",
-                days.trim()
-            )),
-        })
-        .collect()
 }
 
 /// Shows the look, the lock and the members.
