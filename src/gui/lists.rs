@@ -27,9 +27,11 @@ enum Open {
     New,
 }
 
-/// The export being set up: where to, and whether with full numbers.
+/// The export being set up: where to, and whether a file is there already (looked up when
+/// the path changes, not every frame).
 struct ExportForm {
     path: String,
+    exists: Option<(String, bool)>,
 }
 
 /// State of the 智能名单 tab.
@@ -409,6 +411,7 @@ impl ListsPanel {
                 let path = export::default_path(&title, &day);
                 self.export = Some(ExportForm {
                     path: path.display().to_string(),
+                    exists: None,
                 });
             }
             ui.checkbox(&mut self.full, "打印和导出时包含完整身份证号和电话");
@@ -424,8 +427,13 @@ impl ListsPanel {
             let mut done = None;
             ui.horizontal(|ui| {
                 widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
-                // Checked as typed (a stat a frame): replacing a file is said on the button.
-                let exists = std::path::Path::new(form.path.trim()).is_file();
+                // Replacing a file is said on the button.
+                let path = form.path.trim();
+                if form.exists.as_ref().is_none_or(|(p, _)| p != path) {
+                    let there = std::path::Path::new(path).is_file();
+                    form.exists = Some((path.to_owned(), there));
+                }
+                let exists = form.exists.as_ref().is_some_and(|(_, there)| *there);
                 let label = if exists {
                     "覆盖同名文件并导出"
                 } else {
