@@ -205,21 +205,30 @@ pub struct Session {
     notice: Option<String>,
 }
 
+/// Runs `work` on a thread named `name` (slow work: unlock, load, save, creating a ledger) and
+/// returns where its result arrives; the window repaints when it does.
+fn in_background<T: Send + 'static>(
+    name: &str,
+    ctx: &egui::Context,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<Receiver<T>> {
+    let (tx, rx) = channel();
+    let ctx = ctx.clone();
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            let _ = tx.send(work());
+            ctx.request_repaint();
+        })?;
+    Ok(rx)
+}
+
 impl Session {
     fn new(vault: Vault, ctx: &egui::Context) -> Session {
         let pending = vault.pending_load();
-        let loading = (!pending.collections().is_empty()).then(|| {
-            let (tx, rx) = channel();
-            let ctx = ctx.clone();
-            let spawned = std::thread::Builder::new()
-                .name("load".into())
-                .spawn(move || {
-                    let _ = tx.send(pending.load());
-                    ctx.request_repaint();
-                });
-            // Without the thread, the accessors read what they need when it is needed.
-            spawned.ok().map(|_| rx)
-        });
+        // Without the thread, the accessors read what they need when it is needed.
+        let loading = (!pending.collections().is_empty())
+            .then(|| in_background("load", ctx, move || pending.load()).ok());
         Session {
             vault,
             section: Section::Home,
@@ -336,16 +345,8 @@ impl Session {
                 return;
             }
         };
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("save".into())
-            .spawn(move || {
-                let _ = tx.send(job.run());
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.saving = Some(rx),
+        match in_background("save", ctx, move || job.run()) {
+            Ok(rx) => self.saving = Some(rx),
             Err(e) => {
                 self.save_error = Some(format!("无法启动保存：{e}"));
             }

@@ -9,7 +9,7 @@ use crate::model::Role;
 use crate::store::{ExposeSecret, NewMember, SecretString, StoreError, Vault, VaultOptions};
 use eframe::egui;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 use zeroize::Zeroize;
 
 /// The folder a new ledger goes in when the chosen one already holds other files (the program
@@ -138,23 +138,17 @@ impl SetupWizard {
                 return;
             }
         };
-        let (tx, rx) = channel();
-        let (dir, committee, options, ctx) = (
+        let (dir, committee, options) = (
             self.dir.clone(),
             self.committee.trim().to_owned(),
             options.clone(),
-            ctx.clone(),
         );
-        let spawned = std::thread::Builder::new()
-            .name("init".into())
-            .spawn(move || {
-                let made = Vault::init(&dir, &committee, &members, options)
-                    .map(|(_vault, recovery)| recovery.0.expose_secret().to_owned());
-                let _ = tx.send(made);
-                ctx.request_repaint();
-            });
+        let spawned = super::in_background("init", ctx, move || {
+            Vault::init(&dir, &committee, &members, options)
+                .map(|(_vault, recovery)| recovery.0.expose_secret().to_owned())
+        });
         match spawned {
-            Ok(_) => {
+            Ok(rx) => {
                 self.error = None;
                 self.step = Step::Creating(rx);
             }

@@ -6,7 +6,7 @@ use super::widgets;
 use crate::store::{SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
 use eframe::egui;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 use zeroize::Zeroize;
 
 /// State of the unlock screen.
@@ -75,20 +75,13 @@ impl UnlockScreen {
             return;
         }
         let pass = SecretString::from(std::mem::take(&mut self.passphrase));
-        let (tx, rx) = channel();
         let dir = self.dir.clone();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("unlock".into())
-            .spawn(move || {
-                // The start scope: what the home screen needs; the rest loads afterwards.
-                let result = Unlocked::with_passphrase(&dir, &member, &pass, options)
-                    .and_then(Unlocked::load);
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            });
+        let spawned = super::in_background("unlock", ctx, move || {
+            // The start scope: what the home screen needs; the rest loads afterwards.
+            Unlocked::with_passphrase(&dir, &member, &pass, options).and_then(Unlocked::load)
+        });
         match spawned {
-            Ok(_) => {
+            Ok(rx) => {
                 self.error = None;
                 self.job = Some(rx);
             }
