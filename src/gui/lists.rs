@@ -3,8 +3,8 @@
 //! the open list's conditions (tags that must all hold, of which one is enough, or that leave a
 //! person out; ages; days without a visit; days since moving in; a compound), redrawn as they
 //! change; the rows, a click opening the household; 打印 (A4 through the system browser, never a
-//! file) and 导出 Excel. Phones are masked and ID numbers left out unless the member ticks the box
-//! for full numbers. The rules live in `model::lists`.
+//! file) and 导出 Excel (written on a thread). Phones are masked and ID numbers left out unless
+//! the member ticks the box for full numbers. The rules live in `model::lists`.
 
 use super::print::Sheet;
 use super::{Action, View, export, print, widgets};
@@ -32,6 +32,8 @@ enum Open {
 struct ExportForm {
     path: String,
     exists: Option<(String, bool)>,
+    /// The workbook being written on a background thread: what it will report.
+    writing: Option<std::sync::mpsc::Receiver<Result<String, String>>>,
 }
 
 /// State of the 智能名单 tab.
@@ -412,6 +414,7 @@ impl ListsPanel {
                 self.export = Some(ExportForm {
                     path: path.display().to_string(),
                     exists: None,
+                    writing: None,
                 });
             }
             ui.checkbox(&mut self.full, "打印和导出时包含完整身份证号和电话");
@@ -425,6 +428,20 @@ impl ListsPanel {
         let full = self.full;
         if let Some(form) = &mut self.export {
             let mut done = None;
+            if let Some(rx) = &form.writing {
+                match rx.try_recv() {
+                    Ok(result) => {
+                        form.writing = None;
+                        done = Some(result);
+                    }
+                    Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                        form.writing = None;
+                        done = Some(Err("导出意外中断，请再试一次。".to_owned()));
+                    }
+                }
+            }
+            let busy = form.writing.is_some();
             ui.horizontal(|ui| {
                 widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
                 // Replacing a file is said on the button.
@@ -439,15 +456,23 @@ impl ListsPanel {
                 } else {
                     "导出"
                 };
-                if ui.button(label).clicked() {
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    // Written on a thread: a long list makes a large workbook.
                     let sheet = sheet(view, title.clone(), query, rows, full);
                     let path = std::path::PathBuf::from(form.path.trim());
-                    done = Some(
+                    let started = super::in_background("export", ui.ctx(), move || {
                         export::write(&sheet, &path)
-                            .map(|()| format!("已导出到 {}", path.display())),
-                    );
+                            .map(|()| format!("已导出到 {}", path.display()))
+                    });
+                    match started {
+                        Ok(rx) => form.writing = Some(rx),
+                        Err(e) => done = Some(Err(format!("无法开始导出：{e}"))),
+                    }
                 }
-                if ui.button("取消").clicked() {
+                if busy {
+                    ui.spinner();
+                    ui.label("正在导出……");
+                } else if ui.button("取消").clicked() {
                     done = Some(Ok(String::new()));
                 }
             });

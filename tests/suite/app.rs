@@ -619,6 +619,9 @@ fn smart_lists_draw_save_export_and_open_from_home() {
     click(&mut h, "导出 Excel", 0);
     retype(&mut h, "导出到", masked.to_str().unwrap());
     click(&mut h, "导出", 0);
+    wait(&mut h, "导出", |h| {
+        h.query_by_label("正在导出……").is_none()
+    });
     assert!(h.query_by_label_contains("已导出到").is_some());
     let sheet = xlsx_text(&masked, "sharedStrings");
     assert!(
@@ -631,6 +634,9 @@ fn smart_lists_draw_save_export_and_open_from_home() {
     click(&mut h, "导出 Excel", 0);
     retype(&mut h, "导出到", full.to_str().unwrap());
     click(&mut h, "导出", 0);
+    wait(&mut h, "导出", |h| {
+        h.query_by_label("正在导出……").is_none()
+    });
     let sheet = xlsx_text(&full, "sharedStrings");
     assert!(sheet.contains("13912345678") && sheet.contains("身份证号"));
     // The box is for one export: it is clear again afterwards. Exporting over an existing
@@ -638,6 +644,9 @@ fn smart_lists_draw_save_export_and_open_from_home() {
     click(&mut h, "导出 Excel", 0);
     retype(&mut h, "导出到", full.to_str().unwrap());
     click(&mut h, "覆盖同名文件并导出", 0);
+    wait(&mut h, "导出", |h| {
+        h.query_by_label("正在导出……").is_none()
+    });
     assert!(!xlsx_text(&full, "sharedStrings").contains("13912345678"));
     // A folder that does not exist: a message, no file.
     click(&mut h, "导出 Excel", 0);
@@ -647,6 +656,9 @@ fn smart_lists_draw_save_export_and_open_from_home() {
         dir.path().join("无此文件夹/x.xlsx").to_str().unwrap(),
     );
     click(&mut h, "导出", 0);
+    wait(&mut h, "导出", |h| {
+        h.query_by_label("正在导出……").is_none()
+    });
     assert!(h.query_by_label_contains("文件夹不存在").is_some());
 
     // 首页 counts the lists; a click opens one.
