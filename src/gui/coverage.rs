@@ -80,20 +80,7 @@ impl CoveragePanel {
             self.compound = book.compounds.first().map(|c| c.id);
         }
         ui.horizontal(|ui| {
-            let label = ui.label("小区");
-            let name = self
-                .compound
-                .and_then(|c| book.compound(c))
-                .map_or("", |c| c.name.as_str());
-            egui::ComboBox::from_id_salt("map_compound")
-                .selected_text(name)
-                .show_ui(ui, |ui| {
-                    for c in &book.compounds {
-                        ui.selectable_value(&mut self.compound, Some(c.id), &c.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            widgets::compound_picker(ui, "map_compound", "小区", book, &mut self.compound, None);
         });
         self.compound
     }

@@ -173,19 +173,7 @@ impl HouseholdEditor {
             .num_columns(4)
             .spacing([16.0, 8.0])
             .show(ui, |ui| {
-                let label = ui.label("小区");
-                let name = compound
-                    .and_then(|c| book.compound(c))
-                    .map_or("请选择", |c| c.name.as_str());
-                egui::ComboBox::from_id_salt("form_compound")
-                    .selected_text(name)
-                    .show_ui(ui, |ui| {
-                        for c in &book.compounds {
-                            ui.selectable_value(compound, Some(c.id), &c.name);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                widgets::compound_picker(ui, "form_compound", "小区", book, compound, None);
                 let label = ui.label("楼号");
                 let number = d
                     .building

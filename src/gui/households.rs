@@ -212,22 +212,8 @@ impl HouseholdsPanel {
                     .desired_width(320.0),
             )
             .labelled_by(label.id);
-            let label = ui.label("小区");
-            let compound_name = self
-                .query
-                .compound
-                .and_then(|c| book.compound(c))
-                .map_or("全部".to_owned(), |c| c.name.clone());
-            egui::ComboBox::from_id_salt("compound")
-                .selected_text(compound_name)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.query.compound, None, "全部");
-                    for c in &book.compounds {
-                        ui.selectable_value(&mut self.query.compound, Some(c.id), &c.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            let compound = &mut self.query.compound;
+            widgets::compound_picker(ui, "compound", "小区", book, compound, Some("全部"));
             let label = ui.label("楼");
             let building_name = self
                 .query

@@ -225,23 +225,14 @@ impl ListsPanel {
                         ui.radio_value(&mut self.draft.unit, unit, unit.label());
                     }
                     ui.add_space(16.0);
-                    let l = ui.label("小区");
-                    let compounds = &ledger.households.compounds;
-                    let current = self
-                        .draft
-                        .compound
-                        .and_then(|c| ledger.households.compound(c))
-                        .map_or("全部小区", |c| c.name.as_str());
-                    egui::ComboBox::from_id_salt("list_compound")
-                        .selected_text(current)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut self.draft.compound, None, "全部小区");
-                            for c in compounds {
-                                ui.selectable_value(&mut self.draft.compound, Some(c.id), &c.name);
-                            }
-                        })
-                        .response
-                        .labelled_by(l.id);
+                    widgets::compound_picker(
+                        ui,
+                        "list_compound",
+                        "小区",
+                        &ledger.households,
+                        &mut self.draft.compound,
+                        Some("全部小区"),
+                    );
                 });
                 ui.end_row();
                 let catalog = &ledger.committee.tags;

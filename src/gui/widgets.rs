@@ -1,7 +1,7 @@
 //! Small widget functions shared by the panels: error and notice lines, a masked value with a
 //! 显示 button, a figure with its caption.
 
-use crate::model::{CommitteeBook, WorkerId};
+use crate::model::{CommitteeBook, CompoundId, HouseholdBook, WorkerId};
 use chrono::NaiveDate;
 use eframe::egui;
 use std::hash::Hash;
@@ -42,6 +42,34 @@ pub fn worker_picker(
         .show_ui(ui, |ui| {
             for w in committee.workers.iter().filter(|w| w.active_on(today)) {
                 ui.selectable_value(value, Some(w.id), &w.name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
+
+/// A label and a picker of the compounds. With `any` (e.g. 全部), choosing it (`None`) means no
+/// compound in particular; without, `None` shows 请选择 and cannot be chosen back.
+pub fn compound_picker(
+    ui: &mut egui::Ui,
+    salt: impl Hash + std::fmt::Debug,
+    label: &str,
+    book: &HouseholdBook,
+    value: &mut Option<CompoundId>,
+    any: Option<&str>,
+) {
+    let l = ui.label(label);
+    let name = value
+        .and_then(|c| book.compound(c))
+        .map_or(any.unwrap_or("请选择"), |c| c.name.as_str());
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            if let Some(any) = any {
+                ui.selectable_value(value, None, any);
+            }
+            for c in &book.compounds {
+                ui.selectable_value(value, Some(c.id), &c.name);
             }
         })
         .response
