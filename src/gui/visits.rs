@@ -10,7 +10,7 @@
 use super::coverage::CoveragePanel;
 use super::{Action, View, widgets};
 use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
-use crate::model::finder::{Finder, Query};
+use crate::model::finder::{Finder, Query, narrows};
 use crate::model::{
     Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, Visit, VisitKind, WorkerId,
 };
@@ -411,11 +411,19 @@ impl VisitsPanel {
         }
         let f = &self.filters;
         let text = f.text.trim();
+        // Narrowing holds for the text fields (substrings) and, as the finder says, for its
+        // matches too (3 digits are a room, 4 the end of a phone: "567" then "5678" widens).
+        let query = |t: &str| Query {
+            text: t.to_owned(),
+            moved_out: true,
+            ..Query::default()
+        };
         let narrower = self.rows.as_ref().filter(|(old, _)| {
             old.worker == f.worker
                 && old.kind == f.kind
                 && old.month == f.month
                 && text.contains(old.text.trim())
+                && narrows(&query(old.text.trim()), &query(text))
         });
         let base: &[(i32, usize)] = match (narrower, &self.all) {
             (Some((_, rows)), _) => rows,
@@ -428,12 +436,12 @@ impl VisitsPanel {
         if !text.is_empty()
             && let Some(finder) = finder
         {
-            let query = Query {
-                text: text.to_owned(),
-                moved_out: true,
-                ..Query::default()
-            };
-            at_address.extend(finder.find(&query).into_iter().filter_map(|i| finder.id(i)));
+            at_address.extend(
+                finder
+                    .find(&query(text))
+                    .into_iter()
+                    .filter_map(|i| finder.id(i)),
+            );
             at_address.extend(
                 self.addresses
                     .iter()
