@@ -19,14 +19,18 @@ pub const SUBFOLDER: &str = "台账";
 /// Where the ledger for `dir` is created: `dir` itself when it is empty or does not exist yet,
 /// else its subfolder [`SUBFOLDER`].
 pub fn target(dir: &Path) -> PathBuf {
-    let empty = match std::fs::read_dir(dir) {
-        Ok(mut entries) => entries.next().is_none(),
-        Err(_) => !dir.exists(),
-    };
-    if empty {
+    if empty_or_missing(dir) {
         dir.to_path_buf()
     } else {
         dir.join(SUBFOLDER)
+    }
+}
+
+/// Whether a folder has nothing in it yet (or is not there).
+fn empty_or_missing(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(_) => !dir.exists(),
     }
 }
 
@@ -108,6 +112,13 @@ impl SetupWizard {
     fn check(&self) -> Result<Vec<NewMember>, String> {
         if self.committee.trim().is_empty() {
             return Err("请填写居委会名称。".to_owned());
+        }
+        // Never mix a ledger into somebody's own folder (a 台账 folder of documents, say).
+        if !empty_or_missing(&self.dir) {
+            return Err(format!(
+                "文件夹 {} 里已经有别的文件，台账不能建在这里。请换一个空文件夹打开程序。",
+                self.dir.display()
+            ));
         }
         let mut out = Vec::new();
         for (i, m) in self.members.iter().enumerate() {
@@ -359,5 +370,13 @@ mod tests {
         assert_eq!(target(&new), new);
         std::fs::write(dir.path().join("sibai.exe"), b"").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(target(dir.path()), dir.path().join(SUBFOLDER));
+        // A 台账 folder of someone's own documents: the wizard refuses to write into it.
+        let own = dir.path().join(SUBFOLDER);
+        std::fs::create_dir(&own).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(own.join("工作计划.docx"), b"").unwrap_or_else(|e| panic!("{e}"));
+        let mut wizard = SetupWizard::new(dir.path());
+        wizard.committee = "樱园居委会".into();
+        let e = wizard.check().err().unwrap_or_default();
+        assert!(e.contains("已经有别的文件"), "{e}");
     }
 }
