@@ -128,6 +128,11 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Waits until everything written so far is on the disk.
+fn settle() {
+    let _ = std::process::Command::new("sync").status();
+}
+
 fn verdict(ok: bool) -> &'static str {
     if ok { "达标" } else { "未达标" }
 }
@@ -146,6 +151,9 @@ fn main() {
             settings: &settings,
             today,
         };
+        // The guide was written long before a real publish: let the disk settle first, so that
+        // flushing it is not counted (nor the bench's other writes, below).
+        settle();
         reset_peak();
         let before = peak_mib();
         let t = Instant::now();
@@ -168,6 +176,7 @@ fn main() {
         let g = t.elapsed().as_secs_f64() * 1000.0;
         // The floor this disk sets: creating the same files, nothing else.
         let bare = root.path().join("bare");
+        settle();
         let t = Instant::now();
         for (rel, bytes) in &files {
             let path = bare.join(rel);
@@ -181,6 +190,7 @@ fn main() {
             bytes as f64 / 1_048_576.0
         );
         if n == 10_000 {
+            settle();
             let t = Instant::now();
             let again = publish(&input, &out).unwrap();
             let ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -189,7 +199,7 @@ fn main() {
                 again.written.written.len(),
                 verdict(ms <= 500.0 && again.written.written.is_empty())
             );
-            // One item edited: its page and boards, and the indexes that list it.
+            // One item edited: its page, and the indexes that list it.
             let item = root.path().join("content/guide/item-00042.md");
             let text = std::fs::read_to_string(&item).unwrap();
             std::fs::write(&item, text.replacen("须知", "须知（修订）", 1)).unwrap();

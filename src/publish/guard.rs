@@ -6,6 +6,7 @@
 
 use crate::model::{Ledger, Payee};
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -146,6 +147,9 @@ pub struct Guard {
 
 const CLEAN_SHARDS: usize = 16;
 
+/// A file larger than this is scanned by all the cores at once.
+const PARALLEL_BYTES: usize = 1 << 18;
+
 impl Guard {
     /// Collects every name, ID number, phone and room address in the ledger. `allowed` may appear:
     /// the names of the members who sign notices, and the office's public phone.
@@ -276,34 +280,47 @@ impl Guard {
             .map_or_else(|| file.to_owned(), |h| h.excerpt.clone());
         // Line by line: normalisation keeps line breaks and changes nothing across them, so a
         // line already found clean, in this file or another, is skipped before it is even
-        // normalised.
-        for (i, raw) in text.split('\n').enumerate() {
-            if raw.is_empty() {
-                continue;
-            }
-            let fingerprint = xxh3_128(raw.as_bytes());
-            if self.shard(fingerprint).contains(&fingerprint) {
-                continue;
-            }
-            let line = normalise(raw);
-            let line = line.as_str();
-            let spans = self.spans(line);
-            if spans.is_empty() {
-                self.shard(fingerprint).insert(fingerprint);
-            }
-            for (kind, start, end) in spans {
-                hits.push(Hit {
-                    file: String::new(),
-                    line: i + 1,
-                    kind,
-                    excerpt: excerpt(line, start, end),
-                });
-            }
+        // normalised. A large file (the search index) is shared among the cores.
+        let lines = text.split('\n').enumerate();
+        if text.len() > PARALLEL_BYTES {
+            let lines: Vec<(usize, &str)> = lines.collect();
+            hits.par_extend(
+                lines
+                    .into_par_iter()
+                    .flat_map_iter(|(i, raw)| self.scan_line(i + 1, raw)),
+            );
+        } else {
+            hits.extend(lines.flat_map(|(i, raw)| self.scan_line(i + 1, raw)));
         }
         for h in &mut hits {
             h.file.clone_from(&shown);
         }
         hits
+    }
+
+    /// The hits of line number `number` of a file (the file's name is filled in by the caller).
+    fn scan_line(&self, number: usize, raw: &str) -> Vec<Hit> {
+        if raw.is_empty() {
+            return Vec::new();
+        }
+        let fingerprint = xxh3_128(raw.as_bytes());
+        if self.shard(fingerprint).contains(&fingerprint) {
+            return Vec::new();
+        }
+        let line = normalise(raw);
+        let spans = self.spans(&line);
+        if spans.is_empty() {
+            self.shard(fingerprint).insert(fingerprint);
+        }
+        spans
+            .into_iter()
+            .map(|(kind, start, end)| Hit {
+                file: String::new(),
+                line: number,
+                kind,
+                excerpt: excerpt(&line, start, end),
+            })
+            .collect()
     }
 
     /// Every hit in normalised text: its kind and byte range.

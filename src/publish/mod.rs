@@ -284,7 +284,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         old.sources
             .get(slug)
             .is_some_and(|seen| seen.hash == cache::hex(hash))
-            && render::guide_paths(slug).iter().all(|p| known(p).is_some())
+            && known(&render::guide_path(slug)).is_some()
     };
     let site_clean = !fresh
         && old.site == site_key
@@ -295,9 +295,14 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             .all(|p| known(p).is_some());
 
     let staging = Staging::new(out)?;
-    let settle = |path: String, bytes: &[u8], hits: Vec<Hit>| -> Result<Outcome, PublishError> {
+    let settle = |path: String, bytes: Vec<u8>, hits: Vec<Hit>| -> Result<Outcome, PublishError> {
         let seen = match staging.settle(&path, bytes, known(&path))? {
-            Settled::Unchanged(seen) | Settled::Staged(seen) => seen,
+            Settled::Unchanged(seen) => seen,
+            // Its size and time are filled in once it is written.
+            Settled::Staged { hash } => Seen {
+                stat: Stat { len: 0, mtime: 0 },
+                hash,
+            },
         };
         Ok(Outcome { path, seen, hits })
     };
@@ -330,13 +335,9 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                     if clean {
                         return Ok((entry, Vec::new()));
                     }
-                    let mut outcomes = Vec::new();
-                    for page in render::guide_pages(&theme, &base, &item) {
-                        let (path, text) = page?;
-                        let found = guard.scan(&path, &text);
-                        outcomes.push(settle(path, text.as_bytes(), found)?);
-                    }
-                    Ok((entry, outcomes))
+                    let (path, text) = render::guide_page(&theme, &base, &item)?;
+                    let found = guard.scan(&path, &text);
+                    Ok((entry, vec![settle(path, text.into_bytes(), found)?]))
                 })
                 .collect::<Result<_, PublishError>>()?;
             for ((source, f), (entry, outcomes)) in chunk.iter().zip(found.iter()).zip(done) {
@@ -348,12 +349,10 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                     },
                 );
                 entries.extend(entry);
-                let paths = render::guide_paths(&source.slug);
                 if outcomes.is_empty() {
-                    for p in &paths {
-                        if let Some(seen) = known(p) {
-                            record.outputs.insert(p.clone(), seen.clone());
-                        }
+                    let path = render::guide_path(&source.slug);
+                    if let Some(seen) = known(&path) {
+                        record.outputs.insert(path, seen.clone());
                     }
                 }
                 checked += outcomes.len();
@@ -378,7 +377,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             .into_par_iter()
             .map(|(path, text)| {
                 let found = guard.scan(&path, &text);
-                settle(path, text.as_bytes(), found)
+                settle(path, text.into_bytes(), found)
             })
             .collect::<Result<_, _>>()?;
         checked += outcomes.len();
@@ -389,15 +388,19 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         Ok(())
     })();
     if let Err(e) = result {
-        staging.discard();
-        return Err(e);
+        return Err(staging.discard().unwrap_or(e));
     }
     if !hits.is_empty() {
         staging.discard();
         return Err(PublishError::Leak(hits));
     }
     let keep: BTreeSet<String> = record.outputs.keys().cloned().collect();
-    let written = staging.commit(&keep)?;
+    let (written, stats) = staging.commit(&keep)?;
+    for (path, stat) in stats {
+        if let Some(seen) = record.outputs.get_mut(&path) {
+            seen.stat = stat;
+        }
+    }
     record.save(record_path.as_deref());
     Ok(PublishReport {
         written,
@@ -406,12 +409,10 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     })
 }
 
-/// Whether `path` is one of the files of a guide item recorded in `sources`.
+/// Whether `path` is the page of a guide item recorded in `sources`.
 fn is_guide_output(path: &str, sources: &BTreeMap<String, Seen>) -> bool {
     let slug = path
         .strip_prefix("guide/")
-        .or_else(|| path.strip_prefix("boards/a4/guide-"))
-        .or_else(|| path.strip_prefix("boards/a3/guide-"))
         .and_then(|rest| rest.strip_suffix(".html"));
     slug.is_some_and(|s| sources.contains_key(s))
 }

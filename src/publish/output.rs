@@ -4,12 +4,17 @@
 //! whole staging folder at once), and the files that no longer belong removed. A failed publish
 //! discards the staging folder and leaves the output exactly as it was; the folder is never
 //! emptied first, and a reader never sees half a page.
+//!
+//! Files are created by one writer thread while the others render and check: on a disk where
+//! creating a file costs more than filling it, two threads creating files in one folder only
+//! wait on each other, and a renderer that waits on the disk leaves its core idle.
 
 use super::PublishError;
 use super::cache::{Seen, Stat, hex};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 /// What was written.
 #[derive(Debug, Clone, Default)]
@@ -60,16 +65,27 @@ fn existing(dir: &Path) -> Result<BTreeSet<String>, PublishError> {
 pub enum Settled {
     /// The output already holds these bytes.
     Unchanged(Seen),
-    /// Written to the staging folder, to be moved into place on commit.
-    Staged(Seen),
+    /// Queued for the staging folder, to be moved into place on commit; its size and time are
+    /// known once written (see [`Staging::commit`]).
+    Staged {
+        /// Fingerprint of the bytes.
+        hash: String,
+    },
 }
+
+/// How many rendered files may wait for the writer: enough to keep it busy, few enough that
+/// a slow disk never holds a large guide in memory.
+const QUEUE: usize = 512;
+
+/// What the writer thread did: each file written and its size and time, or the first error.
+type Written = Result<Vec<(String, Stat)>, PublishError>;
 
 /// New and changed files of one publish, waiting beside the output folder.
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
-    made: Mutex<HashSet<PathBuf>>,
-    staged: Mutex<Vec<String>>,
+    queue: Option<SyncSender<(String, Vec<u8>)>>,
+    writer: Option<JoinHandle<Written>>,
 }
 
 impl Staging {
@@ -89,36 +105,52 @@ impl Staging {
             Err(e) => return Err(io(&dir, e)),
         }
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        let (queue, files) = sync_channel::<(String, Vec<u8>)>(QUEUE);
+        let into = dir.clone();
+        let writer = std::thread::Builder::new()
+            .name("publish-writer".into())
+            .spawn(move || {
+                let mut made: HashSet<PathBuf> = HashSet::new();
+                let mut written = Vec::new();
+                // On an error the queue is dropped: the next file queued fails, and the publish
+                // reports this error (see `discard`).
+                for (rel, bytes) in files {
+                    let path = into.join(&rel);
+                    if let Some(parent) = path.parent()
+                        && !made.contains(parent)
+                    {
+                        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+                        made.insert(parent.to_path_buf());
+                    }
+                    std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+                    // A rename keeps the time, so this is what the output will show.
+                    let stat = Stat::of(&path).ok_or_else(|| PublishError::Io {
+                        path: path.clone(),
+                        detail: "刚写入的文件读不到".into(),
+                    })?;
+                    written.push((rel, stat));
+                }
+                Ok(written)
+            })
+            .map_err(|e| io(&dir, e))?;
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
-            made: Mutex::default(),
-            staged: Mutex::default(),
+            queue: Some(queue),
+            writer: Some(writer),
         })
     }
 
-    fn make_parent(&self, path: &Path) -> Result<(), PublishError> {
-        let Some(parent) = path.parent() else {
-            return Ok(());
-        };
-        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        if !made.contains(parent) {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-            made.insert(parent.to_path_buf());
-        }
-        Ok(())
-    }
-
-    /// Compares `bytes` with the output's `rel` and stages them if they differ. `known` is the
-    /// record of the output file when its size and time still match it: the bytes then need
-    /// not be read back.
+    /// Compares `bytes` with the output's `rel` and queues them for the staging folder if they
+    /// differ. `known` is the record of the output file when its size and time still match it:
+    /// the bytes then need not be read back.
     pub fn settle(
         &self,
         rel: &str,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         known: Option<&Seen>,
     ) -> Result<Settled, PublishError> {
-        let hash = hex(xxhash_rust::xxh3::xxh3_128(bytes));
+        let hash = hex(xxhash_rust::xxh3::xxh3_128(&bytes));
         if let Some(seen) = known
             && seen.hash == hash
         {
@@ -131,26 +163,45 @@ impl Staging {
         {
             return Ok(Settled::Unchanged(Seen { stat, hash }));
         }
-        let path = self.dir.join(rel);
-        self.make_parent(&path)?;
-        std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
-        // A rename keeps the time, so this is what the output will show.
-        let stat = Stat::of(&path).ok_or_else(|| PublishError::Io {
-            path: path.clone(),
-            detail: "刚写入的文件读不到".into(),
-        })?;
-        self.staged
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(rel.to_owned());
-        Ok(Settled::Staged(Seen { stat, hash }))
+        let stopped = || PublishError::Io {
+            path: self.dir.clone(),
+            detail: "写入已中断".into(),
+        };
+        self.queue
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send((rel.to_owned(), bytes))
+            .map_err(|_| stopped())?;
+        Ok(Settled::Staged { hash })
+    }
+
+    /// Waits for the writer to write everything queued.
+    fn written(&mut self) -> Written {
+        self.queue = None;
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written,
+            Some(Err(_)) => Err(PublishError::Io {
+                path: self.dir.clone(),
+                detail: "写文件的线程意外中止".into(),
+            }),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Moves the staged files into the output and removes every file of the output that is not
-    /// in `keep`.
-    pub fn commit(self, keep: &BTreeSet<String>) -> Result<WriteReport, PublishError> {
-        let mut staged =
-            std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+    /// in `keep`. Returns what was done, and the size and time of each file written.
+    pub fn commit(
+        mut self,
+        keep: &BTreeSet<String>,
+    ) -> Result<(WriteReport, Vec<(String, Stat)>), PublishError> {
+        let stats = match self.written() {
+            Ok(stats) => stats,
+            Err(e) => {
+                self.discard();
+                return Err(e);
+            }
+        };
+        let mut staged: Vec<String> = stats.iter().map(|(rel, _)| rel.clone()).collect();
         staged.sort();
         let mut report = WriteReport {
             unchanged: keep.len() - staged.len(),
@@ -160,7 +211,7 @@ impl Staging {
             // A first publish: the staging folder becomes the output in one step.
             if std::fs::rename(&self.dir, &self.out).is_ok() {
                 report.written = staged;
-                return Ok(report);
+                return Ok((report, stats));
             }
         }
         std::fs::create_dir_all(&self.out).map_err(|e| io(&self.out, e))?;
@@ -193,12 +244,15 @@ impl Staging {
         }
         remove_empty_dirs(&self.out);
         self.discard();
-        Ok(report)
+        Ok((report, stats))
     }
 
-    /// Removes the staging folder and what it holds.
-    pub fn discard(self) {
+    /// Stops the writer and removes the staging folder and what it holds. Returns the writer's
+    /// error, if it had one: the reason a file could not be queued.
+    pub fn discard(mut self) -> Option<PublishError> {
+        let failed = self.written().err();
         let _ = std::fs::remove_dir_all(&self.dir);
+        failed
     }
 }
 
@@ -213,5 +267,64 @@ fn remove_empty_dirs(dir: &Path) {
             // Fails (and is meant to) unless the folder is now empty.
             let _ = std::fs::remove_dir(&path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_written_fails_the_commit_and_leaves_the_output() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "之前的首页").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        // Something takes the place of the staging folder's subfolder: the writer fails.
+        std::fs::write(staging.dir.join("guide"), "不是文件夹").unwrap();
+        let mut failed = None;
+        for i in 0..(QUEUE * 2) {
+            let queued = staging.settle(&format!("guide/{i}.html"), b"page".to_vec(), None);
+            if let Err(e) = queued {
+                failed = Some(e);
+                break;
+            }
+        }
+        let keep: BTreeSet<String> = ["index.html".to_owned()].into();
+        let err = match staging.commit(&keep) {
+            Err(e) => e,
+            Ok(_) => panic!("the commit went through"),
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("guide") && text.contains("没有改动"),
+            "{text}"
+        );
+        // Queuing stopped once the writer had failed (the queue holds at most QUEUE files).
+        assert!(failed.is_some());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "之前的首页"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+        assert!(!staging_dir(&out).exists());
+    }
+
+    #[test]
+    fn a_discarded_publish_reports_why_the_writer_stopped() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        std::fs::write(staging.dir.join("guide"), "不是文件夹").unwrap();
+        let _ = staging.settle("guide/a.html", b"page".to_vec(), None);
+        let why = staging.discard().map(|e| e.to_string()).unwrap_or_default();
+        assert!(why.contains("guide"), "{why}");
+        assert!(!out.exists());
+        assert!(!staging_dir(&out).exists());
+    }
+
+    fn staging_dir(out: &Path) -> PathBuf {
+        out.with_file_name(".public.sibai-staging")
     }
 }

@@ -220,8 +220,11 @@ pub struct PublicProject {
 /// A notice's print board (公示栏), in A4 and A3.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicBoard {
-    /// File stem under `boards/a4/` and `boards/a3/`, e.g. `fund-2026-h1-work`.
+    /// Its name among the boards, e.g. `fund-2026-h1-work` or `guide-elderly-allowance`.
     pub slug: String,
+    /// The page that prints it on either paper (`…#a4`, `…#a3`), from the site root: under
+    /// `boards/` for a notice, a guide item's own page for the guide.
+    pub print: String,
     /// Which body it prints: `fund`, `plan`, `outcome` or `guide`.
     pub kind: String,
     /// The slug of the record it prints (disclosure, project or guide item).
@@ -320,6 +323,7 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
         });
         boards.push(PublicBoard {
             slug: format!("fund-{}", d.slug),
+            print: format!("boards/fund-{}.html", d.slug),
             kind: "fund".into(),
             of: d.slug.clone(),
             title: d.title.clone(),
@@ -376,6 +380,7 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
                 .unwrap_or_default();
             boards.push(PublicBoard {
                 slug: format!("{kind}-{}", pp.slug),
+                print: format!("boards/{kind}-{}.html", pp.slug),
                 kind: kind.into(),
                 of: pp.slug.clone(),
                 title,

@@ -40,15 +40,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("guide_body.html", include_str!("templates/guide_body.html")),
     ("board_base.html", include_str!("templates/board_base.html")),
+    ("board_note.html", include_str!("templates/board_note.html")),
+    ("board_head.html", include_str!("templates/board_head.html")),
+    ("board_foot.html", include_str!("templates/board_foot.html")),
     ("board_fund.html", include_str!("templates/board_fund.html")),
     ("board_plan.html", include_str!("templates/board_plan.html")),
     (
         "board_outcome.html",
         include_str!("templates/board_outcome.html"),
-    ),
-    (
-        "board_guide.html",
-        include_str!("templates/board_guide.html"),
     ),
     ("boards.html", include_str!("templates/boards.html")),
     ("search.html", include_str!("templates/search.html")),
@@ -57,15 +56,8 @@ const BUILTIN: &[(&str, &str)] = &[
 /// The search page's script.
 const SEARCH_JS: &str = include_str!("templates/search.js");
 
-/// The built-in stylesheets besides `site.css`: the boards' (a theme may override each).
-const BOARD_CSS: &[(&str, &str)] = &[
-    ("board.css", include_str!("templates/board.css")),
-    ("board-a4.css", include_str!("templates/board-a4.css")),
-    ("board-a3.css", include_str!("templates/board-a3.css")),
-];
-
-/// The papers each board is printed on: code and label.
-const PAPERS: [(&str, &str); 2] = [("a4", "A4"), ("a3", "A3")];
+/// The boards' stylesheet, for either paper (a theme may override it).
+const BOARD_CSS: &str = include_str!("templates/board.css");
 
 /// The built-in stylesheet (a theme may override `assets/site.css`).
 const SITE_CSS: &str = include_str!("templates/site.css");
@@ -109,13 +101,9 @@ impl Theme {
         }
         let mut assets: Vec<(String, String)> = vec![
             ("site.css".to_owned(), SITE_CSS.to_owned()),
+            ("board.css".to_owned(), BOARD_CSS.to_owned()),
             ("search.js".to_owned(), SEARCH_JS.to_owned()),
         ];
-        assets.extend(
-            BOARD_CSS
-                .iter()
-                .map(|(n, c)| ((*n).to_owned(), (*c).to_owned())),
-        );
         if let Some(dir) = theme_dir {
             for (name, text) in &mut assets {
                 if let Some(over) = read(dir.join("assets").join(&*name))? {
@@ -222,38 +210,30 @@ fn guide_board(slug: &str, title: &str, category: &str) -> PublicBoard {
         issue: format!("百事汇·{category}"),
         notice_period: String::new(),
         when: String::new(),
-        back: format!("guide/{slug}.html"),
+        print: guide_path(slug),
+        back: guide_path(slug),
         due: false,
     }
 }
 
-/// The files of one guide item, in this order: its page and its A4 and A3 boards. The date on
-/// the boards is the item's verified date, so they change only when the item does.
-pub fn guide_paths(slug: &str) -> [String; 3] {
-    [
-        format!("guide/{slug}.html"),
-        format!("boards/a4/guide-{slug}.html"),
-        format!("boards/a3/guide-{slug}.html"),
-    ]
+/// The one file of a guide item: its web page, which is also its notice board on either paper
+/// (printed, or opened as `…#a4` or `…#a3`). One file, not three: on a large guide the time of
+/// a first publish goes mostly to creating files.
+pub fn guide_path(slug: &str) -> String {
+    format!("guide/{slug}.html")
 }
 
-/// Renders the page and the boards of one guide item.
-pub fn guide_pages(theme: &Theme, base: &Context, g: &PublicGuideItem) -> Vec<Page> {
-    let [page, a4, a3] = guide_paths(&g.slug);
+/// Renders the page of one guide item, its board included. The date on the board is the item's
+/// verified date, so the page changes only when the item does.
+pub fn guide_page(theme: &Theme, base: &Context, g: &PublicGuideItem) -> Page {
+    let path = guide_path(&g.slug);
     let mut c = Context::new();
     c.insert("g", g);
-    let mut out = vec![theme.render("guide_item.html", &page, base, c.clone())];
     let b = guide_board(&g.slug, &g.front.title, &g.front.category);
     let date = chrono::NaiveDate::parse_from_str(g.front.verified.trim(), "%Y-%m-%d")
         .map_or_else(|_| g.front.verified.clone(), super::public::date_text);
     board_context(&mut c, &b, &date);
-    for ((code, label), path) in PAPERS.into_iter().zip([a4, a3]) {
-        let mut c = c.clone();
-        c.insert("paper_code", code);
-        c.insert("paper", label);
-        out.push(theme.render("board_guide.html", &path, base, c));
-    }
-    out
+    theme.render("guide_item.html", &path, base, c)
 }
 
 fn board_context(c: &mut Context, b: &PublicBoard, date: &str) {
@@ -264,7 +244,7 @@ fn board_context(c: &mut Context, b: &PublicBoard, date: &str) {
     c.insert("date", date);
 }
 
-/// Renders every page of the site except the guide items' own (see [`guide_pages`]): home,
+/// Renders every page of the site except the guide items' own (see [`guide_page`]): home,
 /// notices, funds, projects, the guide index, about, boards of notices and their index, search
 /// and its index, the assets and `_headers`. `guide` is the whole guide in display order.
 pub fn site_pages(
@@ -321,7 +301,8 @@ pub fn site_pages(
     c.insert("guide_groups", &groups);
     jobs.push(("guide_index.html", "guide/index.html".into(), c));
     jobs.push(("about.html", "about.html".into(), Context::new()));
-    // Print boards of the notices, in A4 and A3; the index lists the guide's boards too.
+    // Print boards of the notices, one file for either paper; the index lists the guide's
+    // boards (their own pages) too.
     let disclosures: HashMap<&str, &PublicDisclosure> = site
         .disclosures
         .iter()
@@ -337,20 +318,15 @@ pub fn site_pages(
             _ => c.insert("p", &projects.get(b.of.as_str())),
         }
         board_context(&mut c, b, &site.published_on);
-        for (code, label) in PAPERS {
-            let mut c = c.clone();
-            c.insert("paper_code", code);
-            c.insert("paper", label);
-            jobs.push((
-                match b.kind.as_str() {
-                    "fund" => "board_fund.html",
-                    "plan" => "board_plan.html",
-                    _ => "board_outcome.html",
-                },
-                format!("boards/{code}/{}.html", b.slug),
-                c,
-            ));
-        }
+        jobs.push((
+            match b.kind.as_str() {
+                "fund" => "board_fund.html",
+                "plan" => "board_plan.html",
+                _ => "board_outcome.html",
+            },
+            b.print.clone(),
+            c,
+        ));
     }
     let mut boards: Vec<PublicBoard> = site.boards.clone();
     boards.extend(
@@ -394,7 +370,7 @@ pub fn render(
         .collect();
     let pages: Vec<Page> = guide
         .par_iter()
-        .flat_map_iter(|g| guide_pages(&theme, &base, g))
+        .map(|g| guide_page(&theme, &base, g))
         .collect();
     for page in pages {
         let (path, text) = page?;
@@ -441,11 +417,17 @@ fn search_index(site: &PublicSite, guide: &[GuideEntry]) -> Result<String, Publi
                 .into(),
         }
     }));
-    let json = serde_json::to_string(&entries)
-        .map_err(|e| PublishError::Template(format!("搜索索引：{e}")))?;
-    // `</script>` cannot occur in JSON text that escapes `<`; make sure of it.
-    Ok(format!(
-        "window.SIBAI_SEARCH = {};\n",
-        json.replace('<', "\\u003c")
-    ))
+    // One entry per line: the guard scans a large file's lines on all cores.
+    let mut out = String::from("window.SIBAI_SEARCH = [\n");
+    for (i, entry) in entries.iter().enumerate() {
+        let json = serde_json::to_string(entry)
+            .map_err(|e| PublishError::Template(format!("搜索索引：{e}")))?;
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        // `</script>` cannot occur in JSON text that escapes `<`; make sure of it.
+        out.push_str(&json.replace('<', "\\u003c"));
+    }
+    out.push_str("\n];\n");
+    Ok(out)
 }

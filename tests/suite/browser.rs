@@ -31,6 +31,11 @@ fn tools() -> Option<PathBuf> {
 }
 
 fn print_to_pdf(chrome: &Path, page: &Path, pdf: &Path) {
+    print_to_pdf_at(chrome, page, "", pdf);
+}
+
+/// Prints `page` opened at `fragment` (e.g. `#a3`, which chooses the paper of a board).
+fn print_to_pdf_at(chrome: &Path, page: &Path, fragment: &str, pdf: &Path) {
     let out = Command::new(chrome)
         .args([
             "--headless",
@@ -39,7 +44,7 @@ fn print_to_pdf(chrome: &Path, page: &Path, pdf: &Path) {
             "--no-pdf-header-footer",
             &format!("--print-to-pdf={}", pdf.display()),
         ])
-        .arg(format!("file://{}", page.display()))
+        .arg(format!("file://{}{fragment}", page.display()))
         .output()
         .unwrap();
     assert!(
@@ -153,7 +158,7 @@ fn every_page_kind_shows_its_chinese_in_a_cjk_font() {
         ("guide/elderly-allowance.html", "办理地点与时间"),
         ("about.html", "居委会成员"),
         ("boards/index.html", "现在应张贴"),
-        ("boards/a4/fund-2026-h1-foundation.html", "盖章"),
+        ("boards/fund-2026-h1-foundation.html", "盖章"),
     ] {
         let pdf = root.path().join(format!("{}.pdf", page.replace('/', "_")));
         print_to_pdf(&chrome, &out.join(page), &pdf);
@@ -171,16 +176,51 @@ fn every_page_kind_shows_its_chinese_in_a_cjk_font() {
 fn a_fund_disclosure_board_is_one_a4_page_and_one_a3_page() {
     let Some(chrome) = tools() else { return };
     let (root, out) = site();
-    for (paper, size) in [("a4", "(A4)"), ("a3", "(A3)")] {
-        let pdf = root.path().join(format!("board-{paper}.pdf"));
-        print_to_pdf(
-            &chrome,
-            &out.join(format!("boards/{paper}/fund-2026-h1-foundation.html")),
-            &pdf,
-        );
+    let board = out.join("boards/fund-2026-h1-foundation.html");
+    // Opened as printed from the disclosure's links (…#a4, …#a3), and as it is (A4).
+    for (fragment, size) in [("#a4", "(A4)"), ("#a3", "(A3)"), ("", "(A4)")] {
+        let pdf = root
+            .path()
+            .join(format!("board{}.pdf", fragment.replace('#', "-")));
+        print_to_pdf_at(&chrome, &board, fragment, &pdf);
         let info = tool("pdfinfo", &pdf);
-        assert!(info.contains("Pages:           1\n"), "{paper}:\n{info}");
-        assert!(info.contains(size), "{paper}:\n{info}");
+        assert!(info.contains("Pages:           1\n"), "{fragment}:\n{info}");
+        assert!(info.contains(size), "{fragment}:\n{info}");
+    }
+}
+
+#[test]
+fn a_guide_page_prints_as_its_board_on_a4_or_a3() {
+    let Some(chrome) = tools() else { return };
+    let (root, out) = site();
+    let page = out.join("guide/elderly-allowance.html");
+    for (fragment, size) in [("", "(A4)"), ("#a4", "(A4)"), ("#a3", "(A3)")] {
+        let pdf = root
+            .path()
+            .join(format!("guide{}.pdf", fragment.replace('#', "-")));
+        print_to_pdf_at(&chrome, &page, fragment, &pdf);
+        let info = tool("pdfinfo", &pdf);
+        assert!(info.contains("Pages:           1\n"), "{fragment}:\n{info}");
+        assert!(info.contains(size), "{fragment}:\n{info}");
+        let text: String = tool("pdftotext", &pdf).split_whitespace().collect();
+        // The board: committee, title, signers and the space for the seal; not the site's
+        // navigation, nor the board printed twice.
+        for expected in ["示例居委会", "老年人综合津贴", "（盖章）", "办理地点与时间"]
+        {
+            assert!(
+                text.contains(expected),
+                "{fragment}: no {expected}:\n{text}"
+            );
+        }
+        assert_eq!(
+            text.matches("办理地点与时间").count(),
+            1,
+            "{fragment}:\n{text}"
+        );
+        assert!(
+            !text.contains("经费公开") && !text.contains("打印公示栏"),
+            "{fragment}:\n{text}"
+        );
     }
 }
 
