@@ -81,7 +81,7 @@ impl GuideEntry {
             title: item.front.title.clone(),
             category: item.front.category.clone(),
             audience: item.front.audience.clone(),
-            text: item.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            text: markdown::collapse_whitespace(&item.text),
         }
     }
 
@@ -124,10 +124,11 @@ pub fn parse_item(slug: &str, text: &str, file: &Path) -> Result<PublicGuideItem
     plain.extend(front.conditions.iter().cloned());
     plain.extend(front.materials.iter().cloned());
     plain.extend(front.steps.iter().cloned());
-    plain.push(markdown::plain_text(body));
+    let (body_html, body_text) = markdown::render_with_text(body);
+    plain.push(body_text);
     Ok(PublicGuideItem {
         slug: slug.to_owned(),
-        body_html: markdown::render(body),
+        body_html,
         text: plain.join("\n"),
         front,
     })

@@ -30,51 +30,65 @@ pub fn allowed_link(url: &str) -> bool {
 
 /// Renders Markdown to HTML with the site's rules.
 pub fn render(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
-        // Raw HTML becomes visible text: the guard and the CSP never see a tag we did not write.
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe(dest_url),
-            title,
-            id,
-        }),
-        other => other,
+    render_with_text(markdown).0
+}
+
+/// Renders Markdown to HTML with the site's rules, and collects its text without the markup
+/// (for the search index; whitespace is left as it is), in one pass.
+pub fn render_with_text(markdown: &str) -> (String, String) {
+    let mut text = String::with_capacity(markdown.len());
+    let events = Parser::new_ext(markdown, options()).map(|event| {
+        match &event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+        match event {
+            // Raw HTML becomes visible text: the guard and the CSP never see a tag we did not
+            // write.
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: safe(dest_url),
+                title,
+                id,
+            }),
+            other => other,
+        }
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
-    out
+    (out, text)
 }
 
-/// The text of Markdown without its markup (for the search index).
-pub fn plain_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t);
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
-            _ => {}
+/// `text` with every run of whitespace made one space, and none at either end.
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(word);
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 fn safe(url: CowStr<'_>) -> CowStr<'_> {
@@ -114,6 +128,18 @@ mod tests {
         ] {
             assert!(!allowed_link(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_text_comes_without_markup() {
+        let (html, text) =
+            render_with_text("## 标题\n\n- 一项 **重要**\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            html.contains("<h2>标题</h2>") && html.contains("<strong>"),
+            "{html}"
+        );
+        assert_eq!(collapse_whitespace(&text), "标题 一项 重要 甲 乙 1 2");
+        assert_eq!(collapse_whitespace("  甲 \n\t 乙  "), "甲 乙");
     }
 
     #[test]

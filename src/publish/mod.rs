@@ -210,13 +210,34 @@ struct Outcome {
 pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, PublishError> {
     let started = Instant::now();
     let site = public::project(input.ledger, input.settings, input.today);
-    let theme = Theme::load(theme_dir(input)?.as_deref())?;
-    let guard = guard_for(input.ledger, input.settings);
+    let theme_dir = theme_dir(input)?;
+    let record_path = Record::path_for(out);
+    // Independent of one another, so side by side: the theme, the guard, the program's
+    // fingerprint, and the guide files (read only those whose size or time changed since the
+    // last publish).
+    let ((theme, guard), (program, loaded)) = rayon::join(
+        || {
+            rayon::join(
+                || Theme::load(theme_dir.as_deref()),
+                || guard_for(input.ledger, input.settings),
+            )
+        },
+        || {
+            rayon::join(cache::program, || {
+                let old = Record::load(record_path.as_deref());
+                let sources = guide::sources(&input.root.join("content"))?;
+                let found = find_sources(&sources, &old)?;
+                Ok::<_, PublishError>((old, sources, found))
+            })
+        },
+    );
+    let theme = theme?;
+    let (old, sources, found) = loaded?;
     let head = SiteHead::of(&site);
     let base = head.context();
     let global = {
         let mut h = Xxh3::new();
-        match cache::program() {
+        match program {
             Some(p) => h.update(&p.to_le_bytes()),
             // The program cannot be read: trust nothing recorded.
             None => h.update(&rand::random::<u128>().to_le_bytes()),
@@ -226,8 +247,6 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         h.update(&json(&head));
         h.digest128()
     };
-    let record_path = Record::path_for(out);
-    let old = Record::load(record_path.as_deref());
     let fresh = old.global != cache::hex(global);
     // What the output holds now of what was recorded (size and time still as written); nothing
     // is trusted when the program, theme, committee or guard changed.
@@ -241,35 +260,6 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             .collect()
     };
     let known = |path: &str| intact.get(path).copied();
-
-    // The guide files: read only those whose size or time changed.
-    let sources = guide::sources(&input.root.join("content"))?;
-    let found: Vec<Found> = sources
-        .par_iter()
-        .map(|s| {
-            let stat = Stat::of(&s.path).ok_or_else(|| PublishError::Io {
-                path: s.path.clone(),
-                detail: "文件读不到".into(),
-            })?;
-            if let Some(seen) = old.sources.get(&s.slug)
-                && seen.stat == stat
-                && old.settled(stat)
-                && let Ok(hash) = u128::from_str_radix(&seen.hash, 16)
-            {
-                return Ok(Found {
-                    stat,
-                    hash,
-                    text: None,
-                });
-            }
-            let text = s.read()?;
-            Ok(Found {
-                stat,
-                hash: xxh3_128(text.as_bytes()),
-                text: Some(text),
-            })
-        })
-        .collect::<Result<_, PublishError>>()?;
     let site_key = {
         let mut h = Xxh3::new();
         h.update(&global.to_le_bytes());
@@ -407,6 +397,38 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         checked,
         took: started.elapsed(),
     })
+}
+
+/// The guide files as found now: each one's size and time, and its fingerprint, read from the
+/// record when the size and time are as recorded (and were not too recent to be trusted), else
+/// from its text, which is then kept for rendering.
+fn find_sources(sources: &[guide::GuideSource], old: &Record) -> Result<Vec<Found>, PublishError> {
+    sources
+        .par_iter()
+        .map(|s| {
+            let stat = Stat::of(&s.path).ok_or_else(|| PublishError::Io {
+                path: s.path.clone(),
+                detail: "文件读不到".into(),
+            })?;
+            if let Some(seen) = old.sources.get(&s.slug)
+                && seen.stat == stat
+                && old.settled(stat)
+                && let Ok(hash) = u128::from_str_radix(&seen.hash, 16)
+            {
+                return Ok(Found {
+                    stat,
+                    hash,
+                    text: None,
+                });
+            }
+            let text = s.read()?;
+            Ok(Found {
+                stat,
+                hash: xxh3_128(text.as_bytes()),
+                text: Some(text),
+            })
+        })
+        .collect()
 }
 
 /// Whether `path` is the page of a guide item recorded in `sources`.

@@ -83,6 +83,9 @@ type Written = Result<Vec<(String, Stat)>, PublishError>;
 /// New and changed files of one publish, waiting beside the output folder.
 pub struct Staging {
     out: PathBuf,
+    /// Whether the output folder existed when the publish began (if not, nothing needs to be
+    /// compared with it).
+    out_exists: bool,
     dir: PathBuf,
     queue: Option<SyncSender<(String, Vec<u8>)>>,
     writer: Option<JoinHandle<Written>>,
@@ -135,6 +138,7 @@ impl Staging {
             .map_err(|e| io(&dir, e))?;
         Ok(Staging {
             out: out.to_path_buf(),
+            out_exists: out.exists(),
             dir,
             queue: Some(queue),
             writer: Some(writer),
@@ -157,7 +161,8 @@ impl Staging {
             return Ok(Settled::Unchanged(seen.clone()));
         }
         let target = self.out.join(rel);
-        if let Some(stat) = Stat::of(&target)
+        if self.out_exists
+            && let Some(stat) = Stat::of(&target)
             && stat.len == bytes.len() as u64
             && std::fs::read(&target).is_ok_and(|b| b == bytes)
         {
