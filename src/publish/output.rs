@@ -261,6 +261,17 @@ impl Staging {
     }
 }
 
+impl Drop for Staging {
+    /// A publish that ends without committing or discarding (a panic) still stops its writer
+    /// and leaves no staging folder behind.
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = self.written();
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 fn remove_empty_dirs(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
