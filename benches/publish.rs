@@ -3,7 +3,7 @@
 //! a second publish with nothing changed. Prints time and peak memory against the targets of the
 //! publish issue (≤ 150 ms; ≤ 1.5 s and ≤ 250 MB; ≤ 0.5 s writing nothing).
 //!
-//! After one untimed warm-up publish, a first publish is timed three times, each into a new
+//! After one untimed warm-up publish, a first publish is timed five times, each into a new
 //! folder, and the median taken. Beside each run the bench times what the disk alone costs:
 //! creating as many files of the same size in a new folder. On this virtual machine that cost
 //! moves tenfold from one minute to the next (0.03 to 0.8 ms a file, with no I/O counted in
@@ -174,7 +174,7 @@ fn first_publish(input: &PublishInput<'_>, out: &Path) -> (f64, f64, usize, u64)
 }
 
 /// Runs on this machine's disk and, on the memory disk, runs of the program's own time.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
