@@ -179,14 +179,30 @@ fn a_fund_disclosure_board_is_one_a4_page_and_one_a3_page() {
     let board = out.join("boards/fund-2026-h1-foundation.html");
     // Opened as printed from the disclosure's links (…#a4, …#a3), and as it is (A4).
     for (fragment, size) in [("#a4", "(A4)"), ("#a3", "(A3)"), ("", "(A4)")] {
-        let pdf = root
-            .path()
-            .join(format!("board{}.pdf", fragment.replace('#', "-")));
-        print_to_pdf_at(&chrome, &board, fragment, &pdf);
-        let info = tool("pdfinfo", &pdf);
-        assert!(info.contains("Pages:           1\n"), "{fragment}:\n{info}");
-        assert!(info.contains(size), "{fragment}:\n{info}");
+        printed_on_one_sheet(&chrome, root.path(), &board, fragment, size);
     }
+}
+
+/// Prints `page` opened at `fragment` and checks that it came out on one sheet of `size`
+/// (as pdfinfo names it, e.g. `(A3)`). Returns the PDF.
+fn printed_on_one_sheet(
+    chrome: &Path,
+    dir: &Path,
+    page: &Path,
+    fragment: &str,
+    size: &str,
+) -> PathBuf {
+    let stem = page.file_stem().unwrap_or_default().to_string_lossy();
+    let pdf = dir.join(format!("{stem}{}.pdf", fragment.replace('#', "-")));
+    print_to_pdf_at(chrome, page, fragment, &pdf);
+    let info = tool("pdfinfo", &pdf);
+    assert!(
+        info.contains("Pages:           1\n"),
+        "{}{fragment}:\n{info}",
+        page.display()
+    );
+    assert!(info.contains(size), "{}{fragment}:\n{info}", page.display());
+    pdf
 }
 
 #[test]
@@ -195,13 +211,7 @@ fn a_guide_page_prints_as_its_board_on_a4_or_a3() {
     let (root, out) = site();
     let page = out.join("guide/elderly-allowance.html");
     for (fragment, size) in [("", "(A4)"), ("#a4", "(A4)"), ("#a3", "(A3)")] {
-        let pdf = root
-            .path()
-            .join(format!("guide{}.pdf", fragment.replace('#', "-")));
-        print_to_pdf_at(&chrome, &page, fragment, &pdf);
-        let info = tool("pdfinfo", &pdf);
-        assert!(info.contains("Pages:           1\n"), "{fragment}:\n{info}");
-        assert!(info.contains(size), "{fragment}:\n{info}");
+        let pdf = printed_on_one_sheet(&chrome, root.path(), &page, fragment, size);
         let text: String = tool("pdftotext", &pdf).split_whitespace().collect();
         // The board: committee, title, signers and the space for the seal; not the site's
         // navigation, nor the board printed twice.
