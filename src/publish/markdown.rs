@@ -49,28 +49,12 @@ pub fn render_with_text(markdown: &str) -> (String, String) {
             // Raw HTML becomes visible text: the guard and the CSP never see a tag we did not
             // write.
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: safe(dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: safe(dest_url),
-                title,
-                id,
-            }),
+            Event::Start(mut tag) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    *dest_url = safe(std::mem::replace(dest_url, CowStr::Borrowed("")));
+                }
+                Event::Start(tag)
+            }
             other => other,
         }
     });

@@ -307,14 +307,14 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     let mut found = found;
     let result = (|| -> Result<(), PublishError> {
         for (chunk, found) in sources.chunks(CHUNK).zip(found.chunks_mut(CHUNK)) {
-            let done: Vec<(Option<GuideEntry>, Vec<Outcome>)> = chunk
+            let done: Vec<(Option<GuideEntry>, Option<Outcome>)> = chunk
                 .par_iter()
                 .zip(found.par_iter_mut())
                 .map(|(source, f)| {
                     let clean = unit_clean(&source.slug, f.hash);
                     if clean && site_clean {
                         // Nothing to do: the outputs stay as recorded.
-                        return Ok((None, Vec::new()));
+                        return Ok((None, None));
                     }
                     let text = match f.text.take() {
                         Some(t) => t,
@@ -323,14 +323,14 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                     let item = guide::parse_item(&source.slug, &text, &source.path)?;
                     let entry = (!site_clean).then(|| GuideEntry::of(&item));
                     if clean {
-                        return Ok((entry, Vec::new()));
+                        return Ok((entry, None));
                     }
                     let (path, text) = render::guide_page(&theme, &base, &item)?;
                     let found = guard.scan(&path, &text);
-                    Ok((entry, vec![settle(path, text.into_bytes(), found)?]))
+                    Ok((entry, Some(settle(path, text.into_bytes(), found)?)))
                 })
                 .collect::<Result<_, PublishError>>()?;
-            for ((source, f), (entry, outcomes)) in chunk.iter().zip(found.iter()).zip(done) {
+            for ((source, f), (entry, outcome)) in chunk.iter().zip(found.iter()).zip(done) {
                 record.sources.insert(
                     source.slug.clone(),
                     Seen {
@@ -339,16 +339,19 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                     },
                 );
                 entries.extend(entry);
-                if outcomes.is_empty() {
-                    let path = render::guide_path(&source.slug);
-                    if let Some(seen) = known(&path) {
-                        record.outputs.insert(path, seen.clone());
+                match outcome {
+                    Some(o) => {
+                        checked += 1;
+                        hits.extend(o.hits);
+                        record.outputs.insert(o.path, o.seen);
                     }
-                }
-                checked += outcomes.len();
-                for o in outcomes {
-                    hits.extend(o.hits);
-                    record.outputs.insert(o.path, o.seen);
+                    // Not rendered: its page stays as recorded.
+                    None => {
+                        let path = render::guide_path(&source.slug);
+                        if let Some(seen) = known(&path) {
+                            record.outputs.insert(path, seen.clone());
+                        }
+                    }
                 }
             }
         }

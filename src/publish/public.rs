@@ -101,6 +101,8 @@ pub struct PublicAidLine {
 pub struct PublicDisclosure {
     /// File stem, e.g. `2026-h1-work`.
     pub slug: String,
+    /// Its print page (see [`board_page`]).
+    pub board: String,
     /// Title, e.g. 2026年上半年居委会工作经费使用情况公示.
     pub title: String,
     /// Fund name.
@@ -215,13 +217,21 @@ pub struct PublicProject {
     pub plan_issue: String,
     /// Outcome notice issue number.
     pub outcome_issue: String,
+    /// The plan notice's print page (see [`board_page`]).
+    pub plan_board: String,
+    /// The outcome notice's print page (see [`board_page`]).
+    pub outcome_board: String,
+}
+
+/// The print page of a notice (`fund`, `plan` or `outcome` of the record `slug`), from the
+/// site root: one file for either paper, `…#a4` or `…#a3`.
+pub fn board_page(kind: &str, slug: &str) -> String {
+    format!("boards/{kind}-{slug}.html")
 }
 
 /// A notice's print board (公示栏), in A4 and A3.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicBoard {
-    /// Its name among the boards, e.g. `fund-2026-h1-work` or `guide-elderly-allowance`.
-    pub slug: String,
     /// The page that prints it on either paper (`…#a4`, `…#a3`), from the site root: under
     /// `boards/` for a notice, a guide item's own page for the guide.
     pub print: String,
@@ -322,8 +332,7 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
             kind: "经费公开".into(),
         });
         boards.push(PublicBoard {
-            slug: format!("fund-{}", d.slug),
-            print: format!("boards/fund-{}.html", d.slug),
+            print: d.board.clone(),
             kind: "fund".into(),
             of: d.slug.clone(),
             title: d.title.clone(),
@@ -379,8 +388,7 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
                 .map(|n| period_text(n.from, n.to))
                 .unwrap_or_default();
             boards.push(PublicBoard {
-                slug: format!("{kind}-{}", pp.slug),
-                print: format!("boards/{kind}-{}.html", pp.slug),
+                print: board_page(kind, &pp.slug),
                 kind: kind.into(),
                 of: pp.slug.clone(),
                 title,
@@ -530,8 +538,10 @@ fn disclose_year(
                     })
                 })
                 .collect();
+            let slug = format!("{year}-{code}-{}", fund_code(fund));
             out.push(PublicDisclosure {
-                slug: format!("{year}-{code}-{}", fund_code(fund)),
+                board: board_page("fund", &slug),
+                slug,
                 title: format!("{year}年{label}{}使用情况公示", fund.label()),
                 fund: fund.label().to_owned(),
                 period: format!("{year}年{label}"),
@@ -593,8 +603,11 @@ fn public_project(p: &Project, ledger: &Ledger) -> PublicProject {
             },
         }
     });
+    let slug = project_slug(p);
     PublicProject {
-        slug: project_slug(p),
+        plan_board: board_page("plan", &slug),
+        outcome_board: board_page("outcome", &slug),
+        slug,
         year: p.year,
         title: p.title.clone(),
         category: p.category.clone(),

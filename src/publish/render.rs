@@ -203,7 +203,6 @@ struct GuideGroup<'a> {
 /// The board of a guide item.
 fn guide_board(slug: &str, title: &str, category: &str) -> PublicBoard {
     PublicBoard {
-        slug: format!("guide-{slug}"),
         kind: "guide".into(),
         of: slug.to_owned(),
         title: title.to_owned(),
@@ -241,6 +240,7 @@ fn board_context(c: &mut Context, b: &PublicBoard, date: &str) {
     c.insert("issue", &b.issue);
     c.insert("notice_period", &b.notice_period);
     c.insert("back", &b.back);
+    c.insert("print", &b.print);
     c.insert("date", date);
 }
 
