@@ -58,7 +58,7 @@ pub enum Action {
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     match args.action {
         Action::List { dir } => {
-            let meta = read_meta(&dir)?;
+            let meta = read_meta(&crate::store::locate(&dir))?;
             println!("“{}”的成员：", meta.committee);
             for m in &meta.members {
                 println!("  {}（{}）", m.name, m.role);
@@ -86,7 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         } => {
             let mut vault = if recovery {
                 let pass = passphrase("SIBAI_RECOVERY", "请输入恢复密码：")?;
-                Unlocked::with_recovery(&unlock.dir, &pass, options())?.load()?
+                Unlocked::with_recovery(&unlock.vault_dir(), &pass, options())?.load()?
             } else {
                 open(&unlock, options())?
             };
@@ -97,7 +97,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
                         "用恢复密码时请写明要为哪位成员重设密码".into(),
                     ));
                 }
-                None => member_of(&unlock.dir, unlock.member.clone())?,
+                None => member_of(&unlock.vault_dir(), unlock.member)?,
             };
             let pass = new_passphrase("SIBAI_NEW_PASSPHRASE", &target)?;
             vault.set_member_passphrase(&target, &pass)?;

@@ -80,12 +80,19 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Options shared by the commands that unlock a vault.
 #[derive(Debug, clap::Args)]
 pub struct UnlockArgs {
-    /// 台账文件夹（默认为当前文件夹）
+    /// 台账文件夹，或包含它的居委会文件夹（其中的 data 或“台账”子文件夹；默认为当前文件夹）
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// 以哪位成员的身份解锁（默认第一位成员）
     #[arg(long, env = "SIBAI_MEMBER")]
     pub member: Option<String>,
+}
+
+impl UnlockArgs {
+    /// The vault folder: the folder given, or its `data/` or `台账/`, as the app finds it.
+    pub fn vault_dir(&self) -> PathBuf {
+        crate::store::locate(&self.dir)
+    }
 }
 
 /// An error of a command: from the store, or a message of its own.
@@ -144,9 +151,10 @@ pub(crate) fn member_of(dir: &Path, given: Option<String>) -> Result<String, Cli
 
 /// Unlocks and loads a vault the usual way (passphrase from `SIBAI_PASSPHRASE` or a prompt).
 pub(crate) fn open(args: &UnlockArgs, options: VaultOptions) -> Result<Vault, CliError> {
-    let member = member_of(&args.dir, args.member.clone())?;
+    let dir = args.vault_dir();
+    let member = member_of(&dir, args.member.clone())?;
     let pass = passphrase("SIBAI_PASSPHRASE", &format!("请输入“{member}”的密码："))?;
-    let unlocked = Unlocked::with_passphrase(&args.dir, &member, &pass, options)?;
+    let unlocked = Unlocked::with_passphrase(&dir, &member, &pass, options)?;
     let vault = unlocked.load()?;
     for w in vault.warnings() {
         eprintln!("注意：{w}");

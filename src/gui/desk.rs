@@ -4,8 +4,10 @@
 //! ShiftDraft, sign_in).
 
 use super::{Action, View, widgets};
-use crate::model::draft::{ReceptionDraft, ShiftDraft, TIME_FORMAT, reception_edit, sign_in};
-use crate::model::{Channel, Collection, DutyShift, Edit, ShiftKind};
+use crate::model::draft::{
+    ReceptionDraft, ShiftDraft, TIME_FORMAT, reception_answered, reception_edit, sign_in,
+};
+use crate::model::{Channel, Collection, DutyShift, Edit, ReceptionId, ShiftKind, may_sign_in};
 use chrono::Duration;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
@@ -14,8 +16,18 @@ use egui_extras::{Column, TableBuilder};
 #[derive(Default)]
 pub struct DeskPanel {
     reception: Option<(ReceptionDraft, bool)>,
+    /// A logged reception opened to add its answer and the resident's confirmation.
+    answering: Option<Answering>,
     shift: Option<ShiftDraft>,
     saved: Option<String>,
+}
+
+/// The answer form of a logged reception.
+struct Answering {
+    id: ReceptionId,
+    answer: String,
+    confirmed: bool,
+    error: Option<String>,
 }
 
 impl DeskPanel {
@@ -157,17 +169,23 @@ impl DeskPanel {
                 self.reception = None;
             }
         }
+        self.answer_form(ui, view, actions, writable);
         let c = &view.ledger.committee;
         let mut list: Vec<_> = view.ledger.desk.receptions.iter().collect();
         list.sort_by_key(|r| std::cmp::Reverse(r.at));
-        ui.label(format!("共 {} 条", list.len()));
+        ui.horizontal(|ui| {
+            ui.label(format!("共 {} 条", list.len()));
+            widgets::hint(ui, "点击一条补填答复和居民确认。");
+        });
         // One line per row: long text is cut (the whole of it is on hover or in the record).
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        let mut opened = None;
         TableBuilder::new(ui)
             .id_salt("reception_list")
             .striped(true)
-            .column(Column::exact(120.0))
+            .sense(egui::Sense::click())
+            .column(Column::exact(140.0))
             .column(Column::exact(70.0))
             .column(Column::exact(60.0))
             .column(Column::remainder())
@@ -184,7 +202,7 @@ impl DeskPanel {
                         return;
                     };
                     row.col(|ui| {
-                        ui.label(r.at.format("%m-%d %H:%M").to_string());
+                        ui.label(r.at.format("%Y-%m-%d %H:%M").to_string());
                     });
                     row.col(|ui| {
                         ui.label(r.visitor.as_deref().unwrap_or("匿名"));
@@ -199,10 +217,91 @@ impl DeskPanel {
                         } else if r.confirmed {
                             text.push_str("，居民已确认");
                         }
-                        ui.label(text).on_hover_text(&r.answer);
+                        if r.answer.is_empty() {
+                            text.push_str("，未答复");
+                        }
+                        ui.label(text).on_hover_text(if r.answer.is_empty() {
+                            "还没有答复"
+                        } else {
+                            r.answer.as_str()
+                        });
                     });
+                    if row.response().clicked() {
+                        opened = Some(r.id);
+                    }
                 });
             });
+        if let Some(id) = opened
+            && let Some(r) = view.ledger.desk.receptions.iter().find(|r| r.id == id)
+        {
+            self.answering = Some(Answering {
+                id,
+                answer: r.answer.clone(),
+                confirmed: r.confirmed,
+                error: None,
+            });
+        }
+    }
+
+    /// The answer form of a logged reception: the matter as logged, the answer and the
+    /// resident's confirmation to add.
+    fn answer_form(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &View<'_>,
+        actions: &mut Vec<Action>,
+        writable: bool,
+    ) {
+        let Some(a) = &mut self.answering else { return };
+        let Some(r) = view.ledger.desk.receptions.iter().find(|r| r.id == a.id) else {
+            self.answering = None;
+            return;
+        };
+        let mut close = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.strong(format!(
+                "{} 的接待（{}）",
+                r.at.format("%Y-%m-%d %H:%M"),
+                r.visitor.as_deref().unwrap_or("匿名")
+            ));
+            ui.label(format!("事项：{}", r.matter));
+            let l = ui.label("答复");
+            ui.add(
+                egui::TextEdit::multiline(&mut a.answer)
+                    .hint_text("给居民的答复")
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(l.id);
+            ui.checkbox(&mut a.confirmed, "居民已确认答复");
+            if let Some(e) = &a.error {
+                widgets::error(ui, e);
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(writable, egui::Button::new("保存答复"))
+                    .clicked()
+                {
+                    match reception_answered(r, &a.answer, a.confirmed) {
+                        Ok(new) => {
+                            actions.push(Action::Edit(
+                                format!("答复 {}", r.matter.chars().take(12).collect::<String>()),
+                                Edit::Reception(new.id, Some(Box::new(new))),
+                            ));
+                            self.saved = Some("已保存答复".into());
+                            close = true;
+                        }
+                        Err(e) => a.error = Some(e),
+                    }
+                }
+                if ui.button("关闭").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.answering = None;
+        }
     }
 
     fn rota(
@@ -219,13 +318,7 @@ impl DeskPanel {
                     .add_enabled(writable, egui::Button::new("排班"))
                     .clicked()
             {
-                self.shift = Some(ShiftDraft {
-                    on: view.today.to_string(),
-                    start: "17:00".into(),
-                    end: "20:00".into(),
-                    kind: ShiftKind::Evening,
-                    worker: None,
-                });
+                self.shift = Some(ShiftDraft::on_day(view.today));
             }
         });
         let shifts = &view.ledger.desk.shifts;
@@ -233,7 +326,10 @@ impl DeskPanel {
             let mut close = false;
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 egui::Grid::new("shift_form").num_columns(2).show(ui, |ui| {
-                    widgets::text_field(ui, "日期", &mut d.on, "", 110.0);
+                    if widgets::text_field(ui, "日期", &mut d.on, "2026-11-23", 110.0).changed() {
+                        // The kind and the usual hours follow the day (weekend or evening).
+                        d.date_changed();
+                    }
                     ui.end_row();
                     let l = ui.label("时段");
                     ui.horizontal(|ui| {
@@ -315,8 +411,13 @@ impl DeskPanel {
                             ui.strong(t);
                         }
                         ui.end_row();
+                        let me = view.member_worker();
                         for (i, s) in shown {
-                            ui.label(format!("{}（{}）", s.on.format("%m-%d"), s.kind.label()));
+                            ui.label(format!(
+                                "{}（{}）",
+                                super::home::date_text(s.on),
+                                s.kind.label()
+                            ));
                             ui.label(format!(
                                 "{}–{}",
                                 s.start.format("%H:%M"),
@@ -325,14 +426,27 @@ impl DeskPanel {
                             let name = c.worker(s.worker).map_or("", |w| w.name.as_str());
                             ui.label(name);
                             match s.signed_in {
-                                Some(t) => {
-                                    ui.label(format!("已签到 {}", t.format("%H:%M")));
-                                }
+                                Some(t) => match s.late_minutes() {
+                                    Some(m) => widgets::error(
+                                        ui,
+                                        &format!("{} 签到，迟到 {m} 分钟", t.format("%H:%M")),
+                                    ),
+                                    None => {
+                                        ui.label(format!("已签到 {}", t.format("%H:%M")));
+                                    }
+                                },
                                 None if s.on == view.today => {
-                                    if ui
-                                        .add_enabled(writable, egui::Button::new("签到"))
-                                        .clicked()
-                                    {
+                                    let allowed = may_sign_in(c, s, me);
+                                    let button = ui
+                                        .add_enabled(writable && allowed, egui::Button::new("签到"))
+                                        .on_disabled_hover_text(
+                                            if me == Some(s.worker) || allowed {
+                                                "台账只读，不能签到"
+                                            } else {
+                                                "只能为自己签到；书记或主任可以代为签到"
+                                            },
+                                        );
+                                    if button.clicked() {
                                         actions.push(Action::Edit(
                                             format!("{name} 值班签到"),
                                             Edit::Shifts(sign_in(shifts, i, view.now)),

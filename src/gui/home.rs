@@ -1,13 +1,14 @@
 //! 首页: the day's overview: coverage of households visited this year, this month's visits per
-//! worker against 30, the special households overdue for a visit, open problems, and the
-//! 智能名单 with how many each holds today (a click opens the list). Figures come from
-//! `model::coverage` and `model::lists`; they are computed once per ledger change, not every
-//! frame.
+//! worker against 30 (a row opens that worker's visits), today's duty shift, 我的包干 for the
+//! member signed in, the special households overdue for a visit (a row opens the household),
+//! open problems, and the 智能名单 with how many each holds today (a click opens the list).
+//! Figures come from `model::coverage` and `model::lists`; they are computed once per ledger
+//! change, not every frame.
 
 use super::{Action, widgets};
-use crate::model::Ledger;
-use crate::model::coverage::{self, Coverage, MONTHLY_VISITS, Overdue, WorkerMonth};
+use crate::model::coverage::{self, Block, Coverage, MONTHLY_VISITS, Overdue, WorkerMonth};
 use crate::model::lists::{self, ListUnit};
+use crate::model::{DutyShift, Ledger, WorkerId};
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
 
@@ -15,24 +16,24 @@ use eframe::egui;
 pub struct HomeFigures {
     coverage: Coverage,
     workers: Vec<WorkerMonth>,
-    overdue: Vec<(String, Overdue)>,
+    overdue: Vec<Overdue>,
     open_problems: usize,
     residents: usize,
     /// Each list's name, count and unit (人 / 户).
     lists: Vec<(String, usize, &'static str)>,
+    /// Today's duty shifts.
+    duty: Vec<DutyShift>,
+    /// 我的包干, when the member signed in is a worker.
+    mine: Option<(WorkerId, Block)>,
     today: NaiveDate,
 }
 
 impl HomeFigures {
-    /// Computes the figures for `today`.
-    pub fn new(ledger: &Ledger, today: NaiveDate) -> HomeFigures {
-        let overdue = coverage::overdue(ledger, today)
-            .into_iter()
-            .filter_map(|o| {
-                let h = ledger.households.household(o.household)?;
-                Some((ledger.households.address_of(h), o))
-            })
-            .collect();
+    /// Computes the figures for `today`; `member` is the worker signed in, if any.
+    pub fn new(ledger: &Ledger, today: NaiveDate, member: Option<WorkerId>) -> HomeFigures {
+        let all = coverage::overdue(ledger, today);
+        let mine = member.map(|w| (w, coverage::block(ledger, w, today, &all)));
+        let overdue = all;
         let index = lists::ListIndex::new(ledger, today);
         let lists = lists::presets(&ledger.committee)
             .iter()
@@ -49,6 +50,14 @@ impl HomeFigures {
             .collect();
         HomeFigures {
             lists,
+            duty: ledger
+                .desk
+                .shifts
+                .iter()
+                .filter(|s| s.on == today)
+                .cloned()
+                .collect(),
+            mine,
             coverage: coverage::coverage(ledger, today.year()),
             workers: coverage::visits_per_worker(ledger, today),
             overdue,
@@ -64,7 +73,13 @@ impl HomeFigures {
     }
 
     /// Shows 首页.
-    pub fn show(&self, ui: &mut egui::Ui, committee: &str, actions: &mut Vec<Action>) {
+    pub fn show(
+        &self,
+        ui: &mut egui::Ui,
+        committee: &str,
+        ledger: &Ledger,
+        actions: &mut Vec<Action>,
+    ) {
         ui.heading(format!("{committee} · {}", date_text(self.today)));
         ui.add_space(12.0);
         ui.horizontal_wrapped(|ui| {
@@ -82,64 +97,147 @@ impl HomeFigures {
             widgets::figure(ui, &self.open_problems.to_string(), "未办结问题");
         });
         ui.add_space(16.0);
-        ui.columns(2, |cols| {
-            cols[0].heading(format!("本月走访（每人每月 {MONTHLY_VISITS} 户）"));
-            egui::Grid::new("workers")
+        egui::ScrollArea::vertical()
+            .id_salt("home")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.columns(2, |cols| {
+                    self.left(&mut cols[0], ledger, actions);
+                    self.right(&mut cols[1], ledger, actions);
+                });
+            });
+    }
+
+    /// This month's visits per worker, today's duty, the lists.
+    fn left(&self, ui: &mut egui::Ui, ledger: &Ledger, actions: &mut Vec<Action>) {
+        ui.heading(format!("本月走访（每人每月 {MONTHLY_VISITS} 户）"));
+        egui::Grid::new("workers")
+            .num_columns(3)
+            .striped(true)
+            .spacing([16.0, 6.0])
+            .show(ui, |ui| {
+                for w in &self.workers {
+                    if ui
+                        .link(&w.name)
+                        .on_hover_text(format!("查看{}本月的走访记录", w.name))
+                        .clicked()
+                    {
+                        actions.push(Action::OpenVisits(
+                            w.worker,
+                            self.today.year(),
+                            self.today.month(),
+                        ));
+                    }
+                    let done = w.visits as f32 / MONTHLY_VISITS as f32;
+                    ui.add(egui::ProgressBar::new(done.min(1.0)).desired_width(160.0));
+                    ui.label(format!("{} / {MONTHLY_VISITS}", w.visits));
+                    ui.end_row();
+                }
+            });
+        ui.add_space(16.0);
+        ui.heading("今日值班");
+        if self.duty.is_empty() {
+            widgets::hint(ui, "今天没有排班。");
+        }
+        for s in &self.duty {
+            let name = ledger
+                .committee
+                .worker(s.worker)
+                .map_or("", |w| w.name.as_str());
+            let signed = match s.signed_in {
+                Some(t) => format!("已签到 {}", t.format("%H:%M")),
+                None => "未签到".to_owned(),
+            };
+            ui.label(format!(
+                "{name}　{}–{}（{}）　{signed}",
+                s.start.format("%H:%M"),
+                s.end.format("%H:%M"),
+                s.kind.label()
+            ));
+        }
+        ui.add_space(16.0);
+        ui.heading("智能名单");
+        for (name, n, unit) in &self.lists {
+            if ui.link(format!("{name}：{n} {unit}")).clicked() {
+                actions.push(Action::OpenList(name.clone()));
+            }
+        }
+    }
+
+    /// 我的包干 and the overdue special households.
+    fn right(&self, ui: &mut egui::Ui, ledger: &Ledger, actions: &mut Vec<Action>) {
+        if let Some((worker, block)) = &self.mine {
+            ui.heading("我的包干");
+            if block.households == 0 {
+                widgets::hint(ui, "还没有分配包干楼栋（在 走访 → 包干分工 中分配）。");
+            } else {
+                let this_month = self
+                    .workers
+                    .iter()
+                    .find(|w| w.worker == *worker)
+                    .map_or(0, |w| w.visits);
+                ui.label(format!(
+                    "包干 {} 户，今年已走访 {} 户；本月我已走访 {this_month} / {MONTHLY_VISITS} 户。",
+                    block.households, block.visited
+                ));
+                if block.overdue.is_empty() {
+                    widgets::hint(ui, "我包干的重点户都已按时走访。");
+                } else {
+                    ui.label(format!(
+                        "我包干的重点户逾期未走访 {} 户：",
+                        block.overdue.len()
+                    ));
+                    overdue_rows(ui, "my_overdue", ledger, &block.overdue, actions);
+                }
+            }
+            ui.add_space(16.0);
+        }
+        ui.heading("逾期未走访的重点户");
+        if self.overdue.is_empty() {
+            widgets::hint(ui, "没有逾期的重点户。");
+        }
+        overdue_rows(ui, "overdue_grid", ledger, &self.overdue, actions);
+    }
+}
+
+/// Overdue households, one a row: the address opens the household.
+fn overdue_rows(
+    ui: &mut egui::Ui,
+    salt: &str,
+    ledger: &Ledger,
+    overdue: &[Overdue],
+    actions: &mut Vec<Action>,
+) {
+    egui::ScrollArea::vertical()
+        .id_salt(salt)
+        .max_height(320.0)
+        .show(ui, |ui| {
+            egui::Grid::new(salt)
                 .num_columns(3)
                 .striped(true)
                 .spacing([16.0, 6.0])
-                .show(&mut cols[0], |ui| {
-                    for w in &self.workers {
-                        ui.label(&w.name);
-                        let done = w.visits as f32 / MONTHLY_VISITS as f32;
-                        ui.add(egui::ProgressBar::new(done.min(1.0)).desired_width(160.0));
-                        ui.label(format!("{} / {MONTHLY_VISITS}", w.visits));
+                .show(ui, |ui| {
+                    for o in overdue {
+                        let address = ledger
+                            .households
+                            .household(o.household)
+                            .map(|h| ledger.households.address_of(h))
+                            .unwrap_or_default();
+                        if ui.link(address).clicked() {
+                            actions.push(Action::OpenHousehold(o.household));
+                        }
+                        ui.label(&o.reason);
+                        ui.label(match o.days {
+                            Some(d) => format!("{d} 天未走访"),
+                            None => "从未走访".to_owned(),
+                        });
                         ui.end_row();
                     }
                 });
-            cols[0].add_space(16.0);
-            cols[0].heading("智能名单");
-            for (name, n, unit) in &self.lists {
-                if cols[0].link(format!("{name}：{n} {unit}")).clicked() {
-                    actions.push(Action::OpenList(name.clone()));
-                }
-            }
-            cols[1].heading("逾期未走访的重点户");
-            if self.overdue.is_empty() {
-                widgets::hint(&mut cols[1], "没有逾期的重点户。");
-            }
-            egui::ScrollArea::vertical()
-                .id_salt("overdue")
-                .max_height(360.0)
-                .show(&mut cols[1], |ui| {
-                    egui::Grid::new("overdue_grid")
-                        .num_columns(3)
-                        .striped(true)
-                        .spacing([16.0, 6.0])
-                        .show(ui, |ui| {
-                            for (address, o) in &self.overdue {
-                                ui.label(address);
-                                ui.label(&o.reason);
-                                ui.label(match o.days {
-                                    Some(d) => format!("{d} 天未走访"),
-                                    None => "从未走访".to_owned(),
-                                });
-                                ui.end_row();
-                            }
-                        });
-                });
         });
-    }
 }
 
 /// 2026年11月23日 星期一.
 pub fn date_text(d: NaiveDate) -> String {
-    const WEEK: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    format!(
-        "{}年{}月{}日 星期{}",
-        d.year(),
-        d.month(),
-        d.day(),
-        WEEK[d.weekday().num_days_from_monday() as usize]
-    )
+    crate::model::dates::chinese_date_weekday(d)
 }

@@ -350,6 +350,7 @@ fn person(
                 revealed,
                 (n, 1),
             );
+            m.fill_sex_from_id();
             let check = m.id_check(view.today);
             match &check {
                 IdCheck::Empty => {

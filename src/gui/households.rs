@@ -7,8 +7,9 @@
 use super::household_form::{HouseholdEditor, Outcome};
 use super::lists::ListsPanel;
 use super::{Action, View, widgets};
+use crate::model::dates::chinese_date;
 use crate::model::draft::{move_out_household, parse_day};
-use crate::model::finder::{Finder, Query, narrows};
+use crate::model::finder::{Finder, Query, matched_member, narrows};
 use crate::model::{
     Edit, Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension,
 };
@@ -58,6 +59,18 @@ impl HouseholdsPanel {
         self.editor = None;
         self.moving_out = None;
         self.revealed.clear();
+    }
+
+    /// What the panel shows, for the debug trace: how many households the search found and
+    /// which household is open, by number (no name or address).
+    pub fn trace_state(&self) -> String {
+        let open = self.selected.map_or("-".to_owned(), |id| id.0.to_string());
+        format!(
+            "lists={} search_typed={} found={} open={open}",
+            self.showing_lists,
+            !self.query.text.is_empty(),
+            self.found.len()
+        )
     }
 
     /// Runs the search if the query changed; returns the number of households found.
@@ -288,7 +301,7 @@ impl HouseholdsPanel {
             .striped(true)
             .sense(egui::Sense::click())
             .column(Column::exact(150.0))
-            .column(Column::exact(110.0))
+            .column(Column::exact(190.0))
             .column(Column::exact(60.0))
             .column(Column::exact(140.0))
             .column(Column::remainder())
@@ -312,7 +325,20 @@ impl HouseholdsPanel {
                         ui.label(book.address_of(h));
                     });
                     row.col(|ui| {
-                        ui.label(h.head().map_or("", |p| p.name.as_str()));
+                        let head = h.head().map_or("", |p| p.name.as_str());
+                        match matched_member(h, &self.query.text) {
+                            // Found through another member: say whom.
+                            Some(p) => {
+                                ui.label(format!("{head}（{} {}）", p.relation, p.name))
+                                    .on_hover_text(format!(
+                                        "搜索匹配的是这户的{}：{}",
+                                        p.relation, p.name
+                                    ));
+                            }
+                            None => {
+                                ui.label(head);
+                            }
+                        }
                     });
                     row.col(|ui| {
                         ui.label(h.present_members().count().to_string());
@@ -321,7 +347,12 @@ impl HouseholdsPanel {
                         ui.label(h.phone.as_ref().map(|p| p.masked()).unwrap_or_default());
                     });
                     row.col(|ui| {
-                        ui.label(tag_summary(h));
+                        let tags = tag_summary(h);
+                        if tags.is_empty() {
+                            ui.label("");
+                        } else {
+                            ui.label(&tags).on_hover_text(&tags);
+                        }
                     });
                     if row.response().clicked() {
                         clicked = Some(h.id);
@@ -379,7 +410,7 @@ fn household_form(
             ui.end_row();
             if let Some(d) = h.moved_out {
                 ui.label("迁出");
-                ui.label(d.to_string());
+                ui.label(chinese_date(d));
                 ui.end_row();
             }
         });
@@ -423,6 +454,9 @@ fn household_form(
                         ui.end_row();
                         ui.label("户籍地址");
                         ui.label(&p.hukou_address);
+                        ui.end_row();
+                        ui.label("迁入日期");
+                        ui.label(p.moved_in.map_or("（未填）".to_owned(), chinese_date));
                         ui.end_row();
                         for d in TagDimension::ALL {
                             if d.is_sensitive() {

@@ -53,6 +53,8 @@ pub struct ListsPanel {
     export: Option<ExportForm>,
     /// The last thing done, or why it failed.
     message: Option<Result<String, String>>,
+    /// The last list handed to the browser to print.
+    printed: Option<Result<print::Opened, String>>,
     /// 删除 being confirmed.
     deleting: bool,
     /// Whether the tab was shown before (the first time, the first standard list opens).
@@ -71,6 +73,7 @@ impl Default for ListsPanel {
             drawn: None,
             export: None,
             message: None,
+            printed: None,
             deleting: false,
             started: false,
         }
@@ -102,6 +105,7 @@ impl ListsPanel {
         }
         self.export = None;
         self.message = None;
+        self.printed = None;
         self.deleting = false;
     }
 
@@ -197,6 +201,7 @@ impl ListsPanel {
                     self.draft = ListDraft::default();
                     self.export = None;
                     self.message = None;
+                    self.printed = None;
                 }
             });
         if let Some(name) = chosen {
@@ -394,8 +399,8 @@ impl ListsPanel {
         ui.horizontal(|ui| {
             if ui.button("打印").clicked() {
                 let sheet = sheet(view, title.clone(), query, rows, self.full);
-                self.message =
-                    Some(print::print(&sheet).map(|()| "已在浏览器中打开打印页。".to_owned()));
+                self.message = None;
+                self.printed = Some(print::print(&sheet));
                 // Full numbers are for one printout, not a setting that stays on.
                 self.full = false;
             }
@@ -485,6 +490,9 @@ impl ListsPanel {
             Some(Ok(m)) => widgets::hint(ui, m),
             Some(Err(e)) => widgets::error(ui, e),
             None => {}
+        }
+        if let Some(opened) = &mut self.printed {
+            print::show_opened(ui, opened);
         }
         ui.add_space(4.0);
         if let Some(id) = table(ui, ledger, rows, query.unit) {

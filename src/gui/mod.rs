@@ -24,17 +24,18 @@ mod print;
 mod records;
 mod settings;
 mod setup;
+mod trace;
 mod unlock;
 mod visits;
 mod widgets;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod x11_focus;
 
 pub use fonts::MISSING as FONT_MISSING;
 
 use crate::model::finder::Finder;
 use crate::model::{Collection, Edit, History, HouseholdId, Ledger, WorkerId};
-use crate::store::{
-    LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, is_vault, read_meta,
-};
+use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, locate, read_meta};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,8 @@ pub enum Action {
     VisitHousehold(HouseholdId),
     /// Open a list of 智能名单 by name.
     OpenList(String),
+    /// Open 走访 at a worker's visits in a month (year, month).
+    OpenVisits(WorkerId, i32, u32),
     /// Copy an ID number or phone: the clipboard is cleared again after 30 seconds.
     CopySecret(String),
 }
@@ -436,6 +439,10 @@ pub struct SibaiApp {
     applied: Option<(bool, bool)>,
     clipboard: clipboard::Guard,
     ctx: egui::Context,
+    /// Gives the window the keyboard on an X11 display without a window manager.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    x11_focus: Option<x11_focus::X11Focus>,
+    trace: trace::Trace,
 }
 
 fn local_now() -> NaiveDateTime {
@@ -458,7 +465,7 @@ impl SibaiApp {
             fonts::install(&cc.egui_ctx, f);
             family
         });
-        let dir = vault_dir(dir);
+        let dir = locate(dir);
         let screen = if matches!(read_meta(&dir), Err(StoreError::NotAVault(_))) {
             Screen::Setup(Box::new(setup::SetupWizard::new(&dir)))
         } else {
@@ -478,6 +485,9 @@ impl SibaiApp {
             applied: None,
             clipboard: clipboard::Guard::default(),
             ctx: cc.egui_ctx.clone(),
+            #[cfg(all(unix, not(target_os = "macos")))]
+            x11_focus: x11_focus::X11Focus::new(cc),
+            trace: trace::Trace::default(),
         }
     }
 
@@ -567,6 +577,9 @@ impl SibaiApp {
             ]
             .into();
             style.spacing.button_padding = egui::vec2(8.0, 4.0);
+            // A dropdown shows all its choices (workers, buildings, tags…) without scrolling
+            // where the window has room; egui's default stops at 200 points (about 8 rows).
+            style.spacing.combo_height = 560.0;
         });
         ctx.set_zoom_factor(if self.prefs.large_text { 1.25 } else { 1.0 });
         self.applied = Some(want);
@@ -600,22 +613,11 @@ impl SibaiApp {
     }
 }
 
-/// The vault folder for `dir`: `dir` itself if it holds one, else `dir/data`.
-fn vault_dir(dir: &Path) -> PathBuf {
-    if is_vault(dir) {
-        return dir.to_path_buf();
-    }
-    // The demo committee beside the program, or a ledger the wizard made in a subfolder.
-    [dir.join("data"), dir.join(setup::SUBFOLDER)]
-        .into_iter()
-        .find(|d| is_vault(d))
-        .unwrap_or_else(|| dir.to_path_buf())
-}
-
 impl eframe::App for SibaiApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.apply_look(&ctx);
+        self.take_keyboard(&ctx);
         self.watch_idle(&ctx);
         self.clipboard.tick(&ctx);
         self.watch_close(&ctx);
@@ -661,6 +663,10 @@ impl eframe::App for SibaiApp {
                             session.section = Section::Households;
                             session.households.open_list(session.vault.ledger(), &name);
                         }
+                        Action::OpenVisits(worker, year, month) => {
+                            session.section = Section::Visits;
+                            session.visits.open_worker_month(worker, year, month);
+                        }
                         Action::VisitHousehold(id) => {
                             session.section = Section::Visits;
                             session.visits.start(id, session.vault.ledger());
@@ -674,6 +680,7 @@ impl eframe::App for SibaiApp {
                 }
             }
         }
+        self.trace_state(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -690,6 +697,47 @@ impl eframe::App for SibaiApp {
 }
 
 impl SibaiApp {
+    /// On X11 without a window manager, takes the keyboard once the window shows, and when it
+    /// is clicked while unfocused (see `x11_focus`). Elsewhere the system does this.
+    fn take_keyboard(&mut self, ctx: &egui::Context) {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        if let Some(focus) = &mut self.x11_focus {
+            let (focused, clicked) =
+                ctx.input(|i| (i.viewport().focused == Some(true), i.pointer.any_pressed()));
+            if focus.tick(focused, clicked) {
+                ctx.request_repaint_after(Duration::from_millis(100));
+            }
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        let _ = ctx;
+    }
+
+    /// One line for the debug trace when what the window shows has changed.
+    fn trace_state(&mut self, ctx: &egui::Context) {
+        let screen = &self.screen;
+        self.trace.show(|| {
+            let focused = ctx.input(|i| i.viewport().focused == Some(true));
+            let shown = match screen {
+                Screen::Setup(_) => "screen=setup".to_owned(),
+                Screen::Locked(s) => s.trace_state(ctx),
+                Screen::Open(s) => {
+                    let mut line = format!(
+                        "screen=open member={} section={} loading={}",
+                        s.vault.member(),
+                        s.section.label(),
+                        s.loading.is_some()
+                    );
+                    if s.section == Section::Households {
+                        line.push(' ');
+                        line.push_str(&s.households.trace_state());
+                    }
+                    line
+                }
+            };
+            format!("window_focused={focused} {shown}")
+        });
+    }
+
     /// Closing the window saves first; if that fails the window stays open with the reason.
     fn watch_close(&mut self, ctx: &egui::Context) {
         if !ctx.input(|i| i.viewport().close_requested()) {
@@ -823,9 +871,10 @@ fn shell(
         match s.section {
             Section::Home => {
                 let name = s.committee_name();
+                let mine = view.member_worker();
                 s.home
-                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today))
-                    .show(ui, &name, actions);
+                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today, mine))
+                    .show(ui, &name, view.ledger, actions);
             }
             Section::Households => s.households.show(ui, &view, actions),
             Section::Visits => s.visits.show(ui, &view, actions),

@@ -4,7 +4,9 @@
 //! once from 127.0.0.1 behind a random token, with `Cache-Control: no-store`; the browser opens
 //! it and its print dialog. The server stops after that one page, or after two minutes.
 
-use std::time::Duration;
+use eframe::egui;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 /// A table to print: what it is, for whom, and its rows.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -80,9 +82,63 @@ pub fn html(sheet: &Sheet) -> Result<String, String> {
 /// How long the page waits for the browser.
 const WAIT: Duration = Duration::from_secs(120);
 
-/// Serves `page` once on 127.0.0.1 and returns its address. Other requests (a favicon, a
-/// wrong token) get 404; after the page is served, or [`WAIT`] without it, the server stops.
-pub fn serve_once(page: String) -> Result<String, String> {
+/// How long after asking the browser to open the page the app says it did not.
+pub const BROWSER_WAIT: Duration = Duration::from_secs(15);
+
+/// A page handed to the browser: whether it has fetched it yet.
+pub struct Opened {
+    url: String,
+    served: Receiver<()>,
+    since: Instant,
+    done: Option<Result<(), String>>,
+}
+
+impl Opened {
+    /// `None` while the browser has not fetched the page yet (and [`BROWSER_WAIT`] has not
+    /// passed); then `Ok` once it has, or an error that gives the address to open by hand.
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<&Result<(), String>> {
+        if self.done.is_none() {
+            match self.served.try_recv() {
+                Ok(()) => self.done = Some(Ok(())),
+                Err(_) if self.since.elapsed() >= BROWSER_WAIT => {
+                    self.done = Some(Err(format!(
+                        "浏览器没有打开打印页。请打开浏览器（如 Edge、Chrome），在地址栏输入 {} \
+                         后按回车（{} 分钟内有效，只能在这台电脑上打开一次）。",
+                        self.url,
+                        WAIT.as_secs() / 60
+                    )));
+                }
+                Err(_) => ctx.request_repaint_after(Duration::from_millis(250)),
+            }
+        }
+        self.done.as_ref()
+    }
+}
+
+/// Shows what became of a page handed to the browser: waiting, opened, or what to do.
+pub fn show_opened(ui: &mut egui::Ui, opened: &mut Result<Opened, String>) {
+    match opened {
+        Err(e) => super::widgets::error(ui, e),
+        Ok(o) => match o.poll(ui.ctx()) {
+            None => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("正在打开浏览器……");
+                });
+            }
+            Some(Ok(())) => {
+                super::widgets::hint(ui, "已在浏览器中打开打印页，请在浏览器的打印窗口中打印。");
+            }
+            Some(Err(e)) => super::widgets::error(ui, e),
+        },
+    }
+}
+
+/// Serves `page` once on 127.0.0.1 and returns its address and a receiver that hears when it
+/// has been served. Other requests (a favicon, a wrong token) get 404; after the page is
+/// served, or [`WAIT`] without it, the server stops.
+pub fn serve_once(page: String) -> Result<(String, Receiver<()>), String> {
+    let (tx, served) = channel();
     let server = tiny_http::Server::http("127.0.0.1:0")
         .map_err(|e| format!("无法准备打印页（本机端口不可用）：{e}"))?;
     let port = server
@@ -116,16 +172,18 @@ pub fn serve_once(page: String) -> Result<String, String> {
                         response.add_header(h);
                     }
                 }
-                let _ = request.respond(response);
+                if request.respond(response).is_ok() {
+                    let _ = tx.send(());
+                }
                 break;
             }
         })
         .map_err(|e| format!("无法准备打印页：{e}"))?;
-    Ok(url)
+    Ok((url, served))
 }
 
 /// Renders the sheet and opens it in the system browser, whose print dialog opens by itself.
-pub fn print(sheet: &Sheet) -> Result<(), String> {
+pub fn print(sheet: &Sheet) -> Result<Opened, String> {
     open(html(sheet)?)
 }
 
@@ -163,16 +221,28 @@ pub fn recovery_page(committee: &str, code: &str) -> Result<String, String> {
     context.insert("code", code);
     context.insert(
         "date",
-        &chrono::Local::now().format("%Y年%m月%d日").to_string(),
+        &crate::model::dates::chinese_date(chrono::Local::now().date_naive()),
     );
     tera::Tera::one_off(RECOVERY, &context, true).map_err(|e| format!("无法生成打印页：{e}"))
 }
 
-/// Serves a page once and opens it in the system browser.
-pub fn open(page: String) -> Result<(), String> {
-    let url = serve_once(page)?;
-    webbrowser::open(&url).map_err(|e| {
-        format!("无法打开浏览器：{e}。请确认电脑上装有浏览器（如 Edge、Chrome）并设为默认浏览器。")
+/// Serves a page once and asks the system browser to open it. The browser may still not
+/// come (none installed, a broken default): [`Opened::poll`] then says so and gives the
+/// address to open by hand.
+pub fn open(page: String) -> Result<Opened, String> {
+    let (url, served) = serve_once(page)?;
+    if let Err(e) = webbrowser::open(&url) {
+        return Err(format!(
+            "无法打开浏览器：{e}。请确认电脑上装有浏览器（如 Edge、Chrome）并设为默认浏览器；\
+             也可以打开浏览器，在地址栏输入 {url} 后按回车（{} 分钟内有效）。",
+            WAIT.as_secs() / 60
+        ));
+    }
+    Ok(Opened {
+        url,
+        served,
+        since: Instant::now(),
+        done: None,
     })
 }
 
@@ -233,8 +303,58 @@ mod tests {
     }
 
     #[test]
+    fn a_page_no_browser_fetched_gives_its_address_to_open_by_hand() {
+        let ctx = egui::Context::default();
+        let (url, served) =
+            serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let mut opened = Opened {
+            url: url.clone(),
+            served,
+            since: Instant::now(),
+            done: None,
+        };
+        assert!(opened.poll(&ctx).is_none(), "still waiting for the browser");
+        opened.since = Instant::now()
+            .checked_sub(BROWSER_WAIT)
+            .unwrap_or_else(Instant::now);
+        match opened.poll(&ctx) {
+            Some(Err(e)) => {
+                assert!(e.contains("浏览器没有打开打印页"), "{e}");
+                assert!(e.contains(&url), "{e}");
+            }
+            other => panic!("{:?}", other.map(|r| r.is_ok())),
+        }
+    }
+
+    #[test]
+    fn a_page_the_browser_fetched_is_reported_open() {
+        let ctx = egui::Context::default();
+        let (url, served) =
+            serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let mut opened = Opened {
+            url: url.clone(),
+            served,
+            since: Instant::now(),
+            done: None,
+        };
+        let path = url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
+        assert!(get(&url, &path).starts_with("HTTP/1.1 200"));
+        let started = Instant::now();
+        while opened.poll(&ctx).is_none() && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(matches!(opened.poll(&ctx), Some(Ok(()))));
+    }
+
+    #[test]
     fn the_page_is_served_once_and_only_with_its_token() {
-        let url = serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let (url, served) =
+            serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(served.try_recv().is_err(), "not served yet");
         let path = url
             .splitn(4, '/')
             .nth(3)
@@ -250,6 +370,10 @@ mod tests {
                 .contains("cache-control: no-store")
         );
         assert!(page.contains("樱园新村 5号楼 302室"));
+        assert!(
+            served.recv_timeout(Duration::from_secs(5)).is_ok(),
+            "the app hears that the browser fetched the page"
+        );
         // Served: the server is gone.
         std::thread::sleep(Duration::from_millis(100));
         let address = url

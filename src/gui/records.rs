@@ -22,9 +22,11 @@ pub fn show(ui: &mut egui::Ui, section: Section, ledger: &Ledger, loading: bool)
         Section::Problems => vec![format!("问题清单 {} 条。", c.problems)],
         Section::Projects => vec![format!("实事项目 {} 个。", c.projects)],
         Section::Funds => vec![format!("经费支出记录 {} 笔。", c.payments)],
-        Section::Guide => {
-            vec!["百事汇事项在居委会文件夹的 content/guide/ 里，每项一个文件。".into()]
-        }
+        Section::Guide => vec![
+            "百事汇是公开内容，不在加密台账里：每个事项是居委会文件夹 content/guide/ 里的一个文件（Markdown 文本），\
+             可以用记事本修改，发布时生成网站页面和公示栏打印页。"
+                .into(),
+        ],
         Section::Points => vec!["积分卡记录随台账保存。".into()],
         Section::Publish => vec![
             "公开网站和公示栏打印页目前用命令行生成：sibai publish 居委会文件夹。".into(),
@@ -36,8 +38,15 @@ pub fn show(ui: &mut egui::Ui, section: Section, ledger: &Ledger, loading: bool)
         ui.label(line);
     }
     ui.add_space(8.0);
-    widgets::hint(
-        ui,
-        "这一部分的录入和查看界面将在后续版本中提供；已有记录都完整保存在加密台账中。",
-    );
+    widgets::hint(ui, later_note(section));
+}
+
+/// What the note under a section says: the ledger's records are kept encrypted; 百事汇 and the
+/// public site are not ledger records at all.
+fn later_note(section: Section) -> &'static str {
+    match section {
+        Section::Guide => "百事汇的编辑界面将在后续版本中提供。",
+        Section::Publish => "发布界面将在后续版本中提供；发布的内容不含任何个人信息。",
+        _ => "这一部分的录入和查看界面将在后续版本中提供；已有记录都完整保存在加密台账中。",
+    }
 }

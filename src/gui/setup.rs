@@ -14,7 +14,7 @@ use zeroize::Zeroize;
 
 /// The folder a new ledger goes in when the chosen one already holds other files (the program
 /// itself, say): a subfolder of it, which the app also looks in when it starts.
-pub const SUBFOLDER: &str = "台账";
+pub use crate::store::LEDGER_SUBFOLDER as SUBFOLDER;
 
 /// Where the ledger for `dir` is created: `dir` itself when it is empty or does not exist yet,
 /// else its subfolder [`SUBFOLDER`].
@@ -73,7 +73,7 @@ enum Step {
         /// Ticked: it was written down.
         written: bool,
         /// What 打印 said.
-        printed: Option<Result<(), String>>,
+        printed: Option<Result<print::Opened, String>>,
     },
 }
 
@@ -333,10 +333,8 @@ impl SetupWizard {
             let page = print::recovery_page(self.committee.trim(), text);
             *printed = Some(page.and_then(print::open));
         }
-        match printed {
-            Some(Ok(())) => widgets::hint(ui, "已在浏览器中打开打印页。"),
-            Some(Err(e)) => widgets::error(ui, e),
-            None => {}
+        if let Some(opened) = printed {
+            print::show_opened(ui, opened);
         }
         ui.add_space(8.0);
         ui.checkbox(written, "我已抄写或打印好恢复密码，并交给书记或主任保管");

@@ -22,6 +22,14 @@ pub struct UnlockScreen {
     job: Option<Receiver<Result<Vault, StoreError>>>,
     /// Why the folder cannot be opened at all (no vault, unreadable members file).
     blocked: Option<String>,
+    /// The passphrase field takes the keyboard once: when the screen appears and after a
+    /// failed attempt. Asking every frame interrupts the input method each frame, and on X11
+    /// that made the window repaint without pause and drop every click and key (egui
+    /// `Memory::request_focus` calls `interrupt_ime`; egui-winit then toggles
+    /// `set_ime_allowed` off and on).
+    focus_pending: bool,
+    /// The passphrase field, once drawn (for the debug trace).
+    field: Option<egui::Id>,
 }
 
 impl UnlockScreen {
@@ -58,7 +66,22 @@ impl UnlockScreen {
             error: reason,
             job: None,
             blocked,
+            focus_pending: true,
+            field: None,
         }
+    }
+
+    /// One line for the debug trace (`SIBAI_TRACE`): what the screen shows, no secret.
+    pub fn trace_state(&self, ctx: &egui::Context) -> String {
+        let focused = self.field.is_some_and(|id| ctx.memory(|m| m.has_focus(id)));
+        format!(
+            "screen=unlock member={} focus={} typed={} busy={} error={}",
+            self.member().unwrap_or("-"),
+            focused,
+            !self.passphrase.is_empty(),
+            self.job.is_some(),
+            self.error.is_some()
+        )
     }
 
     /// The member chosen.
@@ -72,6 +95,7 @@ impl UnlockScreen {
         };
         if self.passphrase.is_empty() {
             self.error = Some("请输入密码。".into());
+            self.focus_pending = true;
             return;
         }
         let pass = SecretString::from(std::mem::take(&mut self.passphrase));
@@ -100,11 +124,13 @@ impl UnlockScreen {
                 Ok(Err(e)) => {
                     self.job = None;
                     self.error = Some(e.to_string());
+                    self.focus_pending = true;
                 }
                 Err(std::sync::mpsc::TryRecvError::Empty) => {}
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                     self.job = None;
                     self.error = Some("解锁意外中断，请再试一次。".into());
+                    self.focus_pending = true;
                 }
             }
         }
@@ -156,11 +182,15 @@ impl UnlockScreen {
                                 .desired_width(220.0),
                         );
                         let field = field.labelled_by(label.id);
-                        if !busy && self.job.is_none() && self.error.is_none() {
+                        self.field = Some(field.id);
+                        if self.focus_pending && !busy {
                             field.request_focus();
+                            self.focus_pending = false;
                         }
-                        let entered =
-                            field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        // A single-line field gives up the keyboard on Enter: Enter in the
+                        // field (focused, or just left by that Enter) unlocks.
+                        let entered = (field.has_focus() || field.lost_focus())
+                            && ui.input(|i| i.key_pressed(egui::Key::Enter));
                         ui.end_row();
                         ui.label("");
                         ui.checkbox(&mut self.show, "显示密码");

@@ -9,6 +9,7 @@
 
 use super::coverage::CoveragePanel;
 use super::{Action, View, widgets};
+use crate::model::coverage::default_visit_kind;
 use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
 use crate::model::finder::{Finder, Query, narrows};
 use crate::model::{
@@ -170,6 +171,17 @@ impl VisitsPanel {
         }
     }
 
+    /// Shows the visits a worker made in a month (a 首页 row opened).
+    pub fn open_worker_month(&mut self, worker: WorkerId, year: i32, month: u32) {
+        self.tab = Tab::Records;
+        self.form = None;
+        self.filters = Filters {
+            worker: Some(worker),
+            month: Some((year, month)),
+            ..Filters::default()
+        };
+    }
+
     /// Opens the form for a visit to `household`.
     pub fn start(&mut self, household: HouseholdId, ledger: &Ledger) {
         let resident = ledger
@@ -183,11 +195,17 @@ impl VisitsPanel {
             .household(household)
             .map(|h| ledger.households.address_of(h))
             .unwrap_or_default();
+        let kind = ledger
+            .households
+            .household(household)
+            .map(|h| default_visit_kind(&ledger.committee.visit_intervals, h))
+            .unwrap_or_default();
         self.tab = Tab::Records;
         self.form = Some(VisitForm {
             draft: VisitDraft {
                 household: Some(household),
                 resident,
+                kind,
                 ..VisitDraft::default()
             },
             find: address,
@@ -543,6 +561,7 @@ fn form_ui(
                         && let Some(h) = book.household(id)
                     {
                         form.draft.household = Some(id);
+                        form.draft.kind = default_visit_kind(&ledger.committee.visit_intervals, h);
                         form.find = book.address_of(h);
                         form.draft.resident = h.head().map(|p| p.name.clone()).unwrap_or_default();
                         form.focus_reason = true;

@@ -2,9 +2,11 @@
 //! against the 30 a month they owe, and the special households (独居老人, 困难家庭, 残疾人员) whose
 //! last visit is older than their interval. Pure functions over the ledger, for 首页 and 走访.
 
-use super::{Assignment, BuildingId, Household, HouseholdId, Ledger, VisitInterval, WorkerId};
+use super::{
+    Assignment, BuildingId, Household, HouseholdId, Ledger, VisitInterval, VisitKind, WorkerId,
+};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Visits a worker owes each month.
 pub const MONTHLY_VISITS: usize = 30;
@@ -19,6 +21,16 @@ pub fn special<'a>(
         .iter()
         .filter(|i| household.has_tag(i.dimension, &i.tag))
         .min_by_key(|i| i.days)
+}
+
+/// The kind a visit to `household` starts as: 特殊对象走访 when a member carries a tag with a
+/// visit interval (独居老人, 困难家庭, 残疾人员 …), 一般走访 otherwise. The worker may change it.
+pub fn default_visit_kind(intervals: &[VisitInterval], household: &Household) -> VisitKind {
+    if special(intervals, household).is_some() {
+        VisitKind::Special
+    } else {
+        VisitKind::General
+    }
 }
 
 /// The day of the last visit to each household, over every loaded year.
@@ -150,6 +162,59 @@ pub fn overdue(ledger: &Ledger, today: NaiveDate) -> Vec<Overdue> {
     }
     out.sort_by_key(|o| std::cmp::Reverse(o.days.unwrap_or(i64::MAX)));
     out
+}
+
+/// The households a worker holds now (包干): those living in the buildings of their current
+/// assignment, and the single households assigned to them.
+pub fn block_of(ledger: &Ledger, worker: WorkerId) -> HashSet<HouseholdId> {
+    let assignments = current_assignments(&ledger.committee.assignments);
+    let Some(a) = assignments.get(&worker) else {
+        return HashSet::new();
+    };
+    let buildings: HashSet<BuildingId> = a.buildings.iter().copied().collect();
+    ledger
+        .households
+        .households
+        .iter()
+        .filter(|h| {
+            h.is_active() && (buildings.contains(&h.building) || a.households.contains(&h.id))
+        })
+        .map(|h| h.id)
+        .collect()
+}
+
+/// 我的包干: a worker's block on a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Households living in the block.
+    pub households: usize,
+    /// Of those, visited this year (by anyone).
+    pub visited: usize,
+    /// The block's special households overdue for a visit, as in [`overdue`].
+    pub overdue: Vec<Overdue>,
+}
+
+/// The block of `worker` on `today`, with the overdue households picked from `overdue` (the
+/// committee's list, computed once for 首页).
+pub fn block(ledger: &Ledger, worker: WorkerId, today: NaiveDate, overdue: &[Overdue]) -> Block {
+    let mine = block_of(ledger, worker);
+    let visited: HashSet<HouseholdId> = ledger
+        .visits
+        .get(&today.year())
+        .into_iter()
+        .flatten()
+        .filter(|v| mine.contains(&v.household))
+        .map(|v| v.household)
+        .collect();
+    Block {
+        households: mine.len(),
+        visited: visited.len(),
+        overdue: overdue
+            .iter()
+            .filter(|o| mine.contains(&o.household))
+            .cloned()
+            .collect(),
+    }
 }
 
 /// One room of the 活地图.
@@ -333,6 +398,48 @@ mod tests {
             assert_eq!(rule.tag, o.reason);
             assert!(o.days.is_none_or(|d| d > 30));
         }
+    }
+
+    #[test]
+    fn a_visit_to_a_household_with_an_interval_tag_starts_as_special() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 7);
+        let intervals = &ledger.committee.visit_intervals;
+        let alone = ledger
+            .households
+            .households
+            .iter()
+            .find(|h| h.has_tag(crate::model::TagDimension::ResidentType, "独居老人"))
+            .unwrap_or_else(|| panic!("the demo has people living alone"));
+        assert_eq!(default_visit_kind(intervals, alone), VisitKind::Special);
+        let plain = ledger
+            .households
+            .households
+            .iter()
+            .find(|h| special(intervals, h).is_none())
+            .unwrap_or_else(|| panic!());
+        assert_eq!(default_visit_kind(intervals, plain), VisitKind::General);
+        // Without the committee's rules nobody is special.
+        assert_eq!(default_visit_kind(&[], alone), VisitKind::General);
+    }
+
+    #[test]
+    fn a_workers_block_is_their_buildings_and_their_overdue_households() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 7);
+        let all = overdue(&ledger, today);
+        let mut total = 0;
+        for w in &ledger.committee.workers {
+            let b = block(&ledger, w.id, today, &all);
+            assert!(b.visited <= b.households);
+            let mine = block_of(&ledger, w.id);
+            assert!(b.overdue.iter().all(|o| mine.contains(&o.household)));
+            total += b.overdue.len();
+        }
+        // Every building is someone's: each overdue household is in exactly one block.
+        assert!(total >= all.len(), "{total} of {}", all.len());
+        let nobody = block(&ledger, WorkerId(9999), today, &all);
+        assert_eq!((nobody.households, nobody.overdue.len()), (0, 0));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The front desk: first-contact reception (首问接待) and staggered duty shifts (错时值班).
 
-use super::committee::WorkerId;
+use super::committee::{CommitteeBook, Role, WorkerId};
 use super::phone::Phone;
 use super::problem::ProblemId;
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// Identifies a reception.
@@ -77,6 +77,48 @@ impl ShiftKind {
             ShiftKind::Holiday => "节假日",
         }
     }
+
+    /// The kind a shift on `day` has unless a holiday is chosen by hand: 双休日 on Saturday
+    /// and Sunday, 工作日晚间 otherwise (the office keeps no holiday calendar).
+    pub fn for_day(day: NaiveDate) -> ShiftKind {
+        match day.weekday() {
+            Weekday::Sat | Weekday::Sun => ShiftKind::Weekend,
+            _ => ShiftKind::Evening,
+        }
+    }
+
+    /// The usual hours of such a shift: evenings 17:00–20:00, a weekend or holiday morning
+    /// 09:00–12:00.
+    pub fn usual_hours(self) -> (NaiveTime, NaiveTime) {
+        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
+        match self {
+            ShiftKind::Evening => (at(17), at(20)),
+            ShiftKind::Weekend | ShiftKind::Holiday => (at(9), at(12)),
+        }
+    }
+}
+
+/// How late a sign-in may be and still count as on time.
+pub const SIGN_IN_GRACE_MINUTES: i64 = 10;
+
+impl DutyShift {
+    /// Minutes after the start that the worker signed in, when that is more than
+    /// [`SIGN_IN_GRACE_MINUTES`] (a late sign-in, marked on the rota).
+    pub fn late_minutes(&self) -> Option<i64> {
+        let signed = self.signed_in?;
+        let minutes = (signed - self.on.and_time(self.start)).num_minutes();
+        (minutes > SIGN_IN_GRACE_MINUTES).then_some(minutes)
+    }
+}
+
+/// Whether the member `by` (their worker record) may sign in `shift`: the rostered worker
+/// signs in for themselves; the 书记 or 主任 may sign in for another.
+pub fn may_sign_in(committee: &CommitteeBook, shift: &DutyShift, by: Option<WorkerId>) -> bool {
+    let Some(by) = by else { return false };
+    by == shift.worker
+        || committee
+            .worker(by)
+            .is_some_and(|w| w.has_role(Role::Secretary) || w.has_role(Role::Director))
 }
 
 /// A rostered duty shift and its sign-in.
@@ -111,5 +153,88 @@ impl DeskBook {
     /// Next free reception id.
     pub fn next_reception_id(&self) -> ReceptionId {
         ReceptionId(self.receptions.iter().map(|r| r.id.0).max().unwrap_or(0) + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::committee::Worker;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn time(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+    }
+
+    fn shift(worker: u32, signed: Option<NaiveTime>) -> DutyShift {
+        let on = day(2026, 11, 27);
+        DutyShift {
+            on,
+            start: time(17, 0),
+            end: time(20, 0),
+            kind: ShiftKind::Evening,
+            worker: WorkerId(worker),
+            signed_in: signed.map(|t| on.and_time(t)),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_kind_of_a_shift_follows_its_day() {
+        // 2026-11-27 is a Friday, the 28th a Saturday, the 29th a Sunday.
+        assert_eq!(ShiftKind::for_day(day(2026, 11, 27)), ShiftKind::Evening);
+        assert_eq!(ShiftKind::for_day(day(2026, 11, 28)), ShiftKind::Weekend);
+        assert_eq!(ShiftKind::for_day(day(2026, 11, 29)), ShiftKind::Weekend);
+        assert_eq!(ShiftKind::for_day(day(2026, 11, 30)), ShiftKind::Evening);
+        assert_eq!(ShiftKind::Evening.usual_hours(), (time(17, 0), time(20, 0)));
+        assert_eq!(ShiftKind::Weekend.usual_hours(), (time(9, 0), time(12, 0)));
+    }
+
+    #[test]
+    fn a_sign_in_after_the_grace_is_late() {
+        assert_eq!(shift(1, None).late_minutes(), None);
+        assert_eq!(shift(1, Some(time(16, 55))).late_minutes(), None);
+        assert_eq!(shift(1, Some(time(17, 10))).late_minutes(), None);
+        assert_eq!(shift(1, Some(time(17, 11))).late_minutes(), Some(11));
+        assert_eq!(shift(1, Some(time(18, 30))).late_minutes(), Some(90));
+    }
+
+    #[test]
+    fn only_the_worker_or_the_secretary_or_director_signs_in() {
+        let worker = |id, roles| Worker {
+            id: WorkerId(id),
+            name: format!("社工{id}"),
+            roles,
+            phone: None,
+            signs_notices: false,
+            since: day(2020, 1, 1),
+            left_on: None,
+        };
+        let committee = CommitteeBook {
+            workers: vec![
+                worker(1, vec![Role::Secretary]),
+                worker(2, vec![Role::Director]),
+                worker(3, vec![]),
+                worker(4, vec![]),
+                worker(5, vec![Role::Deputy]),
+            ],
+            ..CommitteeBook::default()
+        };
+        let s = shift(3, None);
+        assert!(may_sign_in(&committee, &s, Some(WorkerId(3))), "themselves");
+        assert!(may_sign_in(&committee, &s, Some(WorkerId(1))), "书记");
+        assert!(may_sign_in(&committee, &s, Some(WorkerId(2))), "主任");
+        assert!(
+            !may_sign_in(&committee, &s, Some(WorkerId(4))),
+            "another worker"
+        );
+        assert!(!may_sign_in(&committee, &s, Some(WorkerId(5))), "副主任");
+        assert!(
+            !may_sign_in(&committee, &s, None),
+            "a member who is no worker"
+        );
     }
 }

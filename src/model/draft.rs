@@ -141,6 +141,21 @@ impl PersonDraft {
     pub fn id_check(&self, today: NaiveDate) -> IdCheck {
         check_id(&self.id_number, self.sex, today)
     }
+
+    /// Fills 性别 from a valid ID number when none was chosen (a sex chosen by hand stays, and
+    /// a mismatch is then pointed out by [`PersonDraft::id_check`]). Returns whether it did.
+    pub fn fill_sex_from_id(&mut self) -> bool {
+        if self.sex.is_some() {
+            return false;
+        }
+        match IdNumber::parse(&self.id_number) {
+            Ok(id) => {
+                self.sex = Some(id.sex());
+                true
+            }
+            Err(_) => false,
+        }
+    }
 }
 
 /// A household as the form holds it.
@@ -790,6 +805,24 @@ pub fn reception_edit(reception: Reception, problem: Option<Problem>) -> Edit {
     Edit::Batch(edits)
 }
 
+/// A reception after its answer and the resident's confirmation were added later (the
+/// matter stays as it was logged). Confirming needs an answer to confirm.
+pub fn reception_answered(
+    reception: &Reception,
+    answer: &str,
+    confirmed: bool,
+) -> Result<Reception, FormError> {
+    let answer = answer.trim();
+    if confirmed && answer.is_empty() {
+        return Err("居民确认的是答复：请先填写给居民的答复".to_owned());
+    }
+    Ok(Reception {
+        answer: answer.to_owned(),
+        confirmed,
+        ..reception.clone()
+    })
+}
+
 /// A shift being added to the rota, as the form holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShiftDraft {
@@ -806,6 +839,33 @@ pub struct ShiftDraft {
 }
 
 impl ShiftDraft {
+    /// A new shift on `day`, of the kind and usual hours that day has.
+    pub fn on_day(day: NaiveDate) -> ShiftDraft {
+        let kind = ShiftKind::for_day(day);
+        let (start, end) = kind.usual_hours();
+        ShiftDraft {
+            on: day.format("%Y-%m-%d").to_string(),
+            start: start.format("%H:%M").to_string(),
+            end: end.format("%H:%M").to_string(),
+            kind,
+            worker: None,
+        }
+    }
+
+    /// After the date was edited: when it names a day, the kind and the hours follow it
+    /// (the worker stays).
+    pub fn date_changed(&mut self) {
+        if let Some(day) = parse_day(&self.on) {
+            let worker = self.worker;
+            let on = std::mem::take(&mut self.on);
+            *self = ShiftDraft {
+                on,
+                worker,
+                ..ShiftDraft::on_day(day)
+            };
+        }
+    }
+
     /// The shift, or the first thing to correct.
     pub fn build(&self) -> Result<DutyShift, FormError> {
         let on = parse_day(&self.on).ok_or_else(|| "日期请按 2026-11-23 的格式填写".to_owned())?;
@@ -920,6 +980,59 @@ mod tests {
             members: vec![member("张三")],
             ..HouseholdDraft::default()
         }
+    }
+
+    #[test]
+    fn a_reception_is_answered_later_and_confirmed_only_with_an_answer() {
+        use crate::model::{Channel, ReceptionId};
+        let r = Reception {
+            id: ReceptionId(1),
+            at: NaiveDate::from_ymd_opt(2026, 3, 9)
+                .unwrap_or_default()
+                .and_hms_opt(10, 5, 0)
+                .unwrap_or_default(),
+            channel: Channel::Phone,
+            visitor: None,
+            visitor_phone: None,
+            matter: "楼道堆物".into(),
+            received_by: WorkerId(1),
+            answer: String::new(),
+            confirmed: false,
+            problem: None,
+        };
+        assert!(reception_answered(&r, "  ", true).is_err());
+        let done =
+            reception_answered(&r, " 已通知物业清理 ", true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(done.answer, "已通知物业清理");
+        assert!(done.confirmed);
+        assert_eq!((done.id, done.matter.as_str()), (r.id, "楼道堆物"));
+    }
+
+    #[test]
+    fn a_valid_id_number_fills_an_empty_sex_only() {
+        let mut m = PersonDraft {
+            id_number: id_1950(),
+            ..PersonDraft::default()
+        };
+        assert!(m.fill_sex_from_id());
+        let sex = IdNumber::parse(&id_1950()).map(|i| i.sex()).ok();
+        assert_eq!(m.sex, sex);
+        // Chosen by hand: kept.
+        let other = if sex == Some(Sex::Male) {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
+        m.sex = Some(other);
+        assert!(!m.fill_sex_from_id());
+        assert_eq!(m.sex, Some(other));
+        // Half typed: nothing yet.
+        let mut half = PersonDraft {
+            id_number: id_1950()[..10].to_owned(),
+            ..PersonDraft::default()
+        };
+        assert!(!half.fill_sex_from_id());
+        assert_eq!(half.sex, None);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! fast enough at the stress size to run on every keystroke.
 
 use super::{
-    BuildingId, CompoundId, HouseholdBook, HouseholdId, Ledger, TagDimension, TagNumbers, WorkerId,
+    BuildingId, CompoundId, Household, HouseholdBook, HouseholdId, Ledger, Person, TagDimension,
+    TagNumbers, WorkerId,
 };
 use std::collections::HashMap;
 
@@ -222,6 +223,35 @@ impl Finder {
     }
 }
 
+/// The member of `h` through whom a search `text` found the household, when that is not the
+/// head: by name, or by the last digits (four or more) of their phone or ID number. `None`
+/// when the head matches, or the match was the address or the household's own phone.
+pub fn matched_member<'a>(h: &'a Household, text: &str) -> Option<&'a Person> {
+    let q = normalise_query(text);
+    if q.is_empty() || q.contains('-') {
+        return None;
+    }
+    let digits = q.chars().all(|c| c.is_ascii_digit() || c == 'x');
+    let matches = |p: &Person| {
+        if digits {
+            q.len() >= 4
+                && (p.phone.iter().any(|ph| ph.digits().ends_with(&q))
+                    || p.id_number
+                        .iter()
+                        .any(|id| id.as_str().to_ascii_lowercase().ends_with(&q)))
+        } else {
+            p.name.to_lowercase().contains(&q)
+        }
+    };
+    let head = h.head();
+    if head.is_some_and(matches) {
+        return None;
+    }
+    h.present_members()
+        .filter(|p| head.is_none_or(|hd| hd.id != p.id))
+        .find(|p| matches(p))
+}
+
 /// Whether every household matching `next` also matches `previous`, so that `next` may search
 /// only within the answer to `previous`: same filters, and text that extends the previous text
 /// where matching is by substring or prefix (not by whole room number or last digits).
@@ -288,6 +318,38 @@ mod tests {
             .unwrap_or_else(|| panic!("an active household"));
         assert!(by_tag(TagDimension::HouseType, &h.house_type).contains(&at));
         assert!(by_tag(TagDimension::ResidentType, "没有这个标签").is_empty());
+    }
+
+    #[test]
+    fn a_member_other_than_the_head_is_named_as_the_match() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 7);
+        let h = ledger
+            .households
+            .households
+            .iter()
+            .find(|h| h.present_members().count() >= 2)
+            .unwrap_or_else(|| panic!());
+        let head = h.head().unwrap_or_else(|| panic!());
+        let other = h
+            .present_members()
+            .find(|p| p.id != head.id && !head.name.contains(&p.name))
+            .unwrap_or_else(|| panic!());
+        assert_eq!(matched_member(h, &other.name).map(|p| p.id), Some(other.id));
+        assert!(matched_member(h, &head.name).is_none(), "the head matched");
+        assert!(matched_member(h, "").is_none());
+        assert!(matched_member(h, "5-302").is_none(), "an address");
+        if let Some(phone) = &other.phone {
+            let digits = phone.digits();
+            let last = &digits[digits.len().saturating_sub(4)..];
+            if head
+                .phone
+                .as_ref()
+                .is_none_or(|p| !p.digits().ends_with(last))
+            {
+                assert_eq!(matched_member(h, last).map(|p| p.id), Some(other.id));
+            }
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ macro_rules! stored_as_tuple {
 
 mod committee;
 pub mod coverage;
+pub mod dates;
 mod desk;
 pub mod draft;
 mod edit;
@@ -53,7 +54,10 @@ pub use committee::{
     Assignment, Committee, CommitteeBook, Organisation, OrganisationId, OrganisationKind, Role,
     VisitInterval, Worker, WorkerId, default_intervals,
 };
-pub use desk::{Channel, DeskBook, DutyShift, Reception, ReceptionId, ShiftKind};
+pub use desk::{
+    Channel, DeskBook, DutyShift, Reception, ReceptionId, SIGN_IN_GRACE_MINUTES, ShiftKind,
+    may_sign_in,
+};
 pub use edit::{Edit, HISTORY_DEPTH, History};
 pub use fund::{
     APPROVAL_LINE, FundCategory, FundIssue, FundKind, FundPlan, FundYear, OFFICE_CAP_PERCENT,

@@ -8,7 +8,7 @@ use crate::model::{
     Fen, FundCategory, FundKind, FundYear, Ledger, NoticePeriod, Payee, Payment, Project,
     ProjectStage, Tally, office_share,
 };
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Fewer respondents than this are not broken down (DOMAIN.md: small groups identify people).
@@ -273,7 +273,7 @@ pub struct PublicNotice {
 
 /// A date as notices write it: 2026年11月23日.
 pub(super) fn date_text(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+    crate::model::dates::chinese_date(d)
 }
 
 fn period_text(from: NaiveDate, to: NaiveDate) -> String {

@@ -16,6 +16,7 @@ pub use error::StoreError;
 pub use fs::{FaultKind, FaultyFs, FileSystem, FsOp, RealFs};
 pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
 pub use vault::{
-    BackupInfo, LoadScope, LoadedParts, NewMember, PendingLoad, RecoveryPassphrase, SaveJob,
-    SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions, is_vault, read_meta,
+    BackupInfo, LEDGER_SUBFOLDER, LoadScope, LoadedParts, NewMember, PendingLoad,
+    RecoveryPassphrase, SaveJob, SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions, is_vault,
+    locate, read_meta,
 };

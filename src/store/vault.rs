@@ -257,6 +257,22 @@ pub fn is_vault(dir: &Path) -> bool {
     meta_path(dir).is_file()
 }
 
+/// The subfolder a ledger is made in when the chosen folder already holds other files (the
+/// program itself, say); the app and the commands look in it too.
+pub const LEDGER_SUBFOLDER: &str = "台账";
+
+/// The vault folder for `dir`: `dir` itself if it holds one, else its `data/` (a committee
+/// folder, like the demo in the repository) or its [`LEDGER_SUBFOLDER`]; `dir` when none does.
+pub fn locate(dir: &Path) -> PathBuf {
+    if is_vault(dir) {
+        return dir.to_path_buf();
+    }
+    [dir.join("data"), dir.join(LEDGER_SUBFOLDER)]
+        .into_iter()
+        .find(|d| is_vault(d))
+        .unwrap_or_else(|| dir.to_path_buf())
+}
+
 /// Reads `vault.ron`.
 pub fn read_meta(dir: &Path) -> Result<VaultMeta, StoreError> {
     let path = meta_path(dir);

@@ -757,3 +757,249 @@ fn visit_intervals_are_set_per_tag_in_settings() {
     let reopened = crate::fixtures::open(dir.path()).unwrap();
     assert_eq!(reopened.ledger().committee.visit_intervals, intervals);
 }
+
+/// Whether the `nth` widget labelled `label` is disabled.
+fn disabled(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
+    use egui_kittest::kittest::NodeT;
+    h.query_all_by_label(label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("nothing labelled {label} #{nth}"))
+        .accesskit_node()
+        .is_disabled()
+}
+
+#[test]
+fn receptions_show_the_year_shifts_follow_their_day_and_sign_in_is_ones_own() {
+    use chrono::{Datelike, Duration as Days, NaiveTime};
+    use sibai::model::{DutyShift, Reception, ReceptionId, Role, ShiftKind, Worker, WorkerId};
+
+    let today = chrono::Local::now().date_naive();
+    let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let mut ledger = sample_ledger("戊");
+    // 李主任 here is an ordinary worker (no 书记 or 主任 role): he signs in only for himself.
+    ledger.committee.workers.push(Worker {
+        id: WorkerId(2),
+        name: "李主任".into(),
+        roles: vec![Role::SocialWorker],
+        phone: None,
+        signs_notices: false,
+        since: crate::fixtures::date(2020, 1, 1),
+        left_on: None,
+    });
+    ledger.desk.receptions.push(Reception {
+        id: ReceptionId(2),
+        at: crate::fixtures::date(2026, 3, 9).and_time(at(10, 5)),
+        channel: sibai::model::Channel::Phone,
+        visitor: None,
+        visitor_phone: None,
+        matter: "楼道堆物".into(),
+        received_by: WorkerId(2),
+        answer: String::new(),
+        confirmed: false,
+        problem: None,
+    });
+    let shift = |on, worker, signed: Option<NaiveTime>| DutyShift {
+        on,
+        start: at(17, 0),
+        end: at(20, 0),
+        kind: ShiftKind::Evening,
+        worker: WorkerId(worker),
+        signed_in: signed.map(|t| on.and_time(t)),
+        note: String::new(),
+    };
+    let yesterday = today - Days::days(1);
+    ledger
+        .desk
+        .shifts
+        .push(shift(yesterday, 2, Some(at(17, 40))));
+    ledger.desk.shifts.push(shift(today, 1, None));
+    ledger.desk.shifts.push(shift(today, 2, None));
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    // Unlock as 李主任.
+    click(&mut h, "成员", 0);
+    click_button(&mut h, "李主任");
+    unlock(&mut h, "second one");
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "接待值班", 0);
+    wait(&mut h, "读取接待记录", |h| {
+        h.query_by_label("登记接待").is_some()
+    });
+
+    // Dates carry the year; an unanswered reception says so.
+    assert!(h.query_by_label("2026-03-09 10:05").is_some());
+    assert!(h.query_by_label_contains("未答复").is_some());
+    assert!(h.query_by_label_contains("楼道堆物").is_some());
+    // Yesterday's sign-in was 40 minutes late: marked.
+    assert!(h.query_by_label("17:40 签到，迟到 40 分钟").is_some());
+    // Today: 王书记's shift cannot be signed in by 李主任; his own can. (The header is #0.)
+    assert!(disabled(&h, "签到", 1), "another worker's shift");
+    assert!(!disabled(&h, "签到", 2), "his own shift");
+    click(&mut h, "签到", 2);
+    let signed = h.state().vault().unwrap().ledger().desk.shifts[3].signed_in;
+    assert!(signed.is_some());
+
+    // A new shift on a Saturday: 双休日, in the morning, without choosing it.
+    let mut saturday = today + Days::days(1);
+    while saturday.weekday() != chrono::Weekday::Sat {
+        saturday += Days::days(1);
+    }
+    click(&mut h, "排班", 0);
+    {
+        use egui_kittest::kittest::By;
+        let field = || {
+            By::new()
+                .label("日期")
+                .role(egui::accesskit::Role::TextInput)
+        };
+        h.get(field()).focus();
+        h.step();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.step();
+        h.key_press(egui::Key::Backspace);
+        h.step();
+        h.get(field())
+            .type_text(&saturday.format("%Y-%m-%d").to_string());
+        h.step();
+    }
+    click(&mut h, "值班人", 0);
+    click_button(&mut h, "李主任");
+    click(&mut h, "加入排班", 0);
+    let added = h
+        .state()
+        .vault()
+        .unwrap()
+        .ledger()
+        .desk
+        .shifts
+        .iter()
+        .find(|s| s.on == saturday)
+        .cloned()
+        .expect("the Saturday shift");
+    assert_eq!(added.kind, ShiftKind::Weekend);
+    assert_eq!(added.start, at(9, 0));
+}
+
+/// Whether the `nth` widget labelled `label` (a radio button or checkbox) is ticked.
+fn ticked(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
+    use egui_kittest::kittest::NodeT;
+    h.query_all_by_label(label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("nothing labelled {label} #{nth}"))
+        .accesskit_node()
+        .toggled()
+        == Some(egui::accesskit::Toggled::True)
+}
+
+#[test]
+fn households_name_the_member_found_show_moving_in_fill_sex_and_start_special_visits() {
+    use sibai::model::PersonId;
+    let mut ledger = sample_ledger("庚");
+    let mut spouse = ledger.households.households[0].members[0].clone();
+    spouse.id = PersonId(2);
+    spouse.name = "刘晓梅".into();
+    spouse.relation = "配偶".into();
+    spouse.tags.clear();
+    spouse.id_number = None;
+    spouse.phone = None;
+    spouse.moved_in = Some(crate::fixtures::date(2012, 6, 18));
+    ledger.households.households[0].members.push(spouse);
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "居民户", 0);
+
+    // Found through the spouse: the row says so.
+    type_into(&mut h, "搜索", 0, "刘晓梅");
+    h.step();
+    assert!(h.query_by_label("张庚（配偶 刘晓梅）").is_some());
+    // Found through the head: just the head.
+    retype(&mut h, "搜索", "张庚");
+    h.step();
+    assert!(h.query_by_label("张庚").is_some());
+    assert!(h.query_by_label("张庚（配偶 刘晓梅）").is_none());
+
+    // The household page: each member's 迁入日期.
+    click(&mut h, "张庚", 0);
+    assert!(h.query_by_label("2000年1月1日").is_some());
+    assert!(h.query_by_label("2012年6月18日").is_some());
+
+    // A visit to a household with 独居老人 starts as 特殊对象走访.
+    click(&mut h, "登记走访", 0);
+    assert!(ticked(&h, "特殊对象走访", 0));
+    assert!(!ticked(&h, "一般走访", 0));
+
+    // A new household: a valid ID number fills 性别.
+    click(&mut h, "居民户", 0);
+    click(&mut h, "← 返回列表", 0);
+    click(&mut h, "新增居民户", 0);
+    assert!(ticked(&h, "未填", 0));
+    type_into(&mut h, "身份证号", 0, &id_number("19500307", "001"));
+    h.step();
+    assert!(ticked(&h, "男", 0), "sex from the ID number");
+
+    // 百事汇 is not in the ledger, and the app does not say it is.
+    click(&mut h, "取消", 0);
+    click(&mut h, "百事汇", 0);
+    assert!(h.query_by_label_contains("不在加密台账里").is_some());
+    assert!(h.query_by_label_contains("保存在加密台账中").is_none());
+}
+
+#[test]
+fn home_rows_open_what_they_count_with_todays_duty_and_my_block() {
+    use chrono::NaiveTime;
+    use sibai::model::{DutyShift, ShiftKind, WorkerId};
+    let today = chrono::Local::now().date_naive();
+    let mut ledger = sample_ledger("辛");
+    ledger.desk.shifts.push(DutyShift {
+        on: today,
+        start: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        kind: ShiftKind::Evening,
+        worker: WorkerId(1),
+        signed_in: None,
+        note: String::new(),
+    });
+    let address = ledger
+        .households
+        .address_of(&ledger.households.households[0]);
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    wait(&mut h, "读取往年记录", |h| {
+        h.state().vault().unwrap().unloaded().is_empty()
+    });
+    h.step();
+
+    // Today's duty and 我的包干 (王书记 holds building 1, its 独居老人 last visited in March).
+    assert!(
+        h.query_by_label("王书记　17:00–20:00（工作日晚间）　未签到")
+            .is_some()
+    );
+    assert!(h.query_by_label("我的包干").is_some());
+    assert!(
+        h.query_by_label_contains("包干 1 户，今年已走访 1 户")
+            .is_some()
+    );
+    // The overdue household is listed twice (mine and everyone's); a click opens it.
+    assert_eq!(h.query_all_by_label(&address).count(), 2);
+    click(&mut h, &address, 0);
+    assert!(
+        h.query_by_label("← 返回列表").is_some(),
+        "the household opened"
+    );
+
+    // A worker's row opens their visits of this month.
+    click(&mut h, "首页", 0);
+    click(&mut h, "王书记", 0);
+    assert!(h.query_by_label("登记走访").is_some(), "走访 is open");
+    assert!(h.query_by_label("← 返回列表").is_none());
+}

@@ -44,6 +44,18 @@ fn check_on_the_repository_demo_committee() {
 }
 
 #[test]
+fn check_accepts_the_committee_folder_as_the_app_does() {
+    // The repository root is a committee folder: the ledger is its data/.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = sibai(&["check", root], &[("SIBAI_PASSPHRASE", "demo")]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("示例居委会"), "{t}");
+    let members = sibai(&["members", "list", root], &[]);
+    assert!(text(&members).contains("王慧敏"), "{}", text(&members));
+}
+
+#[test]
 fn the_demo_committee_publishes_with_zero_hits() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();

@@ -13,3 +13,4 @@ mod vault_errors;
 mod vault_layout;
 mod vault_members;
 mod vault_roundtrip;
+mod window;
