@@ -179,6 +179,8 @@ impl DeskPanel {
         });
         // One line per row: long text is cut (the whole of it is on hover or in the record).
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        // A click anywhere on a row opens it: labels must not take the click to select text.
+        ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut opened = None;
         TableBuilder::new(ui)

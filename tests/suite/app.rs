@@ -769,7 +769,7 @@ fn disabled(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
 }
 
 #[test]
-fn receptions_show_the_year_shifts_follow_their_day_and_sign_in_is_ones_own() {
+fn receptions_are_answered_later_shifts_follow_their_day_and_sign_in_is_ones_own() {
     use chrono::{Datelike, Duration as Days, NaiveTime};
     use sibai::model::{DutyShift, Reception, ReceptionId, Role, ShiftKind, Worker, WorkerId};
 
@@ -832,6 +832,31 @@ fn receptions_show_the_year_shifts_follow_their_day_and_sign_in_is_ones_own() {
     assert!(h.query_by_label("2026-03-09 10:05").is_some());
     assert!(h.query_by_label_contains("未答复").is_some());
     assert!(h.query_by_label_contains("楼道堆物").is_some());
+    // Opened, it takes the answer and the confirmation; confirming nothing is refused.
+    click(&mut h, "2026-03-09 10:05", 0);
+    assert!(h.query_by_label("事项：楼道堆物").is_some());
+    click(&mut h, "居民已确认答复", 0);
+    click(&mut h, "保存答复", 0);
+    assert!(h.query_by_label_contains("请先填写给居民的答复").is_some());
+    type_into(&mut h, "答复", 0, "已通知物业周五前清理");
+    click(&mut h, "保存答复", 0);
+    {
+        let l = h.state().vault().unwrap().ledger();
+        let r = l
+            .desk
+            .receptions
+            .iter()
+            .find(|r| r.id == ReceptionId(2))
+            .unwrap();
+        assert_eq!(r.answer, "已通知物业周五前清理");
+        assert!(r.confirmed);
+        assert_eq!(r.matter, "楼道堆物", "the matter stays as logged");
+    }
+    assert!(
+        h.query_by_label("事项：楼道堆物").is_none(),
+        "the form closed"
+    );
+
     // Yesterday's sign-in was 40 minutes late: marked.
     assert!(h.query_by_label("17:40 签到，迟到 40 分钟").is_some());
     // Today: 王书记's shift cannot be signed in by 李主任; his own can. (The header is #0.)
