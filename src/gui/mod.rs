@@ -22,8 +22,10 @@ mod households;
 mod lists;
 mod print;
 mod records;
+mod session;
 mod settings;
 mod setup;
+mod shell;
 mod trace;
 mod unlock;
 mod visits;
@@ -34,15 +36,16 @@ mod x11_focus;
 pub use fonts::MISSING as FONT_MISSING;
 
 use crate::model::finder::Finder;
-use crate::model::{Collection, Edit, History, HouseholdId, Ledger, WorkerId};
-use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault, VaultOptions, locate, read_meta};
+use crate::model::{Collection, Edit, HouseholdId, Ledger, WorkerId};
+use crate::store::{StoreError, Vault, VaultOptions, locate, read_meta};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
+use session::{Session, in_background};
+use shell::shell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// How long after the last edit the ledger saves itself.
 pub const SAVE_AFTER: Duration = Duration::from_millis(800);
@@ -179,245 +182,6 @@ impl Section {
             Section::Publish => "公开发布",
             Section::Settings => "设置",
         }
-    }
-}
-
-/// An unlocked ledger and what the panels keep while it is open.
-pub struct Session {
-    vault: Vault,
-    section: Section,
-    /// The rest of the ledger, being read in the background.
-    loading: Option<Receiver<Result<LoadedParts, StoreError>>>,
-    load_error: Option<String>,
-    save_error: Option<String>,
-    households: households::HouseholdsPanel,
-    visits: visits::VisitsPanel,
-    desk: desk::DeskPanel,
-    settings: settings::SettingsPanel,
-    /// The household search index, until the ledger changes.
-    finder: Option<Finder>,
-    home: Option<home::HomeFigures>,
-    history: History,
-    /// The save running on a background thread, if any.
-    saving: Option<Receiver<SaveOutcome>>,
-    /// When the last edit was made (the save waits [`SAVE_AFTER`] for more).
-    last_edit: Option<Instant>,
-    /// Why the last edit could not be made.
-    edit_error: Option<String>,
-    /// The last undo or redo, said on the top bar.
-    notice: Option<String>,
-}
-
-/// Runs `work` on a thread named `name` (slow work: unlock, load, save, creating a ledger) and
-/// returns where its result arrives; the window repaints when it does.
-fn in_background<T: Send + 'static>(
-    name: &str,
-    ctx: &egui::Context,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> std::io::Result<Receiver<T>> {
-    let (tx, rx) = channel();
-    let ctx = ctx.clone();
-    std::thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(move || {
-            let _ = tx.send(work());
-            ctx.request_repaint();
-        })?;
-    Ok(rx)
-}
-
-impl Session {
-    fn new(vault: Vault, ctx: &egui::Context) -> Session {
-        let pending = vault.pending_load();
-        // Without the thread, the accessors read what they need when it is needed.
-        let loading = (!pending.collections().is_empty())
-            .then(|| in_background("load", ctx, move || pending.load()).ok());
-        Session {
-            vault,
-            section: Section::Home,
-            loading: loading.flatten(),
-            load_error: None,
-            save_error: None,
-            households: households::HouseholdsPanel::default(),
-            visits: visits::VisitsPanel::default(),
-            desk: desk::DeskPanel::default(),
-            settings: settings::SettingsPanel::default(),
-            finder: None,
-            home: None,
-            history: History::default(),
-            saving: None,
-            last_edit: None,
-            edit_error: None,
-            notice: None,
-        }
-    }
-
-    /// Forgets everything computed from the ledger (it changed).
-    fn changed(&mut self) {
-        self.finder = None;
-        self.home = None;
-        self.settings.invalidate();
-        self.households.invalidate();
-        self.visits.invalidate();
-    }
-
-    /// Applies an edit through the vault and records it for undo.
-    fn edit(&mut self, label: String, edit: Edit) -> bool {
-        if self.vault.is_read_only() {
-            self.edit_error = Some(StoreError::ReadOnly.to_string());
-            return false;
-        }
-        match self.vault.apply(edit) {
-            Ok(inverse) => {
-                self.history.record(label, inverse);
-                self.edit_error = None;
-                self.notice = None;
-                self.last_edit = Some(Instant::now());
-                self.changed();
-                true
-            }
-            Err(e) => {
-                self.edit_error = Some(format!("修改没有完成：{e}"));
-                false
-            }
-        }
-    }
-
-    /// Undoes the last edit (`redo` false) or redoes the last undo.
-    fn undo_redo(&mut self, redo: bool) {
-        let taken = if redo {
-            self.history.take_redo()
-        } else {
-            self.history.take_undo()
-        };
-        let Some((label, edit)) = taken else { return };
-        match self.vault.apply(edit) {
-            Ok(inverse) => {
-                self.notice = Some(if redo {
-                    format!("已重做：{label}")
-                } else {
-                    format!("已撤销：{label}")
-                });
-                if redo {
-                    self.history.redone(label, inverse);
-                } else {
-                    self.history.undone(label, inverse);
-                }
-                self.last_edit = Some(Instant::now());
-                self.changed();
-            }
-            Err(e) => self.edit_error = Some(format!("撤销没有完成：{e}")),
-        }
-    }
-
-    /// Takes back a finished background save, and starts one when edits have rested for
-    /// [`SAVE_AFTER`].
-    fn autosave(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.saving {
-            match rx.try_recv() {
-                Ok(outcome) => {
-                    self.saving = None;
-                    self.finish(outcome);
-                }
-                Err(TryRecvError::Empty) => return,
-                Err(TryRecvError::Disconnected) => {
-                    // The thread died without an outcome: its collections stay unsaved.
-                    self.saving = None;
-                    self.save_error = Some("保存线程意外中止，修改仍在内存中，将再次保存。".into());
-                }
-            }
-        }
-        if self.vault.is_read_only() || !self.vault.has_unsaved() {
-            return;
-        }
-        let rested = self.last_edit.is_none_or(|t| t.elapsed() >= SAVE_AFTER);
-        if !rested {
-            ctx.request_repaint_after(SAVE_AFTER);
-            return;
-        }
-        // After a failed save, try again only after the next edit (or 锁定), not every frame.
-        if self.save_error.is_some() && self.last_edit.is_none() {
-            return;
-        }
-        self.last_edit = None;
-        let job = match self.vault.begin_save() {
-            Ok(Some(job)) => job,
-            Ok(None) => return,
-            Err(e) => {
-                self.save_error = Some(e.to_string());
-                return;
-            }
-        };
-        match in_background("save", ctx, move || job.run()) {
-            Ok(rx) => self.saving = Some(rx),
-            Err(e) => {
-                self.save_error = Some(format!("无法启动保存：{e}"));
-            }
-        }
-    }
-
-    fn finish(&mut self, outcome: SaveOutcome) {
-        match self.vault.finish_save(outcome) {
-            Ok(_) => self.save_error = None,
-            Err(e) => self.save_error = Some(e.to_string()),
-        }
-    }
-
-    /// Waits for a background save, if one runs.
-    fn wait_for_save(&mut self) {
-        if let Some(rx) = self.saving.take() {
-            if let Ok(outcome) = rx.recv() {
-                self.finish(outcome);
-            } else {
-                // The job was lost with its thread; its collections are marked unsaved again.
-                self.vault.abandon_save();
-            }
-        }
-    }
-
-    fn poll_loading(&mut self) {
-        let Some(rx) = &self.loading else { return };
-        match rx.try_recv() {
-            Ok(Ok(parts)) => {
-                self.vault.install_loaded(parts);
-                self.loading = None;
-                self.changed();
-            }
-            Ok(Err(e)) => {
-                self.loading = None;
-                self.load_error = Some(format!("读取往年记录时出错：{e}"));
-            }
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => self.loading = None,
-        }
-    }
-
-    /// Saves what is unsaved, here and now (after any background save); the error, if any, is
-    /// kept for the top bar.
-    fn save(&mut self) -> bool {
-        self.wait_for_save();
-        if !self.vault.has_unsaved() {
-            return true;
-        }
-        match self.vault.save() {
-            Ok(_) => {
-                self.save_error = None;
-                true
-            }
-            Err(e) => {
-                self.save_error = Some(e.to_string());
-                false
-            }
-        }
-    }
-
-    fn committee_name(&self) -> String {
-        self.vault
-            .ledger()
-            .committee
-            .committee
-            .as_ref()
-            .map_or_else(|| "居委会".to_owned(), |c| c.name.clone())
     }
 }
 
@@ -749,141 +513,6 @@ impl SibaiApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
     }
-}
-
-/// The top bar, the navigation and the current section. Returns whether 锁定 was clicked.
-fn shell(
-    ui: &mut egui::Ui,
-    s: &mut Session,
-    prefs: &mut Prefs,
-    now: NaiveDateTime,
-    actions: &mut Vec<Action>,
-) -> bool {
-    let today = now.date();
-    let mut lock = false;
-    let typing = ui.ctx().egui_wants_keyboard_input();
-    let (undo_key, redo_key) = ui.input_mut(|i| {
-        let undo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z);
-        let redo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Y);
-        let redo2 = egui::KeyboardShortcut::new(
-            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-            egui::Key::Z,
-        );
-        if typing {
-            return (false, false);
-        }
-        let r = i.consume_shortcut(&redo) || i.consume_shortcut(&redo2);
-        (i.consume_shortcut(&undo), r)
-    });
-    egui::Panel::top("top").show(ui, |ui| {
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.strong(s.committee_name());
-            ui.separator();
-            ui.label(format!("当前成员：{}", s.vault.member()));
-            if s.vault.is_read_only() {
-                ui.separator();
-                widgets::error(ui, "只读：另一个窗口正在修改台账");
-            }
-            ui.separator();
-            match &s.save_error {
-                Some(e) => widgets::error(ui, &format!("保存失败：{e}")),
-                None => {
-                    let n = s.vault.unsaved().len();
-                    if n == 0 {
-                        ui.label("已保存");
-                    } else if s.saving.is_some() {
-                        ui.spinner();
-                        ui.label("正在保存");
-                    } else {
-                        ui.label(format!("有 {n} 处未保存"));
-                    }
-                }
-            }
-            if s.loading.is_some() {
-                ui.separator();
-                ui.spinner();
-                ui.label("正在读取往年记录");
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("锁定").clicked() {
-                    lock = true;
-                }
-                ui.separator();
-                let redo = s.history.redo_label().map(str::to_owned);
-                let undo = s.history.undo_label().map(str::to_owned);
-                let r = ui
-                    .add_enabled(redo.is_some(), egui::Button::new("重做"))
-                    .on_hover_text(redo.map_or("没有可重做的修改".into(), |l| {
-                        format!("重做：{l}（Ctrl+Y）")
-                    }));
-                if r.clicked() || (redo_key && s.history.redo_label().is_some()) {
-                    s.undo_redo(true);
-                }
-                let u = ui
-                    .add_enabled(undo.is_some(), egui::Button::new("撤销"))
-                    .on_hover_text(undo.map_or("没有可撤销的修改".into(), |l| {
-                        format!("撤销：{l}（Ctrl+Z）")
-                    }));
-                if u.clicked() || (undo_key && s.history.undo_label().is_some()) {
-                    s.undo_redo(false);
-                }
-                if let Some(n) = &s.notice {
-                    widgets::hint(ui, n);
-                }
-            });
-        });
-        if let Some(e) = &s.edit_error {
-            widgets::error(ui, e);
-        }
-        ui.add_space(4.0);
-    });
-    egui::Panel::left("nav")
-        .resizable(false)
-        .exact_size(132.0)
-        .show(ui, |ui| {
-            ui.add_space(8.0);
-            for section in Section::ALL {
-                let selected = s.section == section;
-                let button = egui::Button::selectable(selected, section.label())
-                    .min_size(egui::vec2(ui.available_width(), 34.0));
-                if ui.add(button).clicked() {
-                    s.section = section;
-                }
-            }
-        });
-    if let Some(e) = &s.load_error {
-        egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
-    }
-    egui::CentralPanel::default().show(ui, |ui| {
-        if matches!(s.section, Section::Households | Section::Visits) && s.finder.is_none() {
-            s.finder = Some(Finder::new(s.vault.ledger()));
-        }
-        let view = View {
-            ledger: s.vault.ledger(),
-            member: s.vault.member(),
-            today,
-            now,
-            read_only: s.vault.is_read_only(),
-            unloaded: s.vault.unloaded(),
-            finder: s.finder.as_ref(),
-        };
-        match s.section {
-            Section::Home => {
-                let name = s.committee_name();
-                let mine = view.member_worker();
-                s.home
-                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today, mine))
-                    .show(ui, &name, view.ledger, actions);
-            }
-            Section::Households => s.households.show(ui, &view, actions),
-            Section::Visits => s.visits.show(ui, &view, actions),
-            Section::Desk => s.desk.show(ui, &view, actions),
-            Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
-            other => records::show(ui, other, view.ledger, s.loading.is_some()),
-        }
-    });
-    lock
 }
 
 /// Runs the app on the vault in `dir` until the window is closed.

@@ -302,17 +302,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_page_no_browser_fetched_gives_its_address_to_open_by_hand() {
-        let ctx = egui::Context::default();
+    /// The sample sheet served, as if just handed to the browser.
+    fn served_sheet() -> Opened {
         let (url, served) =
             serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
-        let mut opened = Opened {
-            url: url.clone(),
+        Opened {
+            url,
             served,
             since: Instant::now(),
             done: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_page_no_browser_fetched_gives_its_address_to_open_by_hand() {
+        let ctx = egui::Context::default();
+        let mut opened = served_sheet();
+        let url = opened.url.clone();
         assert!(opened.poll(&ctx).is_none(), "still waiting for the browser");
         opened.since = Instant::now()
             .checked_sub(BROWSER_WAIT)
@@ -329,14 +335,8 @@ mod tests {
     #[test]
     fn a_page_the_browser_fetched_is_reported_open() {
         let ctx = egui::Context::default();
-        let (url, served) =
-            serve_once(html(&sheet()).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
-        let mut opened = Opened {
-            url: url.clone(),
-            served,
-            since: Instant::now(),
-            done: None,
-        };
+        let mut opened = served_sheet();
+        let url = opened.url.clone();
         let path = url
             .splitn(4, '/')
             .nth(3)

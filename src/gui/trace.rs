@@ -1,9 +1,10 @@
 //! A trace of what the app shows, for the end-to-end test that drives the real window from
 //! outside (`tests/suite/window.rs`). Debug builds only, and only with `SIBAI_TRACE` set: the
 //! app then writes one line to stderr whenever what it shows changes (the screen, the section,
-//! whether the window has the keyboard, how many households a search found, which household
-//! is open by its number). No name, address, ID number, phone or passphrase is ever written.
-//! A release build compiles this to nothing.
+//! the member who unlocked (a committee worker), whether the window has the keyboard, how many
+//! households a search found, which household is open by its number). No resident's name,
+//! address, ID number or phone, and no passphrase, is ever written. In a release build
+//! [`enabled`] is false and nothing is built or written.
 
 use std::sync::OnceLock;
 

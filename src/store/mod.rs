@@ -6,6 +6,7 @@ mod codec;
 mod crypto;
 mod error;
 mod fs;
+mod layout;
 mod lock;
 mod meta;
 mod vault;
@@ -14,9 +15,9 @@ mod vault;
 pub use age::secrecy::{ExposeSecret, SecretString};
 pub use error::StoreError;
 pub use fs::{FaultKind, FaultyFs, FileSystem, FsOp, RealFs};
+pub use layout::{LEDGER_SUBFOLDER, is_vault, locate, read_meta};
 pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
 pub use vault::{
-    BackupInfo, LEDGER_SUBFOLDER, LoadScope, LoadedParts, NewMember, PendingLoad,
-    RecoveryPassphrase, SaveJob, SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions, is_vault,
-    locate, read_meta,
+    BackupInfo, LoadScope, LoadedParts, NewMember, PendingLoad, RecoveryPassphrase, SaveJob,
+    SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions,
 };

@@ -758,6 +758,11 @@ fn visit_intervals_are_set_per_tag_in_settings() {
     assert_eq!(reopened.ledger().committee.visit_intervals, intervals);
 }
 
+/// The ledger the app has open.
+fn open_ledger<'h>(h: &'h Harness<'static, SibaiApp>) -> &'h sibai::model::Ledger {
+    h.state().vault().expect("unlocked").ledger()
+}
+
 /// Whether the `nth` widget labelled `label` is disabled.
 fn disabled(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
     use egui_kittest::kittest::NodeT;
@@ -841,7 +846,7 @@ fn receptions_are_answered_later_shifts_follow_their_day_and_sign_in_is_ones_own
     type_into(&mut h, "答复", 0, "已通知物业周五前清理");
     click(&mut h, "保存答复", 0);
     {
-        let l = h.state().vault().unwrap().ledger();
+        let l = open_ledger(&h);
         let r = l
             .desk
             .receptions
@@ -863,7 +868,7 @@ fn receptions_are_answered_later_shifts_follow_their_day_and_sign_in_is_ones_own
     assert!(disabled(&h, "签到", 1), "another worker's shift");
     assert!(!disabled(&h, "签到", 2), "his own shift");
     click(&mut h, "签到", 2);
-    let signed = h.state().vault().unwrap().ledger().desk.shifts[3].signed_in;
+    let signed = open_ledger(&h).desk.shifts[3].signed_in;
     assert!(signed.is_some());
 
     // A new shift on a Saturday: 双休日, in the morning, without choosing it.
@@ -892,11 +897,7 @@ fn receptions_are_answered_later_shifts_follow_their_day_and_sign_in_is_ones_own
     click(&mut h, "值班人", 0);
     click_button(&mut h, "李主任");
     click(&mut h, "加入排班", 0);
-    let added = h
-        .state()
-        .vault()
-        .unwrap()
-        .ledger()
+    let added = open_ledger(&h)
         .desk
         .shifts
         .iter()
@@ -1027,4 +1028,32 @@ fn home_rows_open_what_they_count_with_todays_duty_and_my_block() {
     click(&mut h, "王书记", 0);
     assert!(h.query_by_label("登记走访").is_some(), "走访 is open");
     assert!(h.query_by_label("← 返回列表").is_none());
+}
+
+#[test]
+fn a_dropdown_shows_every_choice_and_takes_a_pointer_click_on_the_last() {
+    use egui_kittest::kittest::{By, NodeT};
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("己"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "居民户", 0);
+    click(&mut h, "新增居民户", 0);
+    // 与户主关系's list of nine common relations (the combo shows 常用).
+    h.get(By::new().value("常用")).click();
+    h.step();
+    h.step();
+    // A pointer click where the last entry is, without scrolling to it first: with egui's
+    // default 200-point popup it was scrolled out of reach and the click missed.
+    h.query_all_by_label("其他").last().unwrap().click();
+    h.step();
+    h.step();
+    let value = h
+        .get_by_label("与户主关系")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    assert_eq!(value, "其他");
 }

@@ -1,0 +1,143 @@
+//! The shell around the sections: the top bar (committee, member, save state, 撤销/重做,
+//! 锁定), the navigation on the left, and the section shown in the middle.
+
+use super::session::Session;
+use super::{Action, Prefs, Section, View, home, records, widgets};
+use crate::model::finder::Finder;
+use chrono::NaiveDateTime;
+use eframe::egui;
+
+/// The top bar, the navigation and the current section. Returns whether 锁定 was clicked.
+pub(super) fn shell(
+    ui: &mut egui::Ui,
+    s: &mut Session,
+    prefs: &mut Prefs,
+    now: NaiveDateTime,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let today = now.date();
+    let mut lock = false;
+    let typing = ui.ctx().egui_wants_keyboard_input();
+    let (undo_key, redo_key) = ui.input_mut(|i| {
+        let undo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z);
+        let redo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Y);
+        let redo2 = egui::KeyboardShortcut::new(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::Z,
+        );
+        if typing {
+            return (false, false);
+        }
+        let r = i.consume_shortcut(&redo) || i.consume_shortcut(&redo2);
+        (i.consume_shortcut(&undo), r)
+    });
+    egui::Panel::top("top").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.strong(s.committee_name());
+            ui.separator();
+            ui.label(format!("当前成员：{}", s.vault.member()));
+            if s.vault.is_read_only() {
+                ui.separator();
+                widgets::error(ui, "只读：另一个窗口正在修改台账");
+            }
+            ui.separator();
+            match &s.save_error {
+                Some(e) => widgets::error(ui, &format!("保存失败：{e}")),
+                None => {
+                    let n = s.vault.unsaved().len();
+                    if n == 0 {
+                        ui.label("已保存");
+                    } else if s.saving.is_some() {
+                        ui.spinner();
+                        ui.label("正在保存");
+                    } else {
+                        ui.label(format!("有 {n} 处未保存"));
+                    }
+                }
+            }
+            if s.loading.is_some() {
+                ui.separator();
+                ui.spinner();
+                ui.label("正在读取往年记录");
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("锁定").clicked() {
+                    lock = true;
+                }
+                ui.separator();
+                let redo = s.history.redo_label().map(str::to_owned);
+                let undo = s.history.undo_label().map(str::to_owned);
+                let r = ui
+                    .add_enabled(redo.is_some(), egui::Button::new("重做"))
+                    .on_hover_text(redo.map_or("没有可重做的修改".into(), |l| {
+                        format!("重做：{l}（Ctrl+Y）")
+                    }));
+                if r.clicked() || (redo_key && s.history.redo_label().is_some()) {
+                    s.undo_redo(true);
+                }
+                let u = ui
+                    .add_enabled(undo.is_some(), egui::Button::new("撤销"))
+                    .on_hover_text(undo.map_or("没有可撤销的修改".into(), |l| {
+                        format!("撤销：{l}（Ctrl+Z）")
+                    }));
+                if u.clicked() || (undo_key && s.history.undo_label().is_some()) {
+                    s.undo_redo(false);
+                }
+                if let Some(n) = &s.notice {
+                    widgets::hint(ui, n);
+                }
+            });
+        });
+        if let Some(e) = &s.edit_error {
+            widgets::error(ui, e);
+        }
+        ui.add_space(4.0);
+    });
+    egui::Panel::left("nav")
+        .resizable(false)
+        .exact_size(132.0)
+        .show(ui, |ui| {
+            ui.add_space(8.0);
+            for section in Section::ALL {
+                let selected = s.section == section;
+                let button = egui::Button::selectable(selected, section.label())
+                    .min_size(egui::vec2(ui.available_width(), 34.0));
+                if ui.add(button).clicked() {
+                    s.section = section;
+                }
+            }
+        });
+    if let Some(e) = &s.load_error {
+        egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        if matches!(s.section, Section::Households | Section::Visits) && s.finder.is_none() {
+            s.finder = Some(Finder::new(s.vault.ledger()));
+        }
+        let view = View {
+            ledger: s.vault.ledger(),
+            member: s.vault.member(),
+            today,
+            now,
+            read_only: s.vault.is_read_only(),
+            unloaded: s.vault.unloaded(),
+            finder: s.finder.as_ref(),
+        };
+        match s.section {
+            Section::Home => {
+                let name = s.committee_name();
+                let mine = view.member_worker();
+                s.home
+                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today, mine))
+                    .show(ui, &name, view.ledger, actions);
+            }
+            Section::Households => s.households.show(ui, &view, actions),
+            Section::Visits => s.visits.show(ui, &view, actions),
+            Section::Desk => s.desk.show(ui, &view, actions),
+            Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
+            other => records::show(ui, other, view.ledger, s.loading.is_some()),
+        }
+    });
+    lock
+}
