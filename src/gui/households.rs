@@ -221,7 +221,7 @@ impl HouseholdsPanel {
             let label = ui.label("搜索");
             ui.add(
                 egui::TextEdit::singleline(&mut self.query.text)
-                    .hint_text("姓名、楼号室号（如 5-302）或电话、证件号后四位")
+                    .hint_text("姓名、5-302 或电话、证件号后四位")
                     .desired_width(320.0),
             )
             .labelled_by(label.id);

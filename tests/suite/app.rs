@@ -1028,6 +1028,11 @@ fn home_rows_open_what_they_count_with_todays_duty_and_my_block() {
     click(&mut h, "王书记", 0);
     assert!(h.query_by_label("登记走访").is_some(), "走访 is open");
     assert!(h.query_by_label("← 返回列表").is_none());
+    // The ledger's one visit was in March: this month, filtered to 王书记, there are none.
+    assert!(
+        h.query_by_label("共 0 次走访").is_some(),
+        "filtered to the worker and this month"
+    );
 }
 
 #[test]

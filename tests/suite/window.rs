@@ -79,18 +79,13 @@ impl Display {
             let started = Instant::now();
             while started.elapsed() < Duration::from_secs(10) {
                 if xdotool_on(&name, &["getdisplaygeometry"]).is_some() {
-                    let wm = wm.then(|| {
-                        Command::new("openbox")
-                            .args(["--sm-disable"])
-                            .env("DISPLAY", &name)
-                            .stdout(Stdio::null())
-                            .stderr(Stdio::null())
-                            .spawn()
-                            .expect("openbox")
-                    });
-                    let display = Display { name, xvfb, wm };
-                    if display.wm.is_some() {
-                        display.wait_for_wm();
+                    let mut display = Display {
+                        name,
+                        xvfb,
+                        wm: None,
+                    };
+                    if wm {
+                        display.start_wm();
                     }
                     return display;
                 }
@@ -105,20 +100,40 @@ impl Display {
         panic!("无法启动 Xvfb");
     }
 
-    /// Waits until the window manager has announced itself on the root window.
-    fn wait_for_wm(&self) {
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(30) {
-            let out = Command::new("xprop")
-                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+    /// Starts openbox and waits until it has announced itself on the root window; a start
+    /// that does not announce within 15 s (seen once on a loaded machine) is retried twice.
+    fn start_wm(&mut self) {
+        let log = std::env::temp_dir().join(format!("sibai-openbox-{}.log", std::process::id()));
+        for _ in 0..3 {
+            let mut wm = Command::new("openbox")
+                .args(["--sm-disable"])
                 .env("DISPLAY", &self.name)
-                .output();
-            if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id")) {
-                return;
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).map_or_else(|_| Stdio::null(), Stdio::from))
+                .spawn()
+                .expect("openbox");
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(15) {
+                let out = Command::new("xprop")
+                    .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                    .env("DISPLAY", &self.name)
+                    .output();
+                if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id")) {
+                    self.wm = Some(wm);
+                    return;
+                }
+                if wm.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
             }
-            std::thread::sleep(Duration::from_millis(50));
+            let _ = wm.kill();
+            let _ = wm.wait();
         }
-        panic!("openbox 没有启动");
+        panic!(
+            "openbox 没有启动：{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
     }
 
     fn xdotool(&self, args: &[&str]) -> String {
@@ -142,6 +157,16 @@ impl Drop for Display {
         if let Some(wm) = &mut self.wm {
             let _ = wm.kill();
             let _ = wm.wait();
+        }
+        // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL only if it hangs.
+        let _ = Command::new("kill")
+            .arg(self.xvfb.id().to_string())
+            .status();
+        let started = Instant::now();
+        while self.xvfb.try_wait().ok().flatten().is_none()
+            && started.elapsed() < Duration::from_secs(5)
+        {
+            std::thread::sleep(Duration::from_millis(20));
         }
         let _ = self.xvfb.kill();
         let _ = self.xvfb.wait();
