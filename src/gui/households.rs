@@ -9,7 +9,7 @@ use super::lists::ListsPanel;
 use super::{Action, View, widgets};
 use crate::model::dates::chinese_date;
 use crate::model::draft::{move_out_household, parse_day};
-use crate::model::finder::{Finder, Query, matched_member, narrows};
+use crate::model::finder::{Finder, HouseholdSort, Query, matched_member, narrows, sort_found};
 use crate::model::{
     Edit, Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension,
 };
@@ -32,6 +32,8 @@ pub struct HouseholdsPanel {
     editor: Option<HouseholdEditor>,
     /// 整户迁出 being confirmed: date as typed and reason.
     moving_out: Option<(String, String)>,
+    /// The column the table is sorted by and whether descending; `None`: the book's order.
+    sort: Option<(HouseholdSort, bool)>,
     /// 智能名单 is showing rather than the table.
     showing_lists: bool,
     lists: ListsPanel,
@@ -74,17 +76,22 @@ impl HouseholdsPanel {
     }
 
     /// Runs the search if the query changed; returns the number of households found.
-    fn refresh(&mut self, finder: Option<&Finder>) -> usize {
+    fn refresh(&mut self, finder: Option<&Finder>, book: &HouseholdBook) -> usize {
         let Some(finder) = finder else {
             return 0;
         };
         if self.answered.as_ref() != Some(&self.query) {
-            self.found = match &self.answered {
-                Some(previous) if narrows(previous, &self.query) => {
-                    finder.find_within(&self.query, Some(&self.found))
-                }
-                _ => finder.find(&self.query),
+            // Narrowing keeps the order of the rows it narrows, sorted or not.
+            let narrowed =
+                matches!(&self.answered, Some(previous) if narrows(previous, &self.query));
+            self.found = if narrowed {
+                finder.find_within(&self.query, Some(&self.found))
+            } else {
+                finder.find(&self.query)
             };
+            if !narrowed && let Some((by, descending)) = self.sort {
+                sort_found(&mut self.found, book, by, descending);
+            }
             self.answered = Some(self.query.clone());
         }
         self.found.len()
@@ -126,7 +133,7 @@ impl HouseholdsPanel {
             return self.lists.show(ui, view, actions);
         }
         self.filters(ui, ledger);
-        let count = self.refresh(view.finder);
+        let count = self.refresh(view.finder, book);
         ui.horizontal(|ui| {
             ui.label(format!("共 {count} 户"));
             widgets::hint(ui, "点击一行查看这户的详细信息。");
@@ -247,27 +254,13 @@ impl HouseholdsPanel {
                 })
                 .response
                 .labelled_by(label.id);
-            let label = ui.label("包干社工");
-            let worker_name = self
-                .query
-                .worker
-                .and_then(|w| ledger.committee.worker(w))
-                .map_or("全部".to_owned(), |w| w.name.clone());
-            egui::ComboBox::from_id_salt("worker")
-                .selected_text(worker_name)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.query.worker, None, "全部");
-                    for w in ledger
-                        .committee
-                        .workers
-                        .iter()
-                        .filter(|w| w.left_on.is_none())
-                    {
-                        ui.selectable_value(&mut self.query.worker, Some(w.id), &w.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            widgets::worker_filter(
+                ui,
+                "worker",
+                "包干社工",
+                &ledger.committee,
+                &mut self.query.worker,
+            );
             let label = ui.label("标签");
             let tag_name = self
                 .query
@@ -297,6 +290,8 @@ impl HouseholdsPanel {
         ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
         let mut clicked: Option<HouseholdId> = None;
+        let sort = self.sort;
+        let mut sort_by = None;
         TableBuilder::new(ui)
             .striped(true)
             .sense(egui::Sense::click())
@@ -306,9 +301,24 @@ impl HouseholdsPanel {
             .column(Column::exact(140.0))
             .column(Column::remainder())
             .header(row_height, |mut header| {
-                for title in ["地址", "户主", "人数", "电话", "标签"] {
-                    header.col(|ui| {
-                        ui.strong(title);
+                let columns = [
+                    ("地址", Some(HouseholdSort::Address)),
+                    ("户主", Some(HouseholdSort::Head)),
+                    ("人数", Some(HouseholdSort::Members)),
+                    ("电话", None),
+                    ("标签", None),
+                ];
+                for (title, by) in columns {
+                    header.col(|ui| match by {
+                        Some(by) => {
+                            let now = sort.filter(|(s, _)| *s == by).map(|(_, d)| d);
+                            if widgets::sort_header(ui, title, now) {
+                                sort_by = Some(by);
+                            }
+                        }
+                        None => {
+                            ui.strong(title);
+                        }
                     });
                 }
             })
@@ -362,6 +372,12 @@ impl HouseholdsPanel {
         if clicked.is_some() {
             self.selected = clicked;
             self.revealed.clear();
+        }
+        if let Some(by) = sort_by {
+            // By it, or the other way round if it was the column already.
+            let descending = self.sort == Some((by, false));
+            self.sort = Some((by, descending));
+            sort_found(&mut self.found, book, by, descending);
         }
     }
 }

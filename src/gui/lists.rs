@@ -8,8 +8,9 @@
 
 use super::print::Sheet;
 use super::{Action, View, export, print, widgets};
+use crate::model::draft::{ListDraft, check_name};
 use crate::model::lists::{
-    self, ListDraft, ListIndex, ListQuery, ListRow, ListUnit, SavedList, TagRef,
+    self, ListIndex, ListQuery, ListRow, ListSort, ListUnit, SavedList, TagRef,
 };
 use crate::model::{Edit, HouseholdId, Ledger, TagDimension};
 use chrono::NaiveDate;
@@ -59,6 +60,8 @@ pub struct ListsPanel {
     deleting: bool,
     /// Whether the tab was shown before (the first time, the first standard list opens).
     started: bool,
+    /// The column the rows are sorted by, and whether descending; `None`: address order.
+    sort: Option<(ListSort, bool)>,
 }
 
 impl Default for ListsPanel {
@@ -76,6 +79,7 @@ impl Default for ListsPanel {
             printed: None,
             deleting: false,
             started: false,
+            sort: None,
         }
     }
 }
@@ -133,7 +137,10 @@ impl ListsPanel {
         if let Ok(query) = self.draft.build()
             && self.drawn.as_ref().is_none_or(|(q, _)| *q != query)
         {
-            let rows = lists::run(index, &query);
+            let mut rows = lists::run(index, &query);
+            if let Some((by, descending)) = self.sort {
+                lists::sort_rows(&mut rows, ledger, by, descending);
+            }
             self.drawn = Some((query, rows));
         }
     }
@@ -238,6 +245,14 @@ impl ListsPanel {
                         &mut self.draft.compound,
                         Some("全部小区"),
                     );
+                    ui.add_space(16.0);
+                    widgets::worker_filter(
+                        ui,
+                        "list_worker",
+                        "包干社工",
+                        &ledger.committee,
+                        &mut self.draft.worker,
+                    );
                 });
                 ui.end_row();
                 let catalog = &ledger.committee.tags;
@@ -315,9 +330,8 @@ impl ListsPanel {
             .add_enabled(!view.read_only, egui::Button::new(label))
             .clicked()
         {
-            let checked =
-                lists::check_name(&ledger.committee, &self.draft.name, replacing.as_deref())
-                    .and_then(|()| self.draft.build().map_err(|e| e.join(" ")));
+            let checked = check_name(&ledger.committee, &self.draft.name, replacing.as_deref())
+                .and_then(|()| self.draft.build().map_err(|e| e.join(" ")));
             match checked {
                 Ok(query) => {
                     let name = self.draft.name.trim().to_owned();
@@ -370,10 +384,15 @@ impl ListsPanel {
     }
 
     fn results(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
-        let Some((query, rows)) = self.drawn.take() else {
+        let Some((query, mut rows)) = self.drawn.take() else {
             return;
         };
-        self.results_of(ui, view, actions, &query, &rows);
+        if let Some(by) = self.results_of(ui, view, actions, &query, &rows) {
+            // A header clicked: by it, or the other way round if it was the column already.
+            let descending = self.sort == Some((by, false));
+            self.sort = Some((by, descending));
+            lists::sort_rows(&mut rows, view.ledger, by, descending);
+        }
         self.drawn = Some((query, rows));
     }
 
@@ -384,9 +403,9 @@ impl ListsPanel {
         actions: &mut Vec<Action>,
         query: &ListQuery,
         rows: &[ListRow],
-    ) {
+    ) -> Option<ListSort> {
         let ledger = view.ledger;
-        let title = self.title();
+        let title = self.title(ledger);
         let unit = if query.unit == ListUnit::Household {
             "户"
         } else {
@@ -495,17 +514,23 @@ impl ListsPanel {
             print::show_opened(ui, opened);
         }
         ui.add_space(4.0);
-        if let Some(id) = table(ui, ledger, rows, query.unit) {
+        let (opened, sort) = table(ui, ledger, rows, query.unit, self.sort);
+        if let Some(id) = opened {
             actions.push(Action::OpenHousehold(id));
         }
+        sort
     }
 
-    /// The name printed on top: the list's, or what the new list is called so far.
-    fn title(&self) -> String {
+    /// The name printed on top and given to the exported file: the list's, what the new list
+    /// is called so far, or else its conditions (独居老人；超过 30 天未走访).
+    fn title(&self, ledger: &Ledger) -> String {
         match &self.open {
             Open::Preset(name) | Open::Saved(name) => name.clone(),
             Open::New if !self.draft.name.trim().is_empty() => self.draft.name.trim().to_owned(),
-            Open::New => "名单".to_owned(),
+            Open::New => self
+                .draft
+                .build()
+                .map_or_else(|_| "名单".to_owned(), |q| q.describe(ledger)),
         }
     }
 }
@@ -564,31 +589,50 @@ fn tag_group(
     });
 }
 
-/// The rows, only the visible ones laid out; returns the household clicked.
+/// The rows, only the visible ones laid out; returns the household clicked and the column
+/// whose header was clicked (姓名, 年龄, 地址 and 最近走访 sort).
 fn table(
     ui: &mut egui::Ui,
     ledger: &Ledger,
     rows: &[ListRow],
     unit: ListUnit,
-) -> Option<HouseholdId> {
+    sort: Option<(ListSort, bool)>,
+) -> (Option<HouseholdId>, Option<ListSort>) {
     ui.style_mut().interaction.selectable_labels = false;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
     let mut clicked = None;
+    let mut sort_by = None;
+    let columns = [
+        ("姓名", Some(ListSort::Name)),
+        ("性别", None),
+        ("年龄", Some(ListSort::Age)),
+        ("地址", Some(ListSort::Address)),
+        ("最近走访", Some(ListSort::LastVisit)),
+        ("说明", None),
+        ("标签", None),
+    ];
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::exact(90.0))
         .column(Column::exact(40.0))
-        .column(Column::exact(50.0))
+        .column(Column::exact(60.0))
         .column(Column::exact(190.0))
-        .column(Column::exact(100.0))
+        .column(Column::exact(110.0))
         .column(Column::exact(160.0))
         .column(Column::remainder())
         .header(row_height, |mut header| {
-            for title in ["姓名", "性别", "年龄", "地址", "最近走访", "说明", "标签"]
-            {
-                header.col(|ui| {
-                    ui.strong(title);
+            for (title, by) in columns {
+                header.col(|ui| match by {
+                    Some(by) => {
+                        let now = sort.filter(|(s, _)| *s == by).map(|(_, d)| d);
+                        if widgets::sort_header(ui, title, now) {
+                            sort_by = Some(by);
+                        }
+                    }
+                    None => {
+                        ui.strong(title);
+                    }
                 });
             }
         })
@@ -601,6 +645,7 @@ fn table(
                 for text in [
                     &cells[0], &cells[1], &cells[2], &cells[3], &cells[5], &cells[6], &cells[4],
                 ] {
+                    // Cut to the column; the whole text shows on hover.
                     row.col(|ui| {
                         ui.add(egui::Label::new(text.as_str()).truncate());
                     });
@@ -610,7 +655,7 @@ fn table(
                 }
             });
         });
-    clicked
+    (clicked, sort_by)
 }
 
 /// A row as text: name, sex, age, address, tags, last visit, note.

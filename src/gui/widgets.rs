@@ -48,6 +48,43 @@ pub fn worker_picker(
         .labelled_by(l.id);
 }
 
+/// A label and a filter by worker (包干社工): 全部, or one of the workers in service.
+pub fn worker_filter(
+    ui: &mut egui::Ui,
+    salt: impl Hash + std::fmt::Debug,
+    label: &str,
+    committee: &CommitteeBook,
+    value: &mut Option<WorkerId>,
+) {
+    let l = ui.label(label);
+    let name = value
+        .and_then(|w| committee.worker(w))
+        .map_or("全部", |w| w.name.as_str());
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "全部");
+            for w in committee.workers.iter().filter(|w| w.left_on.is_none()) {
+                ui.selectable_value(value, Some(w.id), &w.name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
+
+/// A column header that sorts: shows ▲ or ▼ when the table is sorted by it; a click sorts by
+/// it, a second click reverses. Returns whether it was clicked.
+pub fn sort_header(ui: &mut egui::Ui, title: &str, sorted: Option<bool>) -> bool {
+    let text = match sorted {
+        Some(false) => format!("{title} ▲"),
+        Some(true) => format!("{title} ▼"),
+        None => title.to_owned(),
+    };
+    ui.add(egui::Button::new(egui::RichText::new(text).strong()).frame(false))
+        .on_hover_text("点击按此列排序，再点一次倒序")
+        .clicked()
+}
+
 /// A label and a picker of the compounds. With `any` (e.g. 全部), choosing it (`None`) means no
 /// compound in particular; without, `None` shows 请选择 and cannot be chosen back.
 pub fn compound_picker(

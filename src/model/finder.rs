@@ -223,6 +223,54 @@ impl Finder {
     }
 }
 
+/// A column the 居民户 table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdSort {
+    /// 地址: compound, building, room, numbers as numbers.
+    Address,
+    /// 户主's name (Unicode order).
+    Head,
+    /// 人数: members living here.
+    Members,
+}
+
+/// Sorts found households (positions in the household book) by a column, ascending or
+/// descending; ties stay in address order.
+pub fn sort_found(found: &mut [usize], book: &HouseholdBook, by: HouseholdSort, descending: bool) {
+    let address = |i: usize| {
+        book.households.get(i).map(|h| {
+            let (compound, number) = book
+                .building(h.building)
+                .map_or((0, ""), |b| (b.compound.0, b.number.as_str()));
+            (compound, super::lists::sort_key(&h.room, number))
+        })
+    };
+    let mut keyed: Vec<(usize, String, usize, _)> = found
+        .iter()
+        .map(|&i| {
+            let h = book.households.get(i);
+            let head = h
+                .and_then(|h| h.head())
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            let members = h.map_or(0, |h| h.present_members().count());
+            (i, head, members, address(i))
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        let by_key = match by {
+            HouseholdSort::Address => a.3.cmp(&b.3),
+            HouseholdSort::Head => a.1.cmp(&b.1),
+            HouseholdSort::Members => a.2.cmp(&b.2),
+        };
+        let by_key = if descending { by_key.reverse() } else { by_key };
+        by_key.then_with(|| a.3.cmp(&b.3))
+    });
+    for (slot, (i, ..)) in found.iter_mut().zip(keyed) {
+        *slot = i;
+    }
+}
+
 /// The member of `h` through whom a search `text` found the household, when that is not the
 /// head: by name, or by the last digits (four or more) of their phone or ID number. `None`
 /// when the head matches, or the match was the address or the household's own phone.
@@ -350,6 +398,31 @@ mod tests {
                 assert_eq!(matched_member(h, last).map(|p| p.id), Some(other.id));
             }
         }
+    }
+
+    #[test]
+    fn found_households_sort_by_address_head_or_size() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let ledger = generate(DemoSize::Typical, today, 7);
+        let book = &ledger.households;
+        let mut found = Finder::new(&ledger).find(&Query::default());
+        found.reverse();
+        let head = |i: &usize| book.households[*i].head().map(|p| p.name.clone());
+        let size = |i: &usize| book.households[*i].present_members().count();
+        sort_found(&mut found, book, HouseholdSort::Head, false);
+        assert!(found.windows(2).all(|w| head(&w[0]) <= head(&w[1])));
+        sort_found(&mut found, book, HouseholdSort::Members, true);
+        assert!(found.windows(2).all(|w| size(&w[0]) >= size(&w[1])));
+        sort_found(&mut found, book, HouseholdSort::Address, false);
+        let address = |i: &usize| book.address_of(&book.households[*i]);
+        // 1号 before 2号 before 10号, within a compound.
+        let first = address(&found[0]);
+        assert!(
+            first.contains(" 1号 ") && first.ends_with("101室"),
+            "{first}"
+        );
+        sort_found(&mut found, book, HouseholdSort::Address, true);
+        assert_eq!(address(&found[found.len() - 1]), first);
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! standard lists are [`presets`]; the committee's own are [`SavedList`]s kept in
 //! `CommitteeBook::lists`.
 
-use super::committee::CommitteeBook;
+use super::committee::{CommitteeBook, WorkerId};
 use super::household::{CompoundId, Household, HouseholdId, Person};
 use super::ledger::Ledger;
 use super::tags::{TagDimension, TagNumbers};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 /// A tag named by its dimension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -75,6 +76,10 @@ pub struct ListQuery {
     pub arrived_within_days: Option<u32>,
     /// Only this compound.
     pub compound: Option<CompoundId>,
+    /// Only the households this worker holds now (包干社工). Lists saved before this condition
+    /// existed read as `None`.
+    #[serde(default)]
+    pub worker: Option<WorkerId>,
 }
 
 impl ListQuery {
@@ -91,6 +96,7 @@ impl ListQuery {
             not_visited_days,
             arrived_within_days,
             compound,
+            worker,
         } = self;
         all_tags.is_empty()
             && any_tags.is_empty()
@@ -101,6 +107,7 @@ impl ListQuery {
             && not_visited_days.is_none()
             && arrived_within_days.is_none()
             && compound.is_none()
+            && worker.is_none()
     }
 
     /// The conditions in words: `独居老人；超过 30 天未走访`.
@@ -115,6 +122,13 @@ impl ListQuery {
         if let Some(c) = self.compound {
             let name = ledger.households.compound(c).map(|c| c.name.as_str());
             parts.push(name.unwrap_or("（已删除的小区）").to_owned());
+        }
+        if let Some(w) = self.worker {
+            let name = ledger
+                .committee
+                .worker(w)
+                .map_or("（已离开的社工）", |w| w.name.as_str());
+            parts.push(format!("{name}包干"));
         }
         if !self.all_tags.is_empty() {
             parts.push(tags(&self.all_tags, " 且 "));
@@ -213,6 +227,8 @@ pub struct ListIndex {
     today: NaiveDate,
     people: Vec<Indexed>,
     tags: TagNumbers,
+    /// The households each worker holds now (包干).
+    blocks: HashMap<WorkerId, HashSet<HouseholdId>>,
 }
 
 struct Indexed {
@@ -277,10 +293,15 @@ impl ListIndex {
                 });
             }
         }
+        let blocks = super::coverage::current_assignments(&ledger.committee.assignments)
+            .into_keys()
+            .map(|w| (w, super::coverage::block_of(ledger, w)))
+            .collect();
         ListIndex {
             today,
             people,
             tags,
+            blocks,
         }
     }
 
@@ -313,6 +334,8 @@ pub struct ListRow {
     pub note: String,
     /// For a household list: how many members match.
     pub matching: usize,
+    /// Place in address order (the order the list is drawn in).
+    order: usize,
 }
 
 impl ListRow {
@@ -360,9 +383,14 @@ pub fn run(index: &ListIndex, query: &ListQuery) -> Vec<ListRow> {
         return Vec::new();
     }
     let today = index.today;
+    let empty = HashSet::new();
+    let block = query.worker.map(|w| index.blocks.get(&w).unwrap_or(&empty));
     let mut rows: Vec<ListRow> = Vec::new();
     for p in &index.people {
         if query.compound.is_some_and(|c| c != p.compound) {
+            continue;
+        }
+        if block.is_some_and(|b| !b.contains(&p.household_id)) {
             continue;
         }
         let holds = |t: &u16| p.tags.binary_search(t).is_ok();
@@ -383,6 +411,7 @@ pub fn run(index: &ListIndex, query: &ListQuery) -> Vec<ListRow> {
             continue;
         }
         rows.push(ListRow {
+            order: rows.len(),
             household: p.household_id,
             at: (p.household, p.person),
             age: p.birth.map(|b| super::age_on(b, today)),
@@ -394,8 +423,58 @@ pub fn run(index: &ListIndex, query: &ListQuery) -> Vec<ListRow> {
     rows
 }
 
+/// A column a drawn list can be sorted by (the table's headers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSort {
+    /// 姓名, in Unicode order (the pinyin order would need a dictionary).
+    Name,
+    /// 年龄, unknown ages last.
+    Age,
+    /// 地址, building then room: the order a list is drawn in.
+    Address,
+    /// 最近走访, never visited first.
+    LastVisit,
+}
+
+/// Sorts drawn rows by a column, ascending or descending; rows that tie keep their address
+/// order.
+pub fn sort_rows(rows: &mut Vec<ListRow>, ledger: &Ledger, by: ListSort, descending: bool) {
+    match by {
+        ListSort::Address => sort_by(rows, |r| r.order, descending),
+        ListSort::Name => sort_by(
+            rows,
+            |r| {
+                r.person_in(ledger)
+                    .map(|(_, p)| p.name.clone())
+                    .unwrap_or_default()
+            },
+            descending,
+        ),
+        // Unknown ages after the known ones, either way.
+        ListSort::Age => sort_by(
+            rows,
+            |r| match (r.age, descending) {
+                (Some(a), false) => (false, a),
+                (Some(a), true) => (false, u32::MAX - a),
+                (None, _) => (true, 0),
+            },
+            false,
+        ),
+        ListSort::LastVisit => sort_by(rows, |r| r.last_visit, descending),
+    }
+}
+
+fn sort_by<K: Ord>(rows: &mut Vec<ListRow>, key: impl Fn(&ListRow) -> K, descending: bool) {
+    let mut keyed: Vec<(K, ListRow)> = rows.drain(..).map(|r| (key(&r), r)).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        let by_key = if descending { kb.cmp(ka) } else { ka.cmp(kb) };
+        by_key.then(a.order.cmp(&b.order))
+    });
+    rows.extend(keyed.into_iter().map(|(_, r)| r));
+}
+
 /// Building then room, numbers compared as numbers (2号楼 before 10号楼).
-fn sort_key(room: &str, building: &str) -> String {
+pub(super) fn sort_key(room: &str, building: &str) -> String {
     let pad = |s: &str| {
         let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
         format!("{digits:0>6}{}", &s[digits.len()..])
@@ -447,141 +526,6 @@ fn dates_match(query: &ListQuery, p: &Indexed, today: NaiveDate) -> Option<Strin
         });
     }
     Some(notes.join("；"))
-}
-
-/// Whether a name can be used for a new saved list: not blank, not taken by another.
-pub fn check_name(
-    committee: &CommitteeBook,
-    name: &str,
-    replacing: Option<&str>,
-) -> Result<(), String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err("请给名单起个名字。".to_owned());
-    }
-    if name.chars().count() > 30 {
-        return Err("名单名称不超过 30 个字。".to_owned());
-    }
-    let taken = presets(committee)
-        .iter()
-        .chain(&committee.lists)
-        .any(|l| l.name == name && Some(l.name.as_str()) != replacing);
-    if taken {
-        return Err(format!("已经有名为“{name}”的名单。"));
-    }
-    Ok(())
-}
-
-/// A list as typed in the form: numbers as text, checked by [`ListDraft::build`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ListDraft {
-    /// Name to save it under.
-    pub name: String,
-    /// People or households.
-    pub unit: ListUnit,
-    /// Only this compound.
-    pub compound: Option<CompoundId>,
-    /// Tags a person must all carry.
-    pub all_tags: Vec<TagRef>,
-    /// Tags of which one is enough.
-    pub any_tags: Vec<TagRef>,
-    /// Tags to leave out.
-    pub no_tags: Vec<TagRef>,
-    /// Ages reached this month, separated by spaces or commas: `80 90 100`.
-    pub turning: String,
-    /// Youngest age.
-    pub min_age: String,
-    /// Oldest age.
-    pub max_age: String,
-    /// Days without a visit.
-    pub not_visited_days: String,
-    /// Days since moving in.
-    pub arrived_within_days: String,
-}
-
-impl ListDraft {
-    /// The form of a saved list.
-    pub fn of(list: &SavedList) -> ListDraft {
-        let q = &list.query;
-        let text = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-        ListDraft {
-            name: list.name.clone(),
-            unit: q.unit,
-            compound: q.compound,
-            all_tags: q.all_tags.clone(),
-            any_tags: q.any_tags.clone(),
-            no_tags: q.no_tags.clone(),
-            turning: q
-                .turning
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-            min_age: text(q.min_age),
-            max_age: text(q.max_age),
-            not_visited_days: text(q.not_visited_days),
-            arrived_within_days: text(q.arrived_within_days),
-        }
-    }
-
-    /// The query, or what is wrong with the numbers, in Chinese.
-    pub fn build(&self) -> Result<ListQuery, Vec<String>> {
-        let mut errors = Vec::new();
-        let mut number = |text: &str, what: &str, max: u32| -> Option<u32> {
-            let t = text.trim();
-            if t.is_empty() {
-                return None;
-            }
-            match t.parse::<u32>() {
-                Ok(n) if n <= max => Some(n),
-                _ => {
-                    errors.push(format!("{what}应是 0 到 {max} 之间的整数，现在是“{t}”。"));
-                    None
-                }
-            }
-        };
-        let min_age = number(&self.min_age, "最小年龄", 150);
-        let max_age = number(&self.max_age, "最大年龄", 150);
-        let not_visited_days = number(&self.not_visited_days, "未走访天数", 3650);
-        let arrived_within_days = number(&self.arrived_within_days, "迁入天数", 3650);
-        let mut turning = Vec::new();
-        for part in self
-            .turning
-            .split(|c: char| c.is_whitespace() || ",，、".contains(c))
-            .filter(|p| !p.is_empty())
-        {
-            match number(part, "本月满的岁数", 150) {
-                Some(n) if !turning.contains(&n) => turning.push(n),
-                _ => {}
-            }
-        }
-        turning.sort_unstable();
-        if let (Some(a), Some(b)) = (min_age, max_age)
-            && a > b
-        {
-            errors.push(format!("最小年龄 {a} 大于最大年龄 {b}。"));
-        }
-        let mut tags: Vec<&TagRef> = self.all_tags.iter().chain(&self.any_tags).collect();
-        tags.sort();
-        if tags.windows(2).any(|w| w[0] == w[1]) || self.no_tags.iter().any(|t| tags.contains(&t)) {
-            errors.push("同一个标签不能同时放在两组条件里。".to_owned());
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(ListQuery {
-            unit: self.unit,
-            all_tags: self.all_tags.clone(),
-            any_tags: self.any_tags.clone(),
-            no_tags: self.no_tags.clone(),
-            turning,
-            min_age,
-            max_age,
-            not_visited_days,
-            arrived_within_days,
-            compound: self.compound,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -753,63 +697,55 @@ mod tests {
     }
 
     #[test]
-    fn drafts_parse_numbers_and_refuse_nonsense() {
+    fn a_workers_block_narrows_a_list_and_rows_sort_by_any_column() {
         let ledger = generate(DemoSize::Typical, today(), 7);
-        for preset in presets(&ledger.committee)
+        let index = ListIndex::new(&ledger, today());
+        let all = run(&index, &ListQuery::default());
+        let worker = ledger
+            .committee
+            .assignments
             .iter()
-            .chain(&ledger.committee.lists)
-        {
-            assert_eq!(ListDraft::of(preset).build(), Ok(preset.query.clone()));
-        }
-        let draft = ListDraft {
-            turning: "90，80、100 80".into(),
-            min_age: " 60 ".into(),
-            ..ListDraft::default()
+            .find(|a| !a.buildings.is_empty())
+            .map(|a| a.worker)
+            .unwrap_or_else(|| panic!("the demo assigns buildings"));
+        let block = crate::model::coverage::block_of(&ledger, worker);
+        let query = ListQuery {
+            worker: Some(worker),
+            ..ListQuery::default()
         };
-        let q = draft.build().unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(q.turning, [80, 90, 100]);
-        assert_eq!(q.min_age, Some(60));
-        let bad = ListDraft {
-            min_age: "七十".into(),
-            max_age: "50".into(),
-            not_visited_days: "-3".into(),
-            ..ListDraft::default()
-        };
-        let errors = bad.build().err().unwrap_or_default();
-        assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].contains("最小年龄") && errors[0].contains("七十"));
-        let crossed = ListDraft {
-            min_age: "70".into(),
-            max_age: "60".into(),
-            ..ListDraft::default()
-        };
-        assert!(crossed.build().is_err());
-        let tag = TagRef::new(TagDimension::Political, "中共党员");
-        let twice = ListDraft {
-            all_tags: vec![tag.clone()],
-            no_tags: vec![tag],
-            ..ListDraft::default()
-        };
-        assert!(twice.build().is_err());
-    }
+        let mine = run(&index, &query);
+        assert!(!mine.is_empty() && mine.len() < all.len());
+        assert!(mine.iter().all(|r| block.contains(&r.household)));
+        let expected = all.iter().filter(|r| block.contains(&r.household)).count();
+        assert_eq!(mine.len(), expected);
+        assert!(
+            query.describe(&ledger).ends_with("包干"),
+            "{}",
+            query.describe(&ledger)
+        );
 
-    #[test]
-    fn names_must_be_new_and_not_blank() {
-        let ledger = generate(DemoSize::Typical, today(), 7);
-        let c = &ledger.committee;
-        assert!(check_name(c, "  ", None).is_err());
+        let mut rows = all.clone();
+        sort_rows(&mut rows, &ledger, ListSort::Age, false);
+        let ages: Vec<Option<u32>> = rows.iter().map(|r| r.age).collect();
+        let known = ages.iter().take_while(|a| a.is_some()).count();
         assert!(
-            check_name(c, "新迁入未走访", None).is_err(),
-            "a preset's name"
+            ages[known..].iter().all(Option::is_none),
+            "unknown ages last"
         );
+        assert!(ages[..known].windows(2).all(|w| w[0] <= w[1]));
+        sort_rows(&mut rows, &ledger, ListSort::Age, true);
+        let ages: Vec<Option<u32>> = rows.iter().map(|r| r.age).collect();
+        assert!(ages[..known].windows(2).all(|w| w[0] >= w[1]));
         assert!(
-            check_name(c, "楼组长", None).is_err(),
-            "a saved list's name"
+            ages[known..].iter().all(Option::is_none),
+            "unknown ages last"
         );
-        assert!(
-            check_name(c, "楼组长", Some("楼组长")).is_ok(),
-            "saving it again"
-        );
-        assert!(check_name(c, "志愿者", None).is_ok());
+        sort_rows(&mut rows, &ledger, ListSort::LastVisit, true);
+        assert!(rows.windows(2).all(|w| w[0].last_visit >= w[1].last_visit));
+        sort_rows(&mut rows, &ledger, ListSort::Name, false);
+        let name = |r: &ListRow| r.person_in(&ledger).map(|(_, p)| p.name.clone());
+        assert!(rows.windows(2).all(|w| name(&w[0]) <= name(&w[1])));
+        sort_rows(&mut rows, &ledger, ListSort::Address, false);
+        assert_eq!(rows, all, "back to the order drawn");
     }
 }

@@ -1062,3 +1062,91 @@ fn a_dropdown_shows_every_choice_and_takes_a_pointer_click_on_the_last() {
         .unwrap_or_default();
     assert_eq!(value, "其他");
 }
+
+#[test]
+fn lists_and_households_sort_by_a_column_lists_filter_by_worker_and_take_their_name() {
+    use egui_kittest::kittest::NodeT;
+    use sibai::model::{
+        Assignment, Building, BuildingId, HouseholdId, PersonId, Role, Worker, WorkerId,
+    };
+    let mut ledger = sample_ledger("壬");
+    ledger.households.buildings.push(Building {
+        id: BuildingId(2),
+        number: "2号".into(),
+        ..ledger.households.buildings[0].clone()
+    });
+    // A younger resident in building 2, held by 李社工.
+    let mut hh = ledger.households.households[0].clone();
+    hh.id = HouseholdId(20);
+    hh.building = BuildingId(2);
+    let mut young = hh.members[0].clone();
+    young.id = PersonId(20);
+    young.name = "周二号".into();
+    young.id_number = None;
+    young.birth_date = Some(crate::fixtures::date(1990, 1, 1));
+    hh.members = vec![young];
+    ledger.households.households.push(hh);
+    ledger.committee.workers.push(Worker {
+        id: WorkerId(2),
+        name: "李社工".into(),
+        roles: vec![Role::SocialWorker],
+        phone: None,
+        signs_notices: false,
+        since: crate::fixtures::date(2020, 1, 1),
+        left_on: None,
+    });
+    ledger.committee.assignments.push(Assignment {
+        worker: WorkerId(2),
+        buildings: vec![BuildingId(2)],
+        households: vec![],
+        since: crate::fixtures::date(2024, 1, 1),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "居民户", 0);
+    click(&mut h, "智能名单", 0);
+    click(&mut h, "新建名单", 0);
+    assert!(h.query_by_label("张壬").is_some() && h.query_by_label("周二号").is_some());
+
+    // Sorted by age, youngest first, then the other way.
+    let above = |h: &Harness<'static, SibaiApp>, a: &str, b: &str| {
+        h.get_by_label(a).rect().top() < h.get_by_label(b).rect().top()
+    };
+    assert!(
+        above(&h, "张壬", "周二号"),
+        "address order: building 1 first"
+    );
+    // The header (the conditions have a 年龄 row too).
+    let header = h.query_all_by_label("年龄").count() - 1;
+    click(&mut h, "年龄", header);
+    assert!(above(&h, "周二号", "张壬"), "youngest first");
+    assert!(h.query_by_label("年龄 ▲").is_some());
+    click(&mut h, "年龄 ▲", 0);
+    assert!(above(&h, "张壬", "周二号"), "oldest first");
+    assert!(h.query_by_label("年龄 ▼").is_some());
+
+    // 包干社工: only 李社工's building; the list is named after its conditions.
+    click(&mut h, "包干社工", 0);
+    click_button(&mut h, "李社工");
+    assert!(h.query_by_label("周二号").is_some());
+    assert!(h.query_by_label("张壬").is_none());
+    click(&mut h, "导出 Excel", 0);
+    let path = h
+        .get_by_label("导出到")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    assert!(path.contains("李社工包干-"), "{path}");
+
+    // 居民户's table sorts too: by 户主 (周 before 张 in Unicode order), then reversed.
+    click(&mut h, "全部居民户", 0);
+    assert!(above(&h, "张壬", "周二号"), "address order");
+    click(&mut h, "户主", 0);
+    assert!(above(&h, "周二号", "张壬"), "by head");
+    click(&mut h, "户主 ▲", 0);
+    assert!(above(&h, "张壬", "周二号"), "by head, reversed");
+}
