@@ -7,14 +7,27 @@ use super::print::Sheet;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
 
-/// Where an export goes unless the user types another path: the Desktop (or the home folder),
-/// named after the list and the day.
+/// Where an export goes unless the user types another path: the Desktop, else Documents
+/// (never the bare home folder, where nobody looks for a file), named after the list and the
+/// day.
 pub fn default_path(title: &str, day: &str) -> PathBuf {
-    let dir = dirs::desktop_dir()
+    default_dir(dirs::desktop_dir(), dirs::document_dir(), dirs::home_dir())
+        .join(format!("{}-{day}.xlsx", file_name(title)))
+}
+
+/// The Desktop if it exists, else Documents if it exists, else `Documents` under the home
+/// folder (where the export then says the folder is missing, so the user picks one), else the
+/// current folder.
+fn default_dir(
+    desktop: Option<PathBuf>,
+    documents: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> PathBuf {
+    desktop
         .filter(|d| d.is_dir())
-        .or_else(dirs::home_dir)
-        .unwrap_or_default();
-    dir.join(format!("{}-{day}.xlsx", file_name(title)))
+        .or_else(|| documents.filter(|d| d.is_dir()))
+        .or_else(|| home.map(|h| h.join("Documents")))
+        .unwrap_or_default()
 }
 
 /// A title made safe as a file name on Windows and elsewhere.
@@ -134,6 +147,29 @@ pub fn write(sheet: &Sheet, path: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_go_to_the_desktop_or_documents_never_the_bare_home_folder() {
+        let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let desktop = home.path().join("Desktop");
+        let documents = home.path().join("文档");
+        let dir = |d: &Path, n: &Path, h: &Path| {
+            default_dir(
+                Some(d.to_path_buf()),
+                Some(n.to_path_buf()),
+                Some(h.to_path_buf()),
+            )
+        };
+        // Neither exists: Documents under home, not home itself.
+        assert_eq!(
+            dir(&desktop, &documents, home.path()),
+            home.path().join("Documents")
+        );
+        std::fs::create_dir(&documents).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(dir(&desktop, &documents, home.path()), documents);
+        std::fs::create_dir(&desktop).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(dir(&desktop, &documents, home.path()), desktop);
+    }
 
     #[test]
     fn file_names_lose_the_characters_windows_refuses() {
