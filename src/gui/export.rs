@@ -11,8 +11,13 @@ use std::path::{Path, PathBuf};
 /// (never the bare home folder, where nobody looks for a file), named after the list and the
 /// day.
 pub fn default_path(title: &str, day: &str) -> PathBuf {
+    default_folder().join(format!("{}-{day}.xlsx", file_name(title)))
+}
+
+/// The folder where files are offered first (exports, the dialog to choose a folder): the
+/// Desktop, else Documents.
+pub fn default_folder() -> PathBuf {
     default_dir(dirs::desktop_dir(), dirs::document_dir(), dirs::home_dir())
-        .join(format!("{}-{day}.xlsx", file_name(title)))
 }
 
 /// The Desktop if it exists, else Documents if it exists, else `Documents` under the home

@@ -6,6 +6,7 @@
 //! file) and 导出 Excel (written on a thread). Phones are masked and ID numbers left out unless
 //! the member ticks the box for full numbers. The rules live in `model::lists`.
 
+use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet;
 use super::{Action, View, export, print, widgets};
 use crate::model::draft::{ListDraft, check_name};
@@ -35,6 +36,8 @@ struct ExportForm {
     exists: Option<(String, bool)>,
     /// The workbook being written on a background thread: what it will report.
     writing: Option<std::sync::mpsc::Receiver<Result<String, String>>>,
+    /// The system's dialog to choose where it goes.
+    chooser: FileChooser,
 }
 
 /// State of the 智能名单 tab.
@@ -430,6 +433,7 @@ impl ListsPanel {
                     path: path.display().to_string(),
                     exists: None,
                     writing: None,
+                    chooser: FileChooser::default(),
                 });
             }
             ui.checkbox(&mut self.full, "打印和导出时包含完整身份证号和电话");
@@ -459,6 +463,24 @@ impl ListsPanel {
             let busy = form.writing.is_some();
             ui.horizontal(|ui| {
                 widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
+                let typed = std::path::Path::new(form.path.trim());
+                let start = typed
+                    .parent()
+                    .filter(|d| d.is_dir())
+                    .map_or_else(export::default_folder, std::path::Path::to_path_buf);
+                let name = typed
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if let Some(mut chosen) =
+                    form.chooser
+                        .button(ui, "选择…", Choose::SaveXlsx(&name), &start)
+                {
+                    if chosen.extension().is_none() {
+                        chosen.set_extension("xlsx");
+                    }
+                    form.path = chosen.display().to_string();
+                }
                 // Replacing a file is said on the button.
                 let path = form.path.trim();
                 if form.exists.as_ref().is_none_or(|(p, _)| p != path) {

@@ -15,6 +15,7 @@ mod clipboard;
 mod coverage;
 mod desk;
 mod export;
+mod file_dialog;
 mod fonts;
 mod home;
 mod household_form;

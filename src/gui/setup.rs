@@ -4,6 +4,7 @@
 //! passphrase is shown once, with 打印 (through the browser, never a file) and a box to tick
 //! that it was written down, before the wizard hands over to the unlock screen.
 
+use super::file_dialog::{Choose, FileChooser};
 use super::{print, widgets};
 use crate::model::Role;
 use crate::store::{ExposeSecret, NewMember, SecretString, StoreError, Vault, VaultOptions};
@@ -91,6 +92,8 @@ pub struct SetupWizard {
     show: bool,
     error: Option<String>,
     step: Step,
+    /// The system's dialog to choose another folder.
+    chooser: FileChooser,
 }
 
 impl SetupWizard {
@@ -105,6 +108,7 @@ impl SetupWizard {
             show: false,
             error: None,
             step: Step::Form,
+            chooser: FileChooser::default(),
         }
     }
 
@@ -208,6 +212,17 @@ impl SetupWizard {
                             "台账将保存在"
                         };
                         ui.label(format!("{verb}：{}", self.dir.display()));
+                        if !made
+                            && let Some(chosen) = self.chooser.button(
+                                ui,
+                                "换一个文件夹…",
+                                Choose::Folder,
+                                &super::export::default_folder(),
+                            )
+                        {
+                            let dir = target(&chosen);
+                            self.dir = std::path::absolute(&dir).unwrap_or(dir);
+                        }
                         ui.add_space(12.0);
                         match &mut self.step {
                             Step::Form | Step::Creating(_) => self.form(ui, options),
