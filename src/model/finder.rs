@@ -237,14 +237,7 @@ pub enum HouseholdSort {
 /// Sorts found households (positions in the household book) by a column, ascending or
 /// descending; ties stay in address order.
 pub fn sort_found(found: &mut [usize], book: &HouseholdBook, by: HouseholdSort, descending: bool) {
-    let address = |i: usize| {
-        book.households.get(i).map(|h| {
-            let (compound, number) = book
-                .building(h.building)
-                .map_or((0, ""), |b| (b.compound.0, b.number.as_str()));
-            (compound, super::lists::sort_key(&h.room, number))
-        })
-    };
+    let address = |i: usize| book.households.get(i).and_then(|h| book.address_order(h));
     let mut keyed: Vec<(usize, String, usize, _)> = found
         .iter()
         .map(|&i| {

@@ -341,6 +341,20 @@ impl HouseholdBook {
         }
     }
 
+    /// Where a household comes in address order: its compound, then building and room with
+    /// numbers compared as numbers (2号 before 10号); `None` when its building is gone.
+    pub fn address_order(&self, household: &Household) -> Option<(u32, String)> {
+        let b = self.building(household.building)?;
+        let pad = |s: &str| {
+            let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+            format!("{digits:0>6}{}", &s[digits.len()..])
+        };
+        Some((
+            b.compound.0,
+            format!("{}|{}", pad(&b.number), pad(&household.room)),
+        ))
+    }
+
     /// Next free household id.
     pub fn next_household_id(&self) -> HouseholdId {
         HouseholdId(self.households.iter().map(|h| h.id.0).max().unwrap_or(0) + 1)

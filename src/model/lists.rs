@@ -257,8 +257,8 @@ impl ListIndex {
             .enumerate()
             .filter(|(_, h)| h.is_active())
             .filter_map(|(i, h)| {
-                let b = book.building(h.building)?;
-                Some((b.compound.0, sort_key(&h.room, &b.number), i))
+                let (compound, key) = book.address_order(h)?;
+                Some((compound, key, i))
             })
             .collect();
         order.sort_unstable();
@@ -471,15 +471,6 @@ fn sort_by<K: Ord>(rows: &mut Vec<ListRow>, key: impl Fn(&ListRow) -> K, descend
         by_key.then(a.order.cmp(&b.order))
     });
     rows.extend(keyed.into_iter().map(|(_, r)| r));
-}
-
-/// Building then room, numbers compared as numbers (2号楼 before 10号楼).
-pub(super) fn sort_key(room: &str, building: &str) -> String {
-    let pad = |s: &str| {
-        let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-        format!("{digits:0>6}{}", &s[digits.len()..])
-    };
-    format!("{}|{}", pad(building), pad(room))
 }
 
 /// Whether a person meets the age and date conditions; the note says why when a date made it

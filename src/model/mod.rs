@@ -86,4 +86,4 @@ pub use project::{
 };
 pub use tags::{CustomTag, TagAssignment, TagCatalog, TagDimension, TagError, TagNumbers};
 pub use validate::{Finding, Severity, validate};
-pub use visit::{Need, NeedOutcome, Visit, VisitId, VisitKind};
+pub use visit::{Need, NeedOutcome, Visit, VisitId, VisitKind, VisitSort, sort_visits};
