@@ -7,7 +7,10 @@ use super::{Action, View, widgets};
 use crate::model::draft::{
     ReceptionDraft, ShiftDraft, TIME_FORMAT, reception_answered, reception_edit, sign_in,
 };
-use crate::model::{Channel, Collection, DutyShift, Edit, ReceptionId, ShiftKind, may_sign_in};
+use crate::model::{
+    Channel, Collection, DutyShift, Edit, ReceptionId, ReceptionSort, ShiftKind, may_sign_in,
+    sort_receptions,
+};
 use chrono::Duration;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
@@ -20,6 +23,9 @@ pub struct DeskPanel {
     answering: Option<Answering>,
     shift: Option<ShiftDraft>,
     saved: Option<String>,
+    /// The column the reception list is sorted by, and whether descending; `None`: newest
+    /// first.
+    sort: Option<(ReceptionSort, bool)>,
 }
 
 /// The answer form of a logged reception.
@@ -172,7 +178,8 @@ impl DeskPanel {
         self.answer_form(ui, view, actions, writable);
         let c = &view.ledger.committee;
         let mut list: Vec<_> = view.ledger.desk.receptions.iter().collect();
-        list.sort_by_key(|r| std::cmp::Reverse(r.at));
+        let (by, descending) = self.sort.unwrap_or((ReceptionSort::Time, true));
+        sort_receptions(&mut list, c, by, descending);
         ui.horizontal(|ui| {
             ui.label(format!("共 {} 条", list.len()));
             widgets::hint(ui, "点击一条补填答复和居民确认。");
@@ -183,6 +190,7 @@ impl DeskPanel {
         ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut opened = None;
+        let mut sort_by = None;
         TableBuilder::new(ui)
             .id_salt("reception_list")
             .striped(true)
@@ -192,9 +200,23 @@ impl DeskPanel {
             .column(Column::exact(60.0))
             .column(Column::remainder())
             .header(row_height, |mut h| {
-                for t in ["时间", "来访人", "接待人", "事项与答复"] {
-                    h.col(|ui| {
-                        ui.strong(t);
+                let columns = [
+                    ("时间", Some(ReceptionSort::Time)),
+                    ("来访人", Some(ReceptionSort::Visitor)),
+                    ("接待人", Some(ReceptionSort::ReceivedBy)),
+                    ("事项与答复", None),
+                ];
+                for (title, column) in columns {
+                    h.col(|ui| match column {
+                        Some(column) => {
+                            let now = (column == by).then_some(descending);
+                            if widgets::sort_header(ui, title, now) {
+                                sort_by = Some((column, now));
+                            }
+                        }
+                        None => {
+                            ui.strong(title);
+                        }
                     });
                 }
             })
@@ -233,6 +255,10 @@ impl DeskPanel {
                     }
                 });
             });
+        if let Some((column, now)) = sort_by {
+            // A second click on the same column reverses it.
+            self.sort = Some((column, now == Some(false)));
+        }
         if let Some(id) = opened
             && let Some(r) = view.ledger.desk.receptions.iter().find(|r| r.id == id)
         {

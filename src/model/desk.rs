@@ -5,6 +5,7 @@ use super::phone::Phone;
 use super::problem::ProblemId;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 
 /// Identifies a reception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -156,6 +157,48 @@ impl DeskBook {
     }
 }
 
+/// A column the reception list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceptionSort {
+    /// 时间.
+    Time,
+    /// 来访人 (anonymous ones last).
+    Visitor,
+    /// 接待人's name.
+    ReceivedBy,
+}
+
+/// Sorts receptions by a column, ascending or descending; ties stay newest first.
+pub fn sort_receptions(
+    list: &mut [&Reception],
+    committee: &CommitteeBook,
+    by: ReceptionSort,
+    descending: bool,
+) {
+    list.sort_by_key(|r| std::cmp::Reverse(r.at));
+    let name = |r: &Reception| -> Option<String> {
+        match by {
+            ReceptionSort::Time => None,
+            ReceptionSort::Visitor => r.visitor.clone(),
+            ReceptionSort::ReceivedBy => committee.worker(r.received_by).map(|w| w.name.clone()),
+        }
+    };
+    if by == ReceptionSort::Time {
+        if !descending {
+            list.reverse();
+        }
+        return;
+    }
+    // Stable: within a name, newest first; without one (anonymous), last either way.
+    list.sort_by(|a, b| match (name(a), name(b)) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) if descending => y.cmp(&x),
+        (Some(x), Some(y)) => x.cmp(&y),
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +223,55 @@ mod tests {
             signed_in: signed.map(|t| on.and_time(t)),
             note: String::new(),
         }
+    }
+
+    #[test]
+    fn receptions_sort_by_time_visitor_or_receiver() {
+        let worker = |id, name: &str| crate::model::committee::Worker {
+            id: WorkerId(id),
+            name: name.to_owned(),
+            roles: vec![],
+            phone: None,
+            signs_notices: false,
+            since: day(2020, 1, 1),
+            left_on: None,
+        };
+        let committee = CommitteeBook {
+            workers: vec![worker(1, "王"), worker(2, "李")],
+            ..CommitteeBook::default()
+        };
+        let r = |id, d, visitor: Option<&str>, by| Reception {
+            id: ReceptionId(id),
+            at: day(2026, 3, d).and_time(time(9, 0)),
+            channel: Channel::InPerson,
+            visitor: visitor.map(str::to_owned),
+            visitor_phone: None,
+            matter: String::new(),
+            received_by: WorkerId(by),
+            answer: String::new(),
+            confirmed: false,
+            problem: None,
+        };
+        let all = [
+            r(1, 1, Some("乙"), 1),
+            r(2, 2, None, 2),
+            r(3, 3, Some("甲"), 1),
+            r(4, 4, Some("乙"), 2),
+        ];
+        let ids = |l: &[&Reception]| l.iter().map(|r| r.id.0).collect::<Vec<_>>();
+        let mut list: Vec<&Reception> = all.iter().collect();
+        sort_receptions(&mut list, &committee, ReceptionSort::Time, true);
+        assert_eq!(ids(&list), [4, 3, 2, 1]);
+        sort_receptions(&mut list, &committee, ReceptionSort::Time, false);
+        assert_eq!(ids(&list), [1, 2, 3, 4]);
+        // 乙 (U+4E59) before 甲 (U+7532), the newest 乙 first, anonymous last.
+        sort_receptions(&mut list, &committee, ReceptionSort::Visitor, false);
+        assert_eq!(ids(&list), [4, 1, 3, 2]);
+        sort_receptions(&mut list, &committee, ReceptionSort::Visitor, true);
+        assert_eq!(ids(&list), [3, 4, 1, 2], "anonymous last either way");
+        // By receiver, descending: 王 (U+738B) before 李 (U+674E); newest first within.
+        sort_receptions(&mut list, &committee, ReceptionSort::ReceivedBy, true);
+        assert_eq!(ids(&list), [3, 1, 4, 2]);
     }
 
     #[test]

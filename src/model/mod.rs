@@ -55,8 +55,8 @@ pub use committee::{
     VisitInterval, Worker, WorkerId, default_intervals,
 };
 pub use desk::{
-    Channel, DeskBook, DutyShift, Reception, ReceptionId, SIGN_IN_GRACE_MINUTES, ShiftKind,
-    may_sign_in,
+    Channel, DeskBook, DutyShift, Reception, ReceptionId, ReceptionSort, SIGN_IN_GRACE_MINUTES,
+    ShiftKind, may_sign_in, sort_receptions,
 };
 pub use edit::{Edit, HISTORY_DEPTH, History};
 pub use fund::{
