@@ -8,15 +8,18 @@
 use super::{Action, widgets};
 use crate::model::coverage::{self, Block, Coverage, MONTHLY_VISITS, Overdue, WorkerMonth};
 use crate::model::lists::{self, ListUnit};
-use crate::model::{DutyShift, Ledger, WorkerId};
+use crate::model::{DutyShift, HouseholdId, Ledger, WorkerId};
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
+use std::collections::HashMap;
 
 /// What 首页 shows, computed from the ledger.
 pub struct HomeFigures {
     coverage: Coverage,
     workers: Vec<WorkerMonth>,
     overdue: Vec<Overdue>,
+    /// The address of each overdue household, written once.
+    addresses: HashMap<HouseholdId, String>,
     open_problems: usize,
     residents: usize,
     /// Each list's name, count and unit (人 / 户).
@@ -31,9 +34,13 @@ pub struct HomeFigures {
 impl HomeFigures {
     /// Computes the figures for `today`; `member` is the worker signed in, if any.
     pub fn new(ledger: &Ledger, today: NaiveDate, member: Option<WorkerId>) -> HomeFigures {
-        let all = coverage::overdue(ledger, today);
-        let mine = member.map(|w| (w, coverage::block(ledger, w, today, &all)));
-        let overdue = all;
+        let overdue = coverage::overdue(ledger, today);
+        let mine = member.map(|w| (w, coverage::block(ledger, w, today, &overdue)));
+        let book = &ledger.households;
+        let addresses = overdue
+            .iter()
+            .filter_map(|o| Some((o.household, book.address_of(book.household(o.household)?))))
+            .collect();
         let index = lists::ListIndex::new(ledger, today);
         let lists = lists::presets(&ledger.committee)
             .iter()
@@ -58,6 +65,7 @@ impl HomeFigures {
                 .cloned()
                 .collect(),
             mine,
+            addresses,
             coverage: coverage::coverage(ledger, today.year()),
             workers: coverage::visits_per_worker(ledger, today),
             overdue,
@@ -103,7 +111,7 @@ impl HomeFigures {
             .show(ui, |ui| {
                 ui.columns(2, |cols| {
                     self.left(&mut cols[0], ledger, actions);
-                    self.right(&mut cols[1], ledger, actions);
+                    self.right(&mut cols[1], actions);
                 });
             });
     }
@@ -165,7 +173,7 @@ impl HomeFigures {
     }
 
     /// 我的包干 and the overdue special households.
-    fn right(&self, ui: &mut egui::Ui, ledger: &Ledger, actions: &mut Vec<Action>) {
+    fn right(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         if let Some((worker, block)) = &self.mine {
             ui.heading("我的包干");
             if block.households == 0 {
@@ -187,7 +195,7 @@ impl HomeFigures {
                         "我包干的重点户逾期未走访 {} 户：",
                         block.overdue.len()
                     ));
-                    overdue_rows(ui, "my_overdue", ledger, &block.overdue, actions);
+                    overdue_rows(ui, "my_overdue", &self.addresses, &block.overdue, actions);
                 }
             }
             ui.add_space(16.0);
@@ -196,7 +204,7 @@ impl HomeFigures {
         if self.overdue.is_empty() {
             widgets::hint(ui, "没有逾期的重点户。");
         }
-        overdue_rows(ui, "overdue_grid", ledger, &self.overdue, actions);
+        overdue_rows(ui, "overdue_grid", &self.addresses, &self.overdue, actions);
     }
 }
 
@@ -204,7 +212,7 @@ impl HomeFigures {
 fn overdue_rows(
     ui: &mut egui::Ui,
     salt: &str,
-    ledger: &Ledger,
+    addresses: &HashMap<HouseholdId, String>,
     overdue: &[Overdue],
     actions: &mut Vec<Action>,
 ) {
@@ -218,11 +226,7 @@ fn overdue_rows(
                 .spacing([16.0, 6.0])
                 .show(ui, |ui| {
                     for o in overdue {
-                        let address = ledger
-                            .households
-                            .household(o.household)
-                            .map(|h| ledger.households.address_of(h))
-                            .unwrap_or_default();
+                        let address = addresses.get(&o.household).map_or("", String::as_str);
                         if ui.link(address).clicked() {
                             actions.push(Action::OpenHousehold(o.household));
                         }
