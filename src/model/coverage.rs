@@ -167,20 +167,38 @@ pub fn overdue(ledger: &Ledger, today: NaiveDate) -> Vec<Overdue> {
 /// The households a worker holds now (包干): those living in the buildings of their current
 /// assignment, and the single households assigned to them.
 pub fn block_of(ledger: &Ledger, worker: WorkerId) -> HashSet<HouseholdId> {
-    let assignments = current_assignments(&ledger.committee.assignments);
-    let Some(a) = assignments.get(&worker) else {
-        return HashSet::new();
-    };
-    let buildings: HashSet<BuildingId> = a.buildings.iter().copied().collect();
-    ledger
+    blocks(ledger).remove(&worker).unwrap_or_default()
+}
+
+/// Every worker's block (see [`block_of`]), in one pass over the households.
+pub fn blocks(ledger: &Ledger) -> HashMap<WorkerId, HashSet<HouseholdId>> {
+    let mut by_building: HashMap<BuildingId, Vec<WorkerId>> = HashMap::new();
+    let mut by_household: HashMap<HouseholdId, Vec<WorkerId>> = HashMap::new();
+    for (worker, a) in current_assignments(&ledger.committee.assignments) {
+        for b in &a.buildings {
+            by_building.entry(*b).or_default().push(worker);
+        }
+        for h in &a.households {
+            by_household.entry(*h).or_default().push(worker);
+        }
+    }
+    let mut out: HashMap<WorkerId, HashSet<HouseholdId>> = HashMap::new();
+    for h in ledger
         .households
         .households
         .iter()
-        .filter(|h| {
-            h.is_active() && (buildings.contains(&h.building) || a.households.contains(&h.id))
-        })
-        .map(|h| h.id)
-        .collect()
+        .filter(|h| h.is_active())
+    {
+        let workers = by_building
+            .get(&h.building)
+            .into_iter()
+            .chain(by_household.get(&h.id))
+            .flatten();
+        for w in workers {
+            out.entry(*w).or_default().insert(h.id);
+        }
+    }
+    out
 }
 
 /// 我的包干: a worker's block on a day.

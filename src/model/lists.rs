@@ -293,10 +293,7 @@ impl ListIndex {
                 });
             }
         }
-        let blocks = super::coverage::current_assignments(&ledger.committee.assignments)
-            .into_keys()
-            .map(|w| (w, super::coverage::block_of(ledger, w)))
-            .collect();
+        let blocks = super::coverage::blocks(ledger);
         ListIndex {
             today,
             people,
