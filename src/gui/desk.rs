@@ -206,19 +206,7 @@ impl DeskPanel {
                     ("接待人", Some(ReceptionSort::ReceivedBy)),
                     ("事项与答复", None),
                 ];
-                for (title, column) in columns {
-                    h.col(|ui| match column {
-                        Some(column) => {
-                            let now = (column == by).then_some(descending);
-                            if widgets::sort_header(ui, title, now) {
-                                sort_by = Some((column, now));
-                            }
-                        }
-                        None => {
-                            ui.strong(title);
-                        }
-                    });
-                }
+                sort_by = widgets::sort_headers(&mut h, &columns, Some((by, descending)));
             })
             .body(|body| {
                 body.rows(row_height, list.len(), |mut row| {
@@ -255,9 +243,8 @@ impl DeskPanel {
                     }
                 });
             });
-        if let Some((column, now)) = sort_by {
-            // A second click on the same column reverses it.
-            self.sort = Some((column, now == Some(false)));
+        if sort_by.is_some() {
+            self.sort = sort_by;
         }
         if let Some(id) = opened
             && let Some(r) = view.ledger.desk.receptions.iter().find(|r| r.id == id)

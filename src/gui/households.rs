@@ -308,19 +308,7 @@ impl HouseholdsPanel {
                     ("电话", None),
                     ("标签", None),
                 ];
-                for (title, by) in columns {
-                    header.col(|ui| match by {
-                        Some(by) => {
-                            let now = sort.filter(|(s, _)| *s == by).map(|(_, d)| d);
-                            if widgets::sort_header(ui, title, now) {
-                                sort_by = Some(by);
-                            }
-                        }
-                        None => {
-                            ui.strong(title);
-                        }
-                    });
-                }
+                sort_by = widgets::sort_headers(&mut header, &columns, sort);
             })
             .body(|body| {
                 body.rows(row_height, self.found.len(), |mut row| {
@@ -357,12 +345,8 @@ impl HouseholdsPanel {
                         ui.label(h.phone.as_ref().map(|p| p.masked()).unwrap_or_default());
                     });
                     row.col(|ui| {
-                        let tags = tag_summary(h);
-                        if tags.is_empty() {
-                            ui.label("");
-                        } else {
-                            ui.label(&tags).on_hover_text(&tags);
-                        }
+                        // Cut to the column; the whole list shows on hover.
+                        ui.add(egui::Label::new(tag_summary(h)).truncate());
                     });
                     if row.response().clicked() {
                         clicked = Some(h.id);
@@ -373,10 +357,8 @@ impl HouseholdsPanel {
             self.selected = clicked;
             self.revealed.clear();
         }
-        if let Some(by) = sort_by {
-            // By it, or the other way round if it was the column already.
-            let descending = self.sort == Some((by, false));
-            self.sort = Some((by, descending));
+        if let Some((by, descending)) = sort_by {
+            self.sort = sort_by;
             sort_found(&mut self.found, book, by, descending);
         }
     }

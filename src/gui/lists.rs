@@ -390,9 +390,7 @@ impl ListsPanel {
         let Some((query, mut rows)) = self.drawn.take() else {
             return;
         };
-        if let Some(by) = self.results_of(ui, view, actions, &query, &rows) {
-            // A header clicked: by it, or the other way round if it was the column already.
-            let descending = self.sort == Some((by, false));
+        if let Some((by, descending)) = self.results_of(ui, view, actions, &query, &rows) {
             self.sort = Some((by, descending));
             lists::sort_rows(&mut rows, view.ledger, by, descending);
         }
@@ -406,7 +404,7 @@ impl ListsPanel {
         actions: &mut Vec<Action>,
         query: &ListQuery,
         rows: &[ListRow],
-    ) -> Option<ListSort> {
+    ) -> Option<(ListSort, bool)> {
         let ledger = view.ledger;
         let title = self.title(ledger);
         let unit = if query.unit == ListUnit::Household {
@@ -619,7 +617,7 @@ fn table(
     rows: &[ListRow],
     unit: ListUnit,
     sort: Option<(ListSort, bool)>,
-) -> (Option<HouseholdId>, Option<ListSort>) {
+) -> (Option<HouseholdId>, Option<(ListSort, bool)>) {
     ui.style_mut().interaction.selectable_labels = false;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
     let mut clicked = None;
@@ -644,19 +642,7 @@ fn table(
         .column(Column::exact(160.0))
         .column(Column::remainder())
         .header(row_height, |mut header| {
-            for (title, by) in columns {
-                header.col(|ui| match by {
-                    Some(by) => {
-                        let now = sort.filter(|(s, _)| *s == by).map(|(_, d)| d);
-                        if widgets::sort_header(ui, title, now) {
-                            sort_by = Some(by);
-                        }
-                    }
-                    None => {
-                        ui.strong(title);
-                    }
-                });
-            }
+            sort_by = widgets::sort_headers(&mut header, &columns, sort);
         })
         .body(|body| {
             body.rows(row_height, rows.len(), |mut row| {

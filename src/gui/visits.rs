@@ -349,7 +349,8 @@ impl VisitsPanel {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
         let book = &ledger.households;
         let mut clicked = None;
-        let sort = self.sort;
+        // Newest first until a header is clicked.
+        let sort = Some(self.sort.unwrap_or((VisitSort::Time, true)));
         let mut sort_by = None;
         TableBuilder::new(ui)
             .striped(true)
@@ -368,24 +369,7 @@ impl VisitsPanel {
                     ("类型", Some(VisitSort::Kind)),
                     ("事由与诉求", None),
                 ];
-                for (title, by) in columns {
-                    header.col(|ui| match by {
-                        Some(by) => {
-                            // Newest first is 时间 ▼.
-                            let now = match sort {
-                                Some((s, d)) if s == by => Some(d),
-                                None if by == VisitSort::Time => Some(true),
-                                _ => None,
-                            };
-                            if widgets::sort_header(ui, title, now) {
-                                sort_by = Some((by, now));
-                            }
-                        }
-                        None => {
-                            ui.strong(title);
-                        }
-                    });
-                }
+                sort_by = widgets::sort_headers(&mut header, &columns, sort);
             })
             .body(|body| {
                 body.rows(row_height, rows.len(), |mut row| {
@@ -429,10 +413,8 @@ impl VisitsPanel {
         if let Some(id) = clicked {
             actions.push(Action::OpenHousehold(id));
         }
-        if let Some((by, now)) = sort_by {
-            // A second click on the same column reverses it.
-            let descending = now == Some(false);
-            self.sort = Some((by, descending));
+        if let Some((by, descending)) = sort_by {
+            self.sort = sort_by;
             if let Some((_, rows)) = &mut self.rows {
                 sort_visits(rows, ledger, by, descending);
             }

@@ -72,17 +72,39 @@ pub fn worker_filter(
         .labelled_by(l.id);
 }
 
-/// A column header that sorts: shows ▲ or ▼ when the table is sorted by it; a click sorts by
-/// it, a second click reverses. Returns whether it was clicked.
-pub fn sort_header(ui: &mut egui::Ui, title: &str, sorted: Option<bool>) -> bool {
-    let text = match sorted {
-        Some(false) => format!("{title} ▲"),
-        Some(true) => format!("{title} ▼"),
-        None => title.to_owned(),
-    };
-    ui.add(egui::Button::new(egui::RichText::new(text).strong()).frame(false))
-        .on_hover_text("点击按此列排序，再点一次倒序")
-        .clicked()
+/// The header row of a sortable table: a column with a sort key is a header that sorts (▲ or
+/// ▼ on the column sorted by), one without is a plain heading. `current` is how the table is
+/// sorted now. Returns the new sort when a header was clicked: by that column ascending, or
+/// reversed if it was already the column, ascending.
+pub fn sort_headers<S: Copy + PartialEq>(
+    header: &mut egui_extras::TableRow<'_, '_>,
+    columns: &[(&str, Option<S>)],
+    current: Option<(S, bool)>,
+) -> Option<(S, bool)> {
+    let mut clicked = None;
+    for &(title, by) in columns {
+        header.col(|ui| match by {
+            Some(by) => {
+                let now = current.filter(|(s, _)| *s == by).map(|(_, d)| d);
+                let text = match now {
+                    Some(false) => format!("{title} ▲"),
+                    Some(true) => format!("{title} ▼"),
+                    None => title.to_owned(),
+                };
+                if ui
+                    .add(egui::Button::new(egui::RichText::new(text).strong()).frame(false))
+                    .on_hover_text("点击按此列排序，再点一次倒序")
+                    .clicked()
+                {
+                    clicked = Some((by, now == Some(false)));
+                }
+            }
+            None => {
+                ui.strong(title);
+            }
+        });
+    }
+    clicked
 }
 
 /// A label and a picker of the compounds. With `any` (e.g. 全部), choosing it (`None`) means no
