@@ -11,15 +11,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Bumped when the record's meaning changes.
 const FORMAT: u32 = 1;
-
-/// A file modified this close to the time the record was written may have changed again within
-/// the same tick of the file system's clock (two seconds on FAT, as on a USB stick), so its size
-/// and time prove nothing: it is read again.
-const RACY: Duration = Duration::from_secs(2);
 
 /// A 128-bit fingerprint, as text (the record is JSON).
 pub fn hex(fingerprint: u128) -> String {
@@ -120,11 +115,6 @@ impl Record {
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
-    }
-
-    /// Whether `stat` was taken long enough before this record was written to be trusted.
-    pub fn settled(&self, stat: Stat) -> bool {
-        u128::from(stat.mtime) + RACY.as_nanos() < u128::from(self.written_at)
     }
 }
 

@@ -92,7 +92,7 @@ impl GuideEntry {
 }
 
 /// Splits `+++\n…\n+++\n` front matter from the body.
-fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+pub(super) fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
         .strip_prefix("+++\n")

@@ -2,7 +2,7 @@
 //! shown as text rather than passed through, and links and images allowed only when relative,
 //! `https:` or `mailto:` (anything else, `javascript:` and `data:` included, loses its link).
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -42,6 +42,8 @@ pub fn render_with_text(markdown: &str) -> (String, String) {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 text.push_str(t);
             }
+            // Cells are kept apart, so that figures in two cells never read as one number.
+            Event::End(TagEnd::TableCell) => text.push_str(" ｜ "),
             Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
             _ => {}
         }
@@ -122,7 +124,10 @@ mod tests {
             html.contains("<h2>标题</h2>") && html.contains("<strong>"),
             "{html}"
         );
-        assert_eq!(collapse_whitespace(&text), "标题 一项 重要 甲 乙 1 2");
+        assert_eq!(
+            collapse_whitespace(&text),
+            "标题 一项 重要 甲 ｜ 乙 ｜ 1 ｜ 2 ｜"
+        );
         assert_eq!(collapse_whitespace("  甲 \n\t 乙  "), "甲 乙");
     }
 

@@ -15,8 +15,9 @@ mod output;
 mod public;
 mod render;
 mod settings;
+mod trace;
 
-pub use guard::{Guard, Hit, HitKind, normalise};
+pub use guard::{Allowed, Guard, Hit, HitKind, Place, Source, canon};
 pub use guide::{GuideFront, PublicGuideItem};
 pub use markdown::{allowed_link, render as render_markdown};
 pub use output::WriteReport;
@@ -35,6 +36,7 @@ use crate::model::Ledger;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Why a publish failed.
@@ -159,18 +161,23 @@ pub fn build(input: &PublishInput<'_>) -> Result<Files, PublishError> {
     render::render(&site, &guide, theme.as_deref())
 }
 
-/// The guard for `ledger`: the signers' names and the office phone are allowed.
+/// The guard for `ledger`: the signers' names, and the office's phone and address, each allowed
+/// only as itself (see [`Allowed`]).
 pub fn guard_for(ledger: &Ledger, settings: &SiteSettings) -> Guard {
-    let mut allowed: Vec<String> = ledger
-        .committee
-        .workers
-        .iter()
-        .filter(|w| w.signs_notices)
-        .map(|w| w.name.clone())
-        .collect();
-    allowed.push(settings.office_phone.clone());
+    let mut allowed = Allowed {
+        signers: ledger
+            .committee
+            .workers
+            .iter()
+            .filter(|w| w.signs_notices)
+            .map(|w| w.name.clone())
+            .collect(),
+        phones: vec![settings.office_phone.clone()],
+        addresses: vec![settings.office_address.clone()],
+    };
     if let Some(c) = &ledger.committee.committee {
-        allowed.push(c.office_phone.clone());
+        allowed.phones.push(c.office_phone.clone());
+        allowed.addresses.push(c.office_address.clone());
     }
     Guard::new(ledger, &allowed)
 }
@@ -226,7 +233,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             rayon::join(cache::program, || {
                 let old = Record::load(record_path.as_deref());
                 let sources = guide::sources(&input.root.join("content"))?;
-                let found = find_sources(&sources, &old)?;
+                let found = find_sources(&sources)?;
                 Ok::<_, PublishError>((old, sources, found))
             })
         },
@@ -285,7 +292,19 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             .all(|p| known(p).is_some());
 
     let staging = Staging::new(out)?;
+    // Set at the first hit: from then on nothing more is staged, and a file with a hit never is.
+    let refused = AtomicBool::new(false);
     let settle = |path: String, bytes: Vec<u8>, hits: Vec<Hit>| -> Result<Outcome, PublishError> {
+        if !hits.is_empty() {
+            refused.store(true, Ordering::Relaxed);
+        }
+        if refused.load(Ordering::Relaxed) {
+            let seen = Seen {
+                stat: Stat { len: 0, mtime: 0 },
+                hash: String::new(),
+            };
+            return Ok(Outcome { path, seen, hits });
+        }
         let seen = match staging.settle(&path, bytes, known(&path))? {
             Settled::Unchanged(seen) => seen,
             // Its size and time are filled in once it is written.
@@ -385,6 +404,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     }
     if !hits.is_empty() {
         staging.discard();
+        trace::attribute(&mut hits, &guard, input, &site, theme_dir.as_deref());
         return Err(PublishError::Leak(hits));
     }
     let keep: BTreeSet<String> = record.outputs.keys().cloned().collect();
@@ -402,10 +422,9 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     })
 }
 
-/// The guide files as found now: each one's size and time, and its fingerprint, read from the
-/// record when the size and time are as recorded (and were not too recent to be trusted), else
-/// from its text, which is then kept for rendering.
-fn find_sources(sources: &[guide::GuideSource], old: &Record) -> Result<Vec<Found>, PublishError> {
+/// The guide files as found now: each one's size and time, its text and the fingerprint of that
+/// text. Always read whole: an edit that keeps the size and the time must still be noticed.
+fn find_sources(sources: &[guide::GuideSource]) -> Result<Vec<Found>, PublishError> {
     sources
         .par_iter()
         .map(|s| {
@@ -413,17 +432,6 @@ fn find_sources(sources: &[guide::GuideSource], old: &Record) -> Result<Vec<Foun
                 path: s.path.clone(),
                 detail: "文件读不到".into(),
             })?;
-            if let Some(seen) = old.sources.get(&s.slug)
-                && seen.stat == stat
-                && old.settled(stat)
-                && let Ok(hash) = u128::from_str_radix(&seen.hash, 16)
-            {
-                return Ok(Found {
-                    stat,
-                    hash,
-                    text: None,
-                });
-            }
             let text = s.read()?;
             Ok(Found {
                 stat,

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod crash;
 mod fixtures;
+mod guard;
 mod id_number;
 mod lock;
 mod publish;

@@ -11,7 +11,7 @@ use std::path::Path;
 
 const TODAY: (i32, u32, u32) = (2026, 11, 23);
 
-fn today() -> chrono::NaiveDate {
+pub fn today() -> chrono::NaiveDate {
     date(TODAY.0, TODAY.1, TODAY.2)
 }
 
@@ -108,7 +108,7 @@ pub fn publish_ledger() -> Ledger {
     l
 }
 
-const GUIDE_ITEM: &str = r#"+++
+pub const GUIDE_ITEM: &str = r#"+++
 title = "老年人综合津贴"
 category = "为老服务"
 audience = "年满65周岁的本市户籍老年人"
@@ -135,7 +135,7 @@ pub fn root_with_guide() -> tempfile::TempDir {
 }
 
 /// A committee folder in a temp dir: `content/guide/` with the given items.
-fn root_with(guide: &[(&str, &str)]) -> tempfile::TempDir {
+pub fn root_with(guide: &[(&str, &str)]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("content").join("guide");
     std::fs::create_dir_all(&dir).unwrap();
@@ -320,9 +320,15 @@ fn leaks() -> Vec<Leak> {
         },
         Leak {
             name: "a legacy 15-digit ID shape",
-            seed: |l, _, _| org_payment(l).purpose = "旧证 110105491231002".into(),
+            seed: |l, _, _| org_payment(l).purpose = "旧证 110101900307803".into(),
             file: "funds/2026-h1-foundation.html",
             kind: HitKind::IdShape,
+        },
+        Leak {
+            name: "the old 15-digit form of a resident's ID",
+            seed: |l, _, _| org_payment(l).purpose = "旧证 110105491231002".into(),
+            file: "funds/2026-h1-foundation.html",
+            kind: HitKind::IdNumber,
         },
         Leak {
             name: "phone split by dashes in a payment purpose",
@@ -430,6 +436,12 @@ fn leaks() -> Vec<Leak> {
             name: "a resident's mobile as the office phone",
             seed: |_, _, s| s.office_phone = "13912345678".into(),
             file: "about.html",
+            kind: HitKind::Phone,
+        },
+        Leak {
+            name: "a mobile not in the ledger as the office phone",
+            seed: |_, _, s| s.office_phone = "13900001111".into(),
+            file: "about.html",
             kind: HitKind::MobileShape,
         },
         Leak {
@@ -443,7 +455,7 @@ fn leaks() -> Vec<Leak> {
         },
         Leak {
             name: "a lower-case x ID shape",
-            seed: |l, _, _| org_payment(l).purpose = "证号 11010519491231002x".into(),
+            seed: |l, _, _| org_payment(l).purpose = "证号 11010119900307803x".into(),
             file: "funds/2026-h1-foundation.html",
             kind: HitKind::IdShape,
         },

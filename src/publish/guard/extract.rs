@@ -1,0 +1,463 @@
+//! What a reader can see of an output file, as canonical texts ([`super::canon`]): for HTML, the
+//! page's text with the markup removed (one text across every element and line break), the
+//! attributes of each tag (names and values: href, src, title, alt, data-*, …), comments, and
+//! the contents of `<script>` and `<style>`; for any other file (the search index, CSS), the
+//! whole text with its escapes (`\u5f20`, `\5f20`, `&#49;`) decoded.
+//!
+//! HTML is read with html5ever's tokenizer, the one browsers' rules are written for: character
+//! references are decoded as a browser decodes them, and a tag written strangely is still a tag.
+
+use super::canon::{Builder, Canon, SIGNER};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use std::cell::{Cell, RefCell};
+
+/// Where in a file a text was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// The file's own name and folder.
+    FileName,
+    /// The text a reader sees.
+    Text,
+    /// A tag's attributes (link addresses, titles, image descriptions, data-*).
+    Attribute,
+    /// A comment in the page source.
+    Comment,
+    /// A script or style sheet.
+    Code,
+}
+
+impl Place {
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Place::FileName => "文件名",
+            Place::Text => "正文",
+            Place::Attribute => "标签属性",
+            Place::Comment => "源代码注释",
+            Place::Code => "脚本或样式",
+        }
+    }
+}
+
+/// The texts of one file.
+pub fn texts(path: &str, text: &str) -> Vec<(Place, Canon)> {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+        html(text)
+    } else {
+        let mut b = Builder::new();
+        b.push(&unescape(text), 1, 0);
+        vec![(Place::Text, b.finish())]
+    }
+}
+
+#[derive(Default)]
+struct Sink {
+    body: RefCell<Builder>,
+    code: RefCell<Builder>,
+    comments: RefCell<Builder>,
+    tags: RefCell<Vec<Canon>>,
+    /// Inside a `<script>` or `<style>`: its name.
+    raw: RefCell<Option<String>>,
+    /// Inside an element marked `data-signer`: its name and how deep the same name is nested.
+    signer: RefCell<Option<(String, u32)>>,
+    /// Tokens seen: a guard on nothing.
+    tokens: Cell<usize>,
+}
+
+/// The line a text token began on, given the line it ended on.
+fn first_line(text: &str, last: u64) -> u32 {
+    let newlines = text.bytes().filter(|b| *b == b'\n').count() as u64;
+    u32::try_from(last.saturating_sub(newlines).max(1)).unwrap_or(u32::MAX)
+}
+
+/// Elements that make a block of their own: a paragraph, a list item, a table cell. (`<br>`, a
+/// line break inside a paragraph, does not: a number split by it is one number.)
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "ul",
+];
+
+impl Sink {
+    fn tag(&self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
+        let name = tag.name.to_string();
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        if BLOCKS.contains(&name.as_str()) {
+            self.body.borrow_mut().block();
+        }
+        if tag.kind == TagKind::EndTag {
+            if self.raw.borrow().as_deref() == Some(name.as_str()) {
+                *self.raw.borrow_mut() = None;
+            }
+            let mut signer = self.signer.borrow_mut();
+            if let Some((n, depth)) = signer.as_mut()
+                && *n == name
+            {
+                if *depth == 0 {
+                    *signer = None;
+                } else {
+                    *depth -= 1;
+                }
+            }
+            return TokenSinkResult::Continue;
+        }
+        // A tag whose name is not a plain word is read as text too.
+        let odd_name = !name.bytes().all(|b| b.is_ascii_alphabetic());
+        if !tag.attrs.is_empty() || odd_name {
+            let mut b = Builder::new();
+            if odd_name {
+                b.push(&name, line, 0);
+            }
+            for a in &tag.attrs {
+                b.push(&a.name.local, line, 0);
+                b.push(&a.value, line, 0);
+            }
+            if !b.is_empty() {
+                self.tags.borrow_mut().push(b.finish());
+            }
+        }
+        {
+            let mut signer = self.signer.borrow_mut();
+            match signer.as_mut() {
+                Some((n, depth)) if *n == name && !tag.self_closing => *depth += 1,
+                None if tag.attrs.iter().any(|a| &*a.name.local == "data-signer")
+                    && !tag.self_closing =>
+                {
+                    *signer = Some((name.clone(), 0));
+                }
+                _ => {}
+            }
+        }
+        let kind = match name.as_str() {
+            "script" => Some(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                Some(RawKind::Rawtext)
+            }
+            "textarea" | "title" => Some(RawKind::Rcdata),
+            _ => None,
+        };
+        match kind {
+            Some(kind) if !tag.self_closing => {
+                if kind != RawKind::Rcdata {
+                    *self.raw.borrow_mut() = Some(name);
+                }
+                TokenSinkResult::RawData(kind)
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+
+    fn chars(&self, text: &StrTendril, line: u64) {
+        let flags = if self.signer.borrow().is_some() {
+            SIGNER
+        } else {
+            0
+        };
+        let start = first_line(text, line);
+        if self.raw.borrow().is_some() {
+            self.code.borrow_mut().push(&unescape(text), start, 0);
+        } else {
+            self.body.borrow_mut().push(text, start, flags);
+        }
+    }
+}
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        self.tokens.set(self.tokens.get() + 1);
+        match token {
+            Token::TagToken(tag) => return self.tag(&tag, line),
+            Token::CharacterTokens(text) => self.chars(&text, line),
+            Token::CommentToken(text) => {
+                self.comments
+                    .borrow_mut()
+                    .push(&text, first_line(&text, line), 0);
+            }
+            Token::DoctypeToken(_)
+            | Token::NullCharacterToken
+            | Token::EOFToken
+            | Token::ParseError(_) => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// The texts of an HTML page.
+fn html(text: &str) -> Vec<(Place, Canon)> {
+    let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(text));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let sink = tokenizer.sink;
+    let mut out = vec![(Place::Text, sink.body.into_inner().finish())];
+    out.extend(
+        sink.tags
+            .into_inner()
+            .into_iter()
+            .map(|c| (Place::Attribute, c)),
+    );
+    let comments = sink.comments.into_inner();
+    if !comments.is_empty() {
+        out.push((Place::Comment, comments.finish()));
+    }
+    let code = sink.code.into_inner();
+    if !code.is_empty() {
+        out.push((Place::Code, code.finish()));
+    }
+    out
+}
+
+/// `text` with the escapes of JavaScript, JSON, CSS and HTML decoded (`\u5f20`, `\u{5f20}`,
+/// `\x31`, `\5f20 `, `&#x5f20;`, `&#49;`, `&amp;`), so that a script or style sheet that would
+/// show a value is read as that value. An escaped line break becomes a space: line numbers stay
+/// those of the file.
+pub fn unescape(text: &str) -> String {
+    if !text.contains(['\\', '&']) {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let hex_run = |from: usize, max: usize| {
+        let mut j = from;
+        while j < chars.len() && j - from < max && chars[j].is_ascii_hexdigit() {
+            j += 1;
+        }
+        j
+    };
+    let from_hex = |a: usize, b: usize| {
+        let s: String = chars[a..b].iter().collect();
+        u32::from_str_radix(&s, 16).ok().and_then(char::from_u32)
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            let n = chars[i + 1];
+            match n {
+                'u' if chars.get(i + 2) == Some(&'{') => {
+                    let end = hex_run(i + 3, 6);
+                    if let Some(ch) = from_hex(i + 3, end)
+                        && chars.get(end) == Some(&'}')
+                    {
+                        out.push(ch);
+                        i = end + 1;
+                        continue;
+                    }
+                }
+                'u' => {
+                    let end = hex_run(i + 2, 4);
+                    if end == i + 6
+                        && let Some(ch) = from_hex(i + 2, end)
+                    {
+                        out.push(ch);
+                        i = end;
+                        continue;
+                    }
+                }
+                'x' => {
+                    let end = hex_run(i + 2, 2);
+                    if end == i + 4
+                        && let Some(ch) = from_hex(i + 2, end)
+                    {
+                        out.push(ch);
+                        i = end;
+                        continue;
+                    }
+                }
+                'n' | 'r' | 't' => {
+                    out.push(' ');
+                    i += 2;
+                    continue;
+                }
+                n if n.is_ascii_hexdigit() => {
+                    // CSS: up to six hex digits and an optional space.
+                    let end = hex_run(i + 1, 6);
+                    if let Some(ch) = from_hex(i + 1, end) {
+                        out.push(ch);
+                        i = if chars.get(end) == Some(&' ') {
+                            end + 1
+                        } else {
+                            end
+                        };
+                        continue;
+                    }
+                }
+                _ => {
+                    out.push(n);
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        if c == '&'
+            && let Some((ch, len)) = entity(&chars[i..])
+        {
+            out.push(ch);
+            i += len;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// A character reference at the start of `rest`: the character and how many chars it took.
+fn entity(rest: &[char]) -> Option<(char, usize)> {
+    let end = rest.iter().take(12).position(|c| *c == ';')?;
+    let body: String = rest[1..end].iter().collect();
+    let ch = if let Some(num) = body.strip_prefix('#') {
+        match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => num.parse::<u32>().ok(),
+        }
+        .and_then(char::from_u32)?
+    } else {
+        match body.as_str() {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => ' ',
+            "shy" => '\u{AD}',
+            "zwsp" | "ZeroWidthSpace" => '\u{200B}',
+            "zwj" => '\u{200D}',
+            "zwnj" => '\u{200C}',
+            "minus" => '−',
+            "ndash" => '–',
+            "mdash" => '—',
+            "middot" => '·',
+            "times" => '×',
+            "lpar" => '(',
+            "rpar" => ')',
+            "period" => '.',
+            "sol" => '/',
+            "hyphen" | "dash" => '‐',
+            _ => return None,
+        }
+    };
+    Some((ch, end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(html_text: &str) -> String {
+        html(html_text).remove(0).1.text
+    }
+
+    #[test]
+    fn the_page_text_is_one_text_across_elements() {
+        assert_eq!(
+            body("<p>联系 138<span>0013</span><br>8000</p>"),
+            "联系13800138000"
+        );
+        assert_eq!(body("<p>钱<b>多</b>&#22810;</p>"), "钱多多");
+        assert_eq!(body("<p>&#x31;&#51;8&nbsp;0013 8000</p>"), "13800138000");
+    }
+
+    #[test]
+    fn attributes_comments_and_scripts_are_read() {
+        let all = html(
+            "<a href=\"tel:%2B86%20138%200013%208000\" title='钱多多'>x</a>\
+             <!-- 13800138000 --><script>var a = \"\\u94b1\\u591a\\u591a\";</script>",
+        );
+        let find = |place: Place| {
+            all.iter()
+                .filter(|(p, _)| *p == place)
+                .map(|(_, c)| c.text.clone())
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        assert!(find(Place::Attribute).contains("8613800138000"));
+        assert!(find(Place::Attribute).contains("钱多多"));
+        assert!(find(Place::Comment).contains("13800138000"));
+        assert!(
+            find(Place::Code).contains("钱多多"),
+            "{}",
+            find(Place::Code)
+        );
+        assert_eq!(find(Place::Text), "X");
+    }
+
+    #[test]
+    fn lines_are_those_of_the_file() {
+        let all = html("<html>\n<body>\n<p>甲\n乙</p>\n<p>丙</p></body>");
+        let text = &all[0].1;
+        let line_of = |needle: &str| {
+            let at = text.text.find(needle).unwrap();
+            text.meta[at].line
+        };
+        assert_eq!(line_of("乙"), 4);
+        assert_eq!(line_of("丙"), 5);
+    }
+
+    #[test]
+    fn signers_are_marked() {
+        let all = html("<p>主任：<span data-signer>张丽华</span>，经办 张丽华</p>");
+        let text = &all[0].1;
+        let flagged: String = text
+            .text
+            .char_indices()
+            .filter(|(i, _)| text.meta[*i].flags & SIGNER != 0)
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(flagged, "张丽华");
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        assert_eq!(unescape("\\u94b1\\u{591a}\\x31 \\31 2"), "钱多1 12");
+        assert_eq!(unescape("&#38065;&amp;&#x591a;"), "钱&多");
+    }
+}

@@ -1,0 +1,482 @@
+//! The privacy guard: the last step of every publish, and the reason a public site is possible.
+//!
+//! Every output file is read as a reader would see it ([`extract`]): the page text with the
+//! markup removed, as one text across elements and line breaks; every tag's attributes; comments,
+//! scripts and styles; the file's own name. Each is put in one canonical form ([`canon`]): NFKC,
+//! invisible characters dropped, entities and percent-encoding decoded, Chinese numerals read
+//! as digits, separators between digits ignored. In that form the guard looks for:
+//!
+//! - shapes of personal numbers, ledger or not ([`shapes`]): 18- and 15-digit ID numbers,
+//!   mobile numbers with any prefix (+86, 0086), masked IDs and phones with any mask character;
+//! - every personal value in the ledger, in every spelling a person would write ([`values`]):
+//!   names, ID numbers, phones and landlines, room addresses (`21号楼701室`, `21-701`, …),
+//!   household-register addresses, payees, organisations' contact people and phones.
+//!
+//! Allowed values (the signers' names, the office's phone and address) are allowed only as
+//! themselves: a signer's name where it signs (an element marked `data-signer`), the office
+//! phone and address where they stand whole. Any other hit fails the publish. Hits are data
+//! ([`Hit`]): the file, line and place, the kind, a masked form, a masked excerpt, and where the
+//! value came from ([`Source`], filled in by the publish).
+
+mod canon;
+mod extract;
+mod shapes;
+mod values;
+
+pub use canon::{Canon, canon};
+pub use extract::Place;
+pub use values::Allowed;
+
+use crate::model::Ledger;
+use aho_corasick::AhoCorasick;
+use std::fmt;
+use values::Pattern;
+use xxhash_rust::xxh3::Xxh3;
+
+/// What kind of personal data a hit looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HitKind {
+    /// The shape of an ID number.
+    IdShape,
+    /// The shape of a mobile number.
+    MobileShape,
+    /// A masked ID number or phone.
+    Masked,
+    /// A name stored in the ledger.
+    Name,
+    /// An ID number stored in the ledger.
+    IdNumber,
+    /// A phone stored in the ledger.
+    Phone,
+    /// A room or household-register address stored in the ledger.
+    Address,
+}
+
+impl HitKind {
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            HitKind::IdShape => "疑似身份证号",
+            HitKind::MobileShape => "疑似手机号",
+            HitKind::Masked => "打码的证件号或电话",
+            HitKind::Name => "台账中的姓名",
+            HitKind::IdNumber => "台账中的身份证号",
+            HitKind::Phone => "台账中的电话",
+            HitKind::Address => "台账中的住址",
+        }
+    }
+
+    /// Whether the kind names a value stored in the ledger (rather than a shape).
+    fn is_ledger_value(self) -> bool {
+        matches!(
+            self,
+            HitKind::Name | HitKind::IdNumber | HitKind::Phone | HitKind::Address
+        )
+    }
+}
+
+/// Where a value that reached the output came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// The ledger record the value belongs to (a resident, a visitor, a payee…).
+    Owner {
+        /// The record, e.g. `居民户（内部编号 12）`.
+        record: String,
+        /// The field, e.g. `成员电话`.
+        field: String,
+    },
+    /// The public field of the ledger that carried it to the page.
+    Record {
+        /// The record, e.g. `实事项目 2026-1`.
+        record: String,
+        /// The field, e.g. `需求`.
+        field: String,
+    },
+    /// A content file (the 百事汇 guide).
+    Content {
+        /// Path relative to the committee folder.
+        file: String,
+        /// Line, from 1 (0 for the file's name).
+        line: usize,
+        /// Front-matter field, `正文` or `文件名`.
+        field: String,
+    },
+    /// The site settings (`site.ron`).
+    Settings {
+        /// The setting.
+        field: String,
+    },
+    /// A file of the theme.
+    Theme {
+        /// Path relative to the committee folder.
+        file: String,
+        /// Line, from 1.
+        line: usize,
+    },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Owner { record, field } => write!(f, "台账中{record}的{field}"),
+            Source::Record { record, field } => write!(f, "{record}的“{field}”"),
+            Source::Content { file, line: 0, .. } => write!(f, "内容文件 {file} 的文件名"),
+            Source::Content { file, line, field } => {
+                write!(f, "内容文件 {file} 第 {line} 行（{field}）")
+            }
+            Source::Settings { field } => write!(f, "网站设置的“{field}”"),
+            Source::Theme { file, line } => write!(f, "主题文件 {file} 第 {line} 行"),
+        }
+    }
+}
+
+/// One thing the guard found. Nothing in it is the value itself: the value is masked, and the
+/// excerpt masks it and every other value found near it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The output file (relative); masked when its name is itself a hit.
+    pub file: String,
+    /// Line, from 1; 0 for a hit in the file name.
+    pub line: usize,
+    /// Where in the file.
+    pub place: Place,
+    /// What it looks like.
+    pub kind: HitKind,
+    /// The value, masked (`138****8000`, `钱**`).
+    pub masked: String,
+    /// The surroundings, every value in them masked.
+    pub excerpt: String,
+    /// Where the value came from (filled in by the publish; empty when no input holds it as
+    /// written, e.g. a value split across two fields).
+    pub sources: Vec<Source>,
+    /// A fingerprint of the value in canonical form, to find it among the inputs.
+    pub(crate) value: u128,
+}
+
+impl fmt::Display for Hit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "文件名 {}", self.file)?;
+        } else {
+            write!(
+                f,
+                "{} 第 {} 行（{}）",
+                self.file,
+                self.line,
+                self.place.label()
+            )?;
+        }
+        write!(
+            f,
+            "：{}“{}”，附近文字：{}",
+            self.kind.label(),
+            self.masked,
+            self.excerpt
+        )?;
+        if !self.sources.is_empty() {
+            let sources: Vec<String> = self.sources.iter().map(ToString::to_string).collect();
+            write!(f, "；来自 {}", sources.join("、"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A hit in one canonical text, before it is placed in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// What it looks like.
+    pub kind: HitKind,
+    /// Byte range in the canonical text.
+    pub start: usize,
+    /// End of the range.
+    pub end: usize,
+    /// The pattern it matched, for a ledger value.
+    pub pattern: Option<usize>,
+}
+
+/// The guard, built from the ledger.
+pub struct Guard {
+    matcher: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+    allowed: values::AllowedMatch,
+    /// Fingerprint of everything the guard looks for (see [`Guard::key`]).
+    key: u128,
+}
+
+impl Guard {
+    /// Collects every personal value of the ledger, in every spelling. `allowed` may appear,
+    /// each only as itself.
+    pub fn new(ledger: &Ledger, allowed: &Allowed) -> Guard {
+        let (texts, patterns) = values::collect(ledger);
+        let allowed = values::AllowedMatch::new(allowed);
+        let mut key = Xxh3::new();
+        for (text, p) in texts.iter().zip(&patterns) {
+            key.update(text.as_bytes());
+            key.update(&[0, p.kind as u8, p.rule.code(), 0]);
+        }
+        key.update(&allowed.key().to_le_bytes());
+        let matcher = (!texts.is_empty())
+            .then(|| AhoCorasick::new(&texts).ok())
+            .flatten();
+        Guard {
+            matcher,
+            patterns,
+            allowed,
+            key: key.digest128(),
+        }
+    }
+
+    /// A fingerprint of what this guard looks for in the ledger (values and allowed values).
+    /// Its rules are code: the publish cache keys on the program too.
+    pub fn key(&self) -> u128 {
+        self.key
+    }
+
+    /// Scans one output file: its name and what a reader can see of it. When the name itself
+    /// holds a hit, every hit of the file is reported under the masked name.
+    pub fn scan(&self, file: &str, text: &str) -> Vec<Hit> {
+        let name = canon(file);
+        let mut hits = self.hits_in(&name, Place::FileName);
+        for h in &mut hits {
+            h.line = 0;
+        }
+        let shown = if hits.is_empty() {
+            file.to_owned()
+        } else {
+            masked_path(file)
+        };
+        for (place, text) in extract::texts(file, text) {
+            hits.extend(self.hits_in(&text, place));
+        }
+        for h in &mut hits {
+            h.file.clone_from(&shown);
+        }
+        hits
+    }
+
+    /// `path` as a message may show it: masked when it holds a hit.
+    pub fn shown_path(&self, path: &str) -> String {
+        if self.find(&canon(path)).is_empty() {
+            path.to_owned()
+        } else {
+            masked_path(path)
+        }
+    }
+
+    /// Scans a text that is not an output (a content file, the settings): its hits, each with
+    /// its line. Used to find where a refused value came from.
+    pub fn scan_source(&self, text: &str) -> Vec<Hit> {
+        extract::texts("source.html", text)
+            .into_iter()
+            .flat_map(|(place, text)| self.hits_in(&text, place))
+            .collect()
+    }
+
+    /// The hits of one canonical text, as [`Hit`]s (file not yet filled in).
+    fn hits_in(&self, text: &Canon, place: Place) -> Vec<Hit> {
+        let found = self.find(text);
+        if found.is_empty() {
+            return Vec::new();
+        }
+        found
+            .iter()
+            .map(|f| {
+                let value = &text.text[f.start..f.end];
+                Hit {
+                    file: String::new(),
+                    line: text.meta.get(f.start).map_or(0, |m| m.line as usize),
+                    place,
+                    kind: f.kind,
+                    masked: mask_value(f.kind, value),
+                    excerpt: excerpt(text, f, &found),
+                    sources: f
+                        .pattern
+                        .map(|p| self.patterns[p].owners.clone())
+                        .unwrap_or_default(),
+                    value: fingerprint(value),
+                }
+            })
+            .collect()
+    }
+
+    /// Every hit in a canonical text.
+    pub fn find(&self, text: &Canon) -> Vec<Found> {
+        let mut found: Vec<Found> = Vec::new();
+        if let Some(matcher) = &self.matcher {
+            let allowed = self.allowed.occurrences(text);
+            for m in matcher.find_overlapping_iter(&text.text) {
+                let p = m.pattern().as_usize();
+                let pattern = &self.patterns[p];
+                let (start, end) = (m.start(), m.end());
+                if !pattern.rule.holds(text, start, end) {
+                    continue;
+                }
+                if allowed.covers(text, pattern.kind, start, end) {
+                    continue;
+                }
+                found.push(Found {
+                    kind: pattern.kind,
+                    start,
+                    end,
+                    pattern: Some(p),
+                });
+            }
+        }
+        // A shape where a ledger value was found says nothing more.
+        for s in shapes::find(text) {
+            if !found
+                .iter()
+                .any(|f| f.kind.is_ledger_value() && f.start < s.end && s.start < f.end)
+            {
+                found.push(s);
+            }
+        }
+        found.sort_by_key(|f| (f.start, f.end, f.kind));
+        found.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.kind == b.kind);
+        found
+    }
+}
+
+/// The fingerprint of a canonical value.
+pub(crate) fn fingerprint(value: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(value.as_bytes())
+}
+
+/// A value masked for a message: a name keeps its first character, a number its first three
+/// and last four digits (fewer when it is short), anything else its first character.
+fn mask_value(kind: HitKind, value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let n = chars.len();
+    let (front, back) = match kind {
+        HitKind::Name | HitKind::Address => (1, 0),
+        _ if n >= 11 => (3, 4),
+        _ if n >= 7 => (2, 2),
+        _ => (1, 0),
+    };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < front || i + back >= n { *c } else { '*' })
+        .collect()
+}
+
+/// Ten characters either side of a hit, every hit among them masked, and every other run of
+/// five or more digits masked too (it may be a number the ledger does not hold).
+fn excerpt(text: &Canon, hit: &Found, all: &[Found]) -> String {
+    let s = &text.text;
+    let from = s[..hit.start]
+        .char_indices()
+        .rev()
+        .nth(9)
+        .map_or(0, |(i, _)| i);
+    let to = s[hit.end..]
+        .char_indices()
+        .nth(10)
+        .map_or(s.len(), |(i, _)| hit.end + i);
+    let window: Vec<(usize, char)> = s[from..to]
+        .char_indices()
+        .map(|(i, c)| (from + i, c))
+        .collect();
+    let mut masked: Vec<char> = window
+        .iter()
+        .map(|(i, c)| {
+            let in_hit = all.iter().find(|f| f.start <= *i && *i < f.end);
+            match in_hit {
+                Some(f) if *i != f.start => '*',
+                _ => *c,
+            }
+        })
+        .collect();
+    // Long digit runs.
+    let mut k = 0;
+    while k < window.len() {
+        if window[k].1.is_ascii_digit() {
+            let start = k;
+            while k < window.len() && window[k].1.is_ascii_digit() {
+                k += 1;
+            }
+            if k - start >= 5 {
+                for c in &mut masked[start + 1..k] {
+                    *c = '*';
+                }
+            }
+        } else {
+            k += 1;
+        }
+    }
+    let body: String = masked.into_iter().collect();
+    format!(
+        "{}{body}{}",
+        if from > 0 { "…" } else { "" },
+        if to < s.len() { "…" } else { "" }
+    )
+}
+
+/// A file's path with a hit in it, every digit and every character that is not ASCII masked:
+/// `guide/item***********.html`.
+fn masked_path(path: &str) -> String {
+    path.chars()
+        .map(|c| {
+            if c.is_ascii_digit() || !c.is_ascii() {
+                '*'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guard() -> Guard {
+        Guard::new(&Ledger::default(), &Allowed::default())
+    }
+
+    #[test]
+    fn shapes_are_found_without_a_ledger() {
+        let guard = guard();
+        for (text, kind) in [
+            ("证号 11010519491231002X 在此", HitKind::IdShape),
+            ("证号 110105 1949 1231 0021", HitKind::IdShape),
+            ("旧证 110105491231002", HitKind::IdShape),
+            ("电话 139-1234-5678", HitKind::MobileShape),
+            ("电话 +86 139 1234 5678", HitKind::MobileShape),
+            ("电话 008613912345678", HitKind::MobileShape),
+            ("打码 3101**********1234", HitKind::Masked),
+            ("打码 138****5678", HitKind::Masked),
+            ("打码 138xxxx5678", HitKind::Masked),
+        ] {
+            let hits = guard.scan("a.html", text);
+            assert!(hits.iter().any(|h| h.kind == kind), "{text}: {hits:?}");
+            for h in &hits {
+                assert!(!h.to_string().contains("5678 ") && !h.excerpt.contains("1234"));
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_public_text_passes() {
+        let guard = guard();
+        for text in [
+            "金额 12,345.00 元，凭证 PZ-2026-0012，日期 2026年1月5日",
+            "沪府办〔2021〕12号；2026-11-29 至 2026-12-31；第 3 期",
+            "<table><tr><td>2026-05-01</td><td>1200.00</td><td>2026-0012</td></tr></table>",
+            "二〇二六年十一月二十九日，共计一百二十人次",
+        ] {
+            let hits = guard.scan("a.html", text);
+            assert!(hits.is_empty(), "{text}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn a_value_is_masked_for_the_message() {
+        assert_eq!(mask_value(HitKind::Phone, "13800138000"), "138****8000");
+        assert_eq!(mask_value(HitKind::Name, "钱多多"), "钱**");
+        assert_eq!(
+            mask_value(HitKind::IdNumber, "440524188001010014"),
+            "440***********0014"
+        );
+    }
+}

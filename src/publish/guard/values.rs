@@ -1,0 +1,460 @@
+//! The personal values of the ledger, each in every spelling a person would write, and the
+//! allowed values, each allowed only as itself.
+
+use super::canon::{Canon, DASH, SIGNER, canon, crosses_block, group_end, group_start};
+use super::{HitKind, Source};
+use crate::model::{Ledger, Payee, Phone};
+use aho_corasick::AhoCorasick;
+use std::collections::BTreeMap;
+use xxhash_rust::xxh3::Xxh3;
+
+/// Where a value may appear: only as itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allowed {
+    /// Names of the members who sign notices: allowed where they sign (an element marked
+    /// `data-signer` holding exactly the name), and as part of their own longer name.
+    pub signers: Vec<String>,
+    /// The office's phones. Only a landline is allowed; a setting that holds anything else (a
+    /// mobile, a name, words) allows nothing.
+    pub phones: Vec<String>,
+    /// The office's addresses: a ledger address that is exactly one of them (a collective
+    /// household registered at the office) is allowed.
+    pub addresses: Vec<String>,
+}
+
+/// How a match of a pattern is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rule {
+    /// Digits only and long (a mobile, an ID): anywhere, even glued to other digits.
+    Anywhere,
+    /// A leading digit must begin a group, a trailing one end it (`5号302室` is not in
+    /// `15号302室`, `64321234` not in `164321234`).
+    Bounded,
+    /// Bounded, and a dash between the building and the room (`21-701`), at this byte. A pattern
+    /// of digits only that is Bounded or Dash is not assembled across blocks of the page.
+    Dash(usize),
+}
+
+impl Rule {
+    /// For fingerprints.
+    pub fn code(self) -> u8 {
+        match self {
+            Rule::Anywhere => 0,
+            Rule::Bounded => 1,
+            Rule::Dash(at) => 2u8.wrapping_add(at as u8),
+        }
+    }
+
+    /// Whether a match at `start..end` of `text` stands.
+    pub fn holds(self, text: &Canon, start: usize, end: usize) -> bool {
+        let bytes = text.text.as_bytes();
+        match self {
+            Rule::Anywhere => true,
+            Rule::Bounded | Rule::Dash(_) => {
+                let first_ok = !bytes[start].is_ascii_digit() || group_start(text, start);
+                let last_ok = !bytes[end - 1].is_ascii_digit() || group_end(text, end);
+                let dash_ok = match self {
+                    Rule::Dash(at) => text.meta[start + at].gap & DASH != 0,
+                    _ => true,
+                };
+                // A short number is not assembled from two blocks of the page.
+                let one_block = bytes[start..end].iter().any(|b| !b.is_ascii_digit())
+                    || !crosses_block(text, start, end);
+                first_ok && last_ok && dash_ok && one_block
+            }
+        }
+    }
+}
+
+/// A value the guard looks for.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// What it is.
+    pub kind: HitKind,
+    /// How a match is confirmed.
+    pub rule: Rule,
+    /// The records it belongs to.
+    pub owners: Vec<Source>,
+}
+
+type Patterns = BTreeMap<(String, HitKind, Rule), Vec<Source>>;
+
+fn owner(record: String, field: &str) -> Source {
+    Source::Owner {
+        record,
+        field: field.to_owned(),
+    }
+}
+
+fn add(patterns: &mut Patterns, raw: &str, kind: HitKind, rule: Rule, source: &Source) {
+    let text = canon(raw).text;
+    // One character is a word, not a name.
+    if text.chars().count() < 2 {
+        return;
+    }
+    let rule = if rule == Rule::Bounded
+        && text.len() >= 11
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+    {
+        Rule::Anywhere
+    } else {
+        rule
+    };
+    let owners = patterns.entry((text, kind, rule)).or_default();
+    if !owners.contains(source) {
+        owners.push(source.clone());
+    }
+}
+
+/// A phone as written: the whole number, and a landline's local number (bounded) with and
+/// without the Shanghai area code.
+fn add_phone(patterns: &mut Patterns, phone: &Phone, source: &Source) {
+    let digits = phone.digits();
+    add(patterns, &digits, HitKind::Phone, Rule::Bounded, source);
+    let local = match phone.as_str().rsplit_once('-') {
+        Some((_, local)) => local.to_owned(),
+        None if digits.starts_with('0') && digits.len() > 8 => digits[digits.len() - 8..].into(),
+        None => digits.clone(),
+    };
+    if local != digits || !digits.starts_with('1') {
+        add(patterns, &local, HitKind::Phone, Rule::Bounded, source);
+        if local.len() == 8 {
+            // With the area code, at home and from abroad (+86 21, without the trunk 0).
+            for prefix in ["021", "8621"] {
+                add(
+                    patterns,
+                    &format!("{prefix}{local}"),
+                    HitKind::Phone,
+                    Rule::Bounded,
+                    source,
+                );
+            }
+        }
+    }
+}
+
+/// Every spelling of a room address: `21号楼701室`, `21号701`, `21幢701`, `21栋701室`, `21-701`
+/// (Chinese numerals are read as digits by the canonical form; the compound's name before it
+/// changes nothing).
+fn add_room(patterns: &mut Patterns, building: &str, room: &str, source: &Source) {
+    let core = building
+        .trim()
+        .trim_end_matches('楼')
+        .trim_end_matches(['号', '幢', '栋']);
+    let room = room.trim().trim_end_matches('室');
+    if core.is_empty() || room.is_empty() {
+        return;
+    }
+    for b in ["号楼", "号", "幢", "栋", "楼"] {
+        for r in ["室", ""] {
+            add(
+                patterns,
+                &format!("{core}{b}{room}{r}"),
+                HitKind::Address,
+                Rule::Bounded,
+                source,
+            );
+        }
+    }
+    let core_canon = canon(core).text;
+    if core_canon.bytes().all(|b| b.is_ascii_digit())
+        && canon(room).text.bytes().all(|b| b.is_ascii_digit())
+    {
+        add(
+            patterns,
+            &format!("{core}{room}"),
+            HitKind::Address,
+            Rule::Dash(core_canon.len()),
+            source,
+        );
+    }
+}
+
+/// Every personal value of the ledger: the canonical texts, and what each one is.
+pub fn collect(ledger: &Ledger) -> (Vec<String>, Vec<Pattern>) {
+    let mut patterns = Patterns::new();
+    let book = &ledger.households;
+    let compound_addresses: Vec<String> = book
+        .compounds
+        .iter()
+        .map(|c| canon(&c.address).text)
+        .filter(|a| !a.is_empty())
+        .collect();
+    for h in &book.households {
+        let record = format!("居民户（内部编号 {}）", h.id.0);
+        if let Some(p) = &h.phone {
+            add_phone(&mut patterns, p, &owner(record.clone(), "户电话"));
+        }
+        if let Some(b) = book.building(h.building) {
+            add_room(
+                &mut patterns,
+                &b.number,
+                &h.room,
+                &owner(record.clone(), "门牌室号"),
+            );
+        }
+        for p in &h.members {
+            add(
+                &mut patterns,
+                &p.name,
+                HitKind::Name,
+                Rule::Bounded,
+                &owner(record.clone(), "成员姓名"),
+            );
+            if let Some(id) = &p.id_number {
+                let source = owner(record.clone(), "成员身份证号");
+                add(
+                    &mut patterns,
+                    id.as_str(),
+                    HitKind::IdNumber,
+                    Rule::Bounded,
+                    &source,
+                );
+                // The old 15-digit form of the same number.
+                let s = id.as_str();
+                if s.len() == 18 && s.is_ascii() {
+                    let old = format!("{}{}", &s[..6], &s[8..17]);
+                    add(
+                        &mut patterns,
+                        &old,
+                        HitKind::IdNumber,
+                        Rule::Bounded,
+                        &source,
+                    );
+                }
+            }
+            if let Some(ph) = &p.phone {
+                add_phone(&mut patterns, ph, &owner(record.clone(), "成员电话"));
+            }
+            // A household-register address is personal unless it is only a compound's.
+            let hukou = canon(&p.hukou_address).text;
+            if hukou.chars().count() >= 6 && !compound_addresses.iter().any(|c| c.contains(&hukou))
+            {
+                add(
+                    &mut patterns,
+                    &p.hukou_address,
+                    HitKind::Address,
+                    Rule::Bounded,
+                    &owner(record.clone(), "成员户籍地址"),
+                );
+            }
+        }
+    }
+    for w in &ledger.committee.workers {
+        let record = format!("工作人员（内部编号 {}）", w.id.0);
+        if !w.signs_notices {
+            add(
+                &mut patterns,
+                &w.name,
+                HitKind::Name,
+                Rule::Bounded,
+                &owner(record.clone(), "姓名"),
+            );
+        }
+        if let Some(ph) = &w.phone {
+            add_phone(&mut patterns, ph, &owner(record, "电话"));
+        }
+    }
+    for o in &ledger.committee.organisations {
+        let record = format!("合作单位（内部编号 {}）", o.id.0);
+        add(
+            &mut patterns,
+            &o.contact,
+            HitKind::Name,
+            Rule::Bounded,
+            &owner(record.clone(), "联系人"),
+        );
+        if let Some(ph) = &o.phone {
+            add_phone(&mut patterns, ph, &owner(record, "联系电话"));
+        }
+    }
+    for v in ledger.all_visits() {
+        add(
+            &mut patterns,
+            &v.resident_name,
+            HitKind::Name,
+            Rule::Bounded,
+            &owner(
+                format!("走访记录（{}年第 {} 条）", v.id.year, v.id.seq),
+                "被访居民姓名",
+            ),
+        );
+    }
+    for r in &ledger.desk.receptions {
+        let record = format!("接待记录（内部编号 {}）", r.id.0);
+        if let Some(name) = &r.visitor {
+            add(
+                &mut patterns,
+                name,
+                HitKind::Name,
+                Rule::Bounded,
+                &owner(record.clone(), "来访人"),
+            );
+        }
+        if let Some(ph) = &r.visitor_phone {
+            add_phone(&mut patterns, ph, &owner(record, "来访人电话"));
+        }
+    }
+    for f in ledger.funds.values() {
+        for p in &f.payments {
+            if let Payee::Individual { name, .. } = &p.payee {
+                add(
+                    &mut patterns,
+                    name,
+                    HitKind::Name,
+                    Rule::Bounded,
+                    &owner(
+                        format!("经费支出（{}年第 {} 笔）", p.id.year, p.id.seq),
+                        "收款人",
+                    ),
+                );
+            }
+        }
+    }
+    let mut texts = Vec::with_capacity(patterns.len());
+    let mut list = Vec::with_capacity(patterns.len());
+    for ((text, kind, rule), owners) in patterns {
+        texts.push(text);
+        list.push(Pattern { kind, rule, owners });
+    }
+    (texts, list)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AllowedKind {
+    Signer,
+    Phone,
+    Address,
+}
+
+/// The allowed values, ready to be found.
+pub struct AllowedMatch {
+    matcher: Option<AhoCorasick>,
+    kinds: Vec<AllowedKind>,
+    key: u128,
+}
+
+/// Where the allowed values stand in one text.
+pub struct Occurrences(Vec<(AllowedKind, usize, usize)>);
+
+/// The canonical digits of a setting that is a landline and nothing else.
+fn landline(raw: &str) -> Option<String> {
+    let digits = canon(raw).text;
+    let mobile = digits.len() == 11
+        && digits.starts_with('1')
+        && digits
+            .as_bytes()
+            .get(1)
+            .is_some_and(|b| (b'3'..=b'9').contains(b));
+    (digits.bytes().all(|b| b.is_ascii_digit()) && (7..=12).contains(&digits.len()) && !mobile)
+        .then_some(digits)
+}
+
+impl AllowedMatch {
+    /// Ready to find `allowed`.
+    pub fn new(allowed: &Allowed) -> AllowedMatch {
+        let mut list: Vec<(String, AllowedKind)> = Vec::new();
+        for s in &allowed.signers {
+            list.push((canon(s).text, AllowedKind::Signer));
+        }
+        for p in &allowed.phones {
+            if let Some(digits) = landline(p) {
+                // With and without the area code.
+                if let Some(local) = digits.strip_prefix("021") {
+                    list.push((local.to_owned(), AllowedKind::Phone));
+                } else if let Some((_, local)) = p.rsplit_once(['-', '－']) {
+                    list.push((canon(local).text, AllowedKind::Phone));
+                }
+                list.push((digits, AllowedKind::Phone));
+            }
+        }
+        for a in &allowed.addresses {
+            list.push((canon(a).text, AllowedKind::Address));
+        }
+        list.retain(|(t, _)| t.chars().count() >= 2);
+        list.sort_by(|a, b| a.0.cmp(&b.0).then((a.1 as u8).cmp(&(b.1 as u8))));
+        list.dedup();
+        let mut key = Xxh3::new();
+        for (t, k) in &list {
+            key.update(t.as_bytes());
+            key.update(&[1, *k as u8]);
+        }
+        let (texts, kinds): (Vec<String>, Vec<AllowedKind>) = list.into_iter().unzip();
+        AllowedMatch {
+            matcher: (!texts.is_empty())
+                .then(|| AhoCorasick::new(&texts).ok())
+                .flatten(),
+            kinds,
+            key: key.digest128(),
+        }
+    }
+
+    /// A fingerprint of the allowed values.
+    pub fn key(&self) -> u128 {
+        self.key
+    }
+
+    /// Where the allowed values stand in `text` (a phone only as a whole group of digits).
+    pub fn occurrences(&self, text: &Canon) -> Occurrences {
+        let Some(m) = &self.matcher else {
+            return Occurrences(Vec::new());
+        };
+        Occurrences(
+            m.find_overlapping_iter(&text.text)
+                .map(|m| (self.kinds[m.pattern().as_usize()], m.start(), m.end()))
+                .filter(|(k, s, e)| *k != AllowedKind::Phone || Rule::Bounded.holds(text, *s, *e))
+                .collect(),
+        )
+    }
+}
+
+/// The run of bytes marked [`SIGNER`] around `at`.
+fn signer_run(text: &Canon, at: usize) -> (usize, usize) {
+    let flagged = |i: usize| text.meta[i].flags & SIGNER != 0;
+    let (mut s, mut e) = (at, at);
+    while s > 0 && flagged(s - 1) {
+        s -= 1;
+    }
+    while e < text.meta.len() && flagged(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+impl Occurrences {
+    /// Whether a hit of `kind` at `start..end` is an allowed value standing as itself.
+    pub fn covers(&self, text: &Canon, kind: HitKind, start: usize, end: usize) -> bool {
+        self.0.iter().any(|&(k, s, e)| {
+            let inside = s <= start && end <= e;
+            match (k, kind) {
+                // A name inside a signer's longer name (张丽 in 张丽华) is the signer; the
+                // signer's own name only where it signs.
+                (AllowedKind::Signer, HitKind::Name) => {
+                    inside
+                        && (e - s > end - start
+                            || text.meta[s].flags & SIGNER != 0 && signer_run(text, s) == (s, e))
+                }
+                // The office's phone and address only whole: a resident's room address or phone
+                // written into the office address is not the office address.
+                (AllowedKind::Phone, HitKind::Phone) | (AllowedKind::Address, HitKind::Address) => {
+                    s == start && e == end
+                }
+                _ => false,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_landline_is_an_allowed_phone() {
+        assert_eq!(landline("021-6432 1234").as_deref(), Some("02164321234"));
+        assert_eq!(landline("6432 1234").as_deref(), Some("64321234"));
+        assert_eq!(landline("13912345678"), None);
+        assert_eq!(landline("021-64321234 张三"), None);
+        assert_eq!(landline("021-64321234 / 13912345678"), None);
+    }
+}
