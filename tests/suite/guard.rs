@@ -1063,3 +1063,177 @@ fn the_guard_is_the_same_for_a_shuffled_allowance() {
     };
     assert_eq!(Guard::new(&l, &a).key(), Guard::new(&l, &b).key());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nothing with a hit on disk, even when the publish is killed.
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A mobile number as the leaking guide items write it.
+const LEAK: &str = "139 0000 1111";
+
+/// Every file under `dir` outside `content/` whose bytes hold the leak.
+fn files_with_leak(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.ends_with("content") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).is_ok_and(|b| String::from_utf8_lossy(&b).contains(LEAK))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_killed_publish_of_a_leaking_site_leaves_nothing_personal_on_disk() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("committee");
+    copy_dir(&repo.join("data"), &root.join("data"));
+    // Many clean items first (they are staged while the rest are checked), leaking ones last.
+    let guide = root.join("content").join("guide");
+    std::fs::create_dir_all(&guide).unwrap();
+    for i in 0..1500 {
+        let body = if i >= 1200 {
+            format!("咨询电话：{LEAK}。")
+        } else {
+            format!("第 {i} 项的说明。")
+        };
+        std::fs::write(
+            guide.join(format!("item-{i:05}.md")),
+            GUIDE_ITEM.replace("老人**不用每年重新申请**。", &body),
+        )
+        .unwrap();
+    }
+    let out = root.join("public");
+    let staging = staging_of(&out);
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sibai"))
+            .args([
+                "publish",
+                root.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(["--today", "2026-11-23"])
+            .env("SIBAI_PASSPHRASE", "demo")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut saw_staging = false;
+    for wait_ms in [300u64, 700, 1500, 3000] {
+        let mut child = run();
+        let started = std::time::Instant::now();
+        // Watch the disk while it runs: nothing written may ever hold the leak.
+        while started.elapsed() < std::time::Duration::from_millis(wait_ms) {
+            if staging.exists() {
+                saw_staging = true;
+            }
+            let leaked = files_with_leak(dir.path());
+            assert!(leaked.is_empty(), "on disk mid-run: {leaked:?}");
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let leaked = files_with_leak(dir.path());
+        assert!(
+            leaked.is_empty(),
+            "after a kill at {wait_ms} ms: {leaked:?}"
+        );
+        assert!(!out.exists(), "a refused first publish makes no site");
+    }
+    assert!(saw_staging, "the publish was never caught mid-run");
+    // A stale staging folder (from a kill, or planted) is removed at the next start, and the
+    // publish, run to its end, is refused.
+    std::fs::create_dir_all(staging.join("guide")).unwrap();
+    std::fs::write(staging.join("guide").join("stale.html"), "旧").unwrap();
+    let status = run().wait().unwrap();
+    assert!(!status.success());
+    assert!(!staging.exists(), "staging left behind");
+    assert!(files_with_leak(dir.path()).is_empty());
+    assert!(!out.exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The incremental record notices every change.
+
+#[test]
+fn an_edit_that_keeps_size_and_time_still_republishes() {
+    let case = clean_case();
+    let root = root_of(&case);
+    let out = root.path().join("public");
+    let settings = SiteSettings::default();
+    let input = PublishInput {
+        ledger: &case.ledger,
+        root: root.path(),
+        settings: &settings,
+        today: today(),
+    };
+    let file = root
+        .path()
+        .join("content")
+        .join("guide")
+        .join("elderly-allowance.md");
+    // Written an hour ago: its size and time alone would be trusted.
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_time = |t| {
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    };
+    set_time(an_hour_ago);
+    publish(&input, &out).unwrap();
+    let before = std::fs::metadata(&file).unwrap();
+    // The same number of bytes, and the time put back: only the content tells.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replace("第一档", "第壹档");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&file, &edited).unwrap();
+    set_time(an_hour_ago);
+    let after = std::fs::metadata(&file).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap()),
+        (before.len(), before.modified().unwrap())
+    );
+    let report = publish(&input, &out).unwrap();
+    assert!(
+        report
+            .written
+            .written
+            .contains(&"guide/elderly-allowance.html".to_owned()),
+        "{report}"
+    );
+    let page = std::fs::read_to_string(out.join("guide").join("elderly-allowance.html")).unwrap();
+    assert!(page.contains("第壹档"));
+}
