@@ -3,9 +3,11 @@
 //! before a single file is written. This module never imports egui, and templates never receive
 //! a personal record.
 //!
-//! A publish renders every file in memory, runs the guard over all of it, and only when the guard
-//! passes writes the files that changed and removes those that no longer belong. A failed publish
-//! leaves the previous output exactly as it was.
+//! A publish renders each file in memory and runs the guard over it there; only a file found
+//! clean is staged beside the output, and after the first hit nothing more is. Only when every
+//! file has passed are the staged files moved into place and those that no longer belong
+//! removed. A refused publish leaves the previous output exactly as it was, no staging behind,
+//! and a list of hits traced to where each value came from (`trace`).
 
 mod cache;
 mod guard;
@@ -17,7 +19,7 @@ mod render;
 mod settings;
 mod trace;
 
-pub use guard::{Allowed, Guard, Hit, HitKind, Place, Source, canon};
+pub use guard::{Allowed, Guard, Hit, HitKind, Place, Source};
 pub use guide::{GuideFront, PublicGuideItem};
 pub use markdown::{allowed_link, render as render_markdown};
 pub use output::WriteReport;

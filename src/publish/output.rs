@@ -1,6 +1,7 @@
-//! Writes a checked site into its folder. New and changed files are first written to a staging
-//! folder beside the output (`.public.sibai-staging` next to `public`); only when every page has
-//! passed the guard are they moved into place, one rename each (or, on a first publish, the
+//! Writes a checked site into its folder. New and changed files, each already found clean by the
+//! guard in memory, are first written to a staging folder beside the output
+//! (`.public.sibai-staging` next to `public`); only when every page has passed the guard are
+//! they moved into place, one rename each (or, on a first publish, the
 //! whole staging folder at once), and the files that no longer belong removed. A failed publish
 //! discards the staging folder and leaves the output exactly as it was; the folder is never
 //! emptied first, and a reader never sees half a page.

@@ -1145,32 +1145,46 @@ fn a_killed_publish_of_a_leaking_site_leaves_nothing_personal_on_disk() {
             .spawn()
             .unwrap()
     };
-    let mut saw_staging = false;
-    for wait_ms in [300u64, 700, 1500, 3000] {
+    // Killed as soon as it has staged something, and then later and later.
+    let mut killed_mid_run = 0;
+    for after_ms in [0u64, 50, 200, 600] {
         let mut child = run();
         let started = std::time::Instant::now();
+        let mut staged_at = None;
         // Watch the disk while it runs: nothing written may ever hold the leak.
-        while started.elapsed() < std::time::Duration::from_millis(wait_ms) {
-            if staging.exists() {
-                saw_staging = true;
+        loop {
+            if staged_at.is_none() && staging.exists() {
+                staged_at = Some(std::time::Instant::now());
             }
             let leaked = files_with_leak(dir.path());
             assert!(leaked.is_empty(), "on disk mid-run: {leaked:?}");
             if child.try_wait().unwrap().is_some() {
                 break;
             }
-            std::thread::sleep(std::time::Duration::from_millis(5));
+            if staged_at.is_some_and(|t| t.elapsed() >= std::time::Duration::from_millis(after_ms))
+            {
+                killed_mid_run += 1;
+                break;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "the publish never staged anything"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
         }
         let _ = child.kill();
         let _ = child.wait();
         let leaked = files_with_leak(dir.path());
         assert!(
             leaked.is_empty(),
-            "after a kill at {wait_ms} ms: {leaked:?}"
+            "after a kill {after_ms} ms into staging: {leaked:?}"
         );
         assert!(!out.exists(), "a refused first publish makes no site");
     }
-    assert!(saw_staging, "the publish was never caught mid-run");
+    assert!(
+        killed_mid_run >= 2,
+        "the publish was caught mid-run only {killed_mid_run} times"
+    );
     // A stale staging folder (from a kill, or planted) is removed at the next start, and the
     // publish, run to its end, is refused.
     std::fs::create_dir_all(staging.join("guide")).unwrap();

@@ -15,6 +15,9 @@ use icu_normalizer::ComposingNormalizerBorrowed;
 use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
 use icu_properties::{CodePointMapData, CodePointSetData};
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// On a character: one or more separators were dropped just before it.
 pub const SEP: u8 = 1;
@@ -27,35 +30,59 @@ pub const BOUNDARY: u8 = 4;
 /// date in one cell and an amount in the next are two numbers. (A value the ledger holds whole,
 /// 11 digits or more, is still found across it.)
 pub const BLOCK: u8 = 8;
+/// What was dropped before a character: the bits above.
+const GAP: u8 = SEP | DASH | BOUNDARY | BLOCK;
 
 /// On a character: it was inside an element marked `data-signer`.
-pub const SIGNER: u8 = 1;
+pub const SIGNER: u8 = 16;
 
-/// What the guard knows of each byte of canonical text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Meta {
-    /// Line of the raw file, from 1.
-    pub line: u32,
-    /// What was dropped before the character ([`SEP`], [`DASH`], [`BOUNDARY`]).
-    pub gap: u8,
-    /// Where the character was ([`SIGNER`]).
-    pub flags: u8,
-}
-
-/// A text in canonical form, with a [`Meta`] for each of its bytes.
+/// A text in canonical form. For each byte it knows what was dropped before it (on a
+/// character's first byte only) and whether it stood where a signer signs; for each line of the
+/// raw file, where it begins.
 #[derive(Debug, Default)]
 pub struct Canon {
     /// The canonical text.
     pub text: String,
-    /// One per byte of `text` (a character's gap on its first byte).
-    pub meta: Vec<Meta>,
+    /// One per byte of `text`: gap bits ([`SEP`], [`DASH`], [`BOUNDARY`], [`BLOCK`]) and
+    /// [`SIGNER`].
+    marks: Vec<u8>,
+    /// Where each run of the text begins in the raw file: (byte of `text`, line), ascending.
+    lines: Vec<(u32, u32)>,
+}
+
+impl Canon {
+    /// What was dropped before the character at byte `at`.
+    pub fn gap(&self, at: usize) -> u8 {
+        self.marks.get(at).map_or(0, |m| m & GAP)
+    }
+
+    /// Whether byte `at` stood inside an element marked `data-signer`.
+    pub fn signer(&self, at: usize) -> bool {
+        self.marks.get(at).is_some_and(|m| m & SIGNER != 0)
+    }
+
+    /// The raw file's line of byte `at`, from 1.
+    pub fn line(&self, at: usize) -> u32 {
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        let i = self.lines.partition_point(|(start, _)| *start <= at);
+        i.checked_sub(1).map_or(1, |i| self.lines[i].1)
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
 }
 
 /// Builds a [`Canon`] from segments.
 #[derive(Default)]
 pub struct Builder {
-    chars: Vec<(char, Meta)>,
+    canon: Canon,
     pending: u8,
+    /// Whether some Chinese numerals run as a number (the text needs [`read_numerals`]).
+    numerals: bool,
+    /// The character kept last.
+    last: char,
 }
 
 enum Class {
@@ -154,42 +181,251 @@ fn percent_decoded(raw: &str) -> Cow<'_, str> {
     text
 }
 
+/// The canonical form of one segment on its own (lines counted from 0, nothing before it).
+struct Piece {
+    canon: Canon,
+    /// What was dropped after its last character.
+    trail: u8,
+    /// Whether some of its Chinese numerals run as a number.
+    numerals: bool,
+    /// Its last character (`\0` if none).
+    last: char,
+}
+
+/// How much each thread keeps, in bytes: a site's template is a few hundred KB.
+const MAX_PIECE_BYTES: usize = 8 << 20;
+
+/// The key is already a fingerprint: it hashes as its own low 64 bits.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl std::hash::Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type Pieces = HashMap<u128, Rc<Piece>, std::hash::BuildHasherDefault<Fingerprint>>;
+
+thread_local! {
+    static PIECES: RefCell<(Pieces, usize)> = RefCell::new((Pieces::default(), 0));
+}
+
+/// Whether two neighbours make Chinese numerals a number: two numerals, or one next to a digit,
+/// or one before a word that counts (号, 室, …). The test of [`read_numerals`].
+fn runs_as_number(before: char, c: char) -> bool {
+    (is_numeral(before) || is_numeral(c))
+        && (is_numeral(before) && is_numeral(c)
+            || before.is_ascii_digit()
+            || c.is_ascii_digit()
+            || is_numeral(before) && counts_on(c))
+}
+
+/// The length in bytes of the run of CJK unified ideographs other than numerals that `text`
+/// begins with (each is its own canonical form and is kept).
+fn plain_cjk_run(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
+        let cp = (u32::from(bytes[i] & 0x0F) << 12)
+            | (u32::from(bytes[i + 1] & 0x3F) << 6)
+            | u32::from(bytes[i + 2] & 0x3F);
+        let Some(c) = char::from_u32(cp) else { break };
+        if !('\u{4E00}'..='\u{9FFF}').contains(&c) || is_numeral(c) {
+            break;
+        }
+        i += 3;
+    }
+    i
+}
+
+impl Piece {
+    fn of(raw: &str) -> Piece {
+        let decoded = percent_decoded(raw);
+        // ASCII is its own NFKC.
+        let text = if decoded.is_ascii() {
+            decoded
+        } else {
+            match ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded) {
+                Cow::Borrowed(_) => decoded,
+                Cow::Owned(n) => Cow::Owned(n),
+            }
+        };
+        let mut canon = Canon {
+            text: String::with_capacity(text.len()),
+            marks: Vec::with_capacity(text.len()),
+            lines: vec![(0, 0)],
+        };
+        let (mut pending, mut line, mut numerals, mut last) = (0u8, 0u32, false, '\0');
+        let mut rest = text.as_ref();
+        while let Some(c) = rest.chars().next() {
+            // The short way for a run of Chinese characters that are not numerals (most of a
+            // page): copied as they are.
+            let run = plain_cjk_run(rest);
+            if run > 0 {
+                let first = c;
+                numerals = numerals || runs_as_number(last, first);
+                canon.text.push_str(&rest[..run]);
+                canon.marks.push(pending);
+                canon.marks.extend(std::iter::repeat_n(0, run - 1));
+                pending = 0;
+                last = rest[..run].chars().next_back().unwrap_or(first);
+                rest = &rest[run..];
+                continue;
+            }
+            rest = &rest[c.len_utf8()..];
+            match classify(c) {
+                Class::Drop => {}
+                Class::Sep(gap) => pending |= gap,
+                Class::Keep(k) => {
+                    canon.text.push(k);
+                    canon.marks.push(pending);
+                    for _ in 1..k.len_utf8() {
+                        canon.marks.push(0);
+                    }
+                    pending = 0;
+                    numerals = numerals || runs_as_number(last, k);
+                    last = k;
+                }
+            }
+            if c == '\n' {
+                line += 1;
+                let at = u32::try_from(canon.text.len()).unwrap_or(u32::MAX);
+                match canon.lines.last_mut() {
+                    Some(l) if l.0 == at => *l = (at, line),
+                    _ => canon.lines.push((at, line)),
+                }
+            }
+        }
+        Piece {
+            canon,
+            trail: pending,
+            numerals,
+            last,
+        }
+    }
+}
+
 impl Builder {
     /// An empty text.
     pub fn new() -> Builder {
         Builder::default()
     }
 
-    /// Adds a segment that begins on line `line` of the raw file. `flags` is put on each of its
-    /// characters. The boundary before it counts as a separator.
+    /// Adds a segment that begins on line `line` of the raw file. `flags` ([`SIGNER`]) is put
+    /// on each of its characters. The boundary before it counts as a separator.
+    ///
+    /// The pages of a site repeat their template's text (the header, the menu, the footer) page
+    /// after page: the canonical form of a segment of 16 to 2,048 bytes is kept per thread, by a
+    /// 128-bit fingerprint of its raw text, and reused.
     pub fn push(&mut self, raw: &str, line: u32, flags: u8) {
         self.pending |= SEP | BOUNDARY;
-        let decoded = percent_decoded(raw);
-        let nfkc = ComposingNormalizerBorrowed::new_nfkc();
-        let text = nfkc.normalize(&decoded);
+        // Short segments (a line break between two tags) cost less to read than to look up.
+        if raw.len() < 16 && raw.is_ascii() && !raw.contains('%') {
+            self.push_ascii(raw, line, flags);
+            return;
+        }
+        // Long ones are a page's own text.
+        if raw.len() > 2048 {
+            let piece = Piece::of(raw);
+            self.append(&piece, line, flags);
+            return;
+        }
+        let key = xxhash_rust::xxh3::xxh3_128(raw.as_bytes());
+        let piece = PIECES.with(|cache| {
+            let (cache, bytes) = &mut *cache.borrow_mut();
+            if *bytes > MAX_PIECE_BYTES {
+                cache.clear();
+                *bytes = 0;
+            }
+            cache
+                .entry(key)
+                .or_insert_with(|| {
+                    let piece = Piece::of(raw);
+                    *bytes += 2 * piece.canon.text.len() + 8 * piece.canon.lines.len() + 64;
+                    Rc::new(piece)
+                })
+                .clone()
+        });
+        self.append(&piece, line, flags);
+    }
+
+    /// Adds a short ASCII segment directly.
+    fn push_ascii(&mut self, raw: &str, line: u32, flags: u8) {
         let mut line = line;
-        for c in text.chars() {
+        self.note_line(line);
+        for c in raw.chars() {
             match classify(c) {
                 Class::Drop => {}
                 Class::Sep(gap) => self.pending |= gap,
                 Class::Keep(k) => {
-                    self.chars.push((
-                        k,
-                        Meta {
-                            line,
-                            gap: self.pending,
-                            flags,
-                        },
-                    ));
+                    if !self.numerals && is_numeral(self.last) {
+                        self.numerals = runs_as_number(self.last, k);
+                    }
+                    self.canon.text.push(k);
+                    self.canon.marks.push(self.pending | flags);
                     self.pending = 0;
+                    self.last = k;
                 }
             }
             if c == '\n' {
                 line += 1;
+                self.note_line(line);
             }
         }
     }
 
+    /// Records that the text from here on comes from raw line `line`.
+    fn note_line(&mut self, line: u32) {
+        let at = u32::try_from(self.canon.text.len()).unwrap_or(u32::MAX);
+        match self.canon.lines.last_mut() {
+            Some(last) if last.0 == at => *last = (at, line),
+            Some(last) if last.1 == line => {}
+            _ => self.canon.lines.push((at, line)),
+        }
+    }
+
+    /// Appends a segment's canonical form.
+    fn append(&mut self, piece: &Piece, line: u32, flags: u8) {
+        let base = self.canon.text.len();
+        for &(at, rel) in &piece.canon.lines {
+            let at = u32::try_from(base + at as usize).unwrap_or(u32::MAX);
+            let line = line + rel;
+            match self.canon.lines.last_mut() {
+                Some(last) if last.0 == at => *last = (at, line),
+                Some(last) if last.1 == line => {}
+                _ => self.canon.lines.push((at, line)),
+            }
+        }
+        let Some(first) = piece.canon.text.chars().next() else {
+            self.pending |= piece.trail;
+            return;
+        };
+        if !self.numerals {
+            self.numerals = piece.numerals || runs_as_number(self.last, first);
+        }
+        self.canon.text.push_str(&piece.canon.text);
+        if flags == 0 {
+            self.canon.marks.extend_from_slice(&piece.canon.marks);
+        } else {
+            self.canon
+                .marks
+                .extend(piece.canon.marks.iter().map(|m| m | flags));
+        }
+        self.canon.marks[base] |= self.pending;
+        self.pending = piece.trail;
+        self.last = piece.last;
+    }
     /// Marks a block boundary before whatever comes next (see [`BLOCK`]).
     pub fn block(&mut self) {
         self.pending |= SEP | BOUNDARY | BLOCK;
@@ -197,22 +433,16 @@ impl Builder {
 
     /// Whether nothing has been kept.
     pub fn is_empty(&self) -> bool {
-        self.chars.is_empty()
+        self.canon.text.is_empty()
     }
 
-    /// The canonical text: Chinese numerals read, one [`Meta`] per byte.
+    /// The canonical text, its Chinese numerals read.
     pub fn finish(self) -> Canon {
-        let chars = read_numerals(self.chars);
-        let mut text = String::with_capacity(chars.len() * 2);
-        let mut meta = Vec::with_capacity(chars.len() * 2);
-        for (c, m) in chars {
-            text.push(c);
-            meta.push(m);
-            // What was dropped before a character is on its first byte only.
-            let rest = Meta { gap: 0, ..m };
-            meta.extend(std::iter::repeat_n(rest, c.len_utf8() - 1));
+        if self.numerals {
+            read_numerals(self.canon)
+        } else {
+            self.canon
         }
-        Canon { text, meta }
     }
 }
 
@@ -254,7 +484,7 @@ fn counts_on(c: char) -> bool {
 }
 
 /// The value of a run with units (`二十一`, `七百零一`), or `None` when it is not one.
-fn positional(run: &[char]) -> Option<u32> {
+fn positional_value(run: &[char]) -> Option<u32> {
     let (mut total, mut digit, mut last_unit) = (0u32, None::<u32>, u32::MAX);
     for &c in run {
         if let Some(d) = numeral(c) {
@@ -275,75 +505,114 @@ fn positional(run: &[char]) -> Option<u32> {
     Some(total + digit.unwrap_or(0))
 }
 
-/// Replaces the Chinese numerals that run as a number by ASCII digits.
-fn read_numerals(chars: Vec<(char, Meta)>) -> Vec<(char, Meta)> {
-    let is_numeral = |c: char| numeral(c).is_some() || unit(c).is_some();
-    if !chars.iter().any(|(c, _)| is_numeral(*c)) {
-        return chars;
-    }
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_numeral(chars[i].0) {
-            out.push(chars[i]);
-            i += 1;
+fn is_numeral(c: char) -> bool {
+    numeral(c).is_some() || unit(c).is_some()
+}
+
+/// Replaces the Chinese numerals that run as a number by ASCII digits, in one pass.
+fn read_numerals(canon: Canon) -> Canon {
+    let mut out = Canon {
+        text: String::with_capacity(canon.text.len()),
+        marks: Vec::with_capacity(canon.marks.len()),
+        lines: Vec::with_capacity(canon.lines.len()),
+    };
+    let mut next_line = 0;
+    // Copies the line marks that begin at or before old byte `old` to the new text.
+    let mut lines_up_to = |out: &mut Canon, old: usize| {
+        while next_line < canon.lines.len() && canon.lines[next_line].0 as usize <= old {
+            let at = u32::try_from(out.text.len()).unwrap_or(u32::MAX);
+            out.lines.push((at, canon.lines[next_line].1));
+            next_line += 1;
+        }
+    };
+    let copy = |out: &mut Canon, at: usize, c: char| {
+        out.text.push(c);
+        out.marks
+            .extend_from_slice(&canon.marks[at..at + c.len_utf8()]);
+    };
+    let mut chars = canon.text.char_indices().peekable();
+    let mut before: Option<char> = None;
+    let mut run: Vec<(usize, char)> = Vec::new();
+    while let Some((at, c)) = chars.next() {
+        lines_up_to(&mut out, at);
+        if !is_numeral(c) {
+            copy(&mut out, at, c);
+            before = Some(c);
             continue;
         }
-        let start = i;
-        while i < chars.len() && is_numeral(chars[i].0) {
-            i += 1;
+        run.clear();
+        run.push((at, c));
+        while let Some(&(a, n)) = chars.peek()
+            && is_numeral(n)
+        {
+            run.push((a, n));
+            chars.next();
         }
-        let run = &chars[start..i];
-        let before = start.checked_sub(1).map(|j| chars[j].0);
-        let after = chars.get(i).map(|(c, _)| *c);
+        let after = chars.peek().map(|(_, c)| *c);
         let number = run.len() >= 2
             || before.is_some_and(|c| c.is_ascii_digit())
             || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
-        let letters: Vec<char> = run.iter().map(|(c, _)| *c).collect();
-        let has_units = letters.iter().any(|c| unit(*c).is_some());
-        if !number {
-            out.extend_from_slice(run);
-        } else if !has_units {
-            for (c, m) in run {
-                let d = numeral(*c)
-                    .and_then(|d| char::from_digit(d, 10))
-                    .unwrap_or(*c);
-                out.push((d, *m));
-            }
-        } else if let Some(value) = positional(&letters) {
-            let first = run[0].1;
-            for (k, d) in value.to_string().chars().enumerate() {
-                let mut m = first;
-                if k > 0 {
-                    m.gap = 0;
-                }
-                out.push((d, m));
-            }
+        let letters: Vec<char> = run.iter().map(|(_, c)| *c).collect();
+        let positional = letters.iter().any(|c| unit(*c).is_some());
+        let digits: Option<String> = if !number {
+            None
+        } else if positional {
+            positional_value(&letters).map(|v| v.to_string())
         } else {
-            out.extend_from_slice(run);
+            letters
+                .iter()
+                .map(|c| numeral(*c).and_then(|d| char::from_digit(d, 10)))
+                .collect()
+        };
+        match digits {
+            Some(digits) => {
+                for (n, d) in digits.chars().enumerate() {
+                    // Digit by digit, each keeps what stood before its numeral; a positional
+                    // number is one group.
+                    let from = if positional { run[0].0 } else { run[n].0 };
+                    let gap = if n > 0 && positional {
+                        0
+                    } else {
+                        canon.marks[from]
+                    };
+                    out.text.push(d);
+                    out.marks.push(gap | (canon.marks[from] & SIGNER));
+                }
+                for &(a, _) in &run[1..] {
+                    lines_up_to(&mut out, a);
+                }
+            }
+            None => {
+                for (k, &(a, n)) in run.iter().enumerate() {
+                    if k > 0 {
+                        lines_up_to(&mut out, a);
+                    }
+                    copy(&mut out, a, n);
+                }
+            }
         }
+        before = run.last().map(|(_, c)| *c);
     }
+    lines_up_to(&mut out, usize::MAX);
     out
 }
 
 /// Whether byte `at` of `canon` (a digit) begins a group: nothing but separators between it and
 /// the digit before, if any.
 pub fn group_start(canon: &Canon, at: usize) -> bool {
-    at == 0 || !canon.text.as_bytes()[at - 1].is_ascii_digit() || canon.meta[at].gap & SEP != 0
+    at == 0 || !canon.text.as_bytes()[at - 1].is_ascii_digit() || canon.gap(at) & SEP != 0
 }
 
 /// Whether a group of digits ends just before byte `at`.
 pub fn group_end(canon: &Canon, at: usize) -> bool {
     at >= canon.text.len()
         || !canon.text.as_bytes()[at].is_ascii_digit()
-        || canon.meta[at].gap & SEP != 0
+        || canon.gap(at) & SEP != 0
 }
 
 /// Whether a block boundary lies inside `start..end` (not before its first character).
 pub fn crosses_block(canon: &Canon, start: usize, end: usize) -> bool {
-    canon.meta[start + 1..end]
-        .iter()
-        .any(|m| m.gap & BLOCK != 0)
+    (start + 1..end).any(|i| canon.gap(i) & BLOCK != 0)
 }
 
 #[cfg(test)]
@@ -391,9 +660,9 @@ mod tests {
     fn separators_are_remembered_on_the_next_character() {
         let c = canon("21-701 室");
         assert_eq!(c.text, "21701室");
-        assert!(c.meta[2].gap & DASH != 0);
+        assert!(c.gap(2) & DASH != 0);
         assert!(group_start(&c, 2) && group_end(&c, 2));
-        assert!(!group_end(&c, 1) || c.meta[2].gap & SEP != 0);
+        assert!(!group_end(&c, 1) || c.gap(2) & SEP != 0);
         assert!(group_end(&c, 5));
     }
 

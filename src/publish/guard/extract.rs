@@ -1,6 +1,7 @@
 //! What a reader can see of an output file, as canonical texts ([`super::canon`]): for HTML, the
 //! page's text with the markup removed (one text across every element and line break), the
-//! attributes of each tag (names and values: href, src, title, alt, data-*, …), comments, and
+//! attributes of its tags (names and values: href, src, title, alt, data-*, …; one text, each
+//! tag a block of its own), comments, and
 //! the contents of `<script>` and `<style>`; for any other file (the search index, CSS), the
 //! whole text with its escapes (`\u5f20`, `\5f20`, `&#49;`) decoded.
 //!
@@ -43,24 +44,80 @@ impl Place {
     }
 }
 
-/// The texts of one file.
+/// The texts of one file (a large plain file is read by [`pieces`] instead).
 pub fn texts(path: &str, text: &str) -> Vec<(Place, Canon)> {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+    if is_html(path) {
         html(text)
     } else {
-        let mut b = Builder::new();
-        b.push(&unescape(text), 1, 0);
-        vec![(Place::Text, b.finish())]
+        vec![(Place::Text, plain(text, 1))]
     }
 }
+
+fn is_html(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml")
+}
+
+/// A plain (not HTML) text that begins on line `line`, its escapes decoded.
+pub fn plain(text: &str, line: u32) -> Canon {
+    let mut b = Builder::new();
+    b.push(&unescape(text), line, 0);
+    b.finish()
+}
+
+/// A large plain file (the search index, one entry a line) in pieces of whole lines, each
+/// running one line into the next so that nothing is split: (from, to, first line). `None` for
+/// HTML or a small file.
+pub fn pieces(path: &str, text: &str) -> Option<Vec<(usize, usize, u32)>> {
+    if is_html(path) || text.len() <= CHUNK {
+        return None;
+    }
+    let newline_from = |at: usize| text.as_bytes()[at..].iter().position(|b| *b == b'\n');
+    let mut starts = vec![0usize];
+    let mut at = CHUNK;
+    while at < text.len() {
+        match newline_from(at) {
+            Some(nl) => {
+                starts.push(at + nl + 1);
+                at += nl + 1 + CHUNK;
+            }
+            None => break,
+        }
+    }
+    let mut line = 1u32;
+    let mut counted = 0;
+    Some(
+        starts
+            .iter()
+            .enumerate()
+            .map(|(i, &from)| {
+                line += u32::try_from(
+                    text.as_bytes()[counted..from]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count(),
+                )
+                .unwrap_or(0);
+                counted = from;
+                let to = starts.get(i + 1).map_or(text.len(), |&next| {
+                    newline_from(next).map_or(text.len(), |nl| next + nl + 1)
+                });
+                (from, to, line)
+            })
+            .collect(),
+    )
+}
+
+/// A file larger than this is read in pieces of about this size.
+const CHUNK: usize = 1 << 18;
 
 #[derive(Default)]
 struct Sink {
     body: RefCell<Builder>,
     code: RefCell<Builder>,
     comments: RefCell<Builder>,
-    tags: RefCell<Vec<Canon>>,
+    /// The attributes of every tag, one text, each tag a block of its own.
+    tags: RefCell<Builder>,
     /// Inside a `<script>` or `<style>`: its name.
     raw: RefCell<Option<String>>,
     /// Inside an element marked `data-signer`: its name and how deep the same name is nested.
@@ -75,63 +132,66 @@ fn first_line(text: &str, last: u64) -> u32 {
     u32::try_from(last.saturating_sub(newlines).max(1)).unwrap_or(u32::MAX)
 }
 
-/// Elements that make a block of their own: a paragraph, a list item, a table cell. (`<br>`, a
-/// line break inside a paragraph, does not: a number split by it is one number.)
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "ul",
-];
+/// Whether an element makes a block of its own: a paragraph, a list item, a table cell. (`<br>`,
+/// a line break inside a paragraph, does not: a number split by it is one number.)
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "caption"
+            | "dd"
+            | "details"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "header"
+            | "hr"
+            | "html"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "title"
+            | "tr"
+            | "ul"
+    )
+}
 
 impl Sink {
     fn tag(&self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
-        let name = tag.name.to_string();
+        let name: &str = &tag.name;
         let line = u32::try_from(line).unwrap_or(u32::MAX);
-        if BLOCKS.contains(&name.as_str()) {
+        if is_block(name) {
             self.body.borrow_mut().block();
         }
         if tag.kind == TagKind::EndTag {
-            if self.raw.borrow().as_deref() == Some(name.as_str()) {
+            if self.raw.borrow().as_deref() == Some(name) {
                 *self.raw.borrow_mut() = None;
             }
             let mut signer = self.signer.borrow_mut();
@@ -147,18 +207,16 @@ impl Sink {
             return TokenSinkResult::Continue;
         }
         // A tag whose name is not a plain word is read as text too.
-        let odd_name = !name.bytes().all(|b| b.is_ascii_alphabetic());
+        let odd_name = !name.bytes().all(|b| b.is_ascii_alphanumeric());
         if !tag.attrs.is_empty() || odd_name {
-            let mut b = Builder::new();
+            let mut b = self.tags.borrow_mut();
+            b.block();
             if odd_name {
-                b.push(&name, line, 0);
+                b.push(name, line, 0);
             }
             for a in &tag.attrs {
                 b.push(&a.name.local, line, 0);
                 b.push(&a.value, line, 0);
-            }
-            if !b.is_empty() {
-                self.tags.borrow_mut().push(b.finish());
             }
         }
         {
@@ -168,12 +226,12 @@ impl Sink {
                 None if tag.attrs.iter().any(|a| &*a.name.local == "data-signer")
                     && !tag.self_closing =>
                 {
-                    *signer = Some((name.clone(), 0));
+                    *signer = Some((name.to_owned(), 0));
                 }
                 _ => {}
             }
         }
-        let kind = match name.as_str() {
+        let kind = match name {
             "script" => Some(RawKind::ScriptData),
             "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
                 Some(RawKind::Rawtext)
@@ -184,7 +242,7 @@ impl Sink {
         match kind {
             Some(kind) if !tag.self_closing => {
                 if kind != RawKind::Rcdata {
-                    *self.raw.borrow_mut() = Some(name);
+                    *self.raw.borrow_mut() = Some(name.to_owned());
                 }
                 TokenSinkResult::RawData(kind)
             }
@@ -238,12 +296,10 @@ fn html(text: &str) -> Vec<(Place, Canon)> {
     tokenizer.end();
     let sink = tokenizer.sink;
     let mut out = vec![(Place::Text, sink.body.into_inner().finish())];
-    out.extend(
-        sink.tags
-            .into_inner()
-            .into_iter()
-            .map(|c| (Place::Attribute, c)),
-    );
+    let tags = sink.tags.into_inner();
+    if !tags.is_empty() {
+        out.push((Place::Attribute, tags.finish()));
+    }
     let comments = sink.comments.into_inner();
     if !comments.is_empty() {
         out.push((Place::Comment, comments.finish()));
@@ -436,7 +492,7 @@ mod tests {
         let text = &all[0].1;
         let line_of = |needle: &str| {
             let at = text.text.find(needle).unwrap();
-            text.meta[at].line
+            text.line(at)
         };
         assert_eq!(line_of("乙"), 4);
         assert_eq!(line_of("丙"), 5);
@@ -449,7 +505,7 @@ mod tests {
         let flagged: String = text
             .text
             .char_indices()
-            .filter(|(i, _)| text.meta[*i].flags & SIGNER != 0)
+            .filter(|(i, _)| text.signer(*i))
             .map(|(_, c)| c)
             .collect();
         assert_eq!(flagged, "张丽华");

@@ -29,7 +29,9 @@ pub use values::Allowed;
 
 use crate::model::Ledger;
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 use std::fmt;
+use std::sync::OnceLock;
 use values::Pattern;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -196,7 +198,10 @@ pub struct Found {
 
 /// The guard, built from the ledger.
 pub struct Guard {
-    matcher: Option<AhoCorasick>,
+    /// The patterns' texts, until the matcher is built.
+    texts: Vec<String>,
+    /// Built on the first scan: a publish that has nothing new to check never needs it.
+    matcher: OnceLock<Option<AhoCorasick>>,
     patterns: Vec<Pattern>,
     allowed: values::AllowedMatch,
     /// Fingerprint of everything the guard looks for (see [`Guard::key`]).
@@ -215,11 +220,9 @@ impl Guard {
             key.update(&[0, p.kind as u8, p.rule.code(), 0]);
         }
         key.update(&allowed.key().to_le_bytes());
-        let matcher = (!texts.is_empty())
-            .then(|| AhoCorasick::new(&texts).ok())
-            .flatten();
         Guard {
-            matcher,
+            texts,
+            matcher: OnceLock::new(),
             patterns,
             allowed,
             key: key.digest128(),
@@ -245,8 +248,21 @@ impl Guard {
         } else {
             masked_path(file)
         };
-        for (place, text) in extract::texts(file, text) {
-            hits.extend(self.hits_in(&text, place));
+        match extract::pieces(file, text) {
+            // A large file (the search index) by all the cores, each piece read and checked
+            // and dropped in turn; the pieces overlap by a line.
+            Some(pieces) => {
+                hits.par_extend(pieces.into_par_iter().flat_map_iter(|(from, to, line)| {
+                    self.hits_in(&extract::plain(&text[from..to], line), Place::Text)
+                }));
+                let mut seen = std::collections::HashSet::new();
+                hits.retain(|h| seen.insert((h.line, h.kind, h.value, h.place)));
+            }
+            None => {
+                for (place, text) in extract::texts(file, text) {
+                    hits.extend(self.hits_in(&text, place));
+                }
+            }
         }
         for h in &mut hits {
             h.file.clone_from(&shown);
@@ -284,7 +300,7 @@ impl Guard {
                 let value = &text.text[f.start..f.end];
                 Hit {
                     file: String::new(),
-                    line: text.meta.get(f.start).map_or(0, |m| m.line as usize),
+                    line: text.line(f.start) as usize,
                     place,
                     kind: f.kind,
                     masked: mask_value(f.kind, value),
@@ -302,8 +318,14 @@ impl Guard {
     /// Every hit in a canonical text.
     pub fn find(&self, text: &Canon) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
-        if let Some(matcher) = &self.matcher {
-            let allowed = self.allowed.occurrences(text);
+        let matcher = self.matcher.get_or_init(|| {
+            (!self.texts.is_empty())
+                .then(|| AhoCorasick::new(&self.texts).ok())
+                .flatten()
+        });
+        if let Some(matcher) = matcher {
+            // Where the allowed values stand: looked for only once a value is found.
+            let mut allowed = None;
             for m in matcher.find_overlapping_iter(&text.text) {
                 let p = m.pattern().as_usize();
                 let pattern = &self.patterns[p];
@@ -311,7 +333,10 @@ impl Guard {
                 if !pattern.rule.holds(text, start, end) {
                     continue;
                 }
-                if allowed.covers(text, pattern.kind, start, end) {
+                if allowed
+                    .get_or_insert_with(|| self.allowed.occurrences(text))
+                    .covers(text, pattern.kind, start, end)
+                {
                     continue;
                 }
                 found.push(Found {

@@ -141,7 +141,7 @@ fn masked(text: &Canon, out: &mut Vec<Found>) {
             // Pieces between block boundaries that fall between two digits.
             let mut pieces = vec![m.start()];
             pieces.extend((m.start() + 1..m.end()).filter(|i| {
-                text.meta[*i].gap & BLOCK != 0
+                text.gap(*i) & BLOCK != 0
                     && bytes[*i].is_ascii_digit()
                     && bytes[*i - 1].is_ascii_digit()
             }));

@@ -1,7 +1,7 @@
 //! The personal values of the ledger, each in every spelling a person would write, and the
 //! allowed values, each allowed only as itself.
 
-use super::canon::{Canon, DASH, SIGNER, canon, crosses_block, group_end, group_start};
+use super::canon::{Canon, DASH, canon, crosses_block, group_end, group_start};
 use super::{HitKind, Source};
 use crate::model::{Ledger, Payee, Phone};
 use aho_corasick::AhoCorasick;
@@ -54,7 +54,7 @@ impl Rule {
                 let first_ok = !bytes[start].is_ascii_digit() || group_start(text, start);
                 let last_ok = !bytes[end - 1].is_ascii_digit() || group_end(text, end);
                 let dash_ok = match self {
-                    Rule::Dash(at) => text.meta[start + at].gap & DASH != 0,
+                    Rule::Dash(at) => text.gap(start + at) & DASH != 0,
                     _ => true,
                 };
                 // A short number is not assembled from two blocks of the page.
@@ -410,12 +410,12 @@ impl AllowedMatch {
 
 /// The run of bytes marked [`SIGNER`] around `at`.
 fn signer_run(text: &Canon, at: usize) -> (usize, usize) {
-    let flagged = |i: usize| text.meta[i].flags & SIGNER != 0;
+    let flagged = |i: usize| text.signer(i);
     let (mut s, mut e) = (at, at);
     while s > 0 && flagged(s - 1) {
         s -= 1;
     }
-    while e < text.meta.len() && flagged(e) {
+    while e < text.len() && flagged(e) {
         e += 1;
     }
     (s, e)
@@ -431,8 +431,7 @@ impl Occurrences {
                 // signer's own name only where it signs.
                 (AllowedKind::Signer, HitKind::Name) => {
                     inside
-                        && (e - s > end - start
-                            || text.meta[s].flags & SIGNER != 0 && signer_run(text, s) == (s, e))
+                        && (e - s > end - start || text.signer(s) && signer_run(text, s) == (s, e))
                 }
                 // The office's phone and address only whole: a resident's room address or phone
                 // written into the office address is not the office address.
