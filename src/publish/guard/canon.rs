@@ -307,6 +307,14 @@ impl Piece {
                 }
             }
         }
+        // Numerals that run as a number inside the segment are read here, once; a run at
+        // either end is left to the whole text, where its neighbours are known.
+        let at_edge = canon.text.chars().next().is_some_and(is_numeral) || is_numeral(last);
+        if numerals && !at_edge {
+            canon = read_numerals(canon);
+            numerals = false;
+            last = canon.text.chars().next_back().unwrap_or('\0');
+        }
         Piece {
             canon,
             trail: pending,
