@@ -461,27 +461,29 @@ pub fn canon(raw: &str) -> Canon {
     b.finish()
 }
 
+/// A Chinese digit: the everyday forms, the financial forms of receipts (壹贰叁…), 幺 as one is
+/// read out in a phone number.
 fn numeral(c: char) -> Option<u32> {
     Some(match c {
         '〇' | '零' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
+        '一' | '壹' | '幺' => 1,
+        '二' | '两' | '兩' | '贰' | '貳' => 2,
+        '三' | '叁' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
         _ => return None,
     })
 }
 
 fn unit(c: char) -> Option<u32> {
     Some(match c {
-        '十' => 10,
-        '百' => 100,
-        '千' => 1000,
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' => 1000,
         _ => return None,
     })
 }
@@ -662,6 +664,10 @@ mod tests {
         assert_eq!(text("一个人"), "一个人");
         assert_eq!(text("二〇二六年十一月"), "2026年11月");
         assert_eq!(text("两个人"), "两个人");
+        assert_eq!(text("幺三九幺二三四五六七八"), "13912345678");
+        assert_eq!(text("壹叁玖壹贰叁肆伍陆柒捌"), "13912345678");
+        assert_eq!(text("贰拾壹号楼柒佰零壹室"), "21号楼701室");
+        assert_eq!(text("伍先生"), "伍先生");
     }
 
     #[test]
