@@ -4,7 +4,7 @@
 //! Every segment is percent-decoded and put in Unicode NFKC (full-width and other compatible
 //! forms become plain digits and letters); every invisible character (the whole Cf category,
 //! default-ignorable code points such as variation selectors, combining marks) is dropped;
-//! separators (spaces of every kind, dashes, `. / _ · ( ) + ,`, line breaks, and the boundary
+//! separators (spaces of every kind, punctuation of every script, line breaks, and the boundary
 //! between two segments, that is markup) are dropped too, but remembered on the character that
 //! follows them, so that a run of digits can be assembled across them and its groups still be
 //! told apart. Mask characters (`＊ × ● …`) become `*`, ASCII letters upper case, digits of other
@@ -95,8 +95,10 @@ fn classify(c: char) -> Class {
     if c.is_ascii() {
         return match c {
             ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' => Class::Sep(SEP),
-            '-' => Class::Sep(SEP | DASH),
-            '.' | '/' | '\\' | '_' | '(' | ')' | '[' | ']' | '+' | ',' => Class::Sep(SEP),
+            // `21-701`, and the shorthand `21#701`.
+            '-' | '#' => Class::Sep(SEP | DASH),
+            '*' => Class::Keep('*'),
+            c if c.is_ascii_punctuation() => Class::Sep(SEP),
             c if c.is_ascii_control() => Class::Drop,
             c => Class::Keep(c.to_ascii_uppercase()),
         };
@@ -137,9 +139,12 @@ fn classify(c: char) -> Class {
     if GeneralCategoryGroup::DecimalNumber.contains(gc) {
         return Class::Keep(decimal_value(c));
     }
+    // Spaces, and punctuation of every script (、。：“” 《》【】…): a value split by them is
+    // still the value.
     if GeneralCategoryGroup::SpaceSeparator.contains(gc)
         || GeneralCategoryGroup::LineSeparator.contains(gc)
         || GeneralCategoryGroup::ParagraphSeparator.contains(gc)
+        || GeneralCategoryGroup::Punctuation.contains(gc)
     {
         return Class::Sep(SEP);
     }

@@ -89,7 +89,8 @@ pub fn find(text: &Canon) -> Vec<Found> {
             if p + 18 <= b && whole(p, p + 18) && id18(&bytes[p..p + 18]) {
                 out.push(shape(HitKind::IdShape, p, p + 18));
             } else if p + 17 == b
-                && bytes.get(b) == Some(&b'X')
+                // The check character written X, x, or as a multiplication sign (read as a mask).
+                && matches!(bytes.get(b), Some(b'X' | b'*'))
                 && !crosses_block(text, p, b + 1)
                 && id18(&bytes[p..=b])
             {
@@ -176,6 +177,7 @@ mod tests {
     #[test]
     fn ids_need_a_region_and_a_birth_date() {
         assert_eq!(kinds("11010519491231002X"), [HitKind::IdShape]);
+        assert_eq!(kinds("11010519491231002×"), [HitKind::IdShape]);
         assert_eq!(kinds("110105 19491231 0021"), [HitKind::IdShape]);
         assert!(kinds("990105194912310021").is_empty());
         assert!(kinds("110105194913310021").is_empty());

@@ -210,6 +210,16 @@ pub fn collect(ledger: &Ledger) -> (Vec<String>, Vec<Pattern>) {
                     Rule::Bounded,
                     &source,
                 );
+                // A check character X written as ×, which reads as a mask.
+                if let Some(body) = id.as_str().strip_suffix('X') {
+                    add(
+                        &mut patterns,
+                        &format!("{body}*"),
+                        HitKind::IdNumber,
+                        Rule::Bounded,
+                        &source,
+                    );
+                }
                 // The old 15-digit form of the same number.
                 let s = id.as_str();
                 if s.len() == 18 && s.is_ascii() {
