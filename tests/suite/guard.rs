@@ -438,6 +438,12 @@ fn places() -> Vec<Place> {
             seed: |c, v| committee(c).name = format!("示例居委会{v}"),
         },
         Place {
+            name: "committee district",
+            markdown: false,
+            expect: Record("所在区和街道"),
+            seed: |c, v| committee(c).district = format!("{v}区"),
+        },
+        Place {
             name: "committee street",
             markdown: false,
             expect: Record("所在区和街道"),
@@ -652,6 +658,14 @@ fn run_corpus(part: usize, parts: usize) {
     let places = places();
     let all = corpus();
     assert!(all.len() >= 150, "only {} seeded leaks", all.len());
+    if part == 0 {
+        eprintln!(
+            "{} seeded leaks: {} spellings in {} places",
+            all.len(),
+            spellings.len(),
+            places.len()
+        );
+    }
     let used: BTreeSet<usize> = all.iter().map(|(_, p)| *p).collect();
     assert_eq!(used.len(), places.len(), "every place is seeded");
     // The site as it stands before each attempt.
