@@ -176,8 +176,24 @@ impl fmt::Display for Hit {
             self.excerpt
         )?;
         if !self.sources.is_empty() {
-            let sources: Vec<String> = self.sources.iter().map(ToString::to_string).collect();
-            write!(f, "；来自 {}", sources.join("、"))?;
+            // The inputs that carried it first, then the records it belongs to; a value many
+            // records share is named by its first three.
+            let mut sources: Vec<&Source> = self.sources.iter().collect();
+            sources.sort_by_key(|s| matches!(s, Source::Owner { .. }));
+            let owners = sources
+                .iter()
+                .filter(|s| matches!(s, Source::Owner { .. }))
+                .count();
+            let carriers = sources.len() - owners;
+            let shown: Vec<String> = sources
+                .iter()
+                .take(carriers + owners.min(3))
+                .map(ToString::to_string)
+                .collect();
+            write!(f, "；来自 {}", shown.join("、"))?;
+            if owners > 3 {
+                write!(f, " 等 {owners} 条台账记录")?;
+            }
         }
         Ok(())
     }
@@ -358,6 +374,16 @@ impl Guard {
         }
         found.sort_by_key(|f| (f.start, f.end, f.kind));
         found.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.kind == b.kind);
+        // One spelling inside a longer one of the same kind (5号302 in 5号302室) is one hit.
+        let all = found.clone();
+        found.retain(|f| {
+            !all.iter().any(|g| {
+                g.kind == f.kind
+                    && g.start <= f.start
+                    && f.end <= g.end
+                    && (g.end - g.start) > (f.end - f.start)
+            })
+        });
         found
     }
 }
