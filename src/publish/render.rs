@@ -1,6 +1,7 @@
-//! Renders the public site with tera: built-in templates compiled into the binary, any of which a
-//! theme (`themes/<name>/templates/<file>`) overrides file by file, like Zola. Templates receive
-//! only the public projection.
+//! Renders the public site with tera: the built-in theme (`themes/default/`, its templates and
+//! assets compiled into the binary), any file of which a committee's theme
+//! (`themes/<name>/templates/<file>`, `themes/<name>/assets/<file>`) overrides by name, like
+//! Zola. Templates receive only the public projection.
 
 use super::PublishError;
 use super::guide::{GuideEntry, PublicGuideItem};
@@ -14,53 +15,116 @@ use xxhash_rust::xxh3::Xxh3;
 
 /// The built-in templates.
 const BUILTIN: &[(&str, &str)] = &[
-    ("base.html", include_str!("templates/base.html")),
-    ("signature.html", include_str!("templates/signature.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "signature.html",
+        include_str!("../../themes/default/templates/signature.html"),
+    ),
     (
         "print_links.html",
-        include_str!("templates/print_links.html"),
+        include_str!("../../themes/default/templates/print_links.html"),
     ),
-    ("index.html", include_str!("templates/index.html")),
-    ("notices.html", include_str!("templates/notices.html")),
-    ("funds.html", include_str!("templates/funds.html")),
-    ("fund.html", include_str!("templates/fund.html")),
-    ("projects.html", include_str!("templates/projects.html")),
-    ("project.html", include_str!("templates/project.html")),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "notices.html",
+        include_str!("../../themes/default/templates/notices.html"),
+    ),
+    (
+        "funds.html",
+        include_str!("../../themes/default/templates/funds.html"),
+    ),
+    (
+        "fund.html",
+        include_str!("../../themes/default/templates/fund.html"),
+    ),
+    (
+        "projects.html",
+        include_str!("../../themes/default/templates/projects.html"),
+    ),
+    (
+        "project.html",
+        include_str!("../../themes/default/templates/project.html"),
+    ),
     (
         "guide_index.html",
-        include_str!("templates/guide_index.html"),
+        include_str!("../../themes/default/templates/guide_index.html"),
     ),
-    ("guide_item.html", include_str!("templates/guide_item.html")),
-    ("about.html", include_str!("templates/about.html")),
-    ("fund_body.html", include_str!("templates/fund_body.html")),
-    ("plan_body.html", include_str!("templates/plan_body.html")),
+    (
+        "guide_item.html",
+        include_str!("../../themes/default/templates/guide_item.html"),
+    ),
+    (
+        "about.html",
+        include_str!("../../themes/default/templates/about.html"),
+    ),
+    (
+        "fund_body.html",
+        include_str!("../../themes/default/templates/fund_body.html"),
+    ),
+    (
+        "plan_body.html",
+        include_str!("../../themes/default/templates/plan_body.html"),
+    ),
     (
         "outcome_body.html",
-        include_str!("templates/outcome_body.html"),
+        include_str!("../../themes/default/templates/outcome_body.html"),
     ),
-    ("guide_body.html", include_str!("templates/guide_body.html")),
-    ("board_base.html", include_str!("templates/board_base.html")),
-    ("board_note.html", include_str!("templates/board_note.html")),
-    ("board_head.html", include_str!("templates/board_head.html")),
-    ("board_foot.html", include_str!("templates/board_foot.html")),
-    ("board_fund.html", include_str!("templates/board_fund.html")),
-    ("board_plan.html", include_str!("templates/board_plan.html")),
+    (
+        "guide_body.html",
+        include_str!("../../themes/default/templates/guide_body.html"),
+    ),
+    (
+        "board_base.html",
+        include_str!("../../themes/default/templates/board_base.html"),
+    ),
+    (
+        "board_note.html",
+        include_str!("../../themes/default/templates/board_note.html"),
+    ),
+    (
+        "board_head.html",
+        include_str!("../../themes/default/templates/board_head.html"),
+    ),
+    (
+        "board_foot.html",
+        include_str!("../../themes/default/templates/board_foot.html"),
+    ),
+    (
+        "board_fund.html",
+        include_str!("../../themes/default/templates/board_fund.html"),
+    ),
+    (
+        "board_plan.html",
+        include_str!("../../themes/default/templates/board_plan.html"),
+    ),
     (
         "board_outcome.html",
-        include_str!("templates/board_outcome.html"),
+        include_str!("../../themes/default/templates/board_outcome.html"),
     ),
-    ("boards.html", include_str!("templates/boards.html")),
-    ("search.html", include_str!("templates/search.html")),
+    (
+        "boards.html",
+        include_str!("../../themes/default/templates/boards.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
 ];
 
 /// The search page's script.
-const SEARCH_JS: &str = include_str!("templates/search.js");
+const SEARCH_JS: &str = include_str!("../../themes/default/assets/search.js");
 
 /// The boards' stylesheet, for either paper (a theme may override it).
-const BOARD_CSS: &str = include_str!("templates/board.css");
+const BOARD_CSS: &str = include_str!("../../themes/default/assets/board.css");
 
 /// The built-in stylesheet (a theme may override `assets/site.css`).
-const SITE_CSS: &str = include_str!("templates/site.css");
+const SITE_CSS: &str = include_str!("../../themes/default/assets/site.css");
 
 /// No external resource of any kind; scripts and styles only from the site itself.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
