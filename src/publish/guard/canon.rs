@@ -1,5 +1,5 @@
 //! The canonical form the guard reads text in: one text per place (a page's visible text, the
-//! attributes of one tag, a file name), each built from one or more raw segments.
+//! attributes of its tags, a file name), each built from one or more raw segments.
 //!
 //! Every segment is percent-decoded and put in Unicode NFKC (full-width and other compatible
 //! forms become plain digits and letters); every invisible character (the whole Cf category,
