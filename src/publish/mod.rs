@@ -185,6 +185,9 @@ pub fn check(ledger: &Ledger, settings: &SiteSettings, files: &Files) -> Vec<Hit
     let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
     files
         .par_iter()
-        .flat_map_iter(|(path, bytes)| guard.scan(path, &String::from_utf8_lossy(bytes)))
+        .flat_map_iter(|(path, bytes)| match std::str::from_utf8(bytes) {
+            Ok(text) => guard.scan(path, text),
+            Err(_) => guard.scan(path, &String::from_utf8_lossy(bytes)),
+        })
         .collect()
 }

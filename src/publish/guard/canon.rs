@@ -236,6 +236,14 @@ fn runs_as_number(before: char, c: char) -> bool {
             || is_numeral(before) && counts_on(c))
 }
 
+/// Whether `c` is certainly its own NFKC and composes with nothing: ASCII, the CJK unified
+/// ideographs, and the everyday Chinese punctuation (、。《》「」『』【】 and curly quotes).
+fn nfkc_stable(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{2019}' | '\u{201C}'..='\u{201D}')
+}
+
 /// The length in bytes of the run of CJK unified ideographs other than numerals that `text`
 /// begins with (each is its own canonical form and is kept).
 fn plain_cjk_run(text: &str) -> usize {
@@ -257,8 +265,9 @@ fn plain_cjk_run(text: &str) -> usize {
 impl Piece {
     fn of(raw: &str) -> Piece {
         let decoded = percent_decoded(raw);
-        // ASCII is its own NFKC.
-        let text = if decoded.is_ascii() {
+        // ASCII and the common CJK ideographs and punctuation are their own NFKC: most text
+        // needs no normaliser.
+        let text = if decoded.chars().all(nfkc_stable) {
             decoded
         } else {
             match ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded) {
@@ -683,6 +692,24 @@ mod tests {
         assert!(group_start(&c, 2) && group_end(&c, 2));
         assert!(!group_end(&c, 1) || c.gap(2) & SEP != 0);
         assert!(group_end(&c, 5));
+    }
+
+    #[test]
+    fn what_skips_the_normaliser_is_its_own_nfkc() {
+        let nfkc = ComposingNormalizerBorrowed::new_nfkc();
+        let stable: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| nfkc_stable(*c))
+            .collect();
+        assert!(stable.len() > 20_000);
+        for c in &stable {
+            let s = c.to_string();
+            assert_eq!(nfkc.normalize(&s), s.as_str(), "U+{:04X}", *c as u32);
+        }
+        // None of them is a combining character: a text made only of them is its own NFKC
+        // (the shortcut is taken only when every character of a segment is one of them).
+        let all: String = stable.iter().chain(stable.iter().rev()).collect();
+        assert_eq!(nfkc.normalize(&all), all.as_str());
     }
 
     #[test]
