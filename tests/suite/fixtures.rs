@@ -364,3 +364,17 @@ pub fn child_vault() -> Option<Vault> {
     let dir = std::env::var(CHILD_ENV).ok()?;
     Some(Vault::open(dir.as_ref(), "王书记", &pass(), VaultOptions::for_tests()).unwrap())
 }
+
+/// Copies a folder and everything in it (the demo committee into a tempdir).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

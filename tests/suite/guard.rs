@@ -4,7 +4,7 @@
 //! source; a property test of random obfuscation chains; a control corpus of ordinary public
 //! text that must publish; and a publish of a leaking site killed mid-run.
 
-use crate::fixtures::snapshot;
+use crate::fixtures::{copy_dir, snapshot};
 use crate::publish::{GUIDE_ITEM, publish_ledger, root_with, today};
 use proptest::prelude::*;
 use sibai::model::*;
@@ -1098,19 +1098,6 @@ fn the_guard_is_the_same_for_a_shuffled_allowance() {
 
 // ---------------------------------------------------------------------------------------------
 // Nothing with a hit on disk, even when the publish is killed.
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A mobile number as the leaking guide items write it.
 const LEAK: &str = "139 0000 1111";
