@@ -8,7 +8,7 @@ use super::{
 use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 
-/// Visits a worker owes each month.
+/// Visits a worker owes each month (走百家门: 首页, 走访 and the point card all count against it).
 pub const MONTHLY_VISITS: usize = 30;
 
 /// The strictest visit interval that applies to a household: the shortest among the tags its

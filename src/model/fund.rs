@@ -326,6 +326,67 @@ pub fn quarter_of(date: NaiveDate) -> u8 {
     (date.month0() / 3 + 1) as u8
 }
 
+/// How often fund use is disclosed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Cadence {
+    /// Twice a year (the rule).
+    #[default]
+    HalfYear,
+    /// Every quarter.
+    Quarter,
+}
+
+/// One period whose fund use is disclosed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisclosurePeriod {
+    /// Short code for file names: `h1`, `h2`, `q1` … `q4`.
+    pub code: String,
+    /// Chinese label: 上半年, 下半年, 第1季度 ….
+    pub label: String,
+    /// First day.
+    pub first: NaiveDate,
+    /// Last day (the notice date).
+    pub last: NaiveDate,
+}
+
+/// The disclosure calendar: the periods of `year` (half-years by [`half_of`], quarters by
+/// [`quarter_of`]) that have ended by `today`. A period is disclosed once it has ended.
+pub fn disclosure_periods(year: i32, cadence: Cadence, today: NaiveDate) -> Vec<DisclosurePeriod> {
+    let period_of = |d: NaiveDate| match cadence {
+        Cadence::HalfYear => half_of(d),
+        Cadence::Quarter => quarter_of(d),
+    };
+    let mut out: Vec<DisclosurePeriod> = Vec::new();
+    for month in 1..=12 {
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+            continue;
+        };
+        let last = NaiveDate::from_ymd_opt(year + i32::from(month == 12), month % 12 + 1, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(first);
+        let n = period_of(first);
+        match out.last_mut() {
+            Some(p) if p.code.ends_with(&n.to_string()) => p.last = last,
+            _ => out.push(match cadence {
+                Cadence::HalfYear => DisclosurePeriod {
+                    code: format!("h{n}"),
+                    label: if n == 1 { "上半年" } else { "下半年" }.to_owned(),
+                    first,
+                    last,
+                },
+                Cadence::Quarter => DisclosurePeriod {
+                    code: format!("q{n}"),
+                    label: format!("第{n}季度"),
+                    first,
+                    last,
+                },
+            }),
+        }
+    }
+    out.retain(|p| p.last < today);
+    out
+}
+
 /// A problem with a payment or a fund, as the approval rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FundIssue {
@@ -476,4 +537,41 @@ pub fn year_issues(year: &FundYear) -> Vec<FundIssue> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_disclosure_calendar_follows_the_half_years_and_quarters() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let codes = |c, today| {
+            disclosure_periods(2026, c, today)
+                .into_iter()
+                .map(|p| format!("{} {} {}–{}", p.code, p.label, p.first, p.last))
+                .collect::<Vec<_>>()
+        };
+        // A half-year is disclosed once it has ended: not on its last day.
+        assert!(codes(Cadence::HalfYear, d(2026, 6, 30)).is_empty());
+        assert_eq!(
+            codes(Cadence::HalfYear, d(2026, 7, 1)),
+            ["h1 上半年 2026-01-01–2026-06-30"]
+        );
+        assert_eq!(
+            codes(Cadence::Quarter, d(2026, 11, 23)),
+            [
+                "q1 第1季度 2026-01-01–2026-03-31",
+                "q2 第2季度 2026-04-01–2026-06-30",
+                "q3 第3季度 2026-07-01–2026-09-30"
+            ]
+        );
+        let next_year = disclosure_periods(2026, Cadence::Quarter, d(2027, 1, 1));
+        assert_eq!(next_year.len(), 4);
+        assert_eq!(next_year[3].last, d(2026, 12, 31));
+        assert_eq!(
+            disclosure_periods(2026, Cadence::HalfYear, d(2027, 1, 1)).len(),
+            2
+        );
+    }
 }

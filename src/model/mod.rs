@@ -60,9 +60,10 @@ pub use desk::{
 };
 pub use edit::{Edit, HISTORY_DEPTH, History};
 pub use fund::{
-    APPROVAL_LINE, FundCategory, FundIssue, FundKind, FundPlan, FundYear, OFFICE_CAP_PERCENT,
-    Payee, Payment, PaymentId, PaymentMethod, PlanItem, Signature, StreetReview, half_of,
-    office_share, payment_issues, quarter_of, year_issues,
+    APPROVAL_LINE, Cadence, DisclosurePeriod, FundCategory, FundIssue, FundKind, FundPlan,
+    FundYear, OFFICE_CAP_PERCENT, Payee, Payment, PaymentId, PaymentMethod, PlanItem, Signature,
+    StreetReview, disclosure_periods, half_of, office_share, payment_issues, quarter_of,
+    year_issues,
 };
 pub use household::{
     Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdEvent,
@@ -73,8 +74,8 @@ pub use ledger::{Collection, Counts, HOUSEHOLDS_PER_FILE, Ledger};
 pub use money::{Fen, MoneyError};
 pub use phone::{Phone, PhoneError};
 pub use points::{
-    AwardLevel, CardLine, MONTHLY_VISIT_TARGET, Month, PointBook, PointCard, PointEntry, PointItem,
-    SignedCard, Tenths, point_card, visit_points,
+    AwardLevel, CardLine, Month, PointBook, PointCard, PointEntry, PointItem, SignedCard, Tenths,
+    point_card, visit_points,
 };
 pub use problem::{
     Problem, ProblemBook, ProblemId, ProblemSource, ProblemStatus, ResolutionPath,

@@ -2,6 +2,7 @@
 //! and the card derived from the logs. Points are kept in tenths so that sums are exact.
 
 use super::committee::WorkerId;
+use super::coverage::MONTHLY_VISITS;
 use super::desk::{Channel, DeskBook};
 use super::visit::Visit;
 use chrono::{Datelike, NaiveDate};
@@ -212,9 +213,6 @@ impl PointBook {
     }
 }
 
-/// Target visits per worker per month.
-pub const MONTHLY_VISIT_TARGET: u32 = 30;
-
 /// One line of a card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardLine {
@@ -243,7 +241,7 @@ pub struct PointCard {
 
 /// Points for a month's visits: 10 for 30, −0.5 per visit short, +0.3 per visit over.
 pub fn visit_points(visits: u32) -> Tenths {
-    let target = MONTHLY_VISIT_TARGET as i32;
+    let target = MONTHLY_VISITS as i32;
     let n = visits as i32;
     Tenths(if n >= target {
         100 + 3 * (n - target)
@@ -294,7 +292,7 @@ pub fn point_card<'a>(
         },
         CardLine {
             label: "社区走访".to_owned(),
-            detail: format!("{visit_count} 户次（目标 {MONTHLY_VISIT_TARGET}）"),
+            detail: format!("{visit_count} 户次（目标 {MONTHLY_VISITS}）"),
             points: visit_points(visit_count),
         },
         CardLine {

@@ -3,10 +3,10 @@
 //! category; residents, tags, phones and ID numbers never appear), and templates receive only
 //! these.
 
-use super::settings::{Cadence, SiteSettings};
+use super::settings::SiteSettings;
 use crate::model::{
-    Fen, FundCategory, FundKind, FundYear, Ledger, NoticePeriod, Payee, Payment, Project,
-    ProjectStage, Tally, office_share,
+    Cadence, DisclosurePeriod, Fen, FundCategory, FundKind, FundYear, Ledger, NoticePeriod, Payee,
+    Payment, Project, ProjectStage, Tally, disclosure_periods, office_share,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -422,35 +422,6 @@ fn project_slug(p: &Project) -> String {
     format!("{}-{}", p.year, p.id.0)
 }
 
-/// The disclosure periods of a year that have ended by `today`: code, label, first and last day.
-fn periods(
-    year: i32,
-    cadence: Cadence,
-    today: NaiveDate,
-) -> Vec<(String, String, NaiveDate, NaiveDate)> {
-    let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d);
-    let list: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = match cadence {
-        Cadence::HalfYear => vec![
-            ("h1".into(), "上半年".into(), ymd(1, 1), ymd(6, 30)),
-            ("h2".into(), "下半年".into(), ymd(7, 1), ymd(12, 31)),
-        ],
-        Cadence::Quarter => (1..=4u32)
-            .map(|q| {
-                let first = ymd(q * 3 - 2, 1);
-                let last = ymd(q * 3 + 1, 1)
-                    .and_then(|d| d.pred_opt())
-                    .or_else(|| ymd(12, 31));
-                (format!("q{q}"), format!("第{q}季度"), first, last)
-            })
-            .collect(),
-    };
-    list.into_iter()
-        .filter_map(|(code, label, from, to)| Some((code, label, from?, to?)))
-        // A period is disclosed once it has ended.
-        .filter(|(_, _, _, to)| *to < today)
-        .collect()
-}
-
 fn fund_code(fund: FundKind) -> &'static str {
     match fund {
         FundKind::Work => "work",
@@ -466,7 +437,16 @@ fn disclose_year(
     today: NaiveDate,
 ) -> Vec<PublicDisclosure> {
     let mut out = Vec::new();
-    for (n, (code, label, from, to)) in periods(year, cadence, today).into_iter().enumerate() {
+    for (n, period) in disclosure_periods(year, cadence, today)
+        .into_iter()
+        .enumerate()
+    {
+        let DisclosurePeriod {
+            code,
+            label,
+            first: from,
+            last: to,
+        } = period;
         for (f, fund) in FundKind::ALL.into_iter().enumerate() {
             let plan = funds.plan(fund);
             let in_fund = funds.payments.iter().filter(|p| p.fund == fund);

@@ -1,18 +1,9 @@
 //! `data/site.ron`: the public settings of the site (plaintext, nothing personal): the theme, the
 //! office's public contact details, how often funds are disclosed.
 
+pub use crate::model::Cadence;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-
-/// How often fund use is disclosed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Cadence {
-    /// Twice a year (the rule).
-    #[default]
-    HalfYear,
-    /// Every quarter.
-    Quarter,
-}
 
 /// The public settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
