@@ -574,4 +574,180 @@ mod tests {
             2
         );
     }
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    /// A payment from 居委会工作经费 for community service, by card, with a voucher, signed by
+    /// both the secretary and the director: nothing to say about it.
+    fn payment(seq: u32, amount: Fen) -> Payment {
+        Payment {
+            id: PaymentId { year: 2026, seq },
+            fund: FundKind::Work,
+            category: FundCategory::CommunityService,
+            on: day(3, 1),
+            payee: Payee::Organisation {
+                name: "示例物业公司".into(),
+                id: None,
+            },
+            purpose: "活动用品".into(),
+            amount,
+            voucher: format!("2026-{seq:04}"),
+            method: PaymentMethod::OfficialCard,
+            project: None,
+            signatures: [Role::Secretary, Role::Director]
+                .into_iter()
+                .map(|role| Signature {
+                    worker: WorkerId(1),
+                    role,
+                    on: day(3, 1),
+                })
+                .collect(),
+            street_review: None,
+            paid_first: false,
+            filed_on: None,
+            recorded_by: "王书记".into(),
+        }
+    }
+
+    fn plan(fund: FundKind, budget: Fen, categories: &[FundCategory]) -> FundPlan {
+        FundPlan {
+            fund,
+            budget,
+            main_uses: String::new(),
+            key_projects: Vec::new(),
+            items: categories
+                .iter()
+                .map(|c| PlanItem {
+                    category: *c,
+                    description: String::new(),
+                    amount: Fen::yuan(1),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn up_to_500_yuan_the_secretary_and_the_director_sign_together() {
+        let id = PaymentId { year: 2026, seq: 1 };
+        assert!(payment_issues(&payment(1, APPROVAL_LINE)).is_empty());
+        for only in [Role::Secretary, Role::Director] {
+            let mut p = payment(1, Fen::yuan(500));
+            p.signatures.retain(|s| s.role == only);
+            assert_eq!(payment_issues(&p), [FundIssue::MissingJointApproval(id)]);
+        }
+    }
+
+    #[test]
+    fn above_500_yuan_the_street_reviews() {
+        let id = PaymentId { year: 2026, seq: 1 };
+        let mut p = payment(1, Fen(APPROVAL_LINE.0 + 1));
+        assert_eq!(payment_issues(&p), [FundIssue::MissingStreetReview(id)]);
+        p.street_review = Some(StreetReview {
+            on: day(3, 2),
+            reference: "街道审〔2026〕3号".into(),
+        });
+        assert!(payment_issues(&p).is_empty());
+    }
+
+    #[test]
+    fn paid_first_is_flagged_until_filed_and_then_checked() {
+        let id = PaymentId { year: 2026, seq: 1 };
+        let mut p = payment(1, Fen::yuan(200));
+        p.paid_first = true;
+        p.signatures.clear();
+        // Not filed: the missing approval is what is owed, said once.
+        assert_eq!(payment_issues(&p), [FundIssue::PaidFirstNotFiled(id)]);
+        // Filed: now the signatures must be there.
+        p.filed_on = Some(day(3, 5));
+        assert_eq!(payment_issues(&p), [FundIssue::MissingJointApproval(id)]);
+    }
+
+    #[test]
+    fn cash_only_from_the_district_list_and_always_with_a_voucher() {
+        let id = PaymentId { year: 2026, seq: 1 };
+        let mut p = payment(1, Fen::yuan(50));
+        p.method = PaymentMethod::Cash { listed: true };
+        assert!(payment_issues(&p).is_empty());
+        p.method = PaymentMethod::Cash { listed: false };
+        assert_eq!(payment_issues(&p), [FundIssue::CashNotListed(id)]);
+        p.method = PaymentMethod::Transfer;
+        p.voucher = "  ".into();
+        assert_eq!(payment_issues(&p), [FundIssue::NoVoucher(id)]);
+        p.voucher = "2026-0001".into();
+        p.category = FundCategory::Facilities;
+        assert_eq!(payment_issues(&p), [FundIssue::WrongFund(id)]);
+    }
+
+    #[test]
+    fn office_costs_up_to_35_percent_of_the_work_fund() {
+        assert_eq!(
+            office_share(Fen::yuan(35), Fen::yuan(100)),
+            Some((35.0, false))
+        );
+        assert_eq!(
+            office_share(Fen(3_501), Fen::yuan(100)).map(|s| s.1),
+            Some(true)
+        );
+        assert_eq!(office_share(Fen::yuan(1), Fen(0)), None);
+        let mut year = FundYear {
+            plans: vec![plan(
+                FundKind::Work,
+                Fen::yuan(1_000),
+                &[FundCategory::Office, FundCategory::CommunityService],
+            )],
+            payments: vec![payment(1, Fen::yuan(350))],
+        };
+        year.payments[0].category = FundCategory::Office;
+        year.payments[0].street_review = None;
+        assert!(year_issues(&year).is_empty(), "{:?}", year_issues(&year));
+        year.payments.push(payment(2, Fen::yuan(1)));
+        year.payments[1].category = FundCategory::Office;
+        assert_eq!(
+            year_issues(&year),
+            [FundIssue::OfficeOverCap {
+                office: Fen::yuan(351),
+                budget: Fen::yuan(1_000)
+            }]
+        );
+    }
+
+    #[test]
+    fn spending_outside_the_plan_or_over_the_budget_or_without_a_plan() {
+        let mut year = FundYear {
+            plans: vec![plan(
+                FundKind::Work,
+                Fen::yuan(300),
+                &[FundCategory::CommunityService],
+            )],
+            payments: vec![payment(1, Fen::yuan(200))],
+        };
+        assert!(year_issues(&year).is_empty());
+        let mut outside = payment(2, Fen::yuan(200));
+        outside.category = FundCategory::SelfGovernment;
+        year.payments.push(outside);
+        assert_eq!(
+            year_issues(&year),
+            [
+                FundIssue::OverBudget {
+                    fund: FundKind::Work,
+                    spent: Fen::yuan(400),
+                    budget: Fen::yuan(300)
+                },
+                FundIssue::NotInPlan(PaymentId { year: 2026, seq: 2 })
+            ]
+        );
+        let mut foundation = payment(3, Fen::yuan(100));
+        foundation.fund = FundKind::Foundation;
+        foundation.category = FundCategory::Facilities;
+        let alone = FundYear {
+            plans: Vec::new(),
+            payments: vec![foundation],
+        };
+        assert_eq!(
+            year_issues(&alone),
+            [FundIssue::NoPlan(FundKind::Foundation)]
+        );
+    }
 }
