@@ -242,3 +242,51 @@ pub fn solve_rates<'a>(
     }
     (all, prominent)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(id: u32, day: u32, status: ProblemStatus, prominent: bool) -> Problem {
+        Problem {
+            id: ProblemId(id),
+            raised_on: NaiveDate::from_ymd_opt(2026, 3, day).unwrap_or_default(),
+            source: ProblemSource::Patrol,
+            category: "环境卫生".into(),
+            title: "楼道堆物".into(),
+            description: String::new(),
+            household: None,
+            location: String::new(),
+            prominent,
+            path: ResolutionPath::OnTheSpot,
+            status,
+            assigned_to: None,
+            progress: Vec::new(),
+            answer: String::new(),
+            closed_on: None,
+            project: None,
+        }
+    }
+
+    #[test]
+    fn solve_rates_count_solved_only_overall_and_for_prominent_problems() {
+        use ProblemStatus::*;
+        let list = [
+            problem(1, 1, Solved, true),
+            problem(2, 2, Answered, true),
+            problem(3, 3, InProgress, false),
+            problem(4, 4, Solved, false),
+            // Outside the range.
+            problem(5, 20, Solved, true),
+        ];
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default();
+        let (all, prominent) = solve_rates(&list, day(1), day(4));
+        assert_eq!((all.raised, all.solved), (4, 2));
+        assert_eq!(all.percent(), Some(50.0));
+        // Answered (cannot be solved for now) is closed but not solved.
+        assert_eq!((prominent.raised, prominent.solved), (2, 1));
+        assert!(Answered.is_closed() && Solved.is_closed() && !InProgress.is_closed());
+        let (none, _) = solve_rates(&list, day(21), day(31));
+        assert_eq!(none.percent(), None);
+    }
+}

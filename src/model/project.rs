@@ -329,3 +329,108 @@ impl ProjectBook {
         self.projects.iter().find(|p| p.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(satisfied: u32, fair: u32, dissatisfied: u32) -> Tally {
+        Tally {
+            satisfied,
+            fair,
+            dissatisfied,
+        }
+    }
+
+    fn survey(day: u32, lowest: Tally) -> Survey {
+        Survey {
+            on: NaiveDate::from_ymd_opt(2026, 10, day).unwrap_or_default(),
+            method: SurveyMethod::ReviewMeeting,
+            process: tally(10, 0, 0),
+            effort: tally(9, 1, 0),
+            result: lowest,
+        }
+    }
+
+    #[test]
+    fn the_plan_is_public_from_its_notice_and_the_outcome_from_its_own() {
+        let plan_from = ProjectStage::ALL
+            .iter()
+            .position(|s| s.plan_is_public())
+            .unwrap_or_default();
+        let outcome_from = ProjectStage::ALL
+            .iter()
+            .position(|s| s.outcome_is_public())
+            .unwrap_or_default();
+        assert_eq!(ProjectStage::ALL[plan_from], ProjectStage::PlanPublished);
+        assert_eq!(
+            ProjectStage::ALL[outcome_from],
+            ProjectStage::OutcomePublished
+        );
+        // Once public, public at every later stage.
+        for (i, s) in ProjectStage::ALL.iter().enumerate() {
+            assert_eq!(s.plan_is_public(), i >= plan_from, "{}", s.label());
+            assert_eq!(s.outcome_is_public(), i >= outcome_from, "{}", s.label());
+        }
+    }
+
+    #[test]
+    fn satisfaction_counts_satisfied_and_fair_over_everyone_asked() {
+        assert_eq!(tally(6, 2, 2).satisfaction_percent(), Some(80.0));
+        assert_eq!(tally(0, 0, 0).satisfaction_percent(), None);
+        assert_eq!(tally(0, 0, 0).total(), 0);
+    }
+
+    #[test]
+    fn below_80_percent_in_any_dimension_needs_rectification() {
+        // The lowest dimension decides; exactly 80% is enough.
+        assert_eq!(survey(1, tally(6, 2, 2)).lowest_percent(), Some(80.0));
+        assert!(!survey(1, tally(6, 2, 2)).needs_rectification());
+        assert!(survey(1, tally(6, 1, 3)).needs_rectification());
+        // A dimension nobody answered is not a failing one.
+        let mut s = survey(1, tally(0, 0, 0));
+        assert_eq!(s.lowest_percent(), Some(100.0));
+        s.process = tally(0, 0, 0);
+        s.effort = tally(0, 0, 0);
+        assert_eq!(s.lowest_percent(), None);
+        assert!(!s.needs_rectification());
+    }
+
+    #[test]
+    fn the_latest_survey_counts_and_advancing_leaves_a_milestone() {
+        let mut p = Project {
+            id: ProjectId(1),
+            year: 2026,
+            title: "楼道灯更换".into(),
+            category: "设施改善".into(),
+            fund: FundKind::Foundation,
+            fund_category: FundCategory::Facilities,
+            problems: Vec::new(),
+            need: String::new(),
+            plan: String::new(),
+            budget: Fen::yuan(1_000),
+            stage: ProjectStage::Surveyed,
+            milestones: Vec::new(),
+            meetings: Vec::new(),
+            approval: None,
+            plan_notice: None,
+            outcome_notice: None,
+            outcome: String::new(),
+            surveys: vec![survey(20, tally(6, 1, 3)), survey(5, tally(10, 0, 0))],
+            rectification: String::new(),
+            responsible: None,
+        };
+        assert!(p.latest_survey().is_some_and(Survey::needs_rectification));
+        let on = NaiveDate::from_ymd_opt(2026, 10, 21).unwrap_or_default();
+        p.advance(ProjectStage::Rectifying, on, "满意度不足 80%，整改");
+        assert_eq!(p.stage, ProjectStage::Rectifying);
+        assert_eq!(
+            p.milestones,
+            [Milestone {
+                stage: ProjectStage::Rectifying,
+                on,
+                note: "满意度不足 80%，整改".into()
+            }]
+        );
+    }
+}
