@@ -257,3 +257,141 @@ fn check_problems_and_projects(ledger: &Ledger, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Building, BuildingId, Compound, CompoundId, Household, MemberGroup, Person, PersonId,
+        Problem, ProblemId, ProblemSource, ResolutionPath, Sex,
+    };
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+    }
+
+    fn person(id: &str, sex: Sex) -> Person {
+        Person {
+            id: PersonId(1),
+            name: "张甲".into(),
+            relation: "户主".into(),
+            group: MemberGroup::Owner,
+            sex: Some(sex),
+            id_number: IdNumber::parse(id).ok(),
+            birth_date: None,
+            hukou_address: String::new(),
+            phone: None,
+            tags: Vec::new(),
+            moved_in: None,
+            moved_out: None,
+            note: String::new(),
+        }
+    }
+
+    fn household(id: u32, room: &str, member: Person) -> Household {
+        Household {
+            id: HouseholdId(id),
+            building: BuildingId(1),
+            room: room.into(),
+            house_type: "商品房".into(),
+            phone: None,
+            has_vehicle: false,
+            separated: false,
+            members: vec![member],
+            events: Vec::new(),
+            moved_out: None,
+            note: String::new(),
+        }
+    }
+
+    /// One compound, one building, one household whose member's ID number and sex agree.
+    fn ledger() -> Ledger {
+        let mut l = Ledger::default();
+        l.households.compounds.push(Compound {
+            id: CompoundId(1),
+            name: "示例小区".into(),
+            address: "示例路 1 弄".into(),
+        });
+        l.households.buildings.push(Building {
+            id: BuildingId(1),
+            compound: CompoundId(1),
+            number: "1号".into(),
+            floors: 6,
+            rooms_per_floor: 2,
+        });
+        l.households.households.push(household(
+            1,
+            "101",
+            person("11010519491231002X", Sex::Female),
+        ));
+        l
+    }
+
+    fn messages(l: &Ledger) -> Vec<String> {
+        validate(l, today())
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_consistent_ledger_has_nothing_to_say() {
+        assert_eq!(messages(&ledger()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn households_are_checked_without_showing_an_id_number() {
+        let mut l = ledger();
+        // The sex typed disagrees with the ID number; the same ID number in a second household;
+        // a household in a building that does not exist.
+        l.households.households[0].members[0].sex = Some(Sex::Male);
+        l.households.households.push(household(
+            2,
+            "102",
+            person("11010519491231002X", Sex::Female),
+        ));
+        l.households.households[1].building = BuildingId(9);
+        let all = validate(&l, today());
+        let text: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert!(text.iter().any(|m| m.contains("登记性别为男")), "{text:?}");
+        assert!(text.iter().any(|m| m.contains("重复登记")), "{text:?}");
+        assert!(
+            all.iter()
+                .any(|f| f.severity == Severity::Error && f.message.contains("所在楼栋不存在")),
+            "{text:?}"
+        );
+        for m in &text {
+            assert!(!m.contains("11010519491231002X"), "{m}");
+        }
+    }
+
+    #[test]
+    fn a_closed_problem_needs_its_date_and_a_solved_one_its_answer() {
+        let mut l = ledger();
+        l.problems.problems.push(Problem {
+            id: ProblemId(1),
+            raised_on: today(),
+            source: ProblemSource::Patrol,
+            category: "环境卫生".into(),
+            title: "楼道堆物".into(),
+            description: String::new(),
+            household: None,
+            location: String::new(),
+            prominent: false,
+            path: ResolutionPath::OnTheSpot,
+            status: ProblemStatus::Solved,
+            assigned_to: None,
+            progress: Vec::new(),
+            answer: String::new(),
+            closed_on: None,
+            project: Some(crate::model::ProjectId(7)),
+        });
+        let text = messages(&l);
+        assert!(text.iter().any(|m| m.contains("没有办结日期")), "{text:?}");
+        assert!(text.iter().any(|m| m.contains("没有记录答复")), "{text:?}");
+        assert!(
+            text.iter().any(|m| m.contains("关联的实事项目不存在")),
+            "{text:?}"
+        );
+    }
+}
