@@ -27,7 +27,7 @@ pub struct Args {
 /// Runs `sibai publish`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let vault_dir = args.dir.join("data");
-    let settings = SiteSettings::load(&vault_dir).map_err(CliError::Message)?;
+    let settings = SiteSettings::load(&vault_dir).map_err(crate::publish::PublishError::from)?;
     let unlock = UnlockArgs {
         dir: vault_dir,
         member: args.member,

@@ -28,7 +28,7 @@ pub use public::{MIN_RESPONDENTS, PublicSite, project};
 pub use render::{CSP, Files};
 pub use run::publish;
 
-pub use settings::{Cadence, SiteSettings};
+pub use settings::{Cadence, SettingsError, SiteSettings};
 
 use crate::model::Ledger;
 use chrono::NaiveDate;
@@ -58,9 +58,9 @@ pub enum PublishError {
         /// The system's message.
         detail: String,
     },
-    /// The settings file is malformed.
-    #[error("{0}")]
-    Settings(String),
+    /// The settings are malformed or name a theme that is not there.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     /// The guard found personal data: nothing was written.
     #[error("隐私检查未通过：发现 {} 处疑似个人信息，本次没有发布任何文件，之前发布的网站没有改动。\n{}", .0.len(), list_hits(.0))]
     Leak(Vec<Hit>),
@@ -140,11 +140,10 @@ fn theme_dir(input: &PublishInput<'_>) -> Result<Option<PathBuf>, PublishError> 
     }
     let dir = input.root.join("themes").join(name);
     if !dir.is_dir() {
-        return Err(PublishError::Settings(format!(
-            "网站设置里的主题“{}”不存在（应在 {}）。",
-            input.settings.theme,
-            dir.display()
-        )));
+        return Err(PublishError::Settings(SettingsError::NoSuchTheme {
+            name: input.settings.theme.clone(),
+            path: dir,
+        }));
     }
     Ok(Some(dir))
 }
