@@ -1,0 +1,299 @@
+//! The demo's three funds: yearly plans and payments with their approvals, most of them in
+//! order and a few with the issues the rules look for.
+
+use super::*;
+
+pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
+    let today = g.today;
+    let years: Vec<i32> = if plan.payments_target > 0 {
+        (today.year() - 3..=today.year()).collect()
+    } else {
+        vec![today.year() - 1, today.year()]
+    };
+    let per_year = if plan.payments_target > 0 {
+        plan.payments_target / years.len()
+    } else {
+        0
+    };
+    let orgs: Vec<(OrganisationId, String)> = ledger
+        .committee
+        .organisations
+        .iter()
+        .filter(|o| {
+            matches!(
+                o.kind,
+                OrganisationKind::PropertyCompany
+                    | OrganisationKind::SocialOrganisation
+                    | OrganisationKind::ResidentGroup
+            )
+        })
+        .map(|o| (o.id, o.name.clone()))
+        .collect();
+    let elders: Vec<(String, HouseholdId)> = ledger
+        .households
+        .households
+        .iter()
+        .filter(|h| {
+            h.has_tag(TagDimension::FamilyType, "困难家庭")
+                || h.has_tag(TagDimension::ResidentType, "独居老人")
+        })
+        .filter_map(|h| h.head().map(|p| (p.name.clone(), h.id)))
+        .collect();
+    let secretary = WorkerId(1);
+    let director = WorkerId(2);
+    for year in years {
+        let mut fy = FundYear::default();
+        for fund in FundKind::ALL {
+            fy.plans.push(FundPlan {
+                fund,
+                budget: Fen::yuan(if per_year > 0 { 100_000 * 20 } else { 100_000 }),
+                main_uses: match fund {
+                    FundKind::Work => "办公、社区服务和居民自治",
+                    FundKind::PartyService => "便民利民、群众活动、关爱帮扶、公益风尚",
+                    FundKind::Foundation => "社区救助、公益项目、居民自治项目和公共设施",
+                }
+                .to_owned(),
+                key_projects: ledger
+                    .projects
+                    .projects
+                    .iter()
+                    .filter(|p| p.fund == fund && p.year == year)
+                    .take(3)
+                    .map(|p| p.title.clone())
+                    .collect(),
+                // The foundation plan leaves out 志愿服务 so that such spending shows as unplanned.
+                items: fund
+                    .categories()
+                    .iter()
+                    .filter(|c| **c != FundCategory::Volunteering)
+                    .map(|c| PlanItem {
+                        category: *c,
+                        description: c.label().to_owned(),
+                        amount: Fen::yuan(10_000),
+                    })
+                    .collect(),
+            });
+        }
+        let last_day = if year == today.year() {
+            today
+        } else {
+            NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today)
+        };
+        let first_day = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+        let span = (last_day - first_day).num_days().max(1);
+        let n = if per_year > 0 {
+            per_year
+        } else {
+            (130 * span / 365) as usize
+        };
+        let office_share = if year == today.year() { 0.40 } else { 0.30 };
+        let mut seq = 0;
+        let mut add = |fy: &mut FundYear,
+                       g: &mut Gen,
+                       category: FundCategory,
+                       amount: Fen,
+                       payee: Payee,
+                       purpose: String| {
+            seq += 1;
+            let on = first_day + Duration::days(g.rng.random_range(0..=span));
+            let street = amount > APPROVAL_LINE;
+            let mut p = Payment {
+                id: PaymentId { year, seq },
+                fund: category.fund(),
+                category,
+                on,
+                payee,
+                purpose,
+                amount,
+                voucher: format!("{year}-{seq:04}"),
+                method: if g.chance(0.6) {
+                    PaymentMethod::OfficialCard
+                } else {
+                    PaymentMethod::Transfer
+                },
+                project: None,
+                signatures: vec![
+                    Signature {
+                        worker: secretary,
+                        role: Role::Secretary,
+                        on,
+                    },
+                    Signature {
+                        worker: director,
+                        role: Role::Director,
+                        on,
+                    },
+                ],
+                street_review: street.then(|| StreetReview {
+                    on,
+                    reference: format!("街审{year}-{seq:04}"),
+                }),
+                paid_first: false,
+                filed_on: None,
+                recorded_by: WORKERS[2].0.to_owned(),
+            };
+            // A few that break the rules, on purpose.
+            match seq % 47 {
+                5 if !street => p.signatures.truncate(1),
+                11 if street => p.street_review = None,
+                17 => {
+                    p.paid_first = true;
+                    p.filed_on = None;
+                }
+                23 => p.method = PaymentMethod::Cash { listed: false },
+                29 => p.voucher.clear(),
+                31 => {
+                    p.paid_first = true;
+                    p.filed_on = Some(on + Duration::days(5));
+                }
+                37 => p.method = PaymentMethod::Cash { listed: true },
+                _ => {}
+            }
+            fy.payments.push(p);
+        };
+        for i in 0..n {
+            let fund = FundKind::ALL[i % 3];
+            let budget = fy
+                .plan(fund)
+                .map(|p| p.budget)
+                .unwrap_or(Fen::yuan(100_000));
+            let share = budget.0 / n.max(1) as i64 * 3;
+            let (category, payee, purpose) = match fund {
+                FundKind::Work => {
+                    if g.chance(office_share) {
+                        (
+                            FundCategory::Office,
+                            org_payee(g, &orgs, "示例文具办公用品商店"),
+                            "办公用品采购".to_owned(),
+                        )
+                    } else if g.chance(0.5) {
+                        (
+                            FundCategory::CommunityService,
+                            org_payee(g, &orgs, ""),
+                            "社区服务活动".to_owned(),
+                        )
+                    } else {
+                        (
+                            FundCategory::SelfGovernment,
+                            org_payee(g, &orgs, ""),
+                            "居民议事会场地布置与资料印制".to_owned(),
+                        )
+                    }
+                }
+                FundKind::PartyService => {
+                    if g.chance(0.3) && !elders.is_empty() {
+                        let (name, household) = elders
+                            .choose(&mut g.rng)
+                            .cloned()
+                            .unwrap_or_else(|| (String::new(), HouseholdId(0)));
+                        let purpose = if g.chance(0.5) {
+                            "节日慰问"
+                        } else {
+                            "困难帮扶"
+                        };
+                        (
+                            FundCategory::Care,
+                            Payee::Individual {
+                                name,
+                                household: Some(household),
+                            },
+                            purpose.to_owned(),
+                        )
+                    } else {
+                        let c = *[
+                            FundCategory::Convenience,
+                            FundCategory::Activities,
+                            FundCategory::PublicSpirit,
+                            FundCategory::OtherServices,
+                        ]
+                        .choose(&mut g.rng)
+                        .unwrap_or(&FundCategory::Activities);
+                        (c, org_payee(g, &orgs, ""), format!("{}活动支出", c.label()))
+                    }
+                }
+                FundKind::Foundation => {
+                    let c = *FundKind::Foundation
+                        .categories()
+                        .choose(&mut g.rng)
+                        .unwrap_or(&FundCategory::PublicWelfare);
+                    if c == FundCategory::Relief && !elders.is_empty() {
+                        let (name, household) = elders
+                            .choose(&mut g.rng)
+                            .cloned()
+                            .unwrap_or_else(|| (String::new(), HouseholdId(0)));
+                        (
+                            c,
+                            Payee::Individual {
+                                name,
+                                household: Some(household),
+                            },
+                            "应急助困".to_owned(),
+                        )
+                    } else {
+                        (c, org_payee(g, &orgs, ""), format!("{}支出", c.label()))
+                    }
+                }
+            };
+            let amount = Fen(((share as f64) * g.rng.random_range(0.2..1.4)) as i64 / 100 * 100);
+            let amount = if category == FundCategory::Care {
+                Fen::yuan([200, 300, 500][i % 3])
+            } else {
+                amount
+            };
+            add(
+                &mut fy,
+                g,
+                category,
+                amount.max(Fen::yuan(50)),
+                payee,
+                purpose,
+            );
+        }
+        // Project payments, linked.
+        for p in ledger
+            .projects
+            .projects
+            .iter()
+            .filter(|p| p.stage >= ProjectStage::InProgress)
+        {
+            if p.milestones
+                .iter()
+                .any(|m| m.stage == ProjectStage::InProgress && m.on.year() == year)
+            {
+                let amount = Fen(p.budget.0 * g.rng.random_range(85..=100) / 100);
+                let payee = org_payee(g, &orgs, "示例建设工程有限公司");
+                add(
+                    &mut fy,
+                    g,
+                    p.fund_category,
+                    amount,
+                    payee,
+                    format!("{}工程款", p.title),
+                );
+                if let Some(last) = fy.payments.last_mut() {
+                    last.project = Some(p.id);
+                }
+            }
+        }
+        fy.payments.sort_by_key(|p| (p.on, p.id.seq));
+        ledger.funds.insert(year, fy);
+    }
+}
+
+pub(super) fn org_payee(g: &mut Gen, orgs: &[(OrganisationId, String)], fallback: &str) -> Payee {
+    if !fallback.is_empty() && g.chance(0.5) || orgs.is_empty() {
+        return Payee::Organisation {
+            name: if fallback.is_empty() {
+                "示例服务有限公司".to_owned()
+            } else {
+                fallback.to_owned()
+            },
+            id: None,
+        };
+    }
+    let (id, name) = orgs
+        .choose(&mut g.rng)
+        .cloned()
+        .unwrap_or((OrganisationId(0), String::new()));
+    Payee::Organisation { name, id: Some(id) }
+}

@@ -1,0 +1,141 @@
+//! The demo's problem list (问题清单): needs heard and how each is being solved.
+
+use super::*;
+
+pub(super) fn problems(
+    g: &mut Gen,
+    plan: &Plan,
+    ledger: &mut Ledger,
+    from_visits: Vec<(VisitId, NaiveDate, String, String, HouseholdId)>,
+) {
+    let today = g.today;
+    let workers: Vec<WorkerId> = ledger.committee.workers.iter().map(|w| w.id).collect();
+    let extra = if plan.problems_target > 0 {
+        plan.problems_target.saturating_sub(from_visits.len())
+    } else {
+        120
+    };
+    let mut list: Vec<Problem> = Vec::new();
+    let mut push = |g: &mut Gen,
+                    source: ProblemSource,
+                    day: NaiveDate,
+                    title: String,
+                    category: String,
+                    household: Option<HouseholdId>,
+                    location: String| {
+        let age = (today - day).num_days();
+        let id = ProblemId(list.len() as u32 + 1);
+        let path = *[
+            ResolutionPath::OnTheSpot,
+            ResolutionPath::Consultation,
+            ResolutionPath::LineDepartment,
+            ResolutionPath::MultiParty,
+            ResolutionPath::Escalated,
+        ]
+        .choose(&mut g.rng)
+        .unwrap_or(&ResolutionPath::Consultation);
+        let prominent = g.chance(0.35);
+        let solve_p = if prominent { 0.66 } else { 0.9 };
+        let status = if age > 120 {
+            if g.chance(solve_p) {
+                ProblemStatus::Solved
+            } else {
+                ProblemStatus::Answered
+            }
+        } else if age > 30 {
+            if g.chance(0.5) {
+                ProblemStatus::Solved
+            } else {
+                ProblemStatus::InProgress
+            }
+        } else if g.chance(0.5) {
+            ProblemStatus::Open
+        } else {
+            ProblemStatus::InProgress
+        };
+        let closed_on = status
+            .is_closed()
+            .then(|| (day + Duration::days(g.rng.random_range(1..90))).min(today));
+        let answer = match status {
+            ProblemStatus::Solved => "已协调解决，居民表示满意".to_owned(),
+            ProblemStatus::Answered => {
+                "已答复：涉及规划调整，暂无法解决，已上报街道跟踪".to_owned()
+            }
+            _ => String::new(),
+        };
+        list.push(Problem {
+            id,
+            raised_on: day,
+            source,
+            category,
+            title,
+            description: String::new(),
+            household,
+            location,
+            prominent,
+            path,
+            status,
+            assigned_to: workers.choose(&mut g.rng).copied(),
+            progress: if status == ProblemStatus::InProgress {
+                vec![(
+                    day + Duration::days(3).min(today - day),
+                    "已与物业、业委会沟通，待协调".to_owned(),
+                )]
+            } else {
+                Vec::new()
+            },
+            answer,
+            closed_on,
+            project: None,
+        });
+    };
+    for (visit, day, need, category, household) in from_visits {
+        let location = ledger
+            .households
+            .household(household)
+            .and_then(|h| ledger.households.building(h.building))
+            .map(|b| b.number.clone())
+            .unwrap_or_default();
+        push(
+            g,
+            ProblemSource::Visit(visit),
+            day,
+            need,
+            category,
+            Some(household),
+            location,
+        );
+    }
+    let compounds: Vec<String> = ledger
+        .households
+        .compounds
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    for i in 0..extra {
+        let day = today - Duration::days(g.rng.random_range(0..700));
+        let (need, category) = NEEDS.choose(&mut g.rng).copied().unwrap_or(("", "其他"));
+        let compound = compounds.choose(&mut g.rng).cloned().unwrap_or_default();
+        let source = if i % 3 == 0 {
+            ProblemSource::Hotline(format!(
+                "12345-{}{:06}",
+                day.year(),
+                g.rng.random_range(0..999_999)
+            ))
+        } else if i % 3 == 1 {
+            ProblemSource::Patrol
+        } else {
+            ProblemSource::Other("居民代表反映".to_owned())
+        };
+        push(
+            g,
+            source,
+            day,
+            format!("{compound}{need}"),
+            category.to_owned(),
+            None,
+            compound,
+        );
+    }
+    ledger.problems.problems = list;
+}
