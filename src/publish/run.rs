@@ -46,8 +46,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     let theme_dir = theme_dir(input)?;
     let record_path = Record::path_for(out);
     // Independent of one another, so side by side: the theme, the guard, the program's
-    // fingerprint, and the guide files (read only those whose size or time changed since the
-    // last publish).
+    // fingerprint, and the guide files (each read whole: its fingerprint is of its content).
     let ((theme, guard), (program, loaded)) = rayon::join(
         || {
             rayon::join(
