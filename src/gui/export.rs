@@ -56,8 +56,8 @@ pub fn file_name(title: &str) -> String {
 }
 
 /// The workbook as bytes.
-pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, String> {
-    let failed = |e: rust_xlsxwriter::XlsxError| format!("无法生成 Excel 文件：{e}");
+pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, ExportError> {
+    let failed = |e: rust_xlsxwriter::XlsxError| ExportError::Workbook(e.to_string());
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     // Sheet names: at most 31 characters, none of []:*?/\.
@@ -121,15 +121,36 @@ fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// Why an export could not be written, each saying what to do.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ExportError {
+    /// The name does not end in .xlsx.
+    #[error("文件名应以 .xlsx 结尾。")]
+    NotXlsx,
+    /// The folder is not there.
+    #[error("文件夹不存在：{0}")]
+    NoFolder(PathBuf),
+    /// The workbook could not be made.
+    #[error("无法生成 Excel 文件：{0}")]
+    Workbook(String),
+    /// The file could not be written.
+    #[error("无法写入 {path}：{detail}。如果这个文件正在 Excel 中打开，请先关闭它再导出。")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The system's message.
+        detail: String,
+    },
+}
+
 /// Writes the workbook to `path`.
-pub fn write(sheet: &Sheet, path: &Path) -> Result<(), String> {
+pub fn write(sheet: &Sheet, path: &Path) -> Result<(), ExportError> {
     if path.extension().and_then(|e| e.to_str()) != Some("xlsx") {
-        return Err("文件名应以 .xlsx 结尾。".to_owned());
+        return Err(ExportError::NotXlsx);
     }
     let Some(dir) = path.parent().filter(|d| d.is_dir()) else {
-        return Err(format!(
-            "文件夹不存在：{}",
-            path.parent().unwrap_or(path).display()
+        return Err(ExportError::NoFolder(
+            path.parent().unwrap_or(path).to_path_buf(),
         ));
     };
     let bytes = workbook(sheet)?;
@@ -142,10 +163,10 @@ pub fn write(sheet: &Sheet, path: &Path) -> Result<(), String> {
     let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
     written.map_err(|e| {
         let _ = std::fs::remove_file(&temp);
-        format!(
-            "无法写入 {}：{e}。如果这个文件正在 Excel 中打开，请先关闭它再导出。",
-            path.display()
-        )
+        ExportError::Write {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }
     })
 }
 

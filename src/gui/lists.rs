@@ -58,7 +58,7 @@ pub struct ListsPanel {
     /// The last thing done, or why it failed.
     message: Option<Result<String, String>>,
     /// The last list handed to the browser to print.
-    printed: Option<Result<print::Opened, String>>,
+    printed: Option<Result<print::Opened, print::PrintError>>,
     /// 删除 being confirmed.
     deleting: bool,
     /// Whether the tab was shown before (the first time, the first standard list opens).
@@ -498,6 +498,7 @@ impl ListsPanel {
                     let started = super::in_background("export", ui.ctx(), move || {
                         export::write(&sheet, &path)
                             .map(|()| format!("已导出到 {}", path.display()))
+                            .map_err(|e| e.to_string())
                     });
                     match started {
                         Ok(rx) => form.writing = Some(rx),

@@ -72,11 +72,44 @@ footer { margin-top: 4mm; font-size: 10pt; }
 </html>
 "#;
 
+/// Why a page could not be printed, each saying what to do.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PrintError {
+    /// The page could not be rendered.
+    #[error("无法生成打印页：{0}")]
+    Page(String),
+    /// No local port to serve it from.
+    #[error("无法准备打印页（本机端口不可用）：{0}")]
+    Port(String),
+    /// The system browser could not be started.
+    #[error(
+        "无法打开浏览器：{detail}。请确认电脑上装有浏览器（如 Edge、Chrome）并设为默认浏览器；也可以打开浏览器，在地址栏输入 {url} 后按回车（{minutes} 分钟内有效）。"
+    )]
+    Browser {
+        /// The system's message.
+        detail: String,
+        /// The page's address.
+        url: String,
+        /// How long it stays available.
+        minutes: u64,
+    },
+    /// The browser did not fetch the page in time.
+    #[error(
+        "浏览器没有打开打印页。请打开浏览器（如 Edge、Chrome），在地址栏输入 {url} 后按回车（{minutes} 分钟内有效，只能在这台电脑上打开一次）。"
+    )]
+    NotFetched {
+        /// The page's address.
+        url: String,
+        /// How long it stays available.
+        minutes: u64,
+    },
+}
+
 /// The print page, every value escaped.
-pub fn html(sheet: &Sheet) -> Result<String, String> {
+pub fn html(sheet: &Sheet) -> Result<String, PrintError> {
     let context =
-        tera::Context::from_serialize(sheet).map_err(|e| format!("无法生成打印页：{e}"))?;
-    tera::Tera::one_off(TEMPLATE, &context, true).map_err(|e| format!("无法生成打印页：{e}"))
+        tera::Context::from_serialize(sheet).map_err(|e| PrintError::Page(e.to_string()))?;
+    tera::Tera::one_off(TEMPLATE, &context, true).map_err(|e| PrintError::Page(e.to_string()))
 }
 
 /// How long the page waits for the browser.
@@ -90,23 +123,21 @@ pub struct Opened {
     url: String,
     served: Receiver<()>,
     since: Instant,
-    done: Option<Result<(), String>>,
+    done: Option<Result<(), PrintError>>,
 }
 
 impl Opened {
     /// `None` while the browser has not fetched the page yet (and [`BROWSER_WAIT`] has not
     /// passed); then `Ok` once it has, or an error that gives the address to open by hand.
-    pub fn poll(&mut self, ctx: &egui::Context) -> Option<&Result<(), String>> {
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<&Result<(), PrintError>> {
         if self.done.is_none() {
             match self.served.try_recv() {
                 Ok(()) => self.done = Some(Ok(())),
                 Err(_) if self.since.elapsed() >= BROWSER_WAIT => {
-                    self.done = Some(Err(format!(
-                        "浏览器没有打开打印页。请打开浏览器（如 Edge、Chrome），在地址栏输入 {} \
-                         后按回车（{} 分钟内有效，只能在这台电脑上打开一次）。",
-                        self.url,
-                        WAIT.as_secs() / 60
-                    )));
+                    self.done = Some(Err(PrintError::NotFetched {
+                        url: self.url.clone(),
+                        minutes: WAIT.as_secs() / 60,
+                    }));
                 }
                 Err(_) => ctx.request_repaint_after(Duration::from_millis(250)),
             }
@@ -116,9 +147,9 @@ impl Opened {
 }
 
 /// Shows what became of a page handed to the browser: waiting, opened, or what to do.
-pub fn show_opened(ui: &mut egui::Ui, opened: &mut Result<Opened, String>) {
+pub fn show_opened(ui: &mut egui::Ui, opened: &mut Result<Opened, PrintError>) {
     match opened {
-        Err(e) => super::widgets::error(ui, e),
+        Err(e) => super::widgets::error(ui, &e.to_string()),
         Ok(o) => match o.poll(ui.ctx()) {
             None => {
                 ui.horizontal(|ui| {
@@ -129,7 +160,7 @@ pub fn show_opened(ui: &mut egui::Ui, opened: &mut Result<Opened, String>) {
             Some(Ok(())) => {
                 super::widgets::hint(ui, "已在浏览器中打开打印页，请在浏览器的打印窗口中打印。");
             }
-            Some(Err(e)) => super::widgets::error(ui, e),
+            Some(Err(e)) => super::widgets::error(ui, &e.to_string()),
         },
     }
 }
@@ -137,15 +168,15 @@ pub fn show_opened(ui: &mut egui::Ui, opened: &mut Result<Opened, String>) {
 /// Serves `page` once on 127.0.0.1 and returns its address and a receiver that hears when it
 /// has been served. Other requests (a favicon, a wrong token) get 404; after the page is
 /// served, or [`WAIT`] without it, the server stops.
-pub fn serve_once(page: String) -> Result<(String, Receiver<()>), String> {
+pub fn serve_once(page: String) -> Result<(String, Receiver<()>), PrintError> {
     let (tx, served) = channel();
-    let server = tiny_http::Server::http("127.0.0.1:0")
-        .map_err(|e| format!("无法准备打印页（本机端口不可用）：{e}"))?;
+    let server =
+        tiny_http::Server::http("127.0.0.1:0").map_err(|e| PrintError::Port(e.to_string()))?;
     let port = server
         .server_addr()
         .to_ip()
         .map(|a| a.port())
-        .ok_or("无法准备打印页（本机端口不可用）。")?;
+        .ok_or_else(|| PrintError::Port("没有可用的地址".into()))?;
     let token = format!("{:032x}", rand::random::<u128>());
     let path = format!("/{token}");
     let url = format!("http://127.0.0.1:{port}{path}");
@@ -178,12 +209,12 @@ pub fn serve_once(page: String) -> Result<(String, Receiver<()>), String> {
                 break;
             }
         })
-        .map_err(|e| format!("无法准备打印页：{e}"))?;
+        .map_err(|e| PrintError::Page(e.to_string()))?;
     Ok((url, served))
 }
 
 /// Renders the sheet and opens it in the system browser, whose print dialog opens by itself.
-pub fn print(sheet: &Sheet) -> Result<Opened, String> {
+pub fn print(sheet: &Sheet) -> Result<Opened, PrintError> {
     open(html(sheet)?)
 }
 
@@ -215,7 +246,7 @@ h1 { font-size: 20pt; }
 "#;
 
 /// The page of the recovery passphrase, to print once at setup.
-pub fn recovery_page(committee: &str, code: &str) -> Result<String, String> {
+pub fn recovery_page(committee: &str, code: &str) -> Result<String, PrintError> {
     let mut context = tera::Context::new();
     context.insert("committee", committee);
     context.insert("code", code);
@@ -223,20 +254,20 @@ pub fn recovery_page(committee: &str, code: &str) -> Result<String, String> {
         "date",
         &crate::model::dates::chinese_date(chrono::Local::now().date_naive()),
     );
-    tera::Tera::one_off(RECOVERY, &context, true).map_err(|e| format!("无法生成打印页：{e}"))
+    tera::Tera::one_off(RECOVERY, &context, true).map_err(|e| PrintError::Page(e.to_string()))
 }
 
 /// Serves a page once and asks the system browser to open it. The browser may still not
 /// come (none installed, a broken default): [`Opened::poll`] then says so and gives the
 /// address to open by hand.
-pub fn open(page: String) -> Result<Opened, String> {
+pub fn open(page: String) -> Result<Opened, PrintError> {
     let (url, served) = serve_once(page)?;
     if let Err(e) = webbrowser::open(&url) {
-        return Err(format!(
-            "无法打开浏览器：{e}。请确认电脑上装有浏览器（如 Edge、Chrome）并设为默认浏览器；\
-             也可以打开浏览器，在地址栏输入 {url} 后按回车（{} 分钟内有效）。",
-            WAIT.as_secs() / 60
-        ));
+        return Err(PrintError::Browser {
+            detail: e.to_string(),
+            url,
+            minutes: WAIT.as_secs() / 60,
+        });
     }
     Ok(Opened {
         url,
@@ -325,8 +356,8 @@ mod tests {
             .unwrap_or_else(Instant::now);
         match opened.poll(&ctx) {
             Some(Err(e)) => {
-                assert!(e.contains("浏览器没有打开打印页"), "{e}");
-                assert!(e.contains(&url), "{e}");
+                assert!(e.to_string().contains("浏览器没有打开打印页"), "{e}");
+                assert!(e.to_string().contains(&url), "{e}");
             }
             other => panic!("{:?}", other.map(|r| r.is_ok())),
         }

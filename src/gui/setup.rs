@@ -74,7 +74,7 @@ enum Step {
         /// Ticked: it was written down.
         written: bool,
         /// What 打印 said.
-        printed: Option<Result<print::Opened, String>>,
+        printed: Option<Result<print::Opened, print::PrintError>>,
     },
 }
 
