@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 use sibai::demo::{DemoSize, generate};
-use sibai::store::{NewMember, SecretString, Unlocked, Vault, VaultOptions};
+use sibai::model::home_first;
+use sibai::store::{LoadScope, NewMember, SecretString, Unlocked, Vault, VaultOptions};
 use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -76,7 +77,13 @@ fn main() {
             Unlocked::with_passphrase(dir.path(), "书记", &pass, options.clone()).unwrap();
         kdf.push(t.elapsed());
         let t = Instant::now();
-        let mut v = unlocked.load().unwrap();
+        // As the app opens it: its home screen's collections first.
+        let this_year = chrono::Datelike::year(&chrono::Local::now());
+        let mut v = unlocked
+            .load_scope(LoadScope::First(Box::new(move |on_disk| {
+                home_first(on_disk, this_year)
+            })))
+            .unwrap();
         opens.push(t.elapsed());
         let t = Instant::now();
         v.load_pending().unwrap();

@@ -86,7 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         } => {
             let mut vault = if recovery {
                 let pass = passphrase("SIBAI_RECOVERY", "请输入恢复密码：")?;
-                Unlocked::with_recovery(&unlock.vault_dir(), &pass, options())?.load()?
+                Unlocked::with_recovery(&unlock.vault_dir(), &pass, options())?.load_all()?
             } else {
                 open(&unlock, options())?
             };

@@ -155,7 +155,7 @@ pub(crate) fn open(args: &UnlockArgs, options: VaultOptions) -> Result<Vault, Cl
     let member = member_of(&dir, args.member.clone())?;
     let pass = passphrase("SIBAI_PASSPHRASE", &format!("请输入“{member}”的密码："))?;
     let unlocked = Unlocked::with_passphrase(&dir, &member, &pass, options)?;
-    let vault = unlocked.load()?;
+    let vault = unlocked.load_all()?;
     for w in vault.warnings() {
         eprintln!("注意：{w}");
     }

@@ -3,7 +3,8 @@
 //! Chinese; "忘记密码" explains the recovery passphrase.
 
 use super::widgets;
-use crate::store::{SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
+use crate::store::{LoadScope, SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
+use chrono::Datelike;
 use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -102,7 +103,13 @@ impl UnlockScreen {
         let dir = self.dir.clone();
         let spawned = super::in_background("unlock", ctx, move || {
             // The start scope: what the home screen needs; the rest loads afterwards.
-            Unlocked::with_passphrase(&dir, &member, &pass, options).and_then(Unlocked::load)
+            Unlocked::with_passphrase(&dir, &member, &pass, options).and_then(|u| {
+                // The home screen first; the rest is read while it is up.
+                let this_year = chrono::Local::now().year();
+                u.load_scope(LoadScope::First(Box::new(move |on_disk| {
+                    crate::model::home_first(on_disk, this_year)
+                })))
+            })
         });
         match spawned {
             Ok(rx) => {

@@ -263,3 +263,64 @@ impl fmt::Display for Counts {
         )
     }
 }
+
+/// What the app's home screen needs first, of the collections on disk: the committee, the
+/// buildings and households, the problem list, and the visits of `this_year` and later (or, when
+/// there are none, of the latest year there is). The rest (projects, funds, the desk, point
+/// cards, earlier years) can be read while the home screen is up.
+pub fn home_first(on_disk: &[Collection], this_year: i32) -> Vec<Collection> {
+    let latest_visits = on_disk
+        .iter()
+        .filter_map(|c| match c {
+            Collection::Visits(y) => Some(*y),
+            _ => None,
+        })
+        .max();
+    on_disk
+        .iter()
+        .copied()
+        .filter(|c| match c {
+            Collection::Visits(y) => *y >= this_year || Some(*y) == latest_visits,
+            Collection::Committee
+            | Collection::Buildings
+            | Collection::Households(_)
+            | Collection::Problems => true,
+            _ => false,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_home_screen_reads_households_problems_and_this_years_visits_first() {
+        let on_disk = [
+            Collection::Committee,
+            Collection::Buildings,
+            Collection::Households(0),
+            Collection::Households(1),
+            Collection::Problems,
+            Collection::Projects,
+            Collection::Desk,
+            Collection::Visits(2024),
+            Collection::Visits(2026),
+            Collection::Funds(2026),
+        ];
+        assert_eq!(
+            home_first(&on_disk, 2026),
+            [
+                Collection::Committee,
+                Collection::Buildings,
+                Collection::Households(0),
+                Collection::Households(1),
+                Collection::Problems,
+                Collection::Visits(2026)
+            ]
+        );
+        // A new year with no visits yet: the latest year's are shown meanwhile.
+        assert!(home_first(&on_disk, 2027).contains(&Collection::Visits(2026)));
+        assert!(!home_first(&on_disk, 2027).contains(&Collection::Visits(2024)));
+    }
+}

@@ -70,7 +70,7 @@ pub use household::{
     HouseholdEventKind, HouseholdId, MemberGroup, MoveOut, Person, PersonId,
 };
 pub use id_number::{IdNumber, IdNumberError, Sex, age_on, check_character, mask_id_text};
-pub use ledger::{Collection, Counts, HOUSEHOLDS_PER_FILE, Ledger};
+pub use ledger::{Collection, Counts, HOUSEHOLDS_PER_FILE, Ledger, home_first};
 pub use money::{Fen, MoneyError};
 pub use phone::{Phone, PhoneError};
 pub use points::{

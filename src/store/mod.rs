@@ -18,6 +18,6 @@ pub use fs::{FaultKind, FaultyFs, FileSystem, FsOp, RealFs};
 pub use layout::{LEDGER_SUBFOLDER, is_vault, locate, read_meta};
 pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
 pub use vault::{
-    BackupInfo, LoadScope, LoadedParts, NewMember, PendingLoad, RecoveryPassphrase, SaveJob,
-    SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions,
+    BackupInfo, LoadScope, LoadedParts, NewMember, PendingLoad, PickFirst, RecoveryPassphrase,
+    SaveJob, SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions,
 };

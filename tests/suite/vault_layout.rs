@@ -4,8 +4,8 @@
 
 use crate::fixtures::{live_file, make_vault, open, pass, sample_ledger, snapshot};
 use chrono::Datelike;
-use sibai::model::{Collection, HouseholdId, Ledger};
-use sibai::store::{StoreError, Unlocked, Vault, VaultOptions};
+use sibai::model::{Collection, HouseholdId, Ledger, home_first};
+use sibai::store::{LoadScope, StoreError, Unlocked, VaultOptions};
 
 /// The sample ledger with 1,200 households (ids 1..=1200) and visits of three years.
 fn bigger_ledger() -> (Ledger, i32) {
@@ -69,7 +69,14 @@ fn earlier_years_are_read_after_the_start() {
     let (ledger, this_year) = bigger_ledger();
     drop(make_vault(dir.path(), ledger.clone()));
     let old = Collection::Visits(this_year - 3);
-    let mut vault = Vault::open(dir.path(), "王书记", &pass(), VaultOptions::for_tests()).unwrap();
+    // Opened as the app opens it: what its home screen needs first (model::home_first).
+    let mut vault =
+        Unlocked::with_passphrase(dir.path(), "王书记", &pass(), VaultOptions::for_tests())
+            .unwrap()
+            .load_scope(LoadScope::First(Box::new(move |on_disk| {
+                home_first(on_disk, this_year)
+            })))
+            .unwrap();
     // The home screen's needs are read; projects, funds, the desk and earlier years wait.
     let unloaded = vault.unloaded();
     for later in [

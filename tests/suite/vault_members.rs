@@ -70,7 +70,7 @@ fn add_change_recover_and_remove_members() {
     assert!(Unlocked::with_recovery(dir.path(), &s(&copied), opts()).is_ok());
     let mut r = Unlocked::with_recovery(dir.path(), &recovery.0, opts())
         .unwrap()
-        .load()
+        .load_all()
         .unwrap();
     r.set_member_passphrase("王书记", &s("reset by recovery"))
         .unwrap();

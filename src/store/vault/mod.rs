@@ -39,7 +39,6 @@ use crate::model::{
 };
 use age::secrecy::SecretString;
 use age::x25519;
-use chrono::Datelike;
 use rand::RngExt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -129,16 +128,18 @@ struct Prepared {
     plaintext_hash: [u8; 32],
 }
 
-/// Which collections are read at open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which collections are read at open. The store knows nothing of screens or dates: the caller
+/// picks, from the collections on disk, what it needs first (the app: `model::home_first`);
+/// [`Vault::load_pending`] (or a [`PendingLoad`] on another thread) reads the rest afterwards.
 pub enum LoadScope {
-    /// What the app's home screen needs: the committee, households, this year's visits and the
-    /// problem list. [`Vault::load_pending`] (or a [`PendingLoad`] on another thread) reads the
-    /// rest afterwards.
-    Start,
     /// Everything.
     All,
+    /// The collections this picks from those on disk.
+    First(PickFirst),
 }
+
+/// Picks, from the collections on disk, those to read at open.
+pub type PickFirst = Box<dyn FnOnce(&[Collection]) -> Vec<Collection> + Send>;
 
 /// A vault whose key is unlocked but whose ledger is not yet read (the KDF is done).
 pub struct Unlocked {
@@ -285,7 +286,7 @@ fn damaged(file: &Path, failure: Failure) -> StoreError {
 }
 
 impl Vault {
-    /// The ledger, to read. After [`Vault::open`], what [`LoadScope::Start`] leaves out is absent
+    /// The ledger, to read. After [`LoadScope::First`], what it leaves out is absent
     /// until [`Vault::load_pending`] (see [`Vault::unloaded`]).
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
@@ -338,7 +339,7 @@ impl Vault {
             .unwrap_or(0)
     }
 
-    /// Collections on disk not read yet (see [`LoadScope::Start`]).
+    /// Collections on disk not read yet (see [`LoadScope::First`]).
     pub fn unloaded(&self) -> Vec<Collection> {
         self.unloaded.iter().copied().collect()
     }

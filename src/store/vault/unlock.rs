@@ -102,13 +102,8 @@ impl Unlocked {
         })
     }
 
-    /// Takes the write lock (or opens read-only), then decrypts and parses what the app needs to
-    /// start ([`LoadScope::Start`]), in parallel; the rest waits for [`Vault::load_pending`].
-    pub fn load(self) -> Result<Vault, StoreError> {
-        self.load_scope(LoadScope::Start)
-    }
-
-    /// Like [`Unlocked::load`], reading everything at once.
+    /// Takes the write lock (or opens read-only), then decrypts and parses every collection, in
+    /// parallel.
     pub fn load_all(self) -> Result<Vault, StoreError> {
         self.load_scope(LoadScope::All)
     }
@@ -145,30 +140,14 @@ impl Unlocked {
             .iter()
             .filter_map(|(stem, g)| Collection::from_stem(stem).map(|c| (c, *g)))
             .collect();
-        let this_year = chrono::Local::now().year();
-        let latest = |kind: fn(Collection) -> bool| {
-            known
-                .iter()
-                .filter(|(c, _)| kind(*c))
-                .filter_map(|(c, _)| c.year())
-                .max()
+        let first: Option<BTreeSet<Collection>> = match scope {
+            LoadScope::All => None,
+            LoadScope::First(pick) => {
+                let on_disk: Vec<Collection> = known.iter().map(|(c, _)| *c).collect();
+                Some(pick(&on_disk).into_iter().collect())
+            }
         };
-        // The home screen needs households, this year's visits and the problem list; the rest
-        // (projects, funds, the desk, point cards, earlier years) is read next, in the
-        // background, while the home screen is already up.
-        let latest_visits = latest(|c| matches!(c, Collection::Visits(_)));
-        let now = |c: Collection| match (scope, c) {
-            (LoadScope::All, _) => true,
-            (_, Collection::Visits(y)) => y >= this_year || Some(y) == latest_visits,
-            (
-                _,
-                Collection::Committee
-                | Collection::Buildings
-                | Collection::Households(_)
-                | Collection::Problems,
-            ) => true,
-            _ => false,
-        };
+        let now = |c: Collection| first.as_ref().is_none_or(|f| f.contains(&c));
         let (eager, later): (Vec<FileRef>, Vec<FileRef>) =
             known.into_iter().partition(|(c, _)| now(*c));
         let (parts, more) = load_files(&dir, fs.as_ref(), &ids, &eager, options.tolerate_rollback)?;
@@ -441,13 +420,13 @@ impl Vault {
         Ok((vault, RecoveryPassphrase(recovery)))
     }
 
-    /// Unlocks and loads what the app needs to start, in one step.
+    /// Unlocks and reads every collection, in one step.
     pub fn open(
         dir: &Path,
         member: &str,
         passphrase: &SecretString,
         options: VaultOptions,
     ) -> Result<Vault, StoreError> {
-        Unlocked::with_passphrase(dir, member, passphrase, options)?.load()
+        Unlocked::with_passphrase(dir, member, passphrase, options)?.load_all()
     }
 }
