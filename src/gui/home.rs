@@ -7,7 +7,7 @@
 
 use super::{Action, widgets};
 use crate::model::coverage::{self, Block, Coverage, MONTHLY_VISITS, Overdue, WorkerMonth};
-use crate::model::lists::{self, ListUnit};
+use crate::model::lists;
 use crate::model::{DutyShift, HouseholdId, Ledger, WorkerId};
 use chrono::{Datelike, NaiveDate};
 use eframe::egui;
@@ -42,18 +42,9 @@ impl HomeFigures {
             .filter_map(|o| Some((o.household, book.address_of(book.household(o.household)?))))
             .collect();
         let index = lists::ListIndex::new(ledger, today);
-        let lists = lists::presets(&ledger.committee)
-            .iter()
-            .chain(&ledger.committee.lists)
-            .map(|l| {
-                let n = lists::run(&index, &l.query).len();
-                let unit = if l.query.unit == ListUnit::Household {
-                    "户"
-                } else {
-                    "人"
-                };
-                (l.name.clone(), n, unit)
-            })
+        let lists = lists::counts(&index, &ledger.committee)
+            .into_iter()
+            .map(|c| (c.list.name, c.count, c.list.query.unit.measure()))
             .collect();
         HomeFigures {
             lists,

@@ -51,7 +51,7 @@ pub struct ListsPanel {
     /// Computed once per ledger change: the people lists are drawn from, every list with its
     /// count.
     index: Option<ListIndex>,
-    counts: Option<Vec<(SavedList, usize, bool)>>,
+    counts: Option<Vec<lists::ListCount>>,
     /// The draft's query as last drawn, and its rows.
     drawn: Option<(ListQuery, Vec<ListRow>)>,
     export: Option<ExportForm>,
@@ -124,18 +124,7 @@ impl ListsPanel {
             .index
             .get_or_insert_with(|| ListIndex::new(ledger, today));
         if self.counts.is_none() {
-            let presets = lists::presets(&ledger.committee);
-            let all = presets
-                .into_iter()
-                .map(|l| (l, true))
-                .chain(ledger.committee.lists.iter().cloned().map(|l| (l, false)));
-            self.counts = Some(
-                all.map(|(l, preset)| {
-                    let n = lists::run(index, &l.query).len();
-                    (l, n, preset)
-                })
-                .collect(),
-            );
+            self.counts = Some(lists::counts(index, &ledger.committee));
         }
         if let Ok(query) = self.draft.build()
             && self.drawn.as_ref().is_none_or(|(q, _)| *q != query)
@@ -188,11 +177,11 @@ impl ListsPanel {
                 for (heading, preset) in [("标准名单", true), ("本会名单", false)] {
                     ui.add_space(4.0);
                     ui.strong(heading);
-                    let mine: Vec<_> = counts.iter().filter(|(_, _, p)| *p == preset).collect();
+                    let mine: Vec<_> = counts.iter().filter(|c| c.preset == preset).collect();
                     if mine.is_empty() {
                         widgets::hint(ui, "还没有保存的名单。");
                     }
-                    for (list, n, _) in mine {
+                    for lists::ListCount { list, count: n, .. } in mine {
                         let open = match &self.open {
                             Open::Preset(name) | Open::Saved(name) => *name == list.name,
                             Open::New => false,

@@ -49,6 +49,14 @@ impl ListUnit {
             ListUnit::Household => "按户",
         }
     }
+
+    /// What a count of rows is counted in: 人 / 户.
+    pub fn measure(self) -> &'static str {
+        match self {
+            ListUnit::Person => "人",
+            ListUnit::Household => "户",
+        }
+    }
 }
 
 /// The conditions of a list. Every condition set must hold; empty ones are ignored. Only people
@@ -516,6 +524,32 @@ fn dates_match(query: &ListQuery, p: &Indexed, today: NaiveDate) -> Option<Strin
     Some(notes.join("；"))
 }
 
+/// A list of the committee and how many it holds today.
+#[derive(Debug, Clone)]
+pub struct ListCount {
+    /// The list.
+    pub list: SavedList,
+    /// Rows it holds today.
+    pub count: usize,
+    /// A standard list (not one the committee saved).
+    pub preset: bool,
+}
+
+/// Every list, the standard ones first, each with how many it holds today: what 首页 and
+/// 智能名单 both show.
+pub fn counts(index: &ListIndex, committee: &CommitteeBook) -> Vec<ListCount> {
+    presets(committee)
+        .into_iter()
+        .map(|l| (l, true))
+        .chain(committee.lists.iter().cloned().map(|l| (l, false)))
+        .map(|(list, preset)| ListCount {
+            count: run(index, &list.query).len(),
+            list,
+            preset,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -735,5 +769,29 @@ mod tests {
         assert!(rows.windows(2).all(|w| name(&w[0]) <= name(&w[1])));
         sort_rows(&mut rows, &ledger, ListSort::Address, false);
         assert_eq!(rows, all, "back to the order drawn");
+    }
+
+    #[test]
+    fn every_list_is_counted_once_standard_ones_first() {
+        let mut ledger = generate(DemoSize::Typical, today(), 7);
+        let saved = SavedList {
+            name: "本会的名单".into(),
+            query: presets(&ledger.committee)[1].query.clone(),
+            saved_on: today(),
+            saved_by: "王书记".into(),
+        };
+        ledger.committee.lists.push(saved);
+        let index = ListIndex::new(&ledger, today());
+        let all = counts(&index, &ledger.committee);
+        let standard = presets(&ledger.committee).len();
+        assert_eq!(all.len(), standard + ledger.committee.lists.len());
+        assert!(all[..standard].iter().all(|c| c.preset));
+        assert!(all[standard..].iter().all(|c| !c.preset));
+        let last = all.last().map(|c| (c.list.name.as_str(), c.count));
+        assert_eq!(last, Some(("本会的名单", all[1].count)));
+        for c in &all {
+            assert_eq!(c.count, run(&index, &c.list.query).len(), "{}", c.list.name);
+        }
+        assert_eq!(ListUnit::Household.measure(), "户");
     }
 }
