@@ -5,7 +5,7 @@
 use super::widgets;
 use super::{Action, Prefs};
 use crate::model::draft::visit_intervals;
-use crate::model::{Edit, TagDimension};
+use crate::model::{DEFAULT_INTERVAL_DAYS, Edit, INTERVAL_DIMENSIONS, TagDimension};
 use crate::store::Vault;
 use eframe::egui;
 
@@ -15,13 +15,6 @@ pub struct SettingsPanel {
     intervals: Option<Vec<(TagDimension, String, String)>>,
     message: Option<Result<String, String>>,
 }
-
-/// The dimensions whose tags can make a household special.
-const SPECIAL_DIMENSIONS: [TagDimension; 3] = [
-    TagDimension::ResidentType,
-    TagDimension::FamilyType,
-    TagDimension::Attention,
-];
 
 impl SettingsPanel {
     /// Forgets the draft (the ledger changed, e.g. by undo).
@@ -88,7 +81,7 @@ impl SettingsPanel {
                 .selected_text("请选择")
                 .height(400.0)
                 .show_ui(ui, |ui| {
-                    for d in SPECIAL_DIMENSIONS {
+                    for d in INTERVAL_DIMENSIONS {
                         ui.strong(d.label());
                         for tag in committee.tags.tags(d) {
                             let taken = draft.iter().any(|(dd, t, _)| *dd == d && t == tag);
@@ -103,7 +96,7 @@ impl SettingsPanel {
                 .labelled_by(l.id);
         });
         if let Some((d, tag)) = picked {
-            draft.push((d, tag, "30".to_owned()));
+            draft.push((d, tag, DEFAULT_INTERVAL_DAYS.to_string()));
         }
         let changed = *draft != saved;
         let (mut save, mut reset) = (false, false);

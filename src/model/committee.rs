@@ -221,8 +221,19 @@ pub struct VisitInterval {
     pub days: u32,
 }
 
-/// The special households of the 走百家门 rules, each to be visited at least every 30 days:
-/// 独居老人, 困难家庭, 残疾人员.
+/// The tag dimensions whose tags can make a household special, and so carry a visit interval
+/// (居民类型, 家庭类型, 重点关注).
+pub const INTERVAL_DIMENSIONS: [TagDimension; 3] = [
+    TagDimension::ResidentType,
+    TagDimension::FamilyType,
+    TagDimension::Attention,
+];
+
+/// The interval of the 走百家门 rules, and of a tag newly given one: 30 days.
+pub const DEFAULT_INTERVAL_DAYS: u32 = 30;
+
+/// The special households of the 走百家门 rules, each to be visited at least every
+/// [`DEFAULT_INTERVAL_DAYS`]: 独居老人, 困难家庭, 残疾人员.
 pub fn default_intervals() -> Vec<VisitInterval> {
     [
         (TagDimension::ResidentType, "独居老人"),
@@ -233,7 +244,7 @@ pub fn default_intervals() -> Vec<VisitInterval> {
     .map(|(dimension, tag)| VisitInterval {
         dimension,
         tag: tag.to_owned(),
-        days: 30,
+        days: DEFAULT_INTERVAL_DAYS,
     })
     .collect()
 }

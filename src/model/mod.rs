@@ -51,8 +51,8 @@ mod validate;
 mod visit;
 
 pub use committee::{
-    Assignment, Committee, CommitteeBook, Organisation, OrganisationId, OrganisationKind, Role,
-    VisitInterval, Worker, WorkerId, default_intervals,
+    Assignment, Committee, CommitteeBook, DEFAULT_INTERVAL_DAYS, INTERVAL_DIMENSIONS, Organisation,
+    OrganisationId, OrganisationKind, Role, VisitInterval, Worker, WorkerId, default_intervals,
 };
 pub use desk::{
     Channel, DeskBook, DutyShift, Reception, ReceptionId, ReceptionSort, SIGN_IN_GRACE_MINUTES,
