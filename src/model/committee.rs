@@ -325,4 +325,14 @@ mod tests {
         let back: CommitteeBook = ron::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
         assert!(back.visit_intervals.is_empty());
     }
+
+    #[test]
+    fn the_default_intervals_are_tags_that_may_carry_one() {
+        let catalog = TagCatalog::default();
+        for i in default_intervals() {
+            assert!(INTERVAL_DIMENSIONS.contains(&i.dimension), "{}", i.tag);
+            assert!(catalog.contains(i.dimension, &i.tag), "{}", i.tag);
+            assert_eq!(i.days, DEFAULT_INTERVAL_DAYS);
+        }
+    }
 }
