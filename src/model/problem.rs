@@ -243,29 +243,35 @@ pub fn solve_rates<'a>(
     (all, prominent)
 }
 
+/// A problem for tests: raised on `day` of March 2026, found on patrol.
+#[cfg(test)]
+pub(crate) fn sample_problem(id: u32, day: u32, status: ProblemStatus, prominent: bool) -> Problem {
+    Problem {
+        id: ProblemId(id),
+        raised_on: NaiveDate::from_ymd_opt(2026, 3, day).unwrap_or_default(),
+        source: ProblemSource::Patrol,
+        category: "环境卫生".into(),
+        title: "楼道堆物".into(),
+        description: String::new(),
+        household: None,
+        location: String::new(),
+        prominent,
+        path: ResolutionPath::OnTheSpot,
+        status,
+        assigned_to: None,
+        progress: Vec::new(),
+        answer: String::new(),
+        closed_on: None,
+        project: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn problem(id: u32, day: u32, status: ProblemStatus, prominent: bool) -> Problem {
-        Problem {
-            id: ProblemId(id),
-            raised_on: NaiveDate::from_ymd_opt(2026, 3, day).unwrap_or_default(),
-            source: ProblemSource::Patrol,
-            category: "环境卫生".into(),
-            title: "楼道堆物".into(),
-            description: String::new(),
-            household: None,
-            location: String::new(),
-            prominent,
-            path: ResolutionPath::OnTheSpot,
-            status,
-            assigned_to: None,
-            progress: Vec::new(),
-            answer: String::new(),
-            closed_on: None,
-            project: None,
-        }
+        sample_problem(id, day, status, prominent)
     }
 
     #[test]

@@ -262,8 +262,7 @@ fn check_problems_and_projects(ledger: &Ledger, out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::model::{
-        Building, BuildingId, Compound, CompoundId, Household, MemberGroup, Person, PersonId,
-        Problem, ProblemId, ProblemSource, ResolutionPath, Sex,
+        Building, BuildingId, Compound, CompoundId, Household, MemberGroup, Person, PersonId, Sex,
     };
 
     fn today() -> NaiveDate {
@@ -368,24 +367,9 @@ mod tests {
     #[test]
     fn a_closed_problem_needs_its_date_and_a_solved_one_its_answer() {
         let mut l = ledger();
-        l.problems.problems.push(Problem {
-            id: ProblemId(1),
-            raised_on: today(),
-            source: ProblemSource::Patrol,
-            category: "环境卫生".into(),
-            title: "楼道堆物".into(),
-            description: String::new(),
-            household: None,
-            location: String::new(),
-            prominent: false,
-            path: ResolutionPath::OnTheSpot,
-            status: ProblemStatus::Solved,
-            assigned_to: None,
-            progress: Vec::new(),
-            answer: String::new(),
-            closed_on: None,
-            project: Some(crate::model::ProjectId(7)),
-        });
+        let mut solved = crate::model::problem::sample_problem(1, 23, ProblemStatus::Solved, false);
+        solved.project = Some(crate::model::ProjectId(7));
+        l.problems.problems.push(solved);
         let text = messages(&l);
         assert!(text.iter().any(|m| m.contains("没有办结日期")), "{text:?}");
         assert!(text.iter().any(|m| m.contains("没有记录答复")), "{text:?}");

@@ -14,7 +14,7 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 /// Where in a file a text was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,8 +122,6 @@ struct Sink {
     raw: RefCell<Option<String>>,
     /// Inside an element marked `data-signer`: its name and how deep the same name is nested.
     signer: RefCell<Option<(String, u32)>>,
-    /// Tokens seen: a guard on nothing.
-    tokens: Cell<usize>,
 }
 
 /// The line a text token began on, given the line it ended on.
@@ -269,7 +267,6 @@ impl TokenSink for Sink {
     type Handle = ();
 
     fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
-        self.tokens.set(self.tokens.get() + 1);
         match token {
             Token::TagToken(tag) => return self.tag(&tag, line),
             Token::CharacterTokens(text) => self.chars(&text, line),
