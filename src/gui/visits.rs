@@ -11,10 +11,11 @@ use super::coverage::CoveragePanel;
 use super::{Action, View, widgets};
 use crate::model::coverage::default_visit_kind;
 use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
-use crate::model::finder::{Finder, Query, narrows};
+use crate::model::finder::Query;
+use crate::model::visit_search::{KindFilter, VisitAt, VisitFilters, VisitIndex, visit_at};
 use crate::model::{
-    Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, Visit, VisitKind, VisitSort,
-    WorkerId, sort_visits,
+    Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, VisitKind, VisitSort, WorkerId,
+    sort_visits,
 };
 use chrono::Datelike;
 use eframe::egui;
@@ -26,54 +27,6 @@ pub fn outcome_label(o: &NeedOutcome) -> String {
         NeedOutcome::AnsweredOnSpot(a) if a.is_empty() => "当场解决".to_owned(),
         NeedOutcome::AnsweredOnSpot(a) => format!("当场解决：{a}"),
         NeedOutcome::Listed(p) => format!("已列入问题清单第 {} 号", p.0),
-    }
-}
-
-/// Which kinds the list shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum KindFilter {
-    All,
-    General,
-    Special,
-    Line,
-}
-
-impl KindFilter {
-    fn label(self) -> &'static str {
-        match self {
-            KindFilter::All => "全部",
-            KindFilter::General => "一般走访",
-            KindFilter::Special => "特殊对象走访",
-            KindFilter::Line => "业务条线",
-        }
-    }
-
-    fn accepts(self, k: &VisitKind) -> bool {
-        match self {
-            KindFilter::All => true,
-            KindFilter::General => *k == VisitKind::General,
-            KindFilter::Special => *k == VisitKind::Special,
-            KindFilter::Line => matches!(k, VisitKind::LineOfWork(_)),
-        }
-    }
-}
-
-#[derive(Clone, PartialEq)]
-struct Filters {
-    worker: Option<WorkerId>,
-    kind: KindFilter,
-    month: Option<(i32, u32)>,
-    text: String,
-}
-
-impl Default for Filters {
-    fn default() -> Filters {
-        Filters {
-            worker: None,
-            kind: KindFilter::All,
-            month: None,
-            text: String::new(),
-        }
     }
 }
 
@@ -103,71 +56,21 @@ pub struct VisitsPanel {
     tab: Tab,
     coverage: CoveragePanel,
     form: Option<VisitForm>,
-    filters: Filters,
-    /// Rows for `filters`, newest first: (year, index in that year's list), valid until the
-    /// ledger changes.
-    rows: Option<(Filters, Vec<(i32, usize)>)>,
+    filters: VisitFilters,
+    /// Rows for `filters`, newest first unless sorted, valid until the ledger changes.
+    rows: Option<(VisitFilters, Vec<VisitAt>)>,
     /// The column the list is sorted by and whether descending; `None`: newest first.
     sort: Option<(VisitSort, bool)>,
-    /// Every visit newest first, and the months that have visits (newest first), valid until
-    /// the ledger changes.
-    all: Option<Vec<(i32, usize)>>,
-    months: Vec<(i32, u32)>,
-    /// Every household's address, formatted once.
-    addresses: Vec<(HouseholdId, String)>,
-    /// Each visit's resident name and reason in one flat text, searched with memchr.
-    texts: VisitTexts,
+    /// What the search needs of the ledger, valid until the ledger changes.
+    index: Option<VisitIndex>,
     saved: Option<String>,
-}
-
-/// The searchable text of every visit, laid end to end (a scan of 200,000 visits then reads
-/// one block of memory instead of 400,000 scattered strings).
-#[derive(Default)]
-struct VisitTexts {
-    /// Where each year's visits start among the bounds.
-    years: std::collections::BTreeMap<i32, usize>,
-    /// Start of each visit's text in `text`, and one past the last.
-    bounds: Vec<usize>,
-    text: String,
-}
-
-impl VisitTexts {
-    fn new(ledger: &Ledger) -> VisitTexts {
-        let mut t = VisitTexts::default();
-        for (year, list) in &ledger.visits {
-            t.years.insert(*year, t.bounds.len());
-            for v in list {
-                t.bounds.push(t.text.len());
-                t.text.push_str(&v.resident_name);
-                t.text.push('\n');
-                t.text.push_str(&v.reason);
-                t.text.push('\n');
-            }
-        }
-        t.bounds.push(t.text.len());
-        t
-    }
-
-    fn of(&self, (year, index): (i32, usize)) -> &[u8] {
-        let Some(at) = self.years.get(&year).map(|s| s + index) else {
-            return &[];
-        };
-        match (self.bounds.get(at), self.bounds.get(at + 1)) {
-            (Some(&a), Some(&b)) => self.text.as_bytes().get(a..b).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-}
-
-fn find_visit(ledger: &Ledger, (year, index): (i32, usize)) -> Option<&Visit> {
-    ledger.visits.get(&year)?.get(index)
 }
 
 impl VisitsPanel {
     /// Forgets what was computed from the ledger (it changed).
     pub fn invalidate(&mut self) {
         self.rows = None;
-        self.all = None;
+        self.index = None;
         self.coverage.invalidate();
         if let Some(f) = &mut self.form {
             f.answered = None;
@@ -178,10 +81,10 @@ impl VisitsPanel {
     pub fn open_worker_month(&mut self, worker: WorkerId, year: i32, month: u32) {
         self.tab = Tab::Records;
         self.form = None;
-        self.filters = Filters {
+        self.filters = VisitFilters {
             worker: Some(worker),
             month: Some((year, month)),
-            ..Filters::default()
+            ..VisitFilters::default()
         };
     }
 
@@ -281,6 +184,7 @@ impl VisitsPanel {
 
     fn list(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
         let ledger = view.ledger;
+        let index = self.index.get_or_insert_with(|| VisitIndex::new(ledger));
         ui.horizontal_wrapped(|ui| {
             let f = &mut self.filters;
             widgets::text_field(ui, "查找", &mut f.text, "地址、居民姓名或事由", 200.0);
@@ -303,12 +207,7 @@ impl VisitsPanel {
             egui::ComboBox::from_id_salt("visit_kind")
                 .selected_text(f.kind.label())
                 .show_ui(ui, |ui| {
-                    for k in [
-                        KindFilter::All,
-                        KindFilter::General,
-                        KindFilter::Special,
-                        KindFilter::Line,
-                    ] {
+                    for k in KindFilter::ALL {
                         ui.selectable_value(&mut f.kind, k, k.label());
                     }
                 })
@@ -322,7 +221,7 @@ impl VisitsPanel {
                 .selected_text(month)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut f.month, None, "全部");
-                    for &(y, m) in &self.months {
+                    for &(y, m) in index.months() {
                         ui.selectable_value(&mut f.month, Some((y, m)), format!("{y}年{m}月"));
                     }
                 })
@@ -330,7 +229,8 @@ impl VisitsPanel {
                 .labelled_by(label.id);
         });
         if self.rows.as_ref().is_none_or(|(f, _)| *f != self.filters) {
-            let (mut rows, narrowed) = self.filter(ledger, view.finder);
+            let previous = self.rows.as_ref().map(|(f, rows)| (f, rows.as_slice()));
+            let (mut rows, narrowed) = index.search(ledger, view.finder, &self.filters, previous);
             // Narrowing keeps the order of the rows it narrows.
             if !narrowed && let Some((by, descending)) = self.sort {
                 sort_visits(&mut rows, ledger, by, descending);
@@ -373,8 +273,7 @@ impl VisitsPanel {
             })
             .body(|body| {
                 body.rows(row_height, rows.len(), |mut row| {
-                    let Some(v) = rows.get(row.index()).and_then(|&at| find_visit(ledger, at))
-                    else {
+                    let Some(v) = rows.get(row.index()).and_then(|&at| visit_at(ledger, at)) else {
                         return;
                     };
                     row.col(|ui| {
@@ -419,94 +318,6 @@ impl VisitsPanel {
                 sort_visits(rows, ledger, by, descending);
             }
         }
-    }
-
-    /// The rows for the current filters. Typing more of a search only narrows it, so the
-    /// previous rows are searched instead of every visit (200,000 at the stress size).
-    /// Also says whether the rows were narrowed from the previous ones (and so keep their
-    /// order).
-    fn filter(&mut self, ledger: &Ledger, finder: Option<&Finder>) -> (Vec<(i32, usize)>, bool) {
-        if self.all.is_none() {
-            let mut all: Vec<(chrono::NaiveDateTime, i32, usize)> = ledger
-                .visits
-                .iter()
-                .flat_map(|(y, list)| list.iter().enumerate().map(move |(i, v)| (v.at, *y, i)))
-                .collect();
-            all.sort_unstable_by(|a, b| b.cmp(a));
-            let mut months: Vec<(i32, u32)> = all
-                .iter()
-                .map(|(at, _, _)| (at.year(), at.month()))
-                .collect();
-            months.dedup();
-            self.months = months;
-            self.all = Some(all.into_iter().map(|(_, y, i)| (y, i)).collect());
-            let book = &ledger.households;
-            self.addresses = book
-                .households
-                .iter()
-                .map(|h| (h.id, book.address_of(h)))
-                .collect();
-            self.texts = VisitTexts::new(ledger);
-        }
-        let f = &self.filters;
-        let text = f.text.trim();
-        // Narrowing holds for the text fields (substrings) and, as the finder says, for its
-        // matches too (3 digits are a room, 4 the end of a phone: "567" then "5678" widens).
-        let query = |t: &str| Query {
-            text: t.to_owned(),
-            moved_out: true,
-            ..Query::default()
-        };
-        let narrower = self.rows.as_ref().filter(|(old, _)| {
-            old.worker == f.worker
-                && old.kind == f.kind
-                && old.month == f.month
-                && text.contains(old.text.trim())
-                && narrows(&query(old.text.trim()), &query(text))
-        });
-        let narrowed = narrower.is_some();
-        let base: &[(i32, usize)] = match (narrower, &self.all) {
-            (Some((_, rows)), _) => rows,
-            (None, Some(all)) => all,
-            (None, None) => &[],
-        };
-        // Households found by the text: by address, or as 居民户's search finds them (a name,
-        // 5-302, the last digits of a phone or ID); once per household, not once per visit.
-        let mut at_address: std::collections::HashSet<HouseholdId> = Default::default();
-        if !text.is_empty()
-            && let Some(finder) = finder
-        {
-            at_address.extend(
-                finder
-                    .find(&query(text))
-                    .into_iter()
-                    .filter_map(|i| finder.id(i)),
-            );
-            at_address.extend(
-                self.addresses
-                    .iter()
-                    .filter(|(_, a)| a.contains(text))
-                    .map(|(id, _)| *id),
-            );
-        }
-        let needle = memchr::memmem::Finder::new(text.as_bytes());
-        let texts = &self.texts;
-        let rows = base
-            .iter()
-            .copied()
-            .filter(|&at| {
-                let Some(v) = find_visit(ledger, at) else {
-                    return false;
-                };
-                f.worker.is_none_or(|w| w == v.worker)
-                    && f.kind.accepts(&v.kind)
-                    && f.month.is_none_or(|m| m == (v.at.year(), v.at.month()))
-                    && (text.is_empty()
-                        || at_address.contains(&v.household)
-                        || needle.find(texts.of(at)).is_some())
-            })
-            .collect();
-        (rows, narrowed)
     }
 }
 

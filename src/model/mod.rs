@@ -49,6 +49,7 @@ mod project;
 mod tags;
 mod validate;
 mod visit;
+pub mod visit_search;
 
 pub use committee::{
     Assignment, Committee, CommitteeBook, DEFAULT_INTERVAL_DAYS, INTERVAL_DIMENSIONS, Organisation,
