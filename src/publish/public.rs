@@ -282,6 +282,46 @@ fn period_text(from: NaiveDate, to: NaiveDate) -> String {
 
 /// Builds the public site from the ledger. Nothing personal leaves this function.
 pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> PublicSite {
+    let committee = public_committee(ledger, settings);
+    let signers = public_signers(ledger, today);
+    let mut disclosures = Vec::new();
+    for (year, funds) in &ledger.funds {
+        disclosures.extend(disclose_year(*year, funds, settings.cadence, today));
+    }
+    disclosures.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
+    let mut notices: Vec<PublicNotice> = Vec::new();
+    let mut boards: Vec<PublicBoard> = Vec::new();
+    for d in &disclosures {
+        fund_notice(d, today, &mut notices, &mut boards);
+    }
+    let mut public: Vec<&Project> = ledger
+        .projects
+        .projects
+        .iter()
+        .filter(|p| p.stage.plan_is_public())
+        .collect();
+    public.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
+    let mut projects = Vec::with_capacity(public.len());
+    for p in public {
+        let pp = public_project(p, ledger);
+        project_notices(p, &pp, today, &mut notices, &mut boards);
+        projects.push(pp);
+    }
+    notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
+    PublicSite {
+        committee,
+        signers,
+        disclosures,
+        projects,
+        notices,
+        boards,
+        published_on: date_text(today),
+    }
+}
+
+/// The committee as its notices name it: the settings' office address, hours and phone
+/// when given, else the recorded ones.
+fn public_committee(ledger: &Ledger, settings: &SiteSettings) -> PublicCommittee {
     let c = ledger.committee.committee.clone().unwrap_or_default();
     let pick = |setting: &str, recorded: &str| {
         if setting.trim().is_empty() {
@@ -290,7 +330,7 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
             setting.trim().to_owned()
         }
     };
-    let committee = PublicCommittee {
+    PublicCommittee {
         name: c.name.clone(),
         area: [c.district.as_str(), c.street.as_str()]
             .iter()
@@ -301,8 +341,12 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
         office_address: pick(&settings.office_address, &c.office_address),
         office_hours: pick(&settings.office_hours, &c.office_hours),
         office_phone: pick(&settings.office_phone, &c.office_phone),
-    };
-    let signers = ledger
+    }
+}
+
+/// The workers who sign notices and are still in office, with their roles.
+fn public_signers(ledger: &Ledger, today: NaiveDate) -> Vec<PublicSigner> {
+    ledger
         .committee
         .workers
         .iter()
@@ -316,100 +360,87 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
                 .collect::<Vec<_>>()
                 .join("、"),
         })
-        .collect();
-    let mut disclosures = Vec::new();
-    for (year, funds) in &ledger.funds {
-        disclosures.extend(disclose_year(*year, funds, settings.cadence, today));
+        .collect()
+}
+
+/// A fund disclosure in the notices list and as a board.
+fn fund_notice(
+    d: &PublicDisclosure,
+    today: NaiveDate,
+    notices: &mut Vec<PublicNotice>,
+    boards: &mut Vec<PublicBoard>,
+) {
+    notices.push(PublicNotice {
+        date: d.date.to_string(),
+        title: d.title.clone(),
+        href: format!("funds/{}.html", d.slug),
+        kind: "经费公开".into(),
+    });
+    boards.push(PublicBoard {
+        print: d.board.clone(),
+        kind: "fund".into(),
+        of: d.slug.clone(),
+        title: d.title.clone(),
+        issue: d.issue.clone(),
+        notice_period: String::new(),
+        when: d.period.clone(),
+        back: format!("funds/{}.html", d.slug),
+        due: d.date < today && (today - d.date).num_days() <= DISCLOSURE_POSTED_DAYS,
+    });
+}
+
+/// A project's plan notice, and once closed its outcome notice: each in the notices list and
+/// as a board.
+fn project_notices(
+    p: &Project,
+    pp: &PublicProject,
+    today: NaiveDate,
+    notices: &mut Vec<PublicNotice>,
+    boards: &mut Vec<PublicBoard>,
+) {
+    let mut notices_of = vec![(
+        "plan",
+        "项目公示",
+        format!("关于“{}”实施方案的公示", p.title),
+        &pp.plan_issue,
+        &p.plan_notice,
+        "",
+    )];
+    if pp.closed {
+        notices_of.push((
+            "outcome",
+            "结果公示",
+            format!("关于“{}”实施结果的公示", p.title),
+            &pp.outcome_issue,
+            &p.outcome_notice,
+            "#outcome",
+        ));
     }
-    disclosures.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
-    let mut notices: Vec<PublicNotice> = Vec::new();
-    let mut boards: Vec<PublicBoard> = Vec::new();
-    for d in &disclosures {
-        notices.push(PublicNotice {
-            date: d.date.to_string(),
-            title: d.title.clone(),
-            href: format!("funds/{}.html", d.slug),
-            kind: "经费公开".into(),
-        });
-        boards.push(PublicBoard {
-            print: d.board.clone(),
-            kind: "fund".into(),
-            of: d.slug.clone(),
-            title: d.title.clone(),
-            issue: d.issue.clone(),
-            notice_period: String::new(),
-            when: d.period.clone(),
-            back: format!("funds/{}.html", d.slug),
-            due: d.date < today && (today - d.date).num_days() <= DISCLOSURE_POSTED_DAYS,
-        });
-    }
-    let mut public: Vec<&Project> = ledger
-        .projects
-        .projects
-        .iter()
-        .filter(|p| p.stage.plan_is_public())
-        .collect();
-    public.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
-    let mut projects = Vec::with_capacity(public.len());
-    for p in public {
-        let pp = public_project(p, ledger);
-        // The plan notice, and once closed the outcome notice: each in the notices list and
-        // as a board.
-        let mut notices_of = vec![(
-            "plan",
-            "项目公示",
-            format!("关于“{}”实施方案的公示", p.title),
-            &pp.plan_issue,
-            &p.plan_notice,
-            "",
-        )];
-        if pp.closed {
-            notices_of.push((
-                "outcome",
-                "结果公示",
-                format!("关于“{}”实施结果的公示", p.title),
-                &pp.outcome_issue,
-                &p.outcome_notice,
-                "#outcome",
-            ));
-        }
-        for (kind, label, title, issue, period, anchor) in notices_of {
-            let href = format!("projects/{}.html{anchor}", pp.slug);
-            if let Some(n) = period {
-                notices.push(PublicNotice {
-                    date: n.from.to_string(),
-                    title: title.clone(),
-                    href: href.clone(),
-                    kind: label.into(),
-                });
-            }
-            let when = period
-                .as_ref()
-                .map(|n| period_text(n.from, n.to))
-                .unwrap_or_default();
-            boards.push(PublicBoard {
-                print: board_page(kind, &pp.slug),
-                kind: kind.into(),
-                of: pp.slug.clone(),
-                title,
-                issue: issue.clone(),
-                notice_period: when.clone(),
-                when,
-                back: href,
-                due: period.as_ref().is_some_and(|n| notice_due(n, today)),
+    for (kind, label, title, issue, period, anchor) in notices_of {
+        let href = format!("projects/{}.html{anchor}", pp.slug);
+        if let Some(n) = period {
+            notices.push(PublicNotice {
+                date: n.from.to_string(),
+                title: title.clone(),
+                href: href.clone(),
+                kind: label.into(),
             });
         }
-        projects.push(pp);
-    }
-    notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.title.cmp(&b.title)));
-    PublicSite {
-        committee,
-        signers,
-        disclosures,
-        projects,
-        notices,
-        boards,
-        published_on: date_text(today),
+        let when = period
+            .as_ref()
+            .map(|n| period_text(n.from, n.to))
+            .unwrap_or_default();
+        boards.push(PublicBoard {
+            print: board_page(kind, &pp.slug),
+            kind: kind.into(),
+            of: pp.slug.clone(),
+            title,
+            issue: issue.clone(),
+            notice_period: when.clone(),
+            when,
+            back: href,
+            due: period.as_ref().is_some_and(|n| notice_due(n, today)),
+        });
     }
 }
 
@@ -461,18 +492,7 @@ fn disclose_year(
             let sum = |list: &[&Payment]| -> Fen { list.iter().map(|p| p.amount).sum() };
             let spent_to_date = sum(&to_date);
             let budget = plan.map(|p| p.budget);
-            let categories = fund
-                .categories()
-                .iter()
-                .map(|cat| {
-                    let here: Vec<_> = period.iter().filter(|p| p.category == *cat).collect();
-                    PublicCategoryLine {
-                        category: cat.label().to_owned(),
-                        spent: here.iter().map(|p| p.amount).sum::<Fen>().to_string(),
-                        count: here.len(),
-                    }
-                })
-                .collect();
+            let categories = category_lines(fund, &period);
             // 居委会工作经费: the office share of the year so far, against the budget (or, with no
             // plan, against what was spent).
             let share = (fund == FundKind::Work)
@@ -485,39 +505,8 @@ fn disclose_year(
                     office_share(office, budget.unwrap_or(spent_to_date))
                 })
                 .flatten();
-            let mut in_order = period.clone();
-            in_order.sort_by(|a, b| a.on.cmp(&b.on).then(a.voucher.cmp(&b.voucher)));
-            let payments: Vec<PublicPayment> = in_order
-                .iter()
-                .filter_map(|p| match &p.payee {
-                    Payee::Organisation { name, .. } => Some(PublicPayment {
-                        date: date_text(p.on),
-                        organisation: name.clone(),
-                        category: p.category.label().to_owned(),
-                        purpose: p.purpose.clone(),
-                        amount: p.amount.to_string(),
-                        voucher: p.voucher.clone(),
-                    }),
-                    Payee::Individual { .. } => None,
-                })
-                .collect();
-            let aid = fund
-                .categories()
-                .iter()
-                .filter_map(|cat| {
-                    let here: Vec<_> = period
-                        .iter()
-                        .filter(|p| {
-                            p.category == *cat && matches!(p.payee, Payee::Individual { .. })
-                        })
-                        .collect();
-                    (!here.is_empty()).then(|| PublicAidLine {
-                        category: cat.label().to_owned(),
-                        count: here.len(),
-                        total: here.iter().map(|p| p.amount).sum::<Fen>().to_string(),
-                    })
-                })
-                .collect();
+            let payments = organisation_payments(&period);
+            let aid = aid_lines(fund, &period);
             let slug = format!("{year}-{code}-{}", fund_code(fund));
             out.push(PublicDisclosure {
                 board: board_page("fund", &slug),
@@ -542,6 +531,60 @@ fn disclose_year(
         }
     }
     out
+}
+
+/// What a fund spent in a period on each of its categories.
+fn category_lines(fund: FundKind, period: &[&Payment]) -> Vec<PublicCategoryLine> {
+    fund.categories()
+        .iter()
+        .map(|cat| {
+            let here: Vec<_> = period.iter().filter(|p| p.category == *cat).collect();
+            PublicCategoryLine {
+                category: cat.label().to_owned(),
+                spent: here.iter().map(|p| p.amount).sum::<Fen>().to_string(),
+                count: here.len(),
+            }
+        })
+        .collect()
+}
+
+/// The payments of a period to organisations, in date order, each on its own line.
+fn organisation_payments(period: &[&Payment]) -> Vec<PublicPayment> {
+    let mut in_order = period.to_vec();
+    in_order.sort_by(|a, b| a.on.cmp(&b.on).then(a.voucher.cmp(&b.voucher)));
+    in_order
+        .iter()
+        .filter_map(|p| match &p.payee {
+            Payee::Organisation { name, .. } => Some(PublicPayment {
+                date: date_text(p.on),
+                organisation: name.clone(),
+                category: p.category.label().to_owned(),
+                purpose: p.purpose.clone(),
+                amount: p.amount.to_string(),
+                voucher: p.voucher.clone(),
+            }),
+            Payee::Individual { .. } => None,
+        })
+        .collect()
+}
+
+/// Payments to individuals (aid) in a period: only how many and how much in each category,
+/// never who.
+fn aid_lines(fund: FundKind, period: &[&Payment]) -> Vec<PublicAidLine> {
+    fund.categories()
+        .iter()
+        .filter_map(|cat| {
+            let here: Vec<_> = period
+                .iter()
+                .filter(|p| p.category == *cat && matches!(p.payee, Payee::Individual { .. }))
+                .collect();
+            (!here.is_empty()).then(|| PublicAidLine {
+                category: cat.label().to_owned(),
+                count: here.len(),
+                total: here.iter().map(|p| p.amount).sum::<Fen>().to_string(),
+            })
+        })
+        .collect()
 }
 
 fn survey_line(dimension: &str, t: &Tally) -> PublicSurveyLine {

@@ -36,127 +36,166 @@ struct Outcome {
     hits: Vec<Hit>,
 }
 
-/// Builds, checks and writes the site to `out`, doing only what changed since the last publish
-/// to the same folder: a guide item whose file, theme, committee and guard are unchanged, and
-/// whose output files are as they were written, is neither rendered nor checked again. Every
-/// file rendered is checked by the guard; when any hit is found nothing is written.
-pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, PublishError> {
-    let started = Instant::now();
-    let site = public::project(input.ledger, input.settings, input.today);
-    let theme_dir = theme_dir(input)?;
-    let record_path = Record::path_for(out);
-    // Independent of one another, so side by side: the theme, the guard, the program's
-    // fingerprint, and the guide files (each read whole: its fingerprint is of its content).
-    let ((theme, guard), (program, loaded)) = rayon::join(
-        || {
-            rayon::join(
-                || Theme::load(theme_dir.as_deref()),
-                || guard_for(input.ledger, input.settings),
-            )
-        },
-        || {
-            rayon::join(cache::program, || {
-                let old = Record::load(record_path.as_deref());
-                let sources = guide::sources(&input.root.join("content"))?;
-                let found = find_sources(&sources)?;
-                Ok::<_, PublishError>((old, sources, found))
-            })
-        },
-    );
-    let theme = theme?;
-    let (old, sources, found) = loaded?;
-    let head = SiteHead::of(&site);
-    let base = head.context();
-    let global = {
+/// What a run reads before it renders: the public projection, the theme, the guard, the
+/// record of the last publish and the guide files.
+struct Loaded {
+    site: public::PublicSite,
+    theme_dir: Option<std::path::PathBuf>,
+    record_path: Option<std::path::PathBuf>,
+    theme: Theme,
+    guard: super::guard::Guard,
+    program: Option<u128>,
+    old: Record,
+    sources: Vec<guide::GuideSource>,
+    /// Taken by the run, which hands each text on as it renders.
+    found: Vec<Found>,
+}
+
+impl Loaded {
+    /// Reads what the run needs; independent of one another, so side by side: the theme, the
+    /// guard, the program's fingerprint, and the guide files (each read whole: its fingerprint
+    /// is of its content).
+    fn read(input: &PublishInput<'_>, out: &Path) -> Result<Loaded, PublishError> {
+        let site = public::project(input.ledger, input.settings, input.today);
+        let theme_dir = theme_dir(input)?;
+        let record_path = Record::path_for(out);
+        let ((theme, guard), (program, loaded)) = rayon::join(
+            || {
+                rayon::join(
+                    || Theme::load(theme_dir.as_deref()),
+                    || guard_for(input.ledger, input.settings),
+                )
+            },
+            || {
+                rayon::join(cache::program, || {
+                    let old = Record::load(record_path.as_deref());
+                    let sources = guide::sources(&input.root.join("content"))?;
+                    let found = find_sources(&sources)?;
+                    Ok::<_, PublishError>((old, sources, found))
+                })
+            },
+        );
+        let (old, sources, found) = loaded?;
+        Ok(Loaded {
+            site,
+            theme_dir,
+            record_path,
+            theme: theme?,
+            guard,
+            program,
+            old,
+            sources,
+            found,
+        })
+    }
+
+    /// The fingerprint of everything every page depends on: the program, the theme, the guard
+    /// and the site's head. When it changed, nothing recorded is trusted.
+    fn global(&self, head: &SiteHead) -> u128 {
         let mut h = Xxh3::new();
-        match program {
+        match self.program {
             Some(p) => h.update(&p.to_le_bytes()),
             // The program cannot be read: trust nothing recorded.
             None => h.update(&rand::random::<u128>().to_le_bytes()),
         }
-        h.update(&theme.key().to_le_bytes());
-        h.update(&guard.key().to_le_bytes());
-        h.update(&json(&head));
+        h.update(&self.theme.key().to_le_bytes());
+        h.update(&self.guard.key().to_le_bytes());
+        h.update(&json(head));
         h.digest128()
-    };
-    let fresh = old.global != cache::hex(global);
-    // What the output holds now of what was recorded (size and time still as written); nothing
-    // is trusted when the program, theme, committee or guard changed.
-    let intact: HashMap<&str, &Seen> = if fresh {
-        HashMap::new()
-    } else {
-        old.outputs
-            .par_iter()
-            .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
-            .map(|(path, seen)| (path.as_str(), seen))
-            .collect()
-    };
-    let known = |path: &str| intact.get(path).copied();
-    let site_key = {
+    }
+
+    /// The fingerprint of the site's own pages: everything global, the public projection and
+    /// every guide file.
+    fn site_key_of(&self, global: u128, found: &[Found]) -> String {
         let mut h = Xxh3::new();
         h.update(&global.to_le_bytes());
-        h.update(&json(&site));
-        for (s, f) in sources.iter().zip(&found) {
+        h.update(&json(&self.site));
+        for (s, f) in self.sources.iter().zip(found) {
             h.update(s.slug.as_bytes());
             h.update(&f.hash.to_le_bytes());
         }
         cache::hex(h.digest128())
-    };
-    let unit_clean = |slug: &str, hash: u128| {
-        old.sources
+    }
+}
+
+/// A run under way: what it renders with, what the output already holds, and the staging
+/// folder that nothing more reaches after the first hit.
+struct Run<'a> {
+    theme: &'a Theme,
+    base: &'a tera::Context,
+    guard: &'a super::guard::Guard,
+    old: &'a Record,
+    /// What the output holds now of what was recorded (size and time still as written).
+    intact: HashMap<&'a str, &'a Seen>,
+    /// Whether the site's own pages (all but the guide items' pages) are as recorded.
+    site_clean: bool,
+    staging: Staging,
+    /// Set at the first hit: from then on nothing more is staged, and a file with a hit never is.
+    refused: AtomicBool,
+}
+
+impl Run<'_> {
+    /// What was recorded for `path`, if the output still holds it as written.
+    fn known(&self, path: &str) -> Option<&Seen> {
+        self.intact.get(path).copied()
+    }
+
+    /// Whether a guide item's file is as recorded and its page still as written.
+    fn unit_clean(&self, slug: &str, hash: u128) -> bool {
+        self.old
+            .sources
             .get(slug)
             .is_some_and(|seen| seen.hash == cache::hex(hash))
-            && known(&render::guide_path(slug)).is_some()
-    };
-    let site_clean = !fresh
-        && old.site == site_key
-        && old
-            .outputs
-            .keys()
-            .filter(|p| !is_guide_output(p, &old.sources))
-            .all(|p| known(p).is_some());
+            && self.known(&render::guide_path(slug)).is_some()
+    }
 
-    let staging = Staging::new(out)?;
-    // Set at the first hit: from then on nothing more is staged, and a file with a hit never is.
-    let refused = AtomicBool::new(false);
-    let settle = |path: String, bytes: Vec<u8>, hits: Vec<Hit>| -> Result<Outcome, PublishError> {
+    /// Stages a checked file, unless it or an earlier one had a hit.
+    fn settle(
+        &self,
+        path: String,
+        bytes: Vec<u8>,
+        hits: Vec<Hit>,
+    ) -> Result<Outcome, PublishError> {
         if !hits.is_empty() {
-            refused.store(true, Ordering::Relaxed);
+            self.refused.store(true, Ordering::Relaxed);
         }
-        if refused.load(Ordering::Relaxed) {
-            let seen = Seen {
-                stat: Stat { len: 0, mtime: 0 },
-                hash: String::new(),
-            };
-            return Ok(Outcome { path, seen, hits });
+        let unwritten = Seen {
+            stat: Stat { len: 0, mtime: 0 },
+            hash: String::new(),
+        };
+        if self.refused.load(Ordering::Relaxed) {
+            return Ok(Outcome {
+                path,
+                seen: unwritten,
+                hits,
+            });
         }
-        let seen = match staging.settle(&path, bytes, known(&path))? {
+        let seen = match self.staging.settle(&path, bytes, self.known(&path))? {
             Settled::Unchanged(seen) => seen,
             // Its size and time are filled in once it is written.
-            Settled::Staged { hash } => Seen {
-                stat: Stat { len: 0, mtime: 0 },
-                hash,
-            },
+            Settled::Staged { hash } => Seen { hash, ..unwritten },
         };
         Ok(Outcome { path, seen, hits })
-    };
-    let mut record = Record {
-        global: cache::hex(global),
-        site: site_key,
-        ..Record::default()
-    };
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut checked = 0usize;
-    let mut entries: Vec<GuideEntry> = Vec::new();
-    let mut found = found;
-    let result = (|| -> Result<(), PublishError> {
+    }
+
+    /// Renders, checks and stages the guide items that changed, a chunk at a time; returns how
+    /// many pages were checked.
+    fn guide(
+        &self,
+        sources: &[guide::GuideSource],
+        found: &mut [Found],
+        record: &mut Record,
+        hits: &mut Vec<Hit>,
+        entries: &mut Vec<GuideEntry>,
+    ) -> Result<usize, PublishError> {
+        let mut checked = 0;
         for (chunk, found) in sources.chunks(CHUNK).zip(found.chunks_mut(CHUNK)) {
             let done: Vec<(Option<GuideEntry>, Option<Outcome>)> = chunk
                 .par_iter()
                 .zip(found.par_iter_mut())
                 .map(|(source, f)| {
-                    let clean = unit_clean(&source.slug, f.hash);
-                    if clean && site_clean {
+                    let clean = self.unit_clean(&source.slug, f.hash);
+                    if clean && self.site_clean {
                         // Nothing to do: the outputs stay as recorded.
                         return Ok((None, None));
                     }
@@ -165,13 +204,13 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                         None => source.read()?,
                     };
                     let item = guide::parse_item(&source.slug, &text, &source.path)?;
-                    let entry = (!site_clean).then(|| GuideEntry::of(&item));
+                    let entry = (!self.site_clean).then(|| GuideEntry::of(&item));
                     if clean {
                         return Ok((entry, None));
                     }
-                    let (path, text) = render::guide_page(&theme, &base, &item)?;
-                    let found = guard.scan(&path, &text);
-                    Ok((entry, Some(settle(path, text.into_bytes(), found)?)))
+                    let (path, text) = render::guide_page(self.theme, self.base, &item)?;
+                    let found = self.guard.scan(&path, &text);
+                    Ok((entry, Some(self.settle(path, text.into_bytes(), found)?)))
                 })
                 .collect::<Result<_, PublishError>>()?;
             for ((source, f), (entry, outcome)) in chunk.iter().zip(found.iter()).zip(done) {
@@ -192,44 +231,128 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
                     // Not rendered: its page stays as recorded.
                     None => {
                         let path = render::guide_path(&source.slug);
-                        if let Some(seen) = known(&path) {
+                        if let Some(seen) = self.known(&path) {
                             record.outputs.insert(path, seen.clone());
                         }
                     }
                 }
             }
         }
-        if site_clean {
-            for (path, seen) in &old.outputs {
+        Ok(checked)
+    }
+
+    /// Renders, checks and stages the site's own pages (home, funds, projects, the guide's
+    /// index, search), or keeps them as recorded when nothing they show changed; returns how
+    /// many pages were checked.
+    fn site_pages(
+        &self,
+        site: &public::PublicSite,
+        mut entries: Vec<GuideEntry>,
+        record: &mut Record,
+        hits: &mut Vec<Hit>,
+    ) -> Result<usize, PublishError> {
+        if self.site_clean {
+            for (path, seen) in &self.old.outputs {
                 // The guide is the same as last time (it is part of the site's key).
-                if !is_guide_output(path, &old.sources) {
+                if !is_guide_output(path, &self.old.sources) {
                     record.outputs.insert(path.clone(), seen.clone());
                 }
             }
-            return Ok(());
+            return Ok(0);
         }
         entries.sort_by(|a, b| a.order().cmp(&b.order()));
-        let pages = render::site_pages(&theme, &base, &site, &entries)?;
+        let pages = render::site_pages(self.theme, self.base, site, &entries)?;
         let outcomes: Vec<Outcome> = pages
             .into_par_iter()
             .map(|(path, text)| {
-                let found = guard.scan(&path, &text);
-                settle(path, text.into_bytes(), found)
+                let found = self.guard.scan(&path, &text);
+                self.settle(path, text.into_bytes(), found)
             })
             .collect::<Result<_, _>>()?;
-        checked += outcomes.len();
+        let checked = outcomes.len();
         for o in outcomes {
             hits.extend(o.hits);
             record.outputs.insert(o.path, o.seen);
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        return Err(staging.discard().unwrap_or(e));
+        Ok(checked)
     }
+}
+
+/// Builds, checks and writes the site to `out`, doing only what changed since the last publish
+/// to the same folder: a guide item whose file, theme, committee and guard are unchanged, and
+/// whose output files are as they were written, is neither rendered nor checked again. Every
+/// file rendered is checked by the guard; when any hit is found nothing is written.
+pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, PublishError> {
+    let started = Instant::now();
+    let mut loaded = Loaded::read(input, out)?;
+    let mut found = std::mem::take(&mut loaded.found);
+    let head = SiteHead::of(&loaded.site);
+    let base = head.context();
+    let global = loaded.global(&head);
+    let site_key = loaded.site_key_of(global, &found);
+    let old = &loaded.old;
+    let fresh = old.global != cache::hex(global);
+    // Nothing is trusted when the program, theme, committee or guard changed.
+    let intact: HashMap<&str, &Seen> = if fresh {
+        HashMap::new()
+    } else {
+        old.outputs
+            .par_iter()
+            .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
+            .map(|(path, seen)| (path.as_str(), seen))
+            .collect()
+    };
+    let site_clean = !fresh
+        && old.site == site_key
+        && old
+            .outputs
+            .keys()
+            .filter(|p| !is_guide_output(p, &old.sources))
+            .all(|p| intact.contains_key(p.as_str()));
+    let run = Run {
+        theme: &loaded.theme,
+        base: &base,
+        guard: &loaded.guard,
+        old,
+        intact,
+        site_clean,
+        staging: Staging::new(out)?,
+        refused: AtomicBool::new(false),
+    };
+    let mut record = Record {
+        global: cache::hex(global),
+        site: site_key,
+        ..Record::default()
+    };
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut entries: Vec<GuideEntry> = Vec::new();
+    let result = run
+        .guide(
+            &loaded.sources,
+            &mut found,
+            &mut record,
+            &mut hits,
+            &mut entries,
+        )
+        .and_then(|guide| {
+            let site = run.site_pages(&loaded.site, entries, &mut record, &mut hits)?;
+            Ok(guide + site)
+        });
+    let Run { staging, .. } = run;
+    let checked = match result {
+        Ok(checked) => checked,
+        Err(e) => return Err(staging.discard().unwrap_or(e)),
+    };
     if !hits.is_empty() {
         staging.discard();
-        trace::attribute(&mut hits, &guard, input, &site, theme_dir.as_deref());
+        let guard = &loaded.guard;
+        trace::attribute(
+            &mut hits,
+            guard,
+            input,
+            &loaded.site,
+            loaded.theme_dir.as_deref(),
+        );
         return Err(PublishError::Leak(hits));
     }
     let keep: BTreeSet<String> = record.outputs.keys().cloned().collect();
@@ -239,7 +362,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             seen.stat = stat;
         }
     }
-    record.save(record_path.as_deref());
+    record.save(loaded.record_path.as_deref());
     Ok(PublishReport {
         written,
         checked,

@@ -173,7 +173,26 @@ fn add_room(patterns: &mut Patterns, building: &str, room: &str, source: &Source
 /// Every personal value of the ledger: the canonical texts, and what each one is.
 pub fn collect(ledger: &Ledger) -> (Vec<String>, Vec<Pattern>) {
     let mut patterns = Patterns::new();
-    let book = &ledger.households;
+    add_households(&mut patterns, &ledger.households);
+    add_committee(&mut patterns, ledger);
+    add_records(&mut patterns, ledger);
+    let mut texts = Vec::with_capacity(patterns.len());
+    let mut list = Vec::with_capacity(patterns.len());
+    for ((text, kind, rule), owners) in patterns {
+        texts.push(text);
+        list.push(Pattern { kind, rule, owners });
+    }
+    (texts, list)
+}
+
+/// A person's name: found where it stands as a word (see `Rule::Bounded`).
+fn add_name(patterns: &mut Patterns, name: &str, source: &Source) {
+    add(patterns, name, HitKind::Name, Rule::Bounded, source);
+}
+
+/// Each household's phone and room, and each member's name, ID number, phone and
+/// household-register address.
+fn add_households(patterns: &mut Patterns, book: &crate::model::HouseholdBook) {
     let compound_addresses: Vec<String> = book
         .compounds
         .iter()
@@ -183,65 +202,34 @@ pub fn collect(ledger: &Ledger) -> (Vec<String>, Vec<Pattern>) {
     for h in &book.households {
         let record = format!("居民户（内部编号 {}）", h.id.0);
         if let Some(p) = &h.phone {
-            add_phone(&mut patterns, p, &owner(record.clone(), "户电话"));
+            add_phone(patterns, p, &owner(record.clone(), "户电话"));
         }
         if let Some(b) = book.building(h.building) {
             add_room(
-                &mut patterns,
+                patterns,
                 &b.number,
                 &h.room,
                 &owner(record.clone(), "门牌室号"),
             );
         }
         for p in &h.members {
-            add(
-                &mut patterns,
-                &p.name,
-                HitKind::Name,
-                Rule::Bounded,
-                &owner(record.clone(), "成员姓名"),
-            );
+            add_name(patterns, &p.name, &owner(record.clone(), "成员姓名"));
             if let Some(id) = &p.id_number {
-                let source = owner(record.clone(), "成员身份证号");
-                add(
-                    &mut patterns,
+                add_id_number(
+                    patterns,
                     id.as_str(),
-                    HitKind::IdNumber,
-                    Rule::Bounded,
-                    &source,
+                    &owner(record.clone(), "成员身份证号"),
                 );
-                // A check character X written as ×, which reads as a mask.
-                if let Some(body) = id.as_str().strip_suffix('X') {
-                    add(
-                        &mut patterns,
-                        &format!("{body}*"),
-                        HitKind::IdNumber,
-                        Rule::Bounded,
-                        &source,
-                    );
-                }
-                // The old 15-digit form of the same number.
-                let s = id.as_str();
-                if s.len() == 18 && s.is_ascii() {
-                    let old = format!("{}{}", &s[..6], &s[8..17]);
-                    add(
-                        &mut patterns,
-                        &old,
-                        HitKind::IdNumber,
-                        Rule::Bounded,
-                        &source,
-                    );
-                }
             }
             if let Some(ph) = &p.phone {
-                add_phone(&mut patterns, ph, &owner(record.clone(), "成员电话"));
+                add_phone(patterns, ph, &owner(record.clone(), "成员电话"));
             }
             // A household-register address is personal unless it is only a compound's.
             let hukou = canon(&p.hukou_address).text;
             if hukou.chars().count() >= 6 && !compound_addresses.iter().any(|c| c.contains(&hukou))
             {
                 add(
-                    &mut patterns,
+                    patterns,
                     &p.hukou_address,
                     HitKind::Address,
                     Rule::Bounded,
@@ -250,84 +238,67 @@ pub fn collect(ledger: &Ledger) -> (Vec<String>, Vec<Pattern>) {
             }
         }
     }
+}
+
+/// An ID number as written, with a check character X written as × (which reads as a mask),
+/// and in the old 15-digit form.
+fn add_id_number(patterns: &mut Patterns, id: &str, source: &Source) {
+    add(patterns, id, HitKind::IdNumber, Rule::Bounded, source);
+    if let Some(body) = id.strip_suffix('X') {
+        let crossed = format!("{body}*");
+        add(patterns, &crossed, HitKind::IdNumber, Rule::Bounded, source);
+    }
+    if id.len() == 18 && id.is_ascii() {
+        let old = format!("{}{}", &id[..6], &id[8..17]);
+        add(patterns, &old, HitKind::IdNumber, Rule::Bounded, source);
+    }
+}
+
+/// Workers who do not sign notices (name and phone; a signer's phone too), and partner
+/// organisations' contact people and phones.
+fn add_committee(patterns: &mut Patterns, ledger: &Ledger) {
     for w in &ledger.committee.workers {
         let record = format!("工作人员（内部编号 {}）", w.id.0);
         if !w.signs_notices {
-            add(
-                &mut patterns,
-                &w.name,
-                HitKind::Name,
-                Rule::Bounded,
-                &owner(record.clone(), "姓名"),
-            );
+            add_name(patterns, &w.name, &owner(record.clone(), "姓名"));
         }
         if let Some(ph) = &w.phone {
-            add_phone(&mut patterns, ph, &owner(record, "电话"));
+            add_phone(patterns, ph, &owner(record, "电话"));
         }
     }
     for o in &ledger.committee.organisations {
         let record = format!("合作单位（内部编号 {}）", o.id.0);
-        add(
-            &mut patterns,
-            &o.contact,
-            HitKind::Name,
-            Rule::Bounded,
-            &owner(record.clone(), "联系人"),
-        );
+        add_name(patterns, &o.contact, &owner(record.clone(), "联系人"));
         if let Some(ph) = &o.phone {
-            add_phone(&mut patterns, ph, &owner(record, "联系电话"));
+            add_phone(patterns, ph, &owner(record, "联系电话"));
         }
     }
+}
+
+/// The people named in records: visited residents, visitors at reception (and their phones),
+/// individuals paid from a fund.
+fn add_records(patterns: &mut Patterns, ledger: &Ledger) {
     for v in ledger.all_visits() {
-        add(
-            &mut patterns,
-            &v.resident_name,
-            HitKind::Name,
-            Rule::Bounded,
-            &owner(
-                format!("走访记录（{}年第 {} 条）", v.id.year, v.id.seq),
-                "被访居民姓名",
-            ),
-        );
+        let record = format!("走访记录（{}年第 {} 条）", v.id.year, v.id.seq);
+        add_name(patterns, &v.resident_name, &owner(record, "被访居民姓名"));
     }
     for r in &ledger.desk.receptions {
         let record = format!("接待记录（内部编号 {}）", r.id.0);
         if let Some(name) = &r.visitor {
-            add(
-                &mut patterns,
-                name,
-                HitKind::Name,
-                Rule::Bounded,
-                &owner(record.clone(), "来访人"),
-            );
+            add_name(patterns, name, &owner(record.clone(), "来访人"));
         }
         if let Some(ph) = &r.visitor_phone {
-            add_phone(&mut patterns, ph, &owner(record, "来访人电话"));
+            add_phone(patterns, ph, &owner(record, "来访人电话"));
         }
     }
     for f in ledger.funds.values() {
         for p in &f.payments {
             if let Payee::Individual { name, .. } = &p.payee {
-                add(
-                    &mut patterns,
-                    name,
-                    HitKind::Name,
-                    Rule::Bounded,
-                    &owner(
-                        format!("经费支出（{}年第 {} 笔）", p.id.year, p.id.seq),
-                        "收款人",
-                    ),
-                );
+                let record = format!("经费支出（{}年第 {} 笔）", p.id.year, p.id.seq);
+                add_name(patterns, name, &owner(record, "收款人"));
             }
         }
     }
-    let mut texts = Vec::with_capacity(patterns.len());
-    let mut list = Vec::with_capacity(patterns.len());
-    for ((text, kind, rule), owners) in patterns {
-        texts.push(text);
-        list.push(Pattern { kind, rule, owners });
-    }
-    (texts, list)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
