@@ -2,6 +2,10 @@
 
 use super::*;
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one record kind drawn from one seeded generator: the order of the draws is the demo's content (its hash is pinned), so it reads top to bottom as it is drawn"
+)]
 pub(super) fn desk(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
     let today = g.today;
     let days = if plan.visit_years > 2 {

@@ -81,6 +81,10 @@ pub(super) fn households(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one record kind drawn from one seeded generator: the order of the draws is the demo's content (its hash is pinned), so it reads top to bottom as it is drawn"
+)]
 pub(super) fn household(
     g: &mut Gen,
     id: HouseholdId,

@@ -129,6 +129,10 @@ pub(super) fn tally(g: &mut Gen, n: u32, good: f64) -> Tally {
     t
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one record kind drawn from one seeded generator: the order of the draws is the demo's content (its hash is pinned), so it reads top to bottom as it is drawn"
+)]
 pub(super) fn projects(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
     let today = g.today;
     let stages = ProjectStage::ALL;

@@ -36,6 +36,10 @@ pub(super) const SPOT_ANSWERS: &[&str] = &[
     "已登记并转告楼组长",
 ];
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one record kind drawn from one seeded generator: the order of the draws is the demo's content (its hash is pinned), so it reads top to bottom as it is drawn"
+)]
 pub(super) fn visits(
     g: &mut Gen,
     plan: &Plan,

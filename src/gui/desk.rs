@@ -88,94 +88,105 @@ impl DeskPanel {
                 ));
             }
         });
-        if let Some((d, tried)) = &mut self.reception {
-            let mut close = false;
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                egui::Grid::new("reception_form")
-                    .num_columns(2)
-                    .spacing([12.0, 6.0])
-                    .show(ui, |ui| {
-                        widgets::text_field(ui, "时间", &mut d.at, "", 150.0);
-                        ui.end_row();
-                        let l = ui.label("渠道");
-                        ui.horizontal(|ui| {
-                            for c in [Channel::InPerson, Channel::Phone, Channel::Online] {
-                                ui.radio_value(&mut d.channel, c, c.label());
-                            }
-                        })
-                        .response
-                        .labelled_by(l.id);
-                        ui.end_row();
-                        widgets::text_field(ui, "来访人", &mut d.visitor, "可不填（匿名）", 150.0);
-                        ui.end_row();
-                        widgets::text_field(ui, "电话", &mut d.phone, "可不填", 150.0);
-                        ui.end_row();
-                        widgets::text_field(ui, "事项", &mut d.matter, "居民反映或咨询的事", 300.0);
-                        ui.end_row();
-                        widgets::worker_picker(
-                            ui,
-                            "reception_worker",
-                            "接待人",
-                            &view.ledger.committee,
-                            view.today,
-                            &mut d.received_by,
-                        );
-                        ui.end_row();
-                        widgets::text_field(ui, "答复", &mut d.answer, "给居民的答复", 300.0);
-                        ui.end_row();
-                        ui.label("");
-                        ui.checkbox(&mut d.confirmed, "居民已确认答复");
-                        ui.end_row();
-                        ui.label("");
-                        ui.horizontal(|ui| {
-                            let mut listed = d.listed.is_some();
-                            if ui.checkbox(&mut listed, "转入问题清单").changed() {
-                                d.listed = listed.then(|| "其他".to_owned());
-                            }
-                            if let Some(cat) = &mut d.listed {
-                                widgets::category_picker(
-                                    ui,
-                                    "reception_category",
-                                    None,
-                                    &view.ledger.committee,
-                                    cat,
-                                );
-                            }
-                        });
-                        ui.end_row();
-                    });
-                if *tried {
-                    for e in d.errors(view.now) {
-                        widgets::error(ui, &e);
-                    }
-                }
-                ui.horizontal(|ui| {
-                    if ui.button("保存接待").clicked() {
-                        *tried = true;
-                        if let Ok((r, p)) = d.build(view.ledger, view.now) {
-                            let listed = p.is_some();
-                            self.saved = Some(if listed {
-                                "已保存接待记录，并列入问题清单".into()
-                            } else {
-                                "已保存接待记录".into()
-                            });
-                            actions.push(Action::Edit(
-                                format!("接待 {}", r.matter.chars().take(12).collect::<String>()),
-                                reception_edit(r, p),
-                            ));
-                            close = true;
+        self.reception_form(ui, view, actions);
+        self.answer_form(ui, view, actions, writable);
+        self.reception_list(ui, view);
+    }
+
+    /// The form of a new reception, when open.
+    fn reception_form(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
+        let Some((d, tried)) = &mut self.reception else {
+            return;
+        };
+        let mut close = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            egui::Grid::new("reception_form")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    widgets::text_field(ui, "时间", &mut d.at, "", 150.0);
+                    ui.end_row();
+                    let l = ui.label("渠道");
+                    ui.horizontal(|ui| {
+                        for c in [Channel::InPerson, Channel::Phone, Channel::Online] {
+                            ui.radio_value(&mut d.channel, c, c.label());
                         }
-                    }
-                    if ui.button("取消").clicked() {
+                    })
+                    .response
+                    .labelled_by(l.id);
+                    ui.end_row();
+                    widgets::text_field(ui, "来访人", &mut d.visitor, "可不填（匿名）", 150.0);
+                    ui.end_row();
+                    widgets::text_field(ui, "电话", &mut d.phone, "可不填", 150.0);
+                    ui.end_row();
+                    widgets::text_field(ui, "事项", &mut d.matter, "居民反映或咨询的事", 300.0);
+                    ui.end_row();
+                    widgets::worker_picker(
+                        ui,
+                        "reception_worker",
+                        "接待人",
+                        &view.ledger.committee,
+                        view.today,
+                        &mut d.received_by,
+                    );
+                    ui.end_row();
+                    widgets::text_field(ui, "答复", &mut d.answer, "给居民的答复", 300.0);
+                    ui.end_row();
+                    ui.label("");
+                    ui.checkbox(&mut d.confirmed, "居民已确认答复");
+                    ui.end_row();
+                    ui.label("");
+                    ui.horizontal(|ui| {
+                        let mut listed = d.listed.is_some();
+                        if ui.checkbox(&mut listed, "转入问题清单").changed() {
+                            d.listed = listed.then(|| "其他".to_owned());
+                        }
+                        if let Some(cat) = &mut d.listed {
+                            widgets::category_picker(
+                                ui,
+                                "reception_category",
+                                None,
+                                &view.ledger.committee,
+                                cat,
+                            );
+                        }
+                    });
+                    ui.end_row();
+                });
+            if *tried {
+                for e in d.errors(view.now) {
+                    widgets::error(ui, &e);
+                }
+            }
+            ui.horizontal(|ui| {
+                if ui.button("保存接待").clicked() {
+                    *tried = true;
+                    if let Ok((r, p)) = d.build(view.ledger, view.now) {
+                        let listed = p.is_some();
+                        self.saved = Some(if listed {
+                            "已保存接待记录，并列入问题清单".into()
+                        } else {
+                            "已保存接待记录".into()
+                        });
+                        actions.push(Action::Edit(
+                            format!("接待 {}", r.matter.chars().take(12).collect::<String>()),
+                            reception_edit(r, p),
+                        ));
                         close = true;
                     }
-                });
+                }
+                if ui.button("取消").clicked() {
+                    close = true;
+                }
             });
-            if close {
-                self.reception = None;
-            }
+        });
+        if close {
+            self.reception = None;
         }
-        self.answer_form(ui, view, actions, writable);
+    }
+
+    /// Every reception, newest first unless sorted; a click opens one to add its answer.
+    fn reception_list(&mut self, ui: &mut egui::Ui, view: &View<'_>) {
         let c = &view.ledger.committee;
         let mut list: Vec<_> = view.ledger.desk.receptions.iter().collect();
         let (by, descending) = self.sort.unwrap_or((ReceptionSort::Time, true));
@@ -319,6 +330,75 @@ impl DeskPanel {
         }
     }
 
+    /// The form of a new shift, when open.
+    fn shift_form(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
+        let shifts = &view.ledger.desk.shifts;
+        let Some(d) = &mut self.shift else {
+            return;
+        };
+        let mut close = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            egui::Grid::new("shift_form").num_columns(2).show(ui, |ui| {
+                if widgets::text_field(ui, "日期", &mut d.on, "2026-11-23", 110.0).changed() {
+                    // The kind and the usual hours follow the day (weekend or evening).
+                    d.date_changed();
+                }
+                ui.end_row();
+                let l = ui.label("时段");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut d.start).desired_width(60.0));
+                    ui.label("至");
+                    ui.add(egui::TextEdit::singleline(&mut d.end).desired_width(60.0));
+                })
+                .response
+                .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label("类别");
+                ui.horizontal(|ui| {
+                    for k in [ShiftKind::Evening, ShiftKind::Weekend, ShiftKind::Holiday] {
+                        ui.radio_value(&mut d.kind, k, k.label());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+                ui.end_row();
+                widgets::worker_picker(
+                    ui,
+                    "shift_worker",
+                    "值班人",
+                    &view.ledger.committee,
+                    view.today,
+                    &mut d.worker,
+                );
+                ui.end_row();
+            });
+            let built = d.build();
+            if let Err(e) = &built {
+                widgets::error(ui, e);
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(built.is_ok(), egui::Button::new("加入排班"))
+                    .clicked()
+                    && let Ok(s) = built
+                {
+                    let mut all = shifts.clone();
+                    let label = format!("排班 {} {}", s.on, s.kind.label());
+                    all.push(s);
+                    all.sort_by_key(|s| (s.on, s.start));
+                    actions.push(Action::Edit(label, Edit::Shifts(all)));
+                    close = true;
+                }
+                if ui.button("取消").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.shift = None;
+        }
+    }
+
     fn rota(
         &mut self,
         ui: &mut egui::Ui,
@@ -337,69 +417,7 @@ impl DeskPanel {
             }
         });
         let shifts = &view.ledger.desk.shifts;
-        if let Some(d) = &mut self.shift {
-            let mut close = false;
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                egui::Grid::new("shift_form").num_columns(2).show(ui, |ui| {
-                    if widgets::text_field(ui, "日期", &mut d.on, "2026-11-23", 110.0).changed() {
-                        // The kind and the usual hours follow the day (weekend or evening).
-                        d.date_changed();
-                    }
-                    ui.end_row();
-                    let l = ui.label("时段");
-                    ui.horizontal(|ui| {
-                        ui.add(egui::TextEdit::singleline(&mut d.start).desired_width(60.0));
-                        ui.label("至");
-                        ui.add(egui::TextEdit::singleline(&mut d.end).desired_width(60.0));
-                    })
-                    .response
-                    .labelled_by(l.id);
-                    ui.end_row();
-                    let l = ui.label("类别");
-                    ui.horizontal(|ui| {
-                        for k in [ShiftKind::Evening, ShiftKind::Weekend, ShiftKind::Holiday] {
-                            ui.radio_value(&mut d.kind, k, k.label());
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
-                    ui.end_row();
-                    widgets::worker_picker(
-                        ui,
-                        "shift_worker",
-                        "值班人",
-                        &view.ledger.committee,
-                        view.today,
-                        &mut d.worker,
-                    );
-                    ui.end_row();
-                });
-                let built = d.build();
-                if let Err(e) = &built {
-                    widgets::error(ui, e);
-                }
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(built.is_ok(), egui::Button::new("加入排班"))
-                        .clicked()
-                        && let Ok(s) = built
-                    {
-                        let mut all = shifts.clone();
-                        let label = format!("排班 {} {}", s.on, s.kind.label());
-                        all.push(s);
-                        all.sort_by_key(|s| (s.on, s.start));
-                        actions.push(Action::Edit(label, Edit::Shifts(all)));
-                        close = true;
-                    }
-                    if ui.button("取消").clicked() {
-                        close = true;
-                    }
-                });
-            });
-            if close {
-                self.shift = None;
-            }
-        }
+        self.shift_form(ui, view, actions);
         // From a week ago to a month ahead.
         let from = view.today - Duration::days(7);
         let to = view.today + Duration::days(31);

@@ -292,6 +292,61 @@ impl HouseholdEditor {
     }
 }
 
+/// What the ID number says (sex, age, birth date) or what is wrong with it; without one, the
+/// birth date to fill in instead.
+fn id_result(ui: &mut egui::Ui, view: &View<'_>, m: &mut PersonDraft) {
+    let check = m.id_check(view.today);
+    match &check {
+        IdCheck::Empty => {
+            widgets::text_field(
+                ui,
+                "出生日期",
+                &mut m.birth,
+                "无身份证时填，如 1950-03-07",
+                200.0,
+            );
+        }
+        IdCheck::Valid {
+            age,
+            sex,
+            birth,
+            sex_mismatch,
+            ..
+        } => {
+            ui.label("");
+            ui.horizontal(|ui| {
+                ui.label(format!("{}，{age} 岁（{birth} 出生）", sex.label()));
+                if *sex_mismatch {
+                    widgets::error(ui, &format!("与所选性别不符：证件号为{}性", sex.label()));
+                }
+            });
+        }
+        IdCheck::Invalid(e) => {
+            ui.label("");
+            widgets::error(ui, e);
+        }
+    }
+}
+
+/// Residents already in the ledger who may be this member.
+fn duplicate_warnings(ui: &mut egui::Ui, view: &View<'_>, dups: &[Duplicate]) {
+    for dup in dups {
+        let address = view
+            .ledger
+            .households
+            .household(dup.household)
+            .map(|h| view.ledger.households.address_of(h))
+            .unwrap_or_default();
+        widgets::error(
+            ui,
+            &format!(
+                "可能重复：{address} 已登记“{}”（{}）。请核对是否同一人。",
+                dup.name, dup.reason
+            ),
+        );
+    }
+}
+
 /// One member's lines. Returns whether the (new, unsaved) row is to be removed.
 fn person(
     ui: &mut egui::Ui,
@@ -351,40 +406,7 @@ fn person(
                 (n, 1),
             );
             m.fill_sex_from_id();
-            let check = m.id_check(view.today);
-            match &check {
-                IdCheck::Empty => {
-                    widgets::text_field(
-                        ui,
-                        "出生日期",
-                        &mut m.birth,
-                        "无身份证时填，如 1950-03-07",
-                        200.0,
-                    );
-                }
-                IdCheck::Valid {
-                    age,
-                    sex,
-                    birth,
-                    sex_mismatch,
-                    ..
-                } => {
-                    ui.label("");
-                    ui.horizontal(|ui| {
-                        ui.label(format!("{}，{age} 岁（{birth} 出生）", sex.label()));
-                        if *sex_mismatch {
-                            widgets::error(
-                                ui,
-                                &format!("与所选性别不符：证件号为{}性", sex.label()),
-                            );
-                        }
-                    });
-                }
-                IdCheck::Invalid(e) => {
-                    ui.label("");
-                    widgets::error(ui, e);
-                }
-            }
+            id_result(ui, view, m);
             ui.end_row();
             secret_field(
                 ui,
@@ -411,21 +433,7 @@ fn person(
             });
         }
     }
-    for dup in dups {
-        let address = view
-            .ledger
-            .households
-            .household(dup.household)
-            .map(|h| view.ledger.households.address_of(h))
-            .unwrap_or_default();
-        widgets::error(
-            ui,
-            &format!(
-                "可能重复：{address} 已登记“{}”（{}）。请核对是否同一人。",
-                dup.name, dup.reason
-            ),
-        );
-    }
+    duplicate_warnings(ui, view, dups);
     ui.horizontal(|ui| {
         if m.id.is_none() {
             if ui.button("删除此行").clicked() {

@@ -386,6 +386,103 @@ impl ListsPanel {
         self.drawn = Some((query, rows));
     }
 
+    /// The export form, when open: where to, replacing a file said on the button, written on
+    /// a thread.
+    fn export_form(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &View<'_>,
+        title: &str,
+        query: &ListQuery,
+        rows: &[ListRow],
+    ) {
+        let full = self.full;
+        let Some(form) = &mut self.export else {
+            return;
+        };
+        let mut done = None;
+        if let Some(rx) = &form.writing {
+            match rx.try_recv() {
+                Ok(result) => {
+                    form.writing = None;
+                    done = Some(result);
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    form.writing = None;
+                    done = Some(Err("导出意外中断，请再试一次。".to_owned()));
+                }
+            }
+        }
+        let busy = form.writing.is_some();
+        ui.horizontal(|ui| {
+            widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
+            let typed = std::path::Path::new(form.path.trim());
+            let start = typed
+                .parent()
+                .filter(|d| d.is_dir())
+                .map_or_else(export::default_folder, std::path::Path::to_path_buf);
+            let name = typed
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(mut chosen) =
+                form.chooser
+                    .button(ui, "选择…", Choose::SaveXlsx(&name), &start)
+            {
+                if chosen.extension().is_none() {
+                    chosen.set_extension("xlsx");
+                }
+                form.path = chosen.display().to_string();
+            }
+            // Replacing a file is said on the button.
+            let path = form.path.trim();
+            if form.exists.as_ref().is_none_or(|(p, _)| p != path) {
+                let there = std::path::Path::new(path).is_file();
+                form.exists = Some((path.to_owned(), there));
+            }
+            let exists = form.exists.as_ref().is_some_and(|(_, there)| *there);
+            let label = if exists {
+                "覆盖同名文件并导出"
+            } else {
+                "导出"
+            };
+            if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                // Written on a thread: a long list makes a large workbook.
+                let sheet = sheet(view, title.to_owned(), query, rows, full);
+                let path = std::path::PathBuf::from(form.path.trim());
+                let started = super::in_background("export", ui.ctx(), move || {
+                    export::write(&sheet, &path)
+                        .map(|()| format!("已导出到 {}", path.display()))
+                        .map_err(|e| e.to_string())
+                });
+                match started {
+                    Ok(rx) => form.writing = Some(rx),
+                    Err(e) => done = Some(Err(format!("无法开始导出：{e}"))),
+                }
+            }
+            if busy {
+                ui.spinner();
+                ui.label("正在导出……");
+            } else if ui.button("取消").clicked() {
+                done = Some(Ok(String::new()));
+            }
+        });
+        widgets::hint(
+            ui,
+            "Excel 文件不加密：请存在本机，用完删除，不要通过微信等转发。",
+        );
+        match done {
+            Some(Ok(m)) => {
+                self.export = None;
+                self.full = false;
+                self.message = (!m.is_empty()).then_some(Ok(m));
+            }
+            Some(Err(e)) => self.message = Some(Err(e)),
+            None => {}
+        }
+    }
+
     fn results_of(
         &mut self,
         ui: &mut egui::Ui,
@@ -431,90 +528,7 @@ impl ListsPanel {
                 "完整证件号和电话属于个人信息：只在确有需要时打印或导出，用后及时销毁、删除。",
             );
         }
-        let full = self.full;
-        if let Some(form) = &mut self.export {
-            let mut done = None;
-            if let Some(rx) = &form.writing {
-                match rx.try_recv() {
-                    Ok(result) => {
-                        form.writing = None;
-                        done = Some(result);
-                    }
-                    Err(std::sync::mpsc::TryRecvError::Empty) => {}
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                        form.writing = None;
-                        done = Some(Err("导出意外中断，请再试一次。".to_owned()));
-                    }
-                }
-            }
-            let busy = form.writing.is_some();
-            ui.horizontal(|ui| {
-                widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
-                let typed = std::path::Path::new(form.path.trim());
-                let start = typed
-                    .parent()
-                    .filter(|d| d.is_dir())
-                    .map_or_else(export::default_folder, std::path::Path::to_path_buf);
-                let name = typed
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if let Some(mut chosen) =
-                    form.chooser
-                        .button(ui, "选择…", Choose::SaveXlsx(&name), &start)
-                {
-                    if chosen.extension().is_none() {
-                        chosen.set_extension("xlsx");
-                    }
-                    form.path = chosen.display().to_string();
-                }
-                // Replacing a file is said on the button.
-                let path = form.path.trim();
-                if form.exists.as_ref().is_none_or(|(p, _)| p != path) {
-                    let there = std::path::Path::new(path).is_file();
-                    form.exists = Some((path.to_owned(), there));
-                }
-                let exists = form.exists.as_ref().is_some_and(|(_, there)| *there);
-                let label = if exists {
-                    "覆盖同名文件并导出"
-                } else {
-                    "导出"
-                };
-                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
-                    // Written on a thread: a long list makes a large workbook.
-                    let sheet = sheet(view, title.clone(), query, rows, full);
-                    let path = std::path::PathBuf::from(form.path.trim());
-                    let started = super::in_background("export", ui.ctx(), move || {
-                        export::write(&sheet, &path)
-                            .map(|()| format!("已导出到 {}", path.display()))
-                            .map_err(|e| e.to_string())
-                    });
-                    match started {
-                        Ok(rx) => form.writing = Some(rx),
-                        Err(e) => done = Some(Err(format!("无法开始导出：{e}"))),
-                    }
-                }
-                if busy {
-                    ui.spinner();
-                    ui.label("正在导出……");
-                } else if ui.button("取消").clicked() {
-                    done = Some(Ok(String::new()));
-                }
-            });
-            widgets::hint(
-                ui,
-                "Excel 文件不加密：请存在本机，用完删除，不要通过微信等转发。",
-            );
-            match done {
-                Some(Ok(m)) => {
-                    self.export = None;
-                    self.full = false;
-                    self.message = (!m.is_empty()).then_some(Ok(m));
-                }
-                Some(Err(e)) => self.message = Some(Err(e)),
-                None => {}
-            }
-        }
+        self.export_form(ui, view, &title, query, rows);
         match &self.message {
             Some(Ok(m)) => widgets::hint(ui, m),
             Some(Err(e)) => widgets::error(ui, e),

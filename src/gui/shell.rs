@@ -16,9 +16,60 @@ pub(super) fn shell(
     actions: &mut Vec<Action>,
 ) -> bool {
     let today = now.date();
-    let mut lock = false;
+    let lock = top_bar(ui, s);
+    egui::Panel::left("nav")
+        .resizable(false)
+        .exact_size(132.0)
+        .show(ui, |ui| {
+            ui.add_space(8.0);
+            for section in Section::ALL {
+                let selected = s.section == section;
+                let button = egui::Button::selectable(selected, section.label())
+                    .min_size(egui::vec2(ui.available_width(), 34.0));
+                if ui.add(button).clicked() {
+                    s.section = section;
+                }
+            }
+        });
+    if let Some(e) = &s.load_error {
+        egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        if matches!(s.section, Section::Households | Section::Visits) && s.finder.is_none() {
+            s.finder = Some(Finder::new(s.vault.ledger()));
+        }
+        let view = View {
+            ledger: s.vault.ledger(),
+            member: s.vault.member(),
+            today,
+            now,
+            read_only: s.vault.is_read_only(),
+            unloaded: s.vault.unloaded(),
+            finder: s.finder.as_ref(),
+        };
+        match s.section {
+            Section::Home => {
+                let name = s.committee_name();
+                let mine = view.member_worker();
+                s.home
+                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today, mine))
+                    .show(ui, &name, view.ledger, actions);
+            }
+            Section::Households => s.households.show(ui, &view, actions),
+            Section::Visits => s.visits.show(ui, &view, actions),
+            Section::Desk => s.desk.show(ui, &view, actions),
+            Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
+            other => records::show(ui, other, view.ledger, s.loading.is_some()),
+        }
+    });
+    lock
+}
+
+/// Ctrl+Z, and Ctrl+Y or Ctrl+Shift+Z, when no text field has the keyboard (there they undo
+/// the typing).
+fn undo_redo_keys(ui: &mut egui::Ui) -> (bool, bool) {
     let typing = ui.ctx().egui_wants_keyboard_input();
-    let (undo_key, redo_key) = ui.input_mut(|i| {
+    ui.input_mut(|i| {
         let undo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z);
         let redo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Y);
         let redo2 = egui::KeyboardShortcut::new(
@@ -30,7 +81,14 @@ pub(super) fn shell(
         }
         let r = i.consume_shortcut(&redo) || i.consume_shortcut(&redo2);
         (i.consume_shortcut(&undo), r)
-    });
+    })
+}
+
+/// The top bar: committee, member, save state, 撤销/重做 and 锁定. Returns whether 锁定 was
+/// clicked.
+fn top_bar(ui: &mut egui::Ui, s: &mut Session) -> bool {
+    let (undo_key, redo_key) = undo_redo_keys(ui);
+    let mut lock = false;
     egui::Panel::top("top").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -93,51 +151,6 @@ pub(super) fn shell(
             widgets::error(ui, e);
         }
         ui.add_space(4.0);
-    });
-    egui::Panel::left("nav")
-        .resizable(false)
-        .exact_size(132.0)
-        .show(ui, |ui| {
-            ui.add_space(8.0);
-            for section in Section::ALL {
-                let selected = s.section == section;
-                let button = egui::Button::selectable(selected, section.label())
-                    .min_size(egui::vec2(ui.available_width(), 34.0));
-                if ui.add(button).clicked() {
-                    s.section = section;
-                }
-            }
-        });
-    if let Some(e) = &s.load_error {
-        egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
-    }
-    egui::CentralPanel::default().show(ui, |ui| {
-        if matches!(s.section, Section::Households | Section::Visits) && s.finder.is_none() {
-            s.finder = Some(Finder::new(s.vault.ledger()));
-        }
-        let view = View {
-            ledger: s.vault.ledger(),
-            member: s.vault.member(),
-            today,
-            now,
-            read_only: s.vault.is_read_only(),
-            unloaded: s.vault.unloaded(),
-            finder: s.finder.as_ref(),
-        };
-        match s.section {
-            Section::Home => {
-                let name = s.committee_name();
-                let mine = view.member_worker();
-                s.home
-                    .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today, mine))
-                    .show(ui, &name, view.ledger, actions);
-            }
-            Section::Households => s.households.show(ui, &view, actions),
-            Section::Visits => s.visits.show(ui, &view, actions),
-            Section::Desk => s.desk.show(ui, &view, actions),
-            Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
-            other => records::show(ui, other, view.ledger, s.loading.is_some()),
-        }
     });
     lock
 }

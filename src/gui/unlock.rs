@@ -120,8 +120,8 @@ impl UnlockScreen {
         }
     }
 
-    /// Shows the screen; returns the vault once unlocked.
-    pub fn show(&mut self, ui: &mut egui::Ui, options: &VaultOptions) -> Option<Vault> {
+    /// The unlock under way, if it has ended: the vault, or the error to show.
+    fn poll(&mut self) -> Option<Vault> {
         if let Some(rx) = &self.job {
             match rx.try_recv() {
                 Ok(Ok(vault)) => {
@@ -140,6 +140,14 @@ impl UnlockScreen {
                     self.focus_pending = true;
                 }
             }
+        }
+        None
+    }
+
+    /// Shows the screen; returns the vault once unlocked.
+    pub fn show(&mut self, ui: &mut egui::Ui, options: &VaultOptions) -> Option<Vault> {
+        if let Some(vault) = self.poll() {
+            return Some(vault);
         }
         let busy = self.job.is_some();
         egui::CentralPanel::default().show(ui, |ui| {

@@ -185,49 +185,7 @@ impl VisitsPanel {
     fn list(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
         let ledger = view.ledger;
         let index = self.index.get_or_insert_with(|| VisitIndex::new(ledger));
-        ui.horizontal_wrapped(|ui| {
-            let f = &mut self.filters;
-            widgets::text_field(ui, "查找", &mut f.text, "地址、居民姓名或事由", 200.0);
-            let label = ui.label("走访人");
-            let name = f
-                .worker
-                .and_then(|w| ledger.committee.worker(w))
-                .map_or("全部", |w| w.name.as_str());
-            egui::ComboBox::from_id_salt("visit_worker")
-                .selected_text(name)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut f.worker, None, "全部");
-                    for w in &ledger.committee.workers {
-                        ui.selectable_value(&mut f.worker, Some(w.id), &w.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            let label = ui.label("类型");
-            egui::ComboBox::from_id_salt("visit_kind")
-                .selected_text(f.kind.label())
-                .show_ui(ui, |ui| {
-                    for k in KindFilter::ALL {
-                        ui.selectable_value(&mut f.kind, k, k.label());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            let label = ui.label("月份");
-            let month = f
-                .month
-                .map_or("全部".to_owned(), |(y, m)| format!("{y}年{m}月"));
-            egui::ComboBox::from_id_salt("visit_month")
-                .selected_text(month)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut f.month, None, "全部");
-                    for &(y, m) in index.months() {
-                        ui.selectable_value(&mut f.month, Some((y, m)), format!("{y}年{m}月"));
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-        });
+        filter_bar(ui, ledger, index.months(), &mut self.filters);
         if self.rows.as_ref().is_none_or(|(f, _)| *f != self.filters) {
             let previous = self.rows.as_ref().map(|(f, rows)| (f, rows.as_slice()));
             let (mut rows, narrowed) = index.search(ledger, view.finder, &self.filters, previous);
@@ -321,6 +279,52 @@ impl VisitsPanel {
     }
 }
 
+/// The list's filters: 查找, 走访人, 类型, 月份 (only months that have visits).
+fn filter_bar(ui: &mut egui::Ui, ledger: &Ledger, months: &[(i32, u32)], f: &mut VisitFilters) {
+    ui.horizontal_wrapped(|ui| {
+        widgets::text_field(ui, "查找", &mut f.text, "地址、居民姓名或事由", 200.0);
+        let label = ui.label("走访人");
+        let name = f
+            .worker
+            .and_then(|w| ledger.committee.worker(w))
+            .map_or("全部", |w| w.name.as_str());
+        egui::ComboBox::from_id_salt("visit_worker")
+            .selected_text(name)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut f.worker, None, "全部");
+                for w in &ledger.committee.workers {
+                    ui.selectable_value(&mut f.worker, Some(w.id), &w.name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label("类型");
+        egui::ComboBox::from_id_salt("visit_kind")
+            .selected_text(f.kind.label())
+            .show_ui(ui, |ui| {
+                for k in KindFilter::ALL {
+                    ui.selectable_value(&mut f.kind, k, k.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label("月份");
+        let month = f
+            .month
+            .map_or("全部".to_owned(), |(y, m)| format!("{y}年{m}月"));
+        egui::ComboBox::from_id_salt("visit_month")
+            .selected_text(month)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut f.month, None, "全部");
+                for &(y, m) in months {
+                    ui.selectable_value(&mut f.month, Some((y, m)), format!("{y}年{m}月"));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
+
 /// The entry form. Returns whether it is to close.
 fn form_ui(
     ui: &mut egui::Ui,
@@ -343,70 +347,7 @@ fn form_ui(
         .num_columns(2)
         .spacing([16.0, 8.0])
         .show(ui, |ui| {
-            // 居民户: type, Enter takes the first match.
-            let label = ui.label("居民户");
-            ui.vertical(|ui| {
-                let r = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut form.find)
-                            .hint_text("楼号-室号（如 5-302）或姓名，回车选第一个")
-                            .desired_width(360.0),
-                    )
-                    .labelled_by(label.id);
-                if form.focus {
-                    r.request_focus();
-                    form.focus = false;
-                }
-                if r.changed() {
-                    form.draft.household = None;
-                }
-                let chosen = form.draft.household;
-                if chosen.is_none() && !form.find.trim().is_empty() {
-                    if form.answered.as_deref() != Some(form.find.as_str()) {
-                        let q = Query {
-                            text: form.find.clone(),
-                            ..Query::default()
-                        };
-                        form.matches = view
-                            .finder
-                            .map(|finder| finder.find(&q))
-                            .unwrap_or_default()
-                            .into_iter()
-                            .take(8)
-                            .filter_map(|i| book.households.get(i).map(|h| h.id))
-                            .collect();
-                        form.answered = Some(form.find.clone());
-                    }
-                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let mut pick = enter.then(|| form.matches.first().copied()).flatten();
-                    if form.matches.is_empty() {
-                        widgets::hint(ui, "没有找到，请换个写法（如 5-302、5号302 或姓名）");
-                    }
-                    for &id in &form.matches {
-                        let Some(h) = book.household(id) else {
-                            continue;
-                        };
-                        let head = h.head().map_or("", |p| p.name.as_str());
-                        let text = format!("{}　{head}", book.address_of(h));
-                        if ui.selectable_label(false, text).clicked() {
-                            pick = Some(id);
-                        }
-                    }
-                    if let Some(id) = pick
-                        && let Some(h) = book.household(id)
-                    {
-                        form.draft.household = Some(id);
-                        form.draft.kind = default_visit_kind(&ledger.committee.visit_intervals, h);
-                        form.find = book.address_of(h);
-                        form.draft.resident = h.head().map(|p| p.name.clone()).unwrap_or_default();
-                        form.focus_reason = true;
-                    }
-                }
-                if let Some(h) = chosen.and_then(|id| book.household(id)) {
-                    let members: Vec<&str> = h.present_members().map(|p| p.name.as_str()).collect();
-                    widgets::hint(ui, &format!("家庭成员：{}", members.join("、")));
-                }
-            });
+            household_field(ui, view, form);
             ui.end_row();
 
             widgets::text_field(ui, "走访时间", &mut form.draft.at, "", 160.0);
@@ -421,25 +362,7 @@ fn form_ui(
             );
             ui.end_row();
 
-            let label = ui.label("类型");
-            ui.horizontal(|ui| {
-                let k = &mut form.draft.kind;
-                ui.radio_value(k, VisitKind::General, "一般走访");
-                ui.radio_value(k, VisitKind::Special, "特殊对象走访");
-                let is_line = matches!(k, VisitKind::LineOfWork(_));
-                if ui.radio(is_line, "业务条线").clicked() && !is_line {
-                    *k = VisitKind::LineOfWork(String::new());
-                }
-                if let VisitKind::LineOfWork(line) = k {
-                    ui.add(
-                        egui::TextEdit::singleline(line)
-                            .hint_text("条线，如 民政")
-                            .desired_width(100.0),
-                    );
-                }
-            })
-            .response
-            .labelled_by(label.id);
+            kind_field(ui, &mut form.draft.kind);
             ui.end_row();
 
             widgets::text_field(ui, "走访居民", &mut form.draft.resident, "", 160.0);
@@ -513,6 +436,99 @@ fn form_ui(
         widgets::hint(ui, "Ctrl+回车 保存");
     });
     close
+}
+
+/// 居民户: type a building-room or a name, Enter (or a click) takes a match; the household's
+/// default visit kind and head are filled in.
+fn household_field(ui: &mut egui::Ui, view: &View<'_>, form: &mut VisitForm) {
+    let ledger = view.ledger;
+    let book = &ledger.households;
+    let label = ui.label("居民户");
+    ui.vertical(|ui| {
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut form.find)
+                    .hint_text("楼号-室号（如 5-302）或姓名，回车选第一个")
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
+        if form.focus {
+            r.request_focus();
+            form.focus = false;
+        }
+        if r.changed() {
+            form.draft.household = None;
+        }
+        let chosen = form.draft.household;
+        if chosen.is_none() && !form.find.trim().is_empty() {
+            if form.answered.as_deref() != Some(form.find.as_str()) {
+                let q = Query {
+                    text: form.find.clone(),
+                    ..Query::default()
+                };
+                form.matches = view
+                    .finder
+                    .map(|finder| finder.find(&q))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .take(8)
+                    .filter_map(|i| book.households.get(i).map(|h| h.id))
+                    .collect();
+                form.answered = Some(form.find.clone());
+            }
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let mut pick = enter.then(|| form.matches.first().copied()).flatten();
+            if form.matches.is_empty() {
+                widgets::hint(ui, "没有找到，请换个写法（如 5-302、5号302 或姓名）");
+            }
+            for &id in &form.matches {
+                let Some(h) = book.household(id) else {
+                    continue;
+                };
+                let head = h.head().map_or("", |p| p.name.as_str());
+                let text = format!("{}　{head}", book.address_of(h));
+                if ui.selectable_label(false, text).clicked() {
+                    pick = Some(id);
+                }
+            }
+            if let Some(id) = pick
+                && let Some(h) = book.household(id)
+            {
+                form.draft.household = Some(id);
+                form.draft.kind = default_visit_kind(&ledger.committee.visit_intervals, h);
+                form.find = book.address_of(h);
+                form.draft.resident = h.head().map(|p| p.name.clone()).unwrap_or_default();
+                form.focus_reason = true;
+            }
+        }
+        if let Some(h) = chosen.and_then(|id| book.household(id)) {
+            let members: Vec<&str> = h.present_members().map(|p| p.name.as_str()).collect();
+            widgets::hint(ui, &format!("家庭成员：{}", members.join("、")));
+        }
+    });
+}
+
+/// 类型: 一般走访, 特殊对象走访, or a line of work with its name.
+fn kind_field(ui: &mut egui::Ui, kind: &mut VisitKind) {
+    let label = ui.label("类型");
+    ui.horizontal(|ui| {
+        let k = kind;
+        ui.radio_value(k, VisitKind::General, "一般走访");
+        ui.radio_value(k, VisitKind::Special, "特殊对象走访");
+        let is_line = matches!(k, VisitKind::LineOfWork(_));
+        if ui.radio(is_line, "业务条线").clicked() && !is_line {
+            *k = VisitKind::LineOfWork(String::new());
+        }
+        if let VisitKind::LineOfWork(line) = k {
+            ui.add(
+                egui::TextEdit::singleline(line)
+                    .hint_text("条线，如 民政")
+                    .desired_width(100.0),
+            );
+        }
+    })
+    .response
+    .labelled_by(label.id);
 }
 
 fn need_ui(

@@ -354,54 +354,65 @@ impl HouseholdDraft {
                     h.members.len() - 1
                 }
             };
-            let p = &mut h.members[at];
-            p.name = m.name.trim().to_owned();
-            p.relation = m.relation.trim().to_owned();
-            p.group = if m.tenant {
-                MemberGroup::Tenant
-            } else {
-                MemberGroup::Owner
-            };
-            p.id_number = IdNumber::parse(&m.id_number).ok();
-            p.sex = p.id_number.as_ref().map(IdNumber::sex).or(m.sex);
-            p.birth_date = parse_date(&m.birth, "", "").ok().flatten();
-            p.hukou_address = m.hukou_address.trim().to_owned();
-            p.phone = phone(&m.phone);
-            p.moved_in = parse_date(&m.moved_in, "", "").ok().flatten();
-            p.note = m.note.trim().to_owned();
-            let current: Vec<(TagDimension, String)> = p
-                .tags
-                .iter()
-                .filter(|t| t.is_current())
-                .map(|t| (t.dimension, t.name.clone()))
-                .collect();
-            for (d, name) in &current {
-                if !m.tags.contains(&(*d, name.clone())) {
-                    p.end_tag(*d, name, today, by);
-                }
-            }
-            for (d, name) in &m.tags {
-                p.set_tag(*d, name, today, by);
-            }
-            if let Some((on, reason)) = &m.moving_out {
-                let on = parse_date(on, "", "").ok().flatten().unwrap_or(today);
-                p.moved_out = Some(MoveOut {
-                    on,
-                    reason: reason.trim().to_owned(),
-                    by: by.to_owned(),
-                });
-                let id = p.id;
-                h.events.push(HouseholdEvent {
-                    on,
-                    kind: HouseholdEventKind::MemberLeft(id),
-                    by: by.to_owned(),
-                    note: reason.trim().to_owned(),
-                });
+            if let Some(left) = m.apply(&mut h.members[at], today, by) {
+                h.events.push(left);
             }
         }
         // A new member whose row was removed from the form before saving was never added; an
         // existing member can only leave by moving out, so nothing else is dropped.
         Ok(h)
+    }
+}
+
+impl PersonDraft {
+    /// Writes the form's lines onto the member `p`: fields, tags set and ended (with `today`
+    /// and `by`), and a departure. Returns the household's record of that departure.
+    fn apply(&self, p: &mut Person, today: NaiveDate, by: &str) -> Option<HouseholdEvent> {
+        let m = self;
+        let phone = |t: &str| Phone::parse(t).ok().filter(|_| !t.trim().is_empty());
+        p.name = m.name.trim().to_owned();
+        p.relation = m.relation.trim().to_owned();
+        p.group = if m.tenant {
+            MemberGroup::Tenant
+        } else {
+            MemberGroup::Owner
+        };
+        p.id_number = IdNumber::parse(&m.id_number).ok();
+        p.sex = p.id_number.as_ref().map(IdNumber::sex).or(m.sex);
+        p.birth_date = parse_date(&m.birth, "", "").ok().flatten();
+        p.hukou_address = m.hukou_address.trim().to_owned();
+        p.phone = phone(&m.phone);
+        p.moved_in = parse_date(&m.moved_in, "", "").ok().flatten();
+        p.note = m.note.trim().to_owned();
+        let current: Vec<(TagDimension, String)> = p
+            .tags
+            .iter()
+            .filter(|t| t.is_current())
+            .map(|t| (t.dimension, t.name.clone()))
+            .collect();
+        for (d, name) in &current {
+            if !m.tags.contains(&(*d, name.clone())) {
+                p.end_tag(*d, name, today, by);
+            }
+        }
+        for (d, name) in &m.tags {
+            p.set_tag(*d, name, today, by);
+        }
+        if let Some((on, reason)) = &m.moving_out {
+            let on = parse_date(on, "", "").ok().flatten().unwrap_or(today);
+            p.moved_out = Some(MoveOut {
+                on,
+                reason: reason.trim().to_owned(),
+                by: by.to_owned(),
+            });
+            return Some(HouseholdEvent {
+                on,
+                kind: HouseholdEventKind::MemberLeft(p.id),
+                by: by.to_owned(),
+                note: reason.trim().to_owned(),
+            });
+        }
+        None
     }
 }
 
