@@ -4,6 +4,7 @@
 use super::init::print_recovery;
 use super::{CliError, options};
 use crate::demo::{COMMITTEE, DemoSize, WORKERS, generate};
+use crate::model::Role;
 use crate::store::{ExposeSecret, NewMember, SecretString, Vault};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -39,11 +40,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         .iter()
         .map(|(name, roles)| NewMember {
             name: (*name).to_owned(),
-            role: roles
-                .iter()
-                .map(|r| r.label())
-                .collect::<Vec<_>>()
-                .join("、"),
+            role: Role::joined(roles),
             passphrase: SecretString::from(DEMO_PASSPHRASE.to_owned()),
         })
         .collect();

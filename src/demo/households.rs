@@ -31,7 +31,6 @@ pub(super) fn households(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                 rooms_per_floor: if towers { 2 } else { g.rng.random_range(2..=3) },
             });
         }
-        let _ = house_type;
     }
     let rooms: usize = book
         .buildings

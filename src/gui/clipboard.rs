@@ -47,6 +47,7 @@ impl Guard {
     }
 
     /// Moves the copy back in time (tests of the 30-second rule).
+    #[cfg(any(test, feature = "testing"))]
     pub fn backdate(&mut self, by: Duration) {
         if let Some(at) = self.pending {
             self.pending = Some(at.checked_sub(by).unwrap_or(at));

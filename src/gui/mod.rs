@@ -271,7 +271,7 @@ impl SibaiApp {
 
     /// Moves the last activity back by `by`, as if the user had been away (for tests of the
     /// idle lock, which is measured on the wall clock).
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "testing"))]
     pub fn backdate_activity(&mut self, by: Duration) {
         self.last_activity = self
             .last_activity
@@ -285,7 +285,7 @@ impl SibaiApp {
     }
 
     /// Moves the last copy back by `by` (for tests of the 30-second rule).
-    #[doc(hidden)]
+    #[cfg(any(test, feature = "testing"))]
     pub fn backdate_clipboard(&mut self, by: Duration) {
         self.clipboard.backdate(by);
     }

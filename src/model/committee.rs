@@ -41,6 +41,15 @@ impl Role {
         Role::SocialWorker,
     ];
 
+    /// Roles joined for display: `书记、主任`.
+    pub fn joined(roles: &[Role]) -> String {
+        roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
     /// The Chinese label.
     pub fn label(self) -> &'static str {
         match self {
@@ -80,11 +89,7 @@ impl Worker {
 
     /// Roles joined for display: `书记、主任`.
     pub fn roles_label(&self) -> String {
-        self.roles
-            .iter()
-            .map(|r| r.label())
-            .collect::<Vec<_>>()
-            .join("、")
+        Role::joined(&self.roles)
     }
 
     /// Whether the worker is in service on a date.

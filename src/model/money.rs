@@ -93,11 +93,6 @@ impl Fen {
             .ok_or_else(|| MoneyError::TooLarge(text.to_owned()))?;
         Ok(Fen(if negative { -fen } else { fen }))
     }
-
-    /// `part / self` as a ratio in 0..=1 (or more), None when `self` is zero.
-    pub fn share_of(self, whole: Fen) -> Option<f64> {
-        (whole.0 != 0).then(|| self.0 as f64 / whole.0 as f64)
-    }
 }
 
 impl fmt::Display for Fen {

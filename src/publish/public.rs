@@ -353,12 +353,7 @@ fn public_signers(ledger: &Ledger, today: NaiveDate) -> Vec<PublicSigner> {
         .filter(|w| w.signs_notices && w.left_on.is_none_or(|d| d > today))
         .map(|w| PublicSigner {
             name: w.name.clone(),
-            roles: w
-                .roles
-                .iter()
-                .map(|r| r.label())
-                .collect::<Vec<_>>()
-                .join("、"),
+            roles: w.roles_label(),
         })
         .collect()
 }

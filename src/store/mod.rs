@@ -5,6 +5,8 @@
 mod codec;
 mod crypto;
 mod error;
+#[cfg(any(test, feature = "testing"))]
+mod faulty;
 mod fs;
 mod layout;
 mod lock;
@@ -14,7 +16,9 @@ mod vault;
 /// Re-exported so callers hold passphrases as `SecretString` without naming age.
 pub use age::secrecy::{ExposeSecret, SecretString};
 pub use error::StoreError;
-pub use fs::{FaultKind, FaultyFs, FileSystem, FsOp, RealFs};
+#[cfg(any(test, feature = "testing"))]
+pub use faulty::{FaultKind, FaultyFs, FsOp};
+pub use fs::{FileSystem, RealFs};
 pub use layout::{LEDGER_SUBFOLDER, is_vault, locate, read_meta};
 pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
 pub use vault::{

@@ -78,6 +78,7 @@ impl Default for VaultOptions {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl VaultOptions {
     /// Options for tests: a cheap scrypt work factor.
     pub fn for_tests() -> Self {
