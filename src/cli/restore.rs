@@ -1,8 +1,12 @@
-//! `sibai restore [DIR]`: list the backups, restore a collection to a generation, or accept files
-//! that were reported as rolled back.
+//! `sibai restore [DIR]`: works on a vault that cannot be opened. Without options it lists every
+//! saved state and every copy of every file, each checked, and proposes the newest whole state;
+//! `--apply` restores it (or `--save N` a chosen one), keeping what it replaces aside. On a vault
+//! that opens, `--file` and `--generation` put one file back to a backup, and `--accept-current`
+//! keeps files reported as older than expected.
 
-use super::{CliError, UnlockArgs, open, options};
+use super::{CliError, UnlockArgs, member_of, open, options, passphrase};
 use crate::model::Collection;
+use crate::store::{Place, Survey, Unlocked, saved_time_text};
 use std::process::ExitCode;
 
 /// Arguments of `sibai restore`.
@@ -11,10 +15,19 @@ pub struct Args {
     /// 解锁选项
     #[command(flatten)]
     pub unlock: UnlockArgs,
-    /// 要恢复的文件，例如 households、visits-2026、funds-2025
+    /// 用恢复密码解锁（成员的密钥文件损坏时；恢复密码从 SIBAI_RECOVERY 读取或提示输入）
+    #[arg(long)]
+    pub recovery: bool,
+    /// 恢复到列表中建议的那次完好保存
+    #[arg(long)]
+    pub apply: bool,
+    /// 恢复到第几次保存（见不带参数时的列表）
+    #[arg(long, value_name = "N")]
+    pub save: Option<u64>,
+    /// 只恢复一个文件（台账能打开时），例如 households-0、visits-2026、funds-2025
     #[arg(long)]
     pub file: Option<String>,
-    /// 要恢复到的版本号（见不带参数时的列表）
+    /// 与 --file 一起：要恢复到的版本号
     #[arg(long)]
     pub generation: Option<u64>,
     /// 接受磁盘上现有的（被报告为旧版本的）文件，作为最新版本保存
@@ -24,6 +37,112 @@ pub struct Args {
 
 /// Runs `sibai restore`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    if args.accept_current || args.file.is_some() || args.generation.is_some() {
+        return restore_one_file(&args);
+    }
+    let unlocked = unlock(&args)?;
+    eprintln!("正在检查每一次保存和每一份备份……");
+    let survey = unlocked.survey()?;
+    print_survey(&survey);
+    let chosen = match args.save {
+        Some(n) => Some(
+            survey
+                .states
+                .iter()
+                .position(|s| s.save_seq == Some(n) && s.is_consistent())
+                .ok_or_else(|| {
+                    CliError::Message(format!(
+                        "第 {n} 次保存不完整或不存在，不能恢复到它。请从上面列表中标为“完好”的保存里选。"
+                    ))
+                })?,
+        ),
+        None if args.apply => Some(survey.proposal.ok_or(crate::store::StoreError::NothingToRestore)?),
+        None => None,
+    };
+    let Some(chosen) = chosen else {
+        match survey.proposed() {
+            Some(s) if s.place == Place::Live => println!("\n当前台账完好，不需要恢复。"),
+            Some(s) => println!(
+                "\n建议恢复到第 {} 次保存（{}）。确认后运行：sibai restore --apply {}",
+                s.save_seq.unwrap_or(0),
+                s.saved_at
+                    .as_deref()
+                    .map(saved_time_text)
+                    .unwrap_or_default(),
+                args.unlock.dir.display()
+            ),
+            None => return Err(crate::store::StoreError::NothingToRestore.into()),
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let report = unlocked.restore_state(&survey, chosen)?;
+    println!(
+        "\n已恢复到第 {} 次保存（{}）。被替换的文件保存在 {}，没有删除任何文件。",
+        report.save_seq,
+        report
+            .saved_at
+            .as_deref()
+            .map(saved_time_text)
+            .unwrap_or_default(),
+        report.aside.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Unlocks the key only (nothing of the ledger is read).
+fn unlock(args: &Args) -> Result<Unlocked, CliError> {
+    let dir = args.unlock.vault_dir();
+    if args.recovery {
+        let pass = passphrase("SIBAI_RECOVERY", "请输入恢复密码：")?;
+        return Ok(Unlocked::with_recovery(&dir, &pass, options())?);
+    }
+    let member = member_of(&dir, args.unlock.member.clone())?;
+    let pass = passphrase("SIBAI_PASSPHRASE", &format!("请输入“{member}”的密码："))?;
+    Ok(Unlocked::with_passphrase(&dir, &member, &pass, options())?)
+}
+
+fn print_survey(survey: &Survey) {
+    println!("各次保存（从新到旧）：");
+    for (i, s) in survey.states.iter().enumerate() {
+        let seq = s.save_seq.map_or("（无法读取）".to_owned(), |n| {
+            format!("第 {n} 次保存")
+        });
+        let when = s
+            .saved_at
+            .as_deref()
+            .map(saved_time_text)
+            .unwrap_or_default();
+        let status = if s.is_consistent() {
+            "完好".to_owned()
+        } else {
+            format!("不能用：{}", s.problems.join("；"))
+        };
+        let mark = if survey.proposal == Some(i) {
+            "  ← 建议"
+        } else {
+            ""
+        };
+        println!("  {seq}  {when}  [{}] {status}{mark}", s.place.label());
+    }
+    println!("\n各文件的版本（从新到旧）：");
+    for (stem, copies) in &survey.files {
+        let label = Collection::from_stem(stem).map_or(stem.clone(), |c| c.label());
+        let versions: Vec<String> = copies
+            .iter()
+            .map(|f| {
+                let place = if f.place == Place::Live { "当前" } else { "" };
+                match &f.problem {
+                    None => format!("{}{place}", f.generation),
+                    Some(why) => format!("{}{place}（损坏：{why}）", f.generation),
+                }
+            })
+            .collect();
+        println!("  {stem}（{label}）：{}", versions.join(" "));
+    }
+}
+
+/// `--file/--generation` and `--accept-current`: on a vault that opens.
+fn restore_one_file(args: &Args) -> Result<ExitCode, CliError> {
     let mut opts = options();
     opts.tolerate_rollback = true;
     let mut vault = open(&args.unlock, opts)?;
@@ -32,41 +151,19 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         println!("已将现有文件保存为最新版本。");
         return Ok(ExitCode::SUCCESS);
     }
-    match (args.file, args.generation) {
-        (Some(file), Some(generation)) => {
-            let c = Collection::from_stem(&file)
-                .ok_or_else(|| CliError::Message(format!("没有名为“{file}”的文件")))?;
-            vault.restore(c, generation)?;
-            vault.save()?;
-            println!(
-                "已将“{}”恢复为第 {generation} 版（作为第 {} 版保存，原文件已备份）。",
-                c.label(),
-                vault.generation(c)
-            );
-        }
-        (None, None) => {
-            println!("可恢复的备份（版本号从新到旧）：");
-            for c in vault.backed_up_collections() {
-                let gens: Vec<String> = vault
-                    .backups(c)
-                    .iter()
-                    .map(|b| b.generation.to_string())
-                    .collect();
-                println!(
-                    "  {}（{}，当前第 {} 版）：{}",
-                    c.stem(),
-                    c.label(),
-                    vault.generation(c),
-                    gens.join(" ")
-                );
-            }
-            println!("恢复示例：sibai restore --file households --generation 3");
-        }
-        _ => {
-            return Err(CliError::Message(
-                "请同时给出 --file 和 --generation".into(),
-            ));
-        }
-    }
+    let (Some(file), Some(generation)) = (&args.file, args.generation) else {
+        return Err(CliError::Message(
+            "请同时给出 --file 和 --generation".into(),
+        ));
+    };
+    let c = Collection::from_stem(file)
+        .ok_or_else(|| CliError::Message(format!("没有名为“{file}”的文件")))?;
+    vault.restore(c, generation)?;
+    vault.save()?;
+    println!(
+        "已将“{}”恢复为第 {generation} 版（作为第 {} 版保存，原文件已备份）。",
+        c.label(),
+        vault.generation(c)
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -24,8 +24,20 @@ fn classify(e: DecryptError) -> Failure {
             Failure::WrongPassphrase
         }
         DecryptError::NoMatchingKeys => Failure::NotForUs,
-        other => Failure::Damaged(other.to_string()),
+        DecryptError::InvalidHeader => Failure::Damaged("文件头损坏".into()),
+        DecryptError::InvalidMac => Failure::Damaged("文件头校验不符，文件被改动或损坏".into()),
+        DecryptError::UnknownFormat => Failure::Damaged("不是台账使用的加密格式".into()),
+        DecryptError::ExcessiveWork { required, .. } => {
+            Failure::Damaged(format!("密码保护强度（2^{required}）超出本程序接受的范围"))
+        }
+        DecryptError::Io(_) => Failure::Damaged(damaged_payload()),
+        _ => Failure::Damaged("无法解密".into()),
     }
+}
+
+/// A payload that stops early or whose content was changed: age reports either while reading.
+fn damaged_payload() -> String {
+    "内容被截断或被改动".into()
 }
 
 /// Encrypts `plaintext` with a passphrase at a fixed scrypt work factor `log_n`.
@@ -79,7 +91,7 @@ fn decrypt_inner(
     // A tampered or truncated payload shows only while reading.
     reader
         .read_to_end(&mut out)
-        .map_err(|e| Failure::Damaged(e.to_string()))?;
+        .map_err(|_| Failure::Damaged(damaged_payload()))?;
     Ok(out)
 }
 

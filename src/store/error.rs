@@ -27,6 +27,33 @@ pub enum StoreError {
     /// Wrong passphrase.
     #[error("密码不对。请注意大小写和输入法（全角/半角），再试一次；忘记密码请用恢复密码重设。")]
     WrongPassphrase,
+    /// A member's passphrase-wrapped key file does not match its recorded digest.
+    #[error(
+        "“{member}”的密钥文件 {file} 已损坏（与记录的校验值不符），不是密码的问题。台账本身没有受影响：请书记或主任用恢复密码为这位成员重设密码（sibai members passwd {member} --recovery），会生成新的密钥文件。"
+    )]
+    MemberKeyDamaged {
+        /// Whose key.
+        member: String,
+        /// Which file.
+        file: PathBuf,
+    },
+    /// The recovery key file does not match its recorded digest.
+    #[error(
+        "恢复密码的密钥文件 {0} 已损坏（与记录的校验值不符）。台账本身没有受影响：请任一成员解锁后重设恢复密码（sibai members passwd 恢复密码），并把新的恢复密码抄在纸上保管。"
+    )]
+    RecoveryKeyDamaged(PathBuf),
+    /// Deriving the key would need more memory than the machine has free.
+    #[error(
+        "这个密钥的密码保护强度（2^{log_n}）解锁时需要约 {need_mib} MB 内存，这台电脑现在只有约 {free_mib} MB 可用。请关闭其他程序后再试，或在内存更大的电脑上解锁后重设密码（新密码会用适合办公电脑的强度）。台账未作任何改动。"
+    )]
+    NotEnoughMemory {
+        /// The scrypt work factor.
+        log_n: u8,
+        /// Memory scrypt needs, in MiB.
+        need_mib: u64,
+        /// Memory free, in MiB.
+        free_mib: u64,
+    },
     /// No such member.
     #[error("台账成员中没有“{name}”。现有成员：{known}。")]
     UnknownMember {
@@ -37,7 +64,7 @@ pub enum StoreError {
     },
     /// A file cannot be decrypted or parsed.
     #[error(
-        "文件 {file} 已损坏（{detail}）。台账未作任何改动；请用“sibai restore”从备份恢复这个文件，或联系技术支持。"
+        "文件 {file} 已损坏（{detail}）。台账未作任何改动。请在解锁界面点“从备份恢复”（或运行 sibai restore），恢复到最近一次完好的保存。"
     )]
     Damaged {
         /// Which file.
@@ -47,12 +74,12 @@ pub enum StoreError {
     },
     /// A file was not encrypted for this vault: someone wrote it without unlocking.
     #[error(
-        "文件 {0} 不是用本台账的密钥加密的，可能被人替换过。台账未作任何改动；请从备份恢复，并检查这台电脑的使用情况。"
+        "文件 {0} 不是用本台账的密钥加密的，可能被人替换过。台账未作任何改动；请在解锁界面点“从备份恢复”（或运行 sibai restore），并检查这台电脑的使用情况。"
     )]
     NotThisVault(PathBuf),
     /// A file is older than the last generation seen.
     #[error(
-        "文件 {file} 是旧版本（第 {found} 版，应至少为第 {expected} 版），可能被人用旧文件替换。请确认后用“sibai restore”选择要使用的版本。"
+        "文件 {file} 是旧版本（第 {found} 版，应至少为第 {expected} 版），可能被人用旧文件替换。台账未作任何改动。请在解锁界面点“从备份恢复”（或运行 sibai restore）查看各次保存，恢复到最近一次完好的保存。"
     )]
     RolledBack {
         /// Which file.
@@ -113,6 +140,11 @@ pub enum StoreError {
     /// The in-memory data cannot be encoded (a bug).
     #[error("数据编码失败（{0}），保存已取消，修改仍保留在内存中。请联系技术支持。")]
     Encode(String),
+    /// No saved state is whole: nothing can be restored.
+    #[error(
+        "没有找到可以恢复的完好保存：每一次保存都缺少文件或有文件损坏。台账未作任何改动；请联系技术支持，并带上U盘备份。"
+    )]
+    NothingToRestore,
     /// No backup with that generation.
     #[error("没有找到 {file} 的第 {generation} 版备份。")]
     NoSuchBackup {

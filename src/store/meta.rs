@@ -2,6 +2,7 @@
 //! and their key files; it holds no key and no resident data.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The vault format this build writes and the newest it reads.
 pub const FORMAT: u32 = 1;
@@ -28,6 +29,11 @@ pub struct VaultMeta {
     pub created: String,
     /// Members, in the order shown at unlock.
     pub members: Vec<MemberEntry>,
+    /// The SHA-256 of each passphrase-wrapped key file (`keys/<stem>.age`, by stem), so that a
+    /// damaged key file is told from a wrong passphrase (age cannot: both fail the same way).
+    /// A digest of ciphertext: it says nothing of the key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub key_digests: BTreeMap<String, String>,
 }
 
 impl VaultMeta {

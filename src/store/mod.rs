@@ -22,6 +22,7 @@ pub use fs::{FileSystem, RealFs};
 pub use layout::{LEDGER_SUBFOLDER, is_vault, locate, read_meta};
 pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
 pub use vault::{
-    BackupInfo, LoadScope, LoadedParts, NewMember, PendingLoad, PickFirst, RecoveryPassphrase,
-    SaveJob, SaveOutcome, SaveReport, Unlocked, Vault, VaultOptions,
+    BackupInfo, FileCopy, LoadScope, LoadedParts, NewMember, PendingLoad, PickFirst, Place,
+    RecoveryPassphrase, RestoreReport, SaveJob, SaveOutcome, SaveReport, SavedState, Survey,
+    Unlocked, Vault, VaultOptions, saved_time_text,
 };

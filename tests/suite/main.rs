@@ -13,6 +13,7 @@ mod guard;
 mod id_number;
 mod lock;
 mod publish;
+mod recovery;
 mod vault_errors;
 mod vault_layout;
 mod vault_members;

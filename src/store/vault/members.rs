@@ -5,7 +5,24 @@
 use super::*;
 
 impl Vault {
-    pub(super) fn write_meta(&self) -> Result<(), StoreError> {
+    /// Writes `vault.ron`, with the digest of every key file as it is now on disk.
+    pub(super) fn write_meta(&mut self) -> Result<(), StoreError> {
+        let fs = self.fs();
+        let stems = self
+            .meta
+            .members
+            .iter()
+            .map(|m| m.key_file.clone())
+            .chain([RECOVERY_KEY_FILE.to_owned()]);
+        let mut digests = BTreeMap::new();
+        for stem in stems {
+            let path = key_path(&self.dir, &stem);
+            let bytes = fs
+                .read(&path)
+                .map_err(|e| StoreError::io("读取密钥文件", &path, e))?;
+            digests.insert(stem, hex(&sha256(&bytes)));
+        }
+        self.meta.key_digests = digests;
         let text = codec::to_pretty_ron(&self.meta).map_err(StoreError::Encode)?;
         let path = meta_path(&self.dir);
         write_atomically(
@@ -167,7 +184,9 @@ impl Vault {
         let mut recipients = self.read_recipients()?;
         let r = self.write_member_key(&key_file, passphrase)?;
         recipients.members.insert(key_file, r);
-        self.write_recipients(&recipients)
+        self.write_recipients(&recipients)?;
+        // The new key file's digest.
+        self.write_meta()
     }
 
     /// Removes a member and rotates the vault identity: every file is re-encrypted to a new one,

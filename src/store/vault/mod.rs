@@ -11,14 +11,17 @@
 //! One job a file: this one holds the types and what reads the open vault; `unlock` opens it
 //! (a member's passphrase or the recovery one, then the files the caller asks for first);
 //! `save` is the save protocol; `members` the keys and who may unlock; `backups` the earlier
-//! generations kept and restored.
+//! generations kept and restored; `recover` restoring a vault that cannot be opened.
 
 mod backups;
+mod kdf_memory;
 mod members;
+mod recover;
 mod save;
 mod unlock;
 
 use backups::{link_backup, parse_generation_name, prune_backups};
+pub use recover::{FileCopy, Place, RestoreReport, SavedState, Survey, saved_time_text};
 use save::{LiveCheck, write_atomically};
 pub use save::{SaveJob, SaveOutcome};
 use unlock::load_files;
@@ -227,6 +230,11 @@ impl PendingLoad {
         Ok(LoadedParts { parts, warnings })
     }
 }
+/// Lowercase hex of a digest.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }

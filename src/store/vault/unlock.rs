@@ -56,19 +56,35 @@ impl Unlocked {
         let wrapped = fs
             .read(&kpath)
             .map_err(|e| StoreError::io("读取密钥文件", &kpath, e))?;
+        // A damaged key file is fixed by a new passphrase (a new key file), not by a restore.
+        let key_damaged = || {
+            if key_file == RECOVERY_KEY_FILE {
+                StoreError::RecoveryKeyDamaged(kpath.clone())
+            } else {
+                StoreError::MemberKeyDamaged {
+                    member: member.clone(),
+                    file: kpath.clone(),
+                }
+            }
+        };
+        if meta
+            .key_digests
+            .get(key_file)
+            .is_some_and(|d| *d != hex(&sha256(&wrapped)))
+        {
+            return Err(key_damaged());
+        }
+        kdf_memory::check(&wrapped, options.max_scrypt_log_n)?;
         let personal =
             crypto::unwrap_with_passphrase(&wrapped, passphrase, options.max_scrypt_log_n)
                 .map_err(|f| match f {
                     Failure::WrongPassphrase => StoreError::WrongPassphrase,
-                    other => damaged(&kpath, other),
+                    Failure::NotForUs | Failure::Damaged(_) => key_damaged(),
                 })?;
         let personal = std::str::from_utf8(&personal)
             .ok()
             .and_then(crypto::parse_identity)
-            .ok_or_else(|| StoreError::Damaged {
-                file: kpath.clone(),
-                detail: "密钥格式不对".into(),
-            })?;
+            .ok_or_else(key_damaged)?;
         let gpath = grant_path(dir, key_file);
         let grant_ct = fs
             .read(&gpath)
@@ -119,6 +135,9 @@ impl Unlocked {
         } = self;
         let lock = lock::acquire(&dir)?;
         let fs = options.fs.clone();
+        if lock.is_some() {
+            recover::finish_interrupted_restore(fs.as_ref(), &dir)?;
+        }
         // A window opening read-only while the writer saves may read a manifest that is
         // replaced a moment later: then it reads again.
         let mut tries = 0;
@@ -374,6 +393,7 @@ impl Vault {
                     key_file: format!("m{}", i + 1),
                 })
                 .collect(),
+            key_digests: BTreeMap::new(),
         };
         let mut vault = Vault {
             dir: dir.to_path_buf(),

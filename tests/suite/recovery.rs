@@ -1,0 +1,381 @@
+//! Recovery when it is needed: a file read at open is damaged (flipped, truncated, deleted),
+//! the vault will not open, and restoring works without opening it: by the library, by
+//! `sibai restore`, and (in `app.rs`) by the unlock screen's button. Key files: damage is told
+//! from a wrong passphrase; a key too costly for the memory free is refused in Chinese.
+
+use crate::fixtures::{live_file, make_vault, open, pass, sample_ledger};
+use sibai::model::Ledger;
+use sibai::store::{Place, StoreError, Unlocked, VaultOptions};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A vault with four saves of the ledger, each changing every collection. Returns the ledger
+/// as each save left it, oldest first (the init's empty save not included).
+fn history(dir: &Path) -> Vec<Ledger> {
+    let mut vault = make_vault(dir, sample_ledger("一"));
+    let mut saved = vec![vault.ledger().clone()];
+    for s in ["二", "三", "四"] {
+        vault.replace_ledger(sample_ledger(s));
+        vault.save().unwrap();
+        saved.push(vault.ledger().clone());
+    }
+    saved
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    Flip,
+    Truncate,
+    Delete,
+}
+
+fn damage(path: &Path, how: Damage) {
+    let mut bytes = std::fs::read(path).unwrap();
+    match how {
+        Damage::Flip => {
+            let at = bytes.len() / 2;
+            bytes[at] ^= 0x40;
+            std::fs::write(path, bytes).unwrap();
+        }
+        Damage::Truncate => std::fs::write(path, &bytes[..bytes.len() / 3]).unwrap(),
+        Damage::Delete => std::fs::remove_file(path).unwrap(),
+    }
+}
+
+fn unlocked(dir: &Path) -> Unlocked {
+    Unlocked::with_passphrase(dir, "王书记", &pass(), VaultOptions::for_tests()).unwrap()
+}
+
+/// Every file under `dir` (recursively) named `name`.
+fn find_named(dir: &Path, name: &std::ffi::OsStr) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name() == Some(name) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_file_read_at_open_damaged_is_restored_to_the_newest_whole_save() {
+    let year = 2026;
+    let targets: Vec<String> = vec![
+        "manifest".into(),
+        "committee".into(),
+        "households-000".into(),
+        "problems".into(),
+        format!("visits-{year}"),
+    ];
+    for target in &targets {
+        for how in [Damage::Flip, Damage::Truncate, Damage::Delete] {
+            let case = format!("{target} {how:?}");
+            let dir = tempfile::tempdir().unwrap();
+            let saved = history(dir.path());
+            let path = if target == "manifest" {
+                dir.path().join("ledger/manifest.ron.age")
+            } else {
+                live_file(dir.path(), target)
+            };
+            damage(&path, how);
+
+            // It will not open, and the message names what fixes it.
+            let err = open(dir.path())
+                .err()
+                .unwrap_or_else(|| panic!("{case}: opened"));
+            let message = err.to_string();
+            assert!(
+                message.contains("从备份恢复") && message.contains("sibai restore"),
+                "{case}: {message}"
+            );
+
+            // Restore without opening: the newest whole state is the save before the last
+            // (saves: 1 the new vault, 2–5 the four ledgers).
+            let key = unlocked(dir.path());
+            let survey = key.survey().unwrap();
+            let proposed = survey
+                .proposed()
+                .unwrap_or_else(|| panic!("{case}: no proposal"));
+            let newest = survey
+                .states
+                .iter()
+                .filter_map(|s| s.save_seq)
+                .max()
+                .unwrap();
+            assert_eq!(proposed.save_seq, Some(4), "{case}: {survey:#?}");
+            assert!(newest <= 5);
+            assert!(proposed.is_consistent());
+            // The damaged state is listed, with why it cannot be used.
+            let live = survey.states.iter().find(|s| s.place == Place::Live);
+            if let Some(live) = live {
+                assert!(!live.is_consistent(), "{case}");
+                assert!(!live.problems.is_empty(), "{case}");
+            }
+            let named = proposed.generations.clone();
+            let report = key
+                .restore_state(&survey, survey.proposal.unwrap())
+                .unwrap();
+            assert_eq!(report.save_seq, 4, "{case}");
+            // Backups newer than the state restored were moved aside (the saves that follow
+            // reuse their numbers); none is left to be overwritten.
+            for e in std::fs::read_dir(dir.path().join("backups"))
+                .unwrap()
+                .flatten()
+            {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let (stem, rest) = name.split_once('.').unwrap();
+                let generation: u64 = rest.split('.').next().unwrap().parse().unwrap();
+                let newest = if stem == "manifest" { 3 } else { named[stem] };
+                assert!(generation <= newest, "{case}: {name} left in backups/");
+            }
+
+            // It opens, holding the ledger as the third save left it.
+            let mut vault = open(dir.path()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert!(
+                vault.warnings().is_empty(),
+                "{case}: {:?}",
+                vault.warnings()
+            );
+            assert!(
+                *vault.ledger() == saved[2],
+                "{case}: not the third save's ledger"
+            );
+            // Nothing was deleted: the damaged file is kept aside.
+            if !matches!(how, Damage::Delete) {
+                let name = path.file_name().unwrap();
+                let kept = find_named(&report.aside, name);
+                assert!(
+                    !kept.is_empty(),
+                    "{case}: the damaged file was not kept aside"
+                );
+            }
+            assert!(report.aside.starts_with(dir.path().join("replaced")));
+            // And the ledger moves on: a save after the restore, then a clean reopen.
+            vault.replace_ledger(sample_ledger("五"));
+            vault.save().unwrap();
+            let expected = vault.ledger().clone();
+            drop(vault);
+            let again = open(dir.path()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert!(
+                *again.ledger() == expected,
+                "{case}: the save after the restore"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_restore_killed_between_its_two_renames_is_finished_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = history(dir.path());
+    damage(&live_file(dir.path(), "problems"), Damage::Flip);
+    let key = unlocked(dir.path());
+    let survey = key.survey().unwrap();
+    key.restore_state(&survey, survey.proposal.unwrap())
+        .unwrap();
+    // As if killed after the old ledger folder was moved aside: the new one not yet in place.
+    std::fs::rename(
+        dir.path().join("ledger"),
+        dir.path().join("ledger.restoring"),
+    )
+    .unwrap();
+    let vault = open(dir.path()).unwrap();
+    assert!(*vault.ledger() == saved[2]);
+    assert!(dir.path().join("ledger").is_dir());
+    assert!(!dir.path().join("ledger.restoring").exists());
+}
+
+#[test]
+fn when_no_save_is_whole_nothing_is_restored_and_it_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    // Every copy of the committee, live and backed up.
+    for folder in ["ledger", "backups"] {
+        for e in std::fs::read_dir(dir.path().join(folder))
+            .unwrap()
+            .flatten()
+        {
+            if e.file_name().to_string_lossy().starts_with("committee.") {
+                damage(&e.path(), Damage::Flip);
+            }
+        }
+    }
+    let key = unlocked(dir.path());
+    let survey = key.survey().unwrap();
+    assert!(survey.proposal.is_none());
+    assert!(survey.states.iter().all(|s| !s.problems.is_empty()));
+    let err = key.restore_state(&survey, 0).unwrap_err();
+    assert!(matches!(err, StoreError::NothingToRestore), "{err:?}");
+    assert!(err.to_string().contains("没有找到可以恢复的完好保存"));
+}
+
+#[test]
+fn a_whole_older_manifest_with_its_files_does_not_open_newer_than_it_is_silently() {
+    // Copy an older manifest over the live one, together with the generations it names
+    // (from the backups): the live ledger folder still holds the newer generations.
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let ledger = dir.path().join("ledger");
+    let backups = dir.path().join("backups");
+    std::fs::copy(
+        backups.join("manifest.00000003.ron.age"),
+        ledger.join("manifest.ron.age"),
+    )
+    .unwrap();
+    let err = open(dir.path()).err().unwrap();
+    assert!(matches!(err, StoreError::RolledBack { .. }), "{err:?}");
+    assert!(err.to_string().contains("从备份恢复"), "{err}");
+}
+
+fn sibai(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sibai"));
+    cmd.args(args)
+        .env("SIBAI_SCRYPT_LOG_N", "4")
+        .env_remove("SIBAI_PASSPHRASE")
+        .env_remove("SIBAI_MEMBER");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn sibai_restore_lists_proposes_and_applies_on_a_vault_that_will_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = history(dir.path());
+    damage(&live_file(dir.path(), "households-000"), Damage::Truncate);
+    let ds = dir.path().to_str().unwrap();
+    let env = [("SIBAI_PASSPHRASE", crate::fixtures::PASS)];
+    let check = sibai(&["check", ds], &env);
+    assert!(!check.status.success());
+    assert!(text(&check).contains("sibai restore"), "{}", text(&check));
+
+    let listing = sibai(&["restore", ds], &env);
+    let out = text(&listing);
+    assert!(listing.status.success(), "{out}");
+    assert!(out.contains("各次保存"), "{out}");
+    assert!(out.contains("第 5 次保存"), "{out}");
+    assert!(out.contains("不能用"), "{out}");
+    assert!(out.contains("建议恢复到第 4 次保存"), "{out}");
+    assert!(out.contains("内容被截断或被改动"), "{out}");
+    // Listing writes nothing.
+    assert!(!dir.path().join("replaced").exists());
+
+    let applied = sibai(&["restore", "--apply", ds], &env);
+    let out = text(&applied);
+    assert!(applied.status.success(), "{out}");
+    assert!(out.contains("已恢复到第 4 次保存"), "{out}");
+    assert!(out.contains("没有删除任何文件"), "{out}");
+    let check = sibai(&["check", ds], &env);
+    assert!(check.status.success(), "{}", text(&check));
+    assert!(*open(dir.path()).unwrap().ledger() == saved[2]);
+    // Listing again: the live state is whole.
+    let listing = sibai(&["restore", ds], &env);
+    assert!(
+        text(&listing).contains("当前台账完好，不需要恢复"),
+        "{}",
+        text(&listing)
+    );
+}
+
+#[test]
+fn a_damaged_key_file_is_reported_as_damage_not_as_a_wrong_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let key = dir.path().join("keys/m1.age");
+    // A byte inside the wrapped key (its header and stanza): age alone calls this a wrong
+    // passphrase.
+    for at in [40usize, 70] {
+        let mut bytes = std::fs::read(&key).unwrap();
+        let original = bytes.clone();
+        bytes[at] ^= 0x01;
+        std::fs::write(&key, &bytes).unwrap();
+        let err = open(dir.path()).err().unwrap();
+        assert!(
+            matches!(err, StoreError::MemberKeyDamaged { .. }),
+            "byte {at}: {err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains("已损坏") && !message.contains("密码不对"),
+            "{message}"
+        );
+        assert!(
+            message.contains("sibai members passwd 王书记 --recovery"),
+            "{message}"
+        );
+        std::fs::write(&key, original).unwrap();
+    }
+    // A wrong passphrase is still a wrong passphrase.
+    let err = Unlocked::with_passphrase(
+        dir.path(),
+        "王书记",
+        &sibai::store::SecretString::from("nope".to_owned()),
+        VaultOptions::for_tests(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err:?}");
+}
+
+#[test]
+fn a_key_too_costly_for_the_memory_free_is_refused_in_chinese_not_aborted() {
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "prlimit is missing");
+        eprintln!("跳过：没有 prlimit");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    // The key file says 2^22 (4 GiB of scrypt); its recorded digest follows, so that it reads
+    // as a genuine key made on a PC with more memory.
+    let key = dir.path().join("keys/m1.age");
+    let bytes = std::fs::read(&key).unwrap();
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    let mut parts: Vec<Vec<u8>> = lines[1].split(|&b| b == b' ').map(<[u8]>::to_vec).collect();
+    *parts.last_mut().unwrap() = b"22".to_vec();
+    lines[1] = parts.join(&b' ');
+    let costly = lines.join(&b'\n');
+    std::fs::write(&key, &costly).unwrap();
+    let meta_path = dir.path().join("vault.ron");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let old = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(&bytes);
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let new = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(&costly);
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    assert!(meta.contains(&old));
+    std::fs::write(&meta_path, meta.replace(&old, &new)).unwrap();
+
+    let out = Command::new("prlimit")
+        .arg("--as=1500000000")
+        .arg(env!("CARGO_BIN_EXE_sibai"))
+        .args(["check", dir.path().to_str().unwrap()])
+        .env("SIBAI_PASSPHRASE", crate::fixtures::PASS)
+        .env_remove("SIBAI_MEMBER")
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("2^22") && said.contains("内存"), "{said}");
+    assert!(!said.contains("memory allocation"), "{said}");
+}
