@@ -23,6 +23,7 @@ mod households;
 mod lists;
 mod print;
 mod records;
+mod restore;
 mod session;
 mod settings;
 mod setup;

@@ -1,7 +1,9 @@
 //! The unlock screen: pick the member, type the passphrase (hidden unless asked), unlock on a
 //! background thread with a spinner. Wrong passphrases and damaged files are explained in
-//! Chinese; "忘记密码" explains the recovery passphrase.
+//! Chinese; "忘记密码" explains the recovery passphrase. When the passphrase was right but a
+//! ledger file is damaged, "从备份恢复" opens the restore screen (`gui::restore`).
 
+use super::restore::{RestoreScreen, RestoreStep};
 use super::widgets;
 use crate::store::{LoadScope, SecretString, StoreError, Unlocked, Vault, VaultOptions, read_meta};
 use chrono::Datelike;
@@ -20,7 +22,13 @@ pub struct UnlockScreen {
     show: bool,
     forgot: bool,
     error: Option<String>,
-    job: Option<Receiver<Result<Vault, StoreError>>>,
+    /// What just happened that is not an error (a restore done).
+    notice: Option<String>,
+    job: Option<Receiver<Result<Vault, Failed>>>,
+    /// The key, kept after a failure that restoring fixes (for 从备份恢复).
+    restorable: Option<Box<Unlocked>>,
+    /// The restore screen, when open.
+    restore: Option<RestoreScreen>,
     /// Why the folder cannot be opened at all (no vault, unreadable members file).
     blocked: Option<String>,
     /// The passphrase field takes the keyboard once: when the screen appears and after a
@@ -31,6 +39,13 @@ pub struct UnlockScreen {
     focus_pending: bool,
     /// The passphrase field, once drawn (for the debug trace).
     field: Option<egui::Id>,
+}
+
+/// An unlock that failed: why, and the key when the passphrase was right and restoring an
+/// earlier save fixes what is wrong.
+struct Failed {
+    error: StoreError,
+    key: Option<Box<Unlocked>>,
 }
 
 impl UnlockScreen {
@@ -65,7 +80,10 @@ impl UnlockScreen {
             show: false,
             forgot: false,
             error: reason,
+            notice: None,
             job: None,
+            restorable: None,
+            restore: None,
             blocked,
             focus_pending: true,
             field: None,
@@ -103,17 +121,23 @@ impl UnlockScreen {
         let dir = self.dir.clone();
         let spawned = super::in_background("unlock", ctx, move || {
             // The start scope: what the home screen needs; the rest loads afterwards.
-            Unlocked::with_passphrase(&dir, &member, &pass, options).and_then(|u| {
-                // The home screen first; the rest is read while it is up.
-                let this_year = chrono::Local::now().year();
-                u.load_scope(LoadScope::First(Box::new(move |on_disk| {
+            let key = Unlocked::with_passphrase(&dir, &member, &pass, options)
+                .map_err(|error| Failed { error, key: None })?;
+            // The home screen first; the rest is read while it is up.
+            let this_year = chrono::Local::now().year();
+            key.clone()
+                .load_scope(LoadScope::First(Box::new(move |on_disk| {
                     crate::model::home_first(on_disk, this_year)
                 })))
-            })
+                .map_err(|error| Failed {
+                    key: error.is_fixed_by_restore().then(|| Box::new(key)),
+                    error,
+                })
         });
         match spawned {
             Ok(rx) => {
                 self.error = None;
+                self.notice = None;
                 self.job = Some(rx);
             }
             Err(e) => self.error = Some(format!("无法启动解锁：{e}")),
@@ -128,9 +152,10 @@ impl UnlockScreen {
                     self.job = None;
                     return Some(vault);
                 }
-                Ok(Err(e)) => {
+                Ok(Err(Failed { error, key })) => {
                     self.job = None;
-                    self.error = Some(e.to_string());
+                    self.error = Some(error.to_string());
+                    self.restorable = key;
                     self.focus_pending = true;
                 }
                 Err(std::sync::mpsc::TryRecvError::Empty) => {}
@@ -144,10 +169,38 @@ impl UnlockScreen {
         None
     }
 
+    /// The restore screen in place of the form, until it goes back.
+    fn show_restore(&mut self, ui: &mut egui::Ui) {
+        if let Some(screen) = &mut self.restore {
+            let mut step = RestoreStep::Stay;
+            egui::CentralPanel::default()
+                .frame(egui::Frame::central_panel(ui.style()).inner_margin(24.0))
+                .show(ui, |ui| {
+                    ui.set_max_width(960.0);
+                    step = screen.show(ui);
+                });
+            if let RestoreStep::Back(message) = step {
+                self.restore = None;
+                if message.is_some() {
+                    // Restored: the key is unlocked again with the passphrase typed anew.
+                    self.restorable = None;
+                    self.error = None;
+                    self.notice = message;
+                }
+                self.focus_pending = true;
+                ui.ctx().request_repaint();
+            }
+        }
+    }
+
     /// Shows the screen; returns the vault once unlocked.
     pub fn show(&mut self, ui: &mut egui::Ui, options: &VaultOptions) -> Option<Vault> {
         if let Some(vault) = self.poll() {
             return Some(vault);
+        }
+        if self.restore.is_some() {
+            self.show_restore(ui);
+            return None;
         }
         let busy = self.job.is_some();
         egui::CentralPanel::default().show(ui, |ui| {
@@ -213,7 +266,10 @@ impl UnlockScreen {
                         ui.label("");
                         ui.horizontal(|ui| {
                             let clicked = ui
-                                .add_enabled(!busy, egui::Button::new("解锁").min_size([96.0, 32.0].into()))
+                                .add_enabled(
+                                    !busy,
+                                    egui::Button::new("解锁").min_size([96.0, 32.0].into()),
+                                )
                                 .clicked();
                             if (clicked || entered) && !busy {
                                 self.start(ui.ctx(), options.clone());
@@ -225,24 +281,41 @@ impl UnlockScreen {
                         });
                         ui.end_row();
                     });
-                if let Some(e) = &self.error {
-                    ui.add_space(8.0);
-                    widgets::error(ui, e);
-                }
-                ui.add_space(12.0);
-                if ui.link("忘记密码？").clicked() {
-                    self.forgot = !self.forgot;
-                }
-                if self.forgot {
-                    ui.label(
-                        "密码无法找回，但可以重设：建台账时打印的“恢复密码”（五个一组的字母数字）\
-                         由书记或主任保管。请他们在命令行运行 sibai members passwd 你的姓名 \
-                         --recovery 台账文件夹，输入恢复密码后为你设置新密码。其他成员的密码不受影响。",
-                    );
-                }
+                self.messages(ui, busy);
             });
         });
         None
+    }
+
+    /// Under the form: what happened (a restore), the error with 从备份恢复 when restoring
+    /// fixes it, and 忘记密码.
+    fn messages(&mut self, ui: &mut egui::Ui, busy: bool) {
+        if let Some(n) = &self.notice {
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new(n).strong());
+        }
+        if let Some(e) = &self.error {
+            ui.add_space(8.0);
+            widgets::error(ui, e);
+            if let Some(key) = &self.restorable
+                && ui
+                    .add_enabled(!busy, egui::Button::new("从备份恢复"))
+                    .clicked()
+            {
+                self.restore = Some(RestoreScreen::new(ui.ctx(), (**key).clone(), e.clone()));
+            }
+        }
+        ui.add_space(12.0);
+        if ui.link("忘记密码？").clicked() {
+            self.forgot = !self.forgot;
+        }
+        if self.forgot {
+            ui.label(
+                "密码无法找回，但可以重设：建台账时打印的“恢复密码”（五个一组的字母数字）\
+                 由书记或主任保管。请他们在命令行运行 sibai members passwd 你的姓名 \
+                 --recovery 台账文件夹，输入恢复密码后为你设置新密码。其他成员的密码不受影响。",
+            );
+        }
     }
 }
 

@@ -156,6 +156,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether restoring an earlier save fixes it: a ledger file or the manifest damaged,
+    /// missing, not this vault's, or older than expected (see `Unlocked::survey`).
+    pub fn is_fixed_by_restore(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Damaged { .. }
+                | StoreError::RolledBack { .. }
+                | StoreError::NotThisVault(_)
+        )
+    }
+
     /// Wraps an I/O error, recognising a full disk.
     pub(crate) fn io(
         action: &'static str,

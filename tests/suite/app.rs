@@ -1150,3 +1150,54 @@ fn lists_and_households_sort_by_a_column_lists_filter_by_worker_and_take_their_n
     click(&mut h, "户主 ▲", 0);
     assert!(above(&h, "张壬", "周二号"), "by head, reversed");
 }
+
+#[test]
+fn a_damaged_ledger_is_restored_from_the_unlock_screen_then_unlocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = make_vault(dir.path(), sample_ledger("一"));
+    vault.replace_ledger(sample_ledger("二"));
+    vault.save().unwrap();
+    let second = vault.ledger().clone();
+    vault.replace_ledger(sample_ledger("三"));
+    vault.save().unwrap();
+    drop(vault);
+    // The problems file of the last save, read at open, is cut short.
+    let path = crate::fixtures::live_file(dir.path(), "problems");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "损坏提示", |h| {
+        h.query_by_label_contains("已损坏").is_some()
+    });
+    assert!(!h.state().is_unlocked());
+    // The message names the button, and the button is there.
+    assert!(h.query_by_label_contains("从备份恢复”").is_some());
+    h.get_by_label("从备份恢复").click();
+    wait(&mut h, "检查各次保存", |h| {
+        h.query_by_label_contains("（建议）").is_some()
+    });
+    assert!(h.query_by_label_contains("不能用").is_some());
+    assert!(h.query_by_label("第 4 次保存").is_some());
+    h.get_by_label("恢复到所选的保存").click();
+    wait(&mut h, "恢复完成", |h| {
+        h.query_by_label_contains("已恢复到第 3 次保存").is_some()
+    });
+    assert!(h.query_by_label_contains("没有删除任何文件").is_some());
+    h.get_by_label("返回解锁").click();
+    wait(&mut h, "解锁界面", |h| {
+        h.query_by_label("密码").is_some()
+    });
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    let opened = h.state().vault().unwrap().ledger().clone();
+    assert!(
+        opened.problems == second.problems,
+        "the second save's problems"
+    );
+    assert!(opened.committee == second.committee);
+    drop(h);
+    assert!(dir.path().join("replaced").is_dir());
+}

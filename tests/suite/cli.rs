@@ -156,8 +156,16 @@ fn init_members_and_restore_from_the_command_line() {
 
     let listing = sibai(&["restore", ds], &[("SIBAI_PASSPHRASE", "after reset")]);
     assert!(listing.status.success(), "{}", text(&listing));
-    assert!(text(&listing).contains("各文件的版本"), "{}", text(&listing));
-    assert!(text(&listing).contains("当前台账完好，不需要恢复"), "{}", text(&listing));
+    assert!(
+        text(&listing).contains("各文件的版本"),
+        "{}",
+        text(&listing)
+    );
+    assert!(
+        text(&listing).contains("当前台账完好，不需要恢复"),
+        "{}",
+        text(&listing)
+    );
 }
 
 #[test]

@@ -146,6 +146,7 @@ pub enum LoadScope {
 pub type PickFirst = Box<dyn FnOnce(&[Collection]) -> Vec<Collection> + Send>;
 
 /// A vault whose key is unlocked but whose ledger is not yet read (the KDF is done).
+#[derive(Clone)]
 pub struct Unlocked {
     dir: PathBuf,
     options: VaultOptions,
