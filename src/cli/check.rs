@@ -29,6 +29,16 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         vault.dir().display()
     );
     println!("{}", ledger.counts());
+    // Every key and grant file, and the recipients: damage there shows only when that member
+    // next unlocks.
+    let key_problems = vault.verify_keys();
+    if key_problems.is_empty() {
+        println!("密钥文件：全部完好");
+    } else {
+        for p in &key_problems {
+            println!("密钥文件：{p}");
+        }
+    }
     let today = chrono::Local::now().date_naive();
     let findings = validate(ledger, today);
     let errors = findings
@@ -59,7 +69,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             findings.len() - errors
         );
     }
-    Ok(if errors > 0 {
+    Ok(if errors > 0 || !key_problems.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -320,6 +320,49 @@ fn a_damaged_key_file_is_reported_as_damage_not_as_a_wrong_passphrase() {
         );
         std::fs::write(&key, original).unwrap();
     }
+    // The grant file (the vault key, encrypted to the member's own key) likewise.
+    let grant = dir.path().join("keys/m1.grant.age");
+    let original = std::fs::read(&grant).unwrap();
+    let mut bytes = original.clone();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 0x01;
+    std::fs::write(&grant, &bytes).unwrap();
+    let err = open(dir.path()).err().unwrap();
+    assert!(
+        matches!(err, StoreError::MemberKeyDamaged { .. }),
+        "{err:?}"
+    );
+    std::fs::write(&grant, original).unwrap();
+    // `check` looks at every member's key files, not only the one it unlocks with, and at
+    // keys/recipients.age.
+    for (file, says) in [
+        ("keys/m2.age", "m2.age"),
+        ("keys/recovery.grant.age", "recovery.grant.age"),
+        ("keys/recipients.age", "recipients.age"),
+    ] {
+        let path = dir.path().join(file);
+        let original = std::fs::read(&path).unwrap();
+        let mut bytes = original.clone();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0x01;
+        std::fs::write(&path, &bytes).unwrap();
+        let out = sibai(
+            &["check", dir.path().to_str().unwrap()],
+            &[("SIBAI_PASSPHRASE", crate::fixtures::PASS)],
+        );
+        let said = text(&out);
+        assert!(!out.status.success(), "{file}: {said}");
+        assert!(
+            said.contains("密钥文件") && said.contains(says),
+            "{file}: {said}"
+        );
+        std::fs::write(&path, original).unwrap();
+    }
+    let out = sibai(
+        &["check", dir.path().to_str().unwrap()],
+        &[("SIBAI_PASSPHRASE", crate::fixtures::PASS)],
+    );
+    assert!(text(&out).contains("密钥文件：全部完好"), "{}", text(&out));
     // A wrong passphrase is still a wrong passphrase.
     let err = Unlocked::with_passphrase(
         dir.path(),

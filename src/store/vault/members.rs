@@ -5,22 +5,76 @@
 use super::*;
 
 impl Vault {
-    /// Writes `vault.ron`, with the digest of every key file as it is now on disk.
-    pub(super) fn write_meta(&mut self) -> Result<(), StoreError> {
-        let fs = self.fs();
-        let stems = self
-            .meta
+    /// Every member's key and grant files, and the recovery ones.
+    fn key_files(&self) -> Vec<PathBuf> {
+        self.meta
             .members
             .iter()
-            .map(|m| m.key_file.clone())
-            .chain([RECOVERY_KEY_FILE.to_owned()]);
+            .map(|m| m.key_file.as_str())
+            .chain([RECOVERY_KEY_FILE])
+            .flat_map(|stem| [key_path(&self.dir, stem), grant_path(&self.dir, stem)])
+            .collect()
+    }
+
+    /// Checks every key file without unlocking it: each member's key and grant file (and the
+    /// recovery ones) are there and match the digests in `vault.ron`, and `keys/recipients.age`
+    /// decrypts and names every key. Returns what is wrong, in Chinese, each with its fix.
+    pub fn verify_keys(&self) -> Vec<String> {
+        let fs = self.fs();
+        let mut problems = Vec::new();
+        for path in self.key_files() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match fs.read(&path) {
+                Ok(bytes) => {
+                    if self
+                        .meta
+                        .key_digests
+                        .get(&name)
+                        .is_some_and(|d| *d != hex(&sha256(&bytes)))
+                    {
+                        problems.push(format!(
+                            "密钥文件 {} 与记录的校验值不符，已损坏：请为这位成员重设密码（sibai members passwd），会生成新的密钥文件。",
+                            path.display()
+                        ));
+                    }
+                }
+                Err(e) => problems.push(format!(
+                    "密钥文件 {} 读不出（{e}）：请为这位成员重设密码（sibai members passwd）。",
+                    path.display()
+                )),
+            }
+        }
+        match self.read_recipients() {
+            Ok(r) => {
+                for m in &self.meta.members {
+                    if !r.members.contains_key(&m.key_file) {
+                        problems.push(format!(
+                            "keys/recipients.age 中没有“{}”的公钥：请这位成员重设一次密码（sibai members passwd）。",
+                            m.name
+                        ));
+                    }
+                }
+            }
+            Err(e) => problems.push(format!(
+                "keys/recipients.age 无法读取（{e}）。删除成员前，请每位成员重设一次密码以重建它。"
+            )),
+        }
+        problems
+    }
+
+    /// Writes `vault.ron`, with the digest of every key and grant file as it is now on disk.
+    pub(super) fn write_meta(&mut self) -> Result<(), StoreError> {
+        let fs = self.fs();
         let mut digests = BTreeMap::new();
-        for stem in stems {
-            let path = key_path(&self.dir, &stem);
+        for path in self.key_files() {
             let bytes = fs
                 .read(&path)
                 .map_err(|e| StoreError::io("读取密钥文件", &path, e))?;
-            digests.insert(stem, hex(&sha256(&bytes)));
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            digests.insert(name.unwrap_or_default(), hex(&sha256(&bytes)));
         }
         self.meta.key_digests = digests;
         let text = codec::to_pretty_ron(&self.meta).map_err(StoreError::Encode)?;
@@ -276,6 +330,7 @@ impl Vault {
         for (key_file, r) in &parsed {
             self.write_grant(key_file, r, &self.ids)?;
         }
-        Ok(())
+        // The grants' new digests.
+        self.write_meta()
     }
 }

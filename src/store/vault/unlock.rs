@@ -56,58 +56,57 @@ impl Unlocked {
         let wrapped = fs
             .read(&kpath)
             .map_err(|e| StoreError::io("读取密钥文件", &kpath, e))?;
-        // A damaged key file is fixed by a new passphrase (a new key file), not by a restore.
-        let key_damaged = || {
+        // A damaged key or grant file is fixed by a new passphrase (new key files), not by a
+        // restore.
+        let key_damaged = |file: &Path| {
             if key_file == RECOVERY_KEY_FILE {
-                StoreError::RecoveryKeyDamaged(kpath.clone())
+                StoreError::RecoveryKeyDamaged(file.to_path_buf())
             } else {
                 StoreError::MemberKeyDamaged {
                     member: member.clone(),
-                    file: kpath.clone(),
+                    file: file.to_path_buf(),
                 }
             }
         };
-        if meta
-            .key_digests
-            .get(key_file)
-            .is_some_and(|d| *d != hex(&sha256(&wrapped)))
-        {
-            return Err(key_damaged());
+        // The recorded digest tells damage from a wrong passphrase, which age cannot. It only
+        // explains a failure: a key that unwraps is good even if its digest is stale (a member
+        // change interrupted before vault.ron was rewritten).
+        let digest_differs = |path: &Path, bytes: &[u8]| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.and_then(|n| meta.key_digests.get(&n))
+                .is_some_and(|d| *d != hex(&sha256(bytes)))
+        };
+        let key_differs = digest_differs(&kpath, &wrapped);
+        if let Err(e) = kdf_memory::check(&wrapped, options.max_scrypt_log_n) {
+            return Err(if key_differs { key_damaged(&kpath) } else { e });
         }
-        kdf_memory::check(&wrapped, options.max_scrypt_log_n)?;
         let personal =
             crypto::unwrap_with_passphrase(&wrapped, passphrase, options.max_scrypt_log_n)
                 .map_err(|f| match f {
-                    Failure::WrongPassphrase => StoreError::WrongPassphrase,
-                    Failure::NotForUs | Failure::Damaged(_) => key_damaged(),
+                    Failure::WrongPassphrase if !key_differs => StoreError::WrongPassphrase,
+                    _ => key_damaged(&kpath),
                 })?;
         let personal = std::str::from_utf8(&personal)
             .ok()
             .and_then(crypto::parse_identity)
-            .ok_or_else(key_damaged)?;
+            .ok_or_else(|| key_damaged(&kpath))?;
         let gpath = grant_path(dir, key_file);
         let grant_ct = fs
             .read(&gpath)
             .map_err(|e| StoreError::io("读取密钥文件", &gpath, e))?;
         let grant_pt = crypto::decrypt_with(&grant_ct, std::slice::from_ref(&personal))
-            .map_err(|f| damaged(&gpath, f))?;
+            .map_err(|_| key_damaged(&gpath))?;
         let grant: Grant = std::str::from_utf8(&grant_pt)
             .map_err(|e| e.to_string())
             .and_then(codec::from_ron)
-            .map_err(|detail| StoreError::Damaged {
-                file: gpath.clone(),
-                detail,
-            })?;
+            .map_err(|_| key_damaged(&gpath))?;
         let ids: Vec<x25519::Identity> = grant
             .vault_identities
             .iter()
             .filter_map(|t| crypto::parse_identity(t))
             .collect();
         if ids.is_empty() || ids.len() != grant.vault_identities.len() {
-            return Err(StoreError::Damaged {
-                file: gpath,
-                detail: "台账密钥格式不对".into(),
-            });
+            return Err(key_damaged(&gpath));
         }
         Ok(Unlocked {
             dir: dir.to_path_buf(),
