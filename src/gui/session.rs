@@ -94,7 +94,11 @@ impl Session {
     /// Applies an edit through the vault and records it for undo.
     pub(super) fn edit(&mut self, label: String, edit: Edit) -> bool {
         if self.vault.is_read_only() {
-            self.edit_error = Some(StoreError::ReadOnly.to_string());
+            self.edit_error = Some(
+                self.vault
+                    .read_only_reason()
+                    .unwrap_or_else(|| StoreError::ReadOnly.to_string()),
+            );
             return false;
         }
         match self.vault.apply(edit) {

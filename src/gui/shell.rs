@@ -97,7 +97,10 @@ fn top_bar(ui: &mut egui::Ui, s: &mut Session) -> bool {
             ui.label(format!("当前成员：{}", s.vault.member()));
             if s.vault.is_read_only() {
                 ui.separator();
-                widgets::error(ui, "只读：另一个窗口正在修改台账");
+                let short = s.vault.read_only_label().unwrap_or("只读");
+                let colour = ui.visuals().error_fg_color;
+                ui.label(egui::RichText::new(short).color(colour))
+                    .on_hover_text(s.vault.read_only_reason().unwrap_or_default());
             }
             ui.separator();
             match &s.save_error {

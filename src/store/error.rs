@@ -94,6 +94,11 @@ pub enum StoreError {
         "台账正被另一个四百窗口或另一台电脑使用，现在只能查看、不能保存。请先关闭另一个窗口再打开。"
     )]
     LockedByOther,
+    /// The vault folder cannot be written.
+    #[error(
+        "台账文件夹 {0} 不能写入（只读的U盘或光盘，或这个账户没有写入权限），现在只能查看、不能保存。要修改，请把整个台账文件夹复制到本机硬盘再打开，或请管理员开通写入权限。"
+    )]
+    ReadOnlyMedia(PathBuf),
     /// Save attempted on a read-only vault.
     #[error(
         "台账以只读方式打开（另一个窗口正在使用），修改没有保存。请关闭另一个窗口后重新打开本台账。"

@@ -422,3 +422,100 @@ fn a_key_too_costly_for_the_memory_free_is_refused_in_chinese_not_aborted() {
     assert!(said.contains("2^22") && said.contains("内存"), "{said}");
     assert!(!said.contains("memory allocation"), "{said}");
 }
+
+/// Runs `sibai check DIR` as a user who cannot write `dir` (the current one, or `nobody`
+/// when the tests run as root, for whom permissions do not apply).
+fn check_as_reader(dir: &Path, root: bool) -> Output {
+    let bin = env!("CARGO_BIN_EXE_sibai");
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.args(["check", dir.to_str().unwrap()])
+        .env("SIBAI_PASSPHRASE", crate::fixtures::PASS)
+        .env_remove("SIBAI_MEMBER")
+        .output()
+        .unwrap()
+}
+
+fn chmod(args: &[&str], dir: &Path) {
+    let status = Command::new("chmod").args(args).arg(dir).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_folder_that_cannot_be_written_opens_for_viewing_and_says_why() {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if root && Command::new("setpriv").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "setpriv is missing");
+        eprintln!("跳过：以 root 运行且没有 setpriv");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let saved = history(dir.path());
+    // No lock file yet: opening for viewing must not need one.
+    std::fs::remove_file(dir.path().join(".lock")).ok();
+    chmod(&["-R", "a+rX"], dir.path());
+    chmod(&["-R", "a-w"], dir.path());
+    let before = crate::fixtures::snapshot(dir.path());
+    let out = check_as_reader(dir.path(), root);
+    let said = text(&out);
+    chmod(&["-R", "u+w"], dir.path());
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("不能写入") && said.contains("只能查看"),
+        "{said}"
+    );
+    assert!(said.contains("测试居委会"), "{said}");
+    assert_eq!(
+        crate::fixtures::snapshot(dir.path()),
+        before,
+        "viewing wrote something"
+    );
+
+    // A read-only bind mount, where this machine lets the test make one.
+    let mnt = tempfile::tempdir().unwrap();
+    let script = format!(
+        "mount --bind -o ro '{}' '{}' && SIBAI_PASSPHRASE='{}' '{}' check '{}'",
+        dir.path().display(),
+        mnt.path().display(),
+        crate::fixtures::PASS,
+        env!("CARGO_BIN_EXE_sibai"),
+        mnt.path().display()
+    );
+    match Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .output()
+    {
+        Ok(out)
+            if String::from_utf8_lossy(&out.stderr).contains("mount:")
+                || String::from_utf8_lossy(&out.stderr).contains("unshare:") =>
+        {
+            eprintln!("跳过只读挂载：{}", text(&out));
+        }
+        Ok(out) => {
+            let said = text(&out);
+            assert!(out.status.success(), "{said}");
+            assert!(said.contains("不能写入"), "{said}");
+        }
+        Err(e) => eprintln!("跳过只读挂载：{e}"),
+    }
+    // And the library says so to the app: viewing works, saving is refused with the reason.
+    chmod(&["-R", "a-w"], dir.path());
+    if !root {
+        let mut vault = open(dir.path()).unwrap();
+        assert!(vault.is_read_only());
+        assert!(*vault.ledger() == saved[3]);
+        assert!(vault.read_only_reason().unwrap().contains("不能写入"));
+        vault.replace_ledger(sample_ledger("五"));
+        let err = vault.save().unwrap_err();
+        assert!(matches!(err, StoreError::ReadOnlyMedia(_)), "{err:?}");
+    }
+    chmod(&["-R", "u+w"], dir.path());
+}

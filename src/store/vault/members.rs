@@ -172,7 +172,12 @@ impl Vault {
     }
 
     pub(super) fn require_writable(&self) -> Result<(), StoreError> {
-        if self.lock.is_none() {
+        if let Some(why) = self.read_only {
+            Err(match why {
+                ReadOnlyWhy::Busy => StoreError::ReadOnly,
+                ReadOnlyWhy::Media => self.read_only_error(why),
+            })
+        } else if self.lock.is_none() {
             Err(StoreError::ReadOnly)
         } else if self.in_flight.is_some() {
             Err(StoreError::SaveInProgress)

@@ -119,6 +119,15 @@ struct Recipients {
     members: BTreeMap<String, String>,
 }
 
+/// Why a vault opened for viewing only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadOnlyWhy {
+    /// Another window or PC holds the write lock.
+    Busy,
+    /// The folder cannot be written.
+    Media,
+}
+
 /// A file of the ledger: its collection and generation.
 type FileRef = (Collection, u64);
 /// A file as read: its collection, generation and content.
@@ -175,6 +184,8 @@ pub struct Vault {
     /// What the save now running (see [`Vault::begin_save`]) took from `dirty`.
     in_flight: Option<BTreeSet<Collection>>,
     lock: Option<File>,
+    /// Why there is no lock.
+    read_only: Option<ReadOnlyWhy>,
     warnings: Vec<String>,
 }
 
@@ -317,9 +328,31 @@ impl Vault {
         &self.member
     }
 
-    /// Whether another instance holds the write lock.
+    /// Whether saving is off: another instance holds the write lock, or the folder cannot be
+    /// written.
     pub fn is_read_only(&self) -> bool {
         self.lock.is_none()
+    }
+
+    /// Why saving is off, in Chinese (see [`Vault::is_read_only`]).
+    pub fn read_only_reason(&self) -> Option<String> {
+        self.read_only
+            .map(|why| self.read_only_error(why).to_string())
+    }
+
+    /// Why saving is off, in a few words for the top bar.
+    pub fn read_only_label(&self) -> Option<&'static str> {
+        self.read_only.map(|why| match why {
+            ReadOnlyWhy::Busy => "只读：另一个窗口正在修改台账",
+            ReadOnlyWhy::Media => "只读：台账文件夹不能写入",
+        })
+    }
+
+    fn read_only_error(&self, why: ReadOnlyWhy) -> StoreError {
+        match why {
+            ReadOnlyWhy::Busy => StoreError::LockedByOther,
+            ReadOnlyWhy::Media => StoreError::ReadOnlyMedia(self.dir.clone()),
+        }
     }
 
     /// Warnings from opening (rolled-back files tolerated, read-only).

@@ -321,7 +321,7 @@ impl Unlocked {
             .filter(|s| s.is_consistent())
             .ok_or(StoreError::NothingToRestore)?;
         let save_seq = chosen.save_seq.unwrap_or(0);
-        let _lock = lock::acquire(dir)?.ok_or(StoreError::LockedByOther)?;
+        let _lock = lock::acquire(dir)?.require_write()?;
         finish_interrupted_restore(fs, dir)?;
         // 1. The new ledger folder, whole: each named file copied and checked, then the manifest.
         let new = restoring_dir(dir);

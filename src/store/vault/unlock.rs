@@ -132,7 +132,13 @@ impl Unlocked {
             member,
             ids,
         } = self;
-        let lock = lock::acquire(&dir)?;
+        let access = lock::acquire(&dir)?;
+        let read_only = match &access {
+            lock::Access::Write(_) => None,
+            lock::Access::Busy => Some(ReadOnlyWhy::Busy),
+            lock::Access::ReadOnly(_) => Some(ReadOnlyWhy::Media),
+        };
+        let lock = access.into_lock();
         let fs = options.fs.clone();
         if lock.is_some() {
             recover::finish_interrupted_restore(fs.as_ref(), &dir)?;
@@ -174,9 +180,10 @@ impl Unlocked {
         for (_, _, part) in parts {
             codec::install(&mut ledger, part);
         }
-        if lock.is_none() {
-            warnings.push(StoreError::LockedByOther.to_string());
-        }
+        warnings.extend(read_only.map(|why| match why {
+            ReadOnlyWhy::Busy => StoreError::LockedByOther.to_string(),
+            ReadOnlyWhy::Media => StoreError::ReadOnlyMedia(dir.clone()).to_string(),
+        }));
         Ok(Vault {
             dir,
             options,
@@ -191,6 +198,7 @@ impl Unlocked {
             unconfirmed: false,
             in_flight: None,
             lock,
+            read_only,
             warnings,
         })
     }
@@ -377,7 +385,7 @@ impl Vault {
             fs.create_dir_all(&d)
                 .map_err(|e| StoreError::io("创建文件夹", &d, e))?;
         }
-        let lock = lock::acquire(dir)?.ok_or(StoreError::LockedByOther)?;
+        let lock = lock::acquire(dir)?.require_write()?;
         let vault_id = x25519::Identity::generate();
         let meta = VaultMeta {
             format: FORMAT,
@@ -408,6 +416,7 @@ impl Vault {
             unconfirmed: false,
             in_flight: None,
             lock: Some(lock),
+            read_only: None,
             warnings: Vec::new(),
         };
         let mut recipients = Recipients::default();
