@@ -14,6 +14,8 @@ use eframe::egui;
 pub struct SettingsPanel {
     intervals: Option<Vec<(TagDimension, String, String)>>,
     message: Option<Result<String, String>>,
+    /// The backups' size and file count, and when they were measured.
+    backups: Option<((u64, usize), std::time::Instant)>,
 }
 
 impl SettingsPanel {
@@ -33,8 +35,32 @@ impl SettingsPanel {
         egui::ScrollArea::vertical().show(ui, |ui| {
             show(ui, prefs, vault);
             ui.add_space(16.0);
+            self.backups(ui, vault);
+            ui.add_space(16.0);
             self.intervals(ui, vault, actions);
         });
+    }
+
+    /// How much room the backups take, and how they are kept.
+    fn backups(&mut self, ui: &mut egui::Ui, vault: &Vault) {
+        // Measured again at most every ten seconds: it lists a folder.
+        let stale = self
+            .backups
+            .is_none_or(|(_, at)| at.elapsed() > std::time::Duration::from_secs(10));
+        if stale {
+            self.backups = Some((vault.backups_size(), std::time::Instant::now()));
+        }
+        let ((bytes, files), _) = self.backups.unwrap_or(((0, 0), std::time::Instant::now()));
+        ui.heading("备份");
+        ui.label(format!(
+            "台账文件夹的 backups 中有 {files} 个备份文件，共 {}。",
+            size_text(bytes)
+        ));
+        widgets::hint(
+            ui,
+            "每次保存时，被替换的文件自动留作备份（已加密）：当天的每次保存都保留，\
+             一个月内每天保留一份，一年内每月保留一份，更早的自动删除。",
+        );
     }
 
     fn intervals(&mut self, ui: &mut egui::Ui, vault: &Vault, actions: &mut Vec<Action>) {
@@ -179,4 +205,14 @@ fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
     );
     ui.add_space(8.0);
     widgets::hint(ui, "外观、字号和自动锁定只保存在本机，不含任何居民信息。");
+}
+
+/// A size as people read it: 856 KB, 12.4 MB.
+fn size_text(bytes: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / MB)
+    }
 }

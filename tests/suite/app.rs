@@ -714,6 +714,8 @@ fn visit_intervals_are_set_per_tag_in_settings() {
     unlock(&mut h, PASS);
     wait(&mut h, "解锁", |h| h.state().is_unlocked());
     click(&mut h, "设置", 0);
+    // The backups' size is shown (the saves that made this vault left some).
+    assert!(h.query_by_label_contains("个备份文件，共").is_some());
     // The standard three, 30 days each.
     assert!(h.query_by_label("独居老人").is_some());
     retype(&mut h, "独居老人", "七");

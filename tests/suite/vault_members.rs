@@ -137,8 +137,9 @@ fn backups_rotate_and_restore_any_generation() {
         vault.problems_mut().problems[0].title = i.to_string();
         vault.save().unwrap();
     }
+    // Every save of the last day is kept (up to 50 a file).
     let backups = vault.backups(Collection::Problems);
-    assert_eq!(backups.len(), 30);
+    assert_eq!(backups.len(), 41);
     assert_eq!(backups[0].generation, 41, "the newest backup is kept");
     assert_eq!(vault.generation(Collection::Problems), 42);
     vault.restore(Collection::Problems, 25).unwrap();
@@ -152,8 +153,81 @@ fn backups_rotate_and_restore_any_generation() {
     drop(back);
     let mut v = open(dir.path()).unwrap();
     assert!(matches!(
-        v.restore(Collection::Problems, 1),
+        v.restore(Collection::Problems, 99),
         Err(StoreError::NoSuchBackup { .. })
     ));
     let _ = pass();
+}
+
+#[test]
+fn saving_thins_old_backups_one_a_day_then_one_a_month_and_shows_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = make_vault(dir.path(), sample_ledger("0"));
+    for i in 1..=60 {
+        vault.problems_mut().problems[0].title = i.to_string();
+        vault.save().unwrap();
+    }
+    let (bytes, files) = vault.backups_size();
+    assert!(bytes > 0 && files > 60, "{bytes} bytes in {files} files");
+    // As if generation g had been saved (61 - g) × 9 days ago: spread over a year and a half.
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let now = std::time::SystemTime::now();
+    for b in vault.backups(Collection::Problems) {
+        let age = day * 9 * (61 - b.generation as u32);
+        let f = std::fs::File::options().write(true).open(&b.path).unwrap();
+        f.set_modified(now - age).unwrap();
+    }
+    vault.problems_mut().problems[0].title = "61".into();
+    vault.save().unwrap();
+    let kept = vault.backups(Collection::Problems);
+    let generations: Vec<u64> = kept.iter().map(|b| b.generation).collect();
+    // The newest ten whatever their age, then one a day (none: saves are 9 days apart) for a
+    // month, one a month for a year, nothing older.
+    assert!(
+        generations.starts_with(&[62, 61, 60, 59, 58, 57, 56, 55, 54, 53]),
+        "{generations:?}"
+    );
+    let older: Vec<u64> = generations[10..].to_vec();
+    assert!(!older.is_empty() && older.len() <= 13, "{generations:?}");
+    for g in &older {
+        let age_days = 9 * (61 - g);
+        assert!(age_days < 366, "generation {g}, {age_days} days old, kept");
+    }
+    assert!(vault.backups_size().1 < files);
+    // Whatever was thinned, the kept ones restore.
+    let g = *older.last().unwrap();
+    vault.restore(Collection::Problems, g).unwrap();
+    vault.save().unwrap();
+}
+
+#[test]
+fn the_clock_thinning_reads_is_the_vaults_own() {
+    fn in_two_years() -> std::time::SystemTime {
+        std::time::SystemTime::now() + std::time::Duration::from_secs(730 * 24 * 3600)
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let options = sibai::store::VaultOptions {
+        clock: in_two_years,
+        ..sibai::store::VaultOptions::for_tests()
+    };
+    let (mut vault, _) = sibai::store::Vault::init(
+        dir.path(),
+        "测试居委会",
+        &crate::fixtures::members(),
+        options,
+    )
+    .unwrap();
+    vault.replace_ledger(sample_ledger("0"));
+    vault.save().unwrap();
+    for i in 1..=25 {
+        vault.problems_mut().problems[0].title = i.to_string();
+        vault.save().unwrap();
+    }
+    // Seen from two years on, every backup is older than a year: only the newest ten stay.
+    let kept: Vec<u64> = vault
+        .backups(Collection::Problems)
+        .iter()
+        .map(|b| b.generation)
+        .collect();
+    assert_eq!(kept, (17..=26).rev().collect::<Vec<u64>>());
 }

@@ -85,7 +85,7 @@ impl Vault {
             text.as_bytes(),
             LiveCheck::Skip,
             None,
-            0,
+            Thinning::NONE,
             &|_| true,
         )
     }
@@ -110,7 +110,7 @@ impl Vault {
             &wrapped,
             LiveCheck::Skip,
             None,
-            0,
+            Thinning::NONE,
             &|_| true,
         )?;
         Ok(personal.to_public().to_string())
@@ -137,7 +137,7 @@ impl Vault {
             &ct,
             LiveCheck::Skip,
             None,
-            0,
+            Thinning::NONE,
             &|_| true,
         )
     }
@@ -166,7 +166,7 @@ impl Vault {
             &ct,
             LiveCheck::Skip,
             None,
-            0,
+            Thinning::NONE,
             &|_| true,
         )
     }
@@ -323,7 +323,7 @@ impl Vault {
                 &new_ct,
                 LiveCheck::Expect(Some(sha256(&ct))),
                 None,
-                0,
+                Thinning::NONE,
                 &verify,
             )?;
             if *path == manifest_path(&self.dir) {

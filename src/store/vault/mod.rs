@@ -20,7 +20,7 @@ mod recover;
 mod save;
 mod unlock;
 
-use backups::{link_backup, parse_generation_name, prune_backups};
+use backups::{Thinning, link_backup, parse_generation_name, prune_backups};
 pub use recover::{FileCopy, Place, RestoreReport, SavedState, Survey, saved_time_text};
 use save::{LiveCheck, write_atomically};
 pub use save::{SaveJob, SaveOutcome};
@@ -58,7 +58,8 @@ pub struct VaultOptions {
     pub scrypt_log_n: u8,
     /// Largest work factor accepted when unwrapping, so a vault made on a fast PC opens on a slow one.
     pub max_scrypt_log_n: u8,
-    /// Backups kept per file (the newest is never dropped).
+    /// Backups of each file kept whatever their age (the newest first); older ones are thinned:
+    /// every save of the last day, one a day for a month, one a month for a year.
     pub keep_backups: usize,
     /// Shortest passphrase accepted for a member.
     pub min_passphrase_len: usize,
@@ -66,6 +67,8 @@ pub struct VaultOptions {
     pub tolerate_rollback: bool,
     /// The file layer (the disk, or a fault injector in tests).
     pub fs: Arc<dyn FileSystem>,
+    /// The time now, for thinning the backups (a simulated clock in tests).
+    pub clock: fn() -> std::time::SystemTime,
 }
 
 impl Default for VaultOptions {
@@ -73,10 +76,11 @@ impl Default for VaultOptions {
         VaultOptions {
             scrypt_log_n: 18,
             max_scrypt_log_n: 22,
-            keep_backups: 30,
+            keep_backups: 10,
             min_passphrase_len: 4,
             tolerate_rollback: false,
             fs: Arc::new(RealFs),
+            clock: std::time::SystemTime::now,
         }
     }
 }

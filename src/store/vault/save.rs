@@ -21,7 +21,7 @@ pub(super) fn write_atomically(
     bytes: &[u8],
     live: LiveCheck,
     backup: Option<&Path>,
-    keep_backups: usize,
+    thin: Thinning,
     verify: &dyn Fn(&[u8]) -> bool,
 ) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -57,7 +57,7 @@ pub(super) fn write_atomically(
             link_backup(fs, path, backup)?;
             fs.fsync_dir(bdir)
                 .map_err(|e| StoreError::io("写盘（备份文件夹）", bdir, e))?;
-            prune_backups(fs, backup, keep_backups);
+            prune_backups(fs, backup, thin);
         }
         fs.rename(&tmp, path)
             .map_err(|e| StoreError::io("替换", path, e))?;
@@ -113,7 +113,10 @@ impl Vault {
         Ok(Some(SaveJob {
             dir: self.dir.clone(),
             fs: self.fs(),
-            keep_backups: self.options.keep_backups,
+            thin: Thinning {
+                keep_at_least: self.options.keep_backups,
+                now: (self.options.clock)(),
+            },
             ids: self.ids.clone(),
             member: self.member.clone(),
             snapshot,
@@ -163,7 +166,7 @@ impl Vault {
 pub struct SaveJob {
     dir: PathBuf,
     fs: Arc<dyn FileSystem>,
-    keep_backups: usize,
+    thin: Thinning,
     ids: Vec<x25519::Identity>,
     member: String,
     snapshot: Ledger,
@@ -232,7 +235,15 @@ impl SaveJob {
             let verify = |bytes: &[u8]| {
                 crypto::decrypt_with(bytes, ids).is_ok_and(|pt| sha256(&pt) == p.plaintext_hash)
             };
-            write_atomically(fs, &path, &p.ciphertext, LiveCheck::Skip, None, 0, &verify)?;
+            write_atomically(
+                fs,
+                &path,
+                &p.ciphertext,
+                LiveCheck::Skip,
+                None,
+                Thinning::NONE,
+                &verify,
+            )?;
         }
         let ldir = ledger_dir(&self.dir);
         fs.fsync_dir(&ldir)
@@ -266,7 +277,7 @@ impl SaveJob {
         }
         self.write_manifest(&manifest, outcome)?;
         // 5. Tidy: the replaced files now live on in the backups; drop leftovers of failed saves.
-        tidy(fs, &self.dir, &manifest, self.keep_backups, &replaced);
+        tidy(fs, &self.dir, &manifest, self.thin, &replaced);
         Ok(SaveReport {
             written: prepared.into_iter().map(|p| p.collection).collect(),
         })
@@ -298,7 +309,7 @@ impl SaveJob {
             &ct,
             LiveCheck::Expect(self.manifest_hash),
             backup.as_deref(),
-            self.keep_backups,
+            self.thin,
             &verify,
         );
         let new_hash = sha256(&ct);
@@ -325,7 +336,7 @@ pub(super) fn tidy(
     fs: &dyn FileSystem,
     dir: &Path,
     manifest: &Manifest,
-    keep_backups: usize,
+    thin: Thinning,
     replaced: &[(String, u64)],
 ) {
     let ldir = ledger_dir(dir);
@@ -355,6 +366,6 @@ pub(super) fn tidy(
         }
     }
     for (stem, generation) in replaced {
-        prune_backups(fs, &backup_path(dir, stem, *generation), keep_backups);
+        prune_backups(fs, &backup_path(dir, stem, *generation), thin);
     }
 }
