@@ -162,7 +162,8 @@ pub(crate) fn open(args: &UnlockArgs, options: VaultOptions) -> Result<Vault, Cl
     Ok(vault)
 }
 
-/// Options from the environment: `SIBAI_SCRYPT_LOG_N` lowers the work factor (tests only).
+/// Options from the environment: `SIBAI_SCRYPT_LOG_N` lowers the work factor (tests only);
+/// `SIBAI_STATE_DIR` is where this PC's memory of each vault is kept.
 pub(crate) fn options() -> VaultOptions {
     let mut o = VaultOptions::default();
     if let Some(n) = std::env::var("SIBAI_SCRYPT_LOG_N")
@@ -170,6 +171,10 @@ pub(crate) fn options() -> VaultOptions {
         .and_then(|v| v.parse().ok())
     {
         o.scrypt_log_n = n;
+    }
+    // Where this PC remembers the newest save seen of each vault (tests keep it to themselves).
+    if let Some(dir) = std::env::var_os("SIBAI_STATE_DIR") {
+        o.state_dir = Some(dir.into());
     }
     o
 }

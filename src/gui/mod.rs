@@ -66,6 +66,8 @@ pub enum Action {
     OpenVisits(WorkerId, i32, u32),
     /// Copy an ID number or phone: the clipboard is cleared again after 30 seconds.
     CopySecret(String),
+    /// Close the ledger and open 从备份恢复 (it opened older than this PC has seen).
+    RestoreFromBackup,
 }
 
 /// What every panel may read: the ledger, who is working, and when.
@@ -310,6 +312,19 @@ impl SibaiApp {
         )));
     }
 
+    /// Locks (saving what is unsaved) and opens 从备份恢复 with the key that unlocked.
+    fn lock_and_restore(&mut self) {
+        let Screen::Open(session) = &self.screen else {
+            return;
+        };
+        let key = session.vault.key();
+        let reason = session.open_warnings.join("\n");
+        self.lock(None);
+        if let Screen::Locked(screen) = &mut self.screen {
+            screen.open_restore(&self.ctx, key, reason);
+        }
+    }
+
     fn apply_look(&mut self, ctx: &egui::Context) {
         let want = (self.prefs.dark, self.prefs.large_text);
         if self.applied == Some(want) {
@@ -415,6 +430,7 @@ impl eframe::App for SibaiApp {
                 session.poll_loading();
                 session.autosave(&ctx);
                 let mut actions = Vec::new();
+                let mut restore = false;
                 let lock = shell(ui, session, &mut self.prefs, now, &mut actions);
                 for action in actions {
                     match action {
@@ -438,10 +454,13 @@ impl eframe::App for SibaiApp {
                             session.visits.start(id, session.vault.ledger());
                         }
                         Action::CopySecret(text) => self.clipboard.copy(&ctx, text),
+                        Action::RestoreFromBackup => restore = true,
                     }
                 }
                 session.autosave(&ctx);
-                if lock {
+                if restore {
+                    self.lock_and_restore();
+                } else if lock {
                     self.lock(None);
                 }
             }
@@ -527,10 +546,16 @@ pub fn run(dir: &Path) -> ExitCode {
         ..eframe::NativeOptions::default()
     };
     let dir = dir.to_path_buf();
+    // Where this PC remembers the newest save seen of each vault (`SIBAI_STATE_DIR`, as the
+    // commands read it; the tests keep it to themselves).
+    let vault_options = VaultOptions {
+        state_dir: std::env::var_os("SIBAI_STATE_DIR").map(PathBuf::from),
+        ..VaultOptions::default()
+    };
     let result = eframe::run_native(
         "sibai",
         options,
-        Box::new(move |cc| Ok(Box::new(SibaiApp::new(cc, &dir, VaultOptions::default())))),
+        Box::new(move |cc| Ok(Box::new(SibaiApp::new(cc, &dir, vault_options)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

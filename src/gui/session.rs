@@ -36,6 +36,9 @@ pub struct Session {
     pub(super) edit_error: Option<String>,
     /// The last undo or redo, said on the top bar.
     pub(super) notice: Option<String>,
+    /// What opening the ledger had to say (an older copy than this PC has seen, files older
+    /// than expected), until 知道了.
+    pub(super) open_warnings: Vec<String>,
 }
 
 /// Runs `work` on a thread named `name` (slow work: unlock, load, save, creating a ledger) and
@@ -59,6 +62,14 @@ pub(super) fn in_background<T: Send + 'static>(
 impl Session {
     pub(super) fn new(vault: Vault, ctx: &egui::Context) -> Session {
         let pending = vault.pending_load();
+        // Read-only is said on the top bar.
+        let read_only = vault.read_only_reason();
+        let open_warnings = vault
+            .warnings()
+            .iter()
+            .filter(|w| Some(*w) != read_only.as_ref())
+            .cloned()
+            .collect();
         // Without the thread, the accessors read what they need when it is needed.
         let loading = (!pending.collections().is_empty())
             .then(|| in_background("load", ctx, move || pending.load()).ok());
@@ -79,6 +90,7 @@ impl Session {
             last_edit: None,
             edit_error: None,
             notice: None,
+            open_warnings,
         }
     }
 

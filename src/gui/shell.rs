@@ -34,6 +34,7 @@ pub(super) fn shell(
     if let Some(e) = &s.load_error {
         egui::Panel::bottom("load_error").show(ui, |ui| widgets::error(ui, e));
     }
+    open_warnings(ui, s, actions);
     egui::CentralPanel::default().show(ui, |ui| {
         if matches!(s.section, Section::Households | Section::Visits) && s.finder.is_none() {
             s.finder = Some(Finder::new(s.vault.ledger()));
@@ -156,4 +157,27 @@ fn top_bar(ui: &mut egui::Ui, s: &mut Session) -> bool {
         ui.add_space(4.0);
     });
     lock
+}
+
+/// What opening the ledger had to say, until 知道了; 从备份恢复 when the backups hold a newer
+/// save than the one opened.
+fn open_warnings(ui: &mut egui::Ui, s: &mut Session, actions: &mut Vec<Action>) {
+    if s.open_warnings.is_empty() {
+        return;
+    }
+    egui::Panel::bottom("open_warnings").show(ui, |ui| {
+        ui.add_space(4.0);
+        for w in &s.open_warnings {
+            widgets::error(ui, w);
+        }
+        ui.horizontal(|ui| {
+            if s.vault.newer_save_in_backups() && ui.button("从备份恢复").clicked() {
+                actions.push(Action::RestoreFromBackup);
+            }
+            if ui.button("知道了").clicked() {
+                s.open_warnings.clear();
+            }
+        });
+        ui.add_space(4.0);
+    });
 }

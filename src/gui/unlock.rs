@@ -169,6 +169,11 @@ impl UnlockScreen {
         None
     }
 
+    /// Opens 从备份恢复 with a key already unlocked (the ledger was open).
+    pub fn open_restore(&mut self, ctx: &egui::Context, key: Unlocked, reason: String) {
+        self.restore = Some(RestoreScreen::new(ctx, key, reason));
+    }
+
     /// The restore screen in place of the form, until it goes back.
     fn show_restore(&mut self, ui: &mut egui::Ui) {
         if let Some(screen) = &mut self.restore {

@@ -89,6 +89,21 @@ pub enum StoreError {
         /// Generation expected at least.
         expected: u64,
     },
+    /// The vault opened older than the newest save this PC has seen of it.
+    #[error(
+        "注意：这本台账现在是第 {current} 次保存，但这台电脑在 {seen_at} 打开过第 {seen} 次保存：台账可能被换成了旧的副本，之后录入的内容不在里面。{}",
+        older_advice(*.newer_kept)
+    )]
+    OlderThanSeen {
+        /// The save counter now.
+        current: u64,
+        /// The highest seen here.
+        seen: u64,
+        /// When it was seen.
+        seen_at: String,
+        /// Whether the backups hold a newer save.
+        newer_kept: bool,
+    },
     /// Another instance holds the write lock.
     #[error(
         "台账正被另一个四百窗口或另一台电脑使用，现在只能查看、不能保存。请先关闭另一个窗口再打开。"
@@ -187,6 +202,15 @@ impl StoreError {
                 source,
             }
         }
+    }
+}
+
+/// What to do about a vault older than this PC has seen.
+fn older_advice(newer_kept: bool) -> &'static str {
+    if newer_kept {
+        "备份里有较新的保存：请点“从备份恢复”（或运行 sibai restore）查看并恢复。"
+    } else {
+        "备份里也没有较新的保存：请找到较新的副本（例如U盘备份）。如果确认现在这份是对的，继续使用即可，这个提示只出现这一次。"
     }
 }
 

@@ -29,6 +29,10 @@ pub struct VaultMeta {
     pub created: String,
     /// Members, in the order shown at unlock.
     pub members: Vec<MemberEntry>,
+    /// A random id, made at init, by which a PC remembers the newest save it saw of this
+    /// vault. Empty in vaults made before it existed (then see [`VaultMeta::key`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// The SHA-256 of each passphrase-wrapped key file (`keys/<stem>.age`, by stem), so that a
     /// damaged key file is told from a wrong passphrase (age cannot: both fail the same way).
     /// A digest of ciphertext: it says nothing of the key.
@@ -37,6 +41,17 @@ pub struct VaultMeta {
 }
 
 impl VaultMeta {
+    /// What identifies this vault to a PC: its id, or for an older vault its creation time and
+    /// committee, hashed.
+    pub fn key(&self) -> String {
+        if !self.id.is_empty() {
+            return self.id.clone();
+        }
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("{}\n{}", self.created, self.committee));
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Finds a member.
     pub fn member(&self, name: &str) -> Option<&MemberEntry> {
         self.members.iter().find(|m| m.name == name)

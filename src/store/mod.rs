@@ -11,6 +11,7 @@ mod fs;
 mod layout;
 mod lock;
 mod meta;
+mod seen;
 mod vault;
 
 /// Re-exported so callers hold passphrases as `SecretString` without naming age.

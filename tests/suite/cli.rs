@@ -7,6 +7,10 @@ fn sibai(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sibai"));
     cmd.args(args)
         .env("SIBAI_SCRYPT_LOG_N", "4")
+        .env(
+            "SIBAI_STATE_DIR",
+            std::env::temp_dir().join("sibai-test-state-cli"),
+        )
         .env_remove("SIBAI_PASSPHRASE")
         .env_remove("SIBAI_MEMBER");
     for (k, v) in env {

@@ -237,6 +237,10 @@ fn sibai(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sibai"));
     cmd.args(args)
         .env("SIBAI_SCRYPT_LOG_N", "4")
+        .env(
+            "SIBAI_STATE_DIR",
+            std::env::temp_dir().join("sibai-test-state-cli"),
+        )
         .env_remove("SIBAI_PASSPHRASE")
         .env_remove("SIBAI_MEMBER");
     for (k, v) in env {
@@ -518,4 +522,97 @@ fn a_folder_that_cannot_be_written_opens_for_viewing_and_says_why() {
         assert!(matches!(err, StoreError::ReadOnlyMedia(_)), "{err:?}");
     }
     chmod(&["-R", "u+w"], dir.path());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_whole_folder_put_back_to_an_old_copy_is_noticed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = make_vault(dir.path(), sample_ledger("一"));
+    vault.replace_ledger(sample_ledger("二"));
+    vault.save().unwrap();
+    drop(vault);
+    // A copy taken at the third save (say, on a USB stick) …
+    let old = tempfile::tempdir().unwrap();
+    copy_dir(dir.path(), old.path());
+    // … two more saves …
+    let mut vault = open(dir.path()).unwrap();
+    for s in ["三", "四"] {
+        vault.replace_ledger(sample_ledger(s));
+        vault.save().unwrap();
+    }
+    drop(vault);
+    // … and the whole folder put back to the copy: every file agrees with every other.
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    copy_dir(old.path(), dir.path());
+    let vault = open(dir.path()).unwrap();
+    let said = vault.warnings().join("\n");
+    assert!(
+        said.contains("第 3 次保存") && said.contains("第 5 次保存"),
+        "{said}"
+    );
+    assert!(
+        said.contains("旧的副本") && said.contains("U盘备份"),
+        "{said}"
+    );
+    assert!(!vault.newer_save_in_backups());
+    drop(vault);
+    // Told once.
+    assert!(open(dir.path()).unwrap().warnings().is_empty());
+}
+
+#[test]
+fn an_old_manifest_with_its_own_files_warns_and_restores_forward() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = history(dir.path());
+    // Saves 1–5 made; put back the manifest of save 3 and exactly the files it names, so that
+    // nothing in ledger/ is newer than it says.
+    let ledger = dir.path().join("ledger");
+    let backups = dir.path().join("backups");
+    let key = unlocked(dir.path());
+    let survey = key.survey().unwrap();
+    let third = survey
+        .states
+        .iter()
+        .find(|s| s.save_seq == Some(3))
+        .unwrap()
+        .clone();
+    std::fs::remove_dir_all(&ledger).unwrap();
+    std::fs::create_dir_all(&ledger).unwrap();
+    std::fs::copy(&third.path, ledger.join("manifest.ron.age")).unwrap();
+    for (stem, generation) in &third.generations {
+        let name = format!("{stem}.{generation:08}.ron.age");
+        std::fs::copy(backups.join(&name), ledger.join(&name)).unwrap();
+    }
+    let vault = open(dir.path()).unwrap();
+    assert!(*vault.ledger() == saved[1], "it is the third save");
+    let said = vault.warnings().join("\n");
+    assert!(
+        said.contains("第 3 次保存") && said.contains("第 5 次保存"),
+        "{said}"
+    );
+    assert!(said.contains("从备份恢复"), "{said}");
+    assert!(vault.newer_save_in_backups());
+    let key = vault.key();
+    drop(vault);
+    // Forward: the newest whole save the backups hold is the fourth.
+    let survey = key.survey().unwrap();
+    let proposed = survey.proposed().unwrap();
+    assert_eq!(proposed.save_seq, Some(4));
+    key.restore_state(&survey, survey.proposal.unwrap())
+        .unwrap();
+    let vault = open(dir.path()).unwrap();
+    assert!(*vault.ledger() == saved[2], "the fourth save");
+    assert!(vault.warnings().is_empty(), "{:?}", vault.warnings());
 }

@@ -36,6 +36,7 @@ use super::layout::{
 };
 use super::lock;
 use super::meta::{FORMAT, MemberEntry, RECOVERY_KEY_FILE, RECOVERY_NAME, VaultMeta};
+use super::seen;
 use crate::model::{
     Collection, Committee, CommitteeBook, DeskBook, Edit, FundYear, Household, HouseholdBook,
     HouseholdId, Ledger, PointBook, ProblemBook, ProjectBook, Visit,
@@ -69,6 +70,9 @@ pub struct VaultOptions {
     pub fs: Arc<dyn FileSystem>,
     /// The time now, for thinning the backups (a simulated clock in tests).
     pub clock: fn() -> std::time::SystemTime,
+    /// Where this PC remembers the newest save it has seen of each vault (no personal data);
+    /// `None`: the user's local data folder.
+    pub state_dir: Option<PathBuf>,
 }
 
 impl Default for VaultOptions {
@@ -81,6 +85,7 @@ impl Default for VaultOptions {
             tolerate_rollback: false,
             fs: Arc::new(RealFs),
             clock: std::time::SystemTime::now,
+            state_dir: None,
         }
     }
 }
@@ -91,6 +96,10 @@ impl VaultOptions {
     pub fn for_tests() -> Self {
         VaultOptions {
             scrypt_log_n: 4,
+            // Never the user's own data folder.
+            state_dir: Some(
+                std::env::temp_dir().join(format!("sibai-test-state-{}", std::process::id())),
+            ),
             ..VaultOptions::default()
         }
     }
@@ -190,6 +199,8 @@ pub struct Vault {
     lock: Option<File>,
     /// Why there is no lock.
     read_only: Option<ReadOnlyWhy>,
+    /// Opened older than the newest save this PC has seen, with a newer save in the backups.
+    behind: bool,
     warnings: Vec<String>,
 }
 
@@ -342,6 +353,24 @@ impl Vault {
     pub fn read_only_reason(&self) -> Option<String> {
         self.read_only
             .map(|why| self.read_only_error(why).to_string())
+    }
+
+    /// Whether it opened older than the newest save this PC has seen of it while the backups
+    /// hold a newer save (see `Unlocked::survey` to restore it).
+    pub fn newer_save_in_backups(&self) -> bool {
+        self.behind
+    }
+
+    /// The unlocked key, to survey and restore the vault (see `store::vault::recover`) after
+    /// it is closed.
+    pub fn key(&self) -> Unlocked {
+        Unlocked {
+            dir: self.dir.clone(),
+            options: self.options.clone(),
+            meta: self.meta.clone(),
+            member: self.member.clone(),
+            ids: self.ids.clone(),
+        }
     }
 
     /// Why saving is off, in a few words for the top bar.

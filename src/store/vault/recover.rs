@@ -392,6 +392,12 @@ impl Unlocked {
             .map_err(|e| StoreError::io("恢复", &ledger, e))?;
         fs.fsync_dir(dir)
             .map_err(|e| StoreError::io("写盘（文件夹）", dir, e))?;
+        // A deliberate step back: not a rollback to warn of at the next open.
+        seen::record(
+            self.options.state_dir.as_deref(),
+            &self.meta.key(),
+            save_seq,
+        );
         Ok(RestoreReport {
             save_seq,
             saved_at: chosen.saved_at.clone(),

@@ -131,6 +131,11 @@ impl Vault {
     pub fn finish_save(&mut self, outcome: SaveOutcome) -> Result<SaveReport, StoreError> {
         let taken = self.in_flight.take().unwrap_or_default();
         if let Some((manifest, hash)) = outcome.committed {
+            seen::record(
+                self.options.state_dir.as_deref(),
+                &self.meta.key(),
+                manifest.save_seq,
+            );
             self.manifest = manifest;
             self.manifest_hash = Some(hash);
             self.unconfirmed = !outcome.confirmed;

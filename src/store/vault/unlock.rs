@@ -184,6 +184,17 @@ impl Unlocked {
             ReadOnlyWhy::Busy => StoreError::LockedByOther.to_string(),
             ReadOnlyWhy::Media => StoreError::ReadOnlyMedia(dir.clone()).to_string(),
         }));
+        let older = older_than_seen(&dir, fs.as_ref(), &options, &meta, manifest.save_seq);
+        let behind = matches!(
+            older,
+            Some(StoreError::OlderThanSeen {
+                newer_kept: true,
+                ..
+            })
+        );
+        warnings.extend(older.map(|e| e.to_string()));
+        // Told once: from now on this is the newest this PC has seen.
+        seen::record(options.state_dir.as_deref(), &meta.key(), manifest.save_seq);
         Ok(Vault {
             dir,
             options,
@@ -199,9 +210,37 @@ impl Unlocked {
             in_flight: None,
             lock,
             read_only,
+            behind,
             warnings,
         })
     }
+}
+
+/// Whether the vault opened older than the newest save this PC has seen of it, with what to
+/// do: restore the newer save when the backups hold it, else find a newer copy.
+fn older_than_seen(
+    dir: &Path,
+    fs: &dyn FileSystem,
+    options: &VaultOptions,
+    meta: &VaultMeta,
+    current: u64,
+) -> Option<StoreError> {
+    let seen = seen::get(options.state_dir.as_deref(), &meta.key())?;
+    if current >= seen.save_seq {
+        return None;
+    }
+    let newer_kept = fs
+        .list(&backups_dir(dir))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| parse_generation_name(p))
+        .any(|(stem, n)| stem == MANIFEST_STEM && n > current);
+    Some(StoreError::OlderThanSeen {
+        current,
+        seen: seen.save_seq,
+        seen_at: seen.seen_at,
+        newer_kept,
+    })
 }
 
 /// A manifest as read: its content, the hash of its bytes (None when there is none yet), and
@@ -401,6 +440,12 @@ impl Vault {
                 })
                 .collect(),
             key_digests: BTreeMap::new(),
+            id: {
+                let mut rng = rand::rng();
+                (0..16)
+                    .map(|_| format!("{:x}", rng.random_range(0..16u8)))
+                    .collect()
+            },
         };
         let mut vault = Vault {
             dir: dir.to_path_buf(),
@@ -417,6 +462,7 @@ impl Vault {
             in_flight: None,
             lock: Some(lock),
             read_only: None,
+            behind: false,
             warnings: Vec::new(),
         };
         let mut recipients = Recipients::default();
