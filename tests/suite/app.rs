@@ -1203,3 +1203,58 @@ fn a_damaged_ledger_is_restored_from_the_unlock_screen_then_unlocks() {
     drop(h);
     assert!(dir.path().join("replaced").is_dir());
 }
+
+#[test]
+fn an_older_copy_than_this_pc_has_seen_is_said_and_restored_forward_from_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = make_vault(dir.path(), sample_ledger("一"));
+    let mut fourth = None;
+    for s in ["二", "三", "四"] {
+        vault.replace_ledger(sample_ledger(s));
+        vault.save().unwrap();
+        if s == "三" {
+            fourth = Some(vault.ledger().clone());
+        }
+    }
+    let key = vault.key();
+    drop(vault);
+    // Saves 1–5; the manifest of save 3 put back with exactly its own files.
+    let survey = key.survey().unwrap();
+    let third = survey
+        .states
+        .iter()
+        .find(|s| s.save_seq == Some(3))
+        .unwrap()
+        .clone();
+    let ledger = dir.path().join("ledger");
+    std::fs::remove_dir_all(&ledger).unwrap();
+    std::fs::create_dir_all(&ledger).unwrap();
+    std::fs::copy(&third.path, ledger.join("manifest.ron.age")).unwrap();
+    for (stem, generation) in &third.generations {
+        let name = format!("{stem}.{generation:08}.ron.age");
+        std::fs::copy(dir.path().join("backups").join(&name), ledger.join(&name)).unwrap();
+    }
+
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    assert!(h.query_by_label_contains("旧的副本").is_some());
+    h.get_by_label("从备份恢复").click();
+    wait(&mut h, "检查各次保存", |h| {
+        h.query_by_label_contains("（建议）").is_some()
+    });
+    h.get_by_label("恢复到所选的保存").click();
+    wait(&mut h, "恢复完成", |h| {
+        h.query_by_label_contains("已恢复到第 4 次保存").is_some()
+    });
+    h.get_by_label("返回解锁").click();
+    wait(&mut h, "解锁界面", |h| h.query_by_label("密码").is_some());
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    assert!(h.query_by_label_contains("旧的副本").is_none());
+    let ledger = h.state().vault().unwrap().ledger().clone();
+    let fourth = fourth.unwrap();
+    assert!(ledger.committee == fourth.committee && ledger.problems == fourth.problems);
+    assert!(ledger.households == fourth.households);
+}
