@@ -2,6 +2,7 @@
 //! errors are printed in Chinese by `main`. Logic shared with the app lives in `store`, `publish`
 //! and `model`.
 
+mod backup;
 mod check;
 mod demo;
 mod init;
@@ -38,8 +39,10 @@ pub enum Command {
     Check(check::Args),
     /// 管理可以解锁台账的成员
     Members(members::Args),
-    /// 从备份恢复某个文件
+    /// 台账打不开时从备份恢复；也可从U盘备份恢复到新电脑
     Restore(restore::Args),
+    /// 备份到U盘：整本台账写成一个文件，读回核对
+    Backup(backup::Args),
     /// 生成公开网站和公示栏（只含可公开的内容，发布前做隐私检查）
     Publish(publish::Args),
     /// 打开桌面程序（不带子命令时也打开它）
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Members(a)) => members::run(a),
         Some(Command::Restore(a)) => restore::run(a),
+        Some(Command::Backup(a)) => backup::run(a),
         Some(Command::Publish(a)) => publish::run(a),
     };
     match result {

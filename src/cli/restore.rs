@@ -7,6 +7,7 @@
 use super::{CliError, UnlockArgs, member_of, open, options, passphrase};
 use crate::model::Collection;
 use crate::store::{Place, Survey, Unlocked, saved_time_text};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `sibai restore`.
@@ -33,10 +34,16 @@ pub struct Args {
     /// 接受磁盘上现有的（被报告为旧版本的）文件，作为最新版本保存
     #[arg(long)]
     pub accept_current: bool,
+    /// 从U盘备份文件（sibai backup 写的）恢复到一个新的空文件夹（用 --recovery 解锁）
+    #[arg(long, value_name = "备份文件")]
+    pub from_backup: Option<PathBuf>,
 }
 
 /// Runs `sibai restore`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    if let Some(file) = &args.from_backup {
+        return from_backup(file, &args);
+    }
     if args.accept_current || args.file.is_some() || args.generation.is_some() {
         return restore_one_file(&args);
     }
@@ -164,6 +171,26 @@ fn restore_one_file(args: &Args) -> Result<ExitCode, CliError> {
         "已将“{}”恢复为第 {generation} 版（作为第 {} 版保存，原文件已备份）。",
         c.label(),
         vault.generation(c)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--from-backup FILE DIR`: a USB backup put back as a vault in an empty folder.
+fn from_backup(file: &Path, args: &Args) -> Result<ExitCode, CliError> {
+    let into = &args.unlock.dir;
+    let pass = if args.recovery {
+        passphrase("SIBAI_RECOVERY", "请输入恢复密码：")?
+    } else {
+        return Err(CliError::Message(
+            "从U盘备份恢复要用恢复密码：请加上 --recovery".into(),
+        ));
+    };
+    let vault = crate::store::restore_archive(file, into, &pass, options())?;
+    println!(
+        "已从 {} 恢复台账到 {}（{}），全部文件已解密核对。各成员用原来的密码即可解锁。",
+        file.display(),
+        into.display(),
+        vault.meta().committee
     );
     Ok(ExitCode::SUCCESS)
 }

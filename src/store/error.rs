@@ -165,6 +165,9 @@ pub enum StoreError {
         "没有找到可以恢复的完好保存：每一次保存都缺少文件或有文件损坏。台账未作任何改动；请联系技术支持，并带上U盘备份。"
     )]
     NothingToRestore,
+    /// A restore into a folder that is not empty.
+    #[error("文件夹 {0} 不是空的。请选一个新的空文件夹来放恢复的台账，原有文件不会被覆盖。")]
+    NotEmpty(PathBuf),
     /// No backup with that generation.
     #[error("没有找到 {file} 的第 {generation} 版备份。")]
     NoSuchBackup {

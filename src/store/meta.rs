@@ -33,6 +33,9 @@ pub struct VaultMeta {
     /// vault. Empty in vaults made before it existed (then see [`VaultMeta::key`]).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
+    /// When the whole vault was last written to a USB stick (RFC 3339), for the reminder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_archive: Option<String>,
     /// The SHA-256 of each passphrase-wrapped key file (`keys/<stem>.age`, by stem), so that a
     /// damaged key file is told from a wrong passphrase (age cannot: both fail the same way).
     /// A digest of ciphertext: it says nothing of the key.

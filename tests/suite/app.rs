@@ -1249,7 +1249,9 @@ fn an_older_copy_than_this_pc_has_seen_is_said_and_restored_forward_from_the_app
         h.query_by_label_contains("已恢复到第 4 次保存").is_some()
     });
     h.get_by_label("返回解锁").click();
-    wait(&mut h, "解锁界面", |h| h.query_by_label("密码").is_some());
+    wait(&mut h, "解锁界面", |h| {
+        h.query_by_label("密码").is_some()
+    });
     unlock(&mut h, PASS);
     wait(&mut h, "解锁", |h| h.state().is_unlocked());
     assert!(h.query_by_label_contains("旧的副本").is_none());

@@ -616,3 +616,84 @@ fn an_old_manifest_with_its_own_files_warns_and_restores_forward() {
     assert!(*vault.ledger() == saved[2], "the fourth save");
     assert!(vault.warnings().is_empty(), "{:?}", vault.warnings());
 }
+
+#[test]
+fn a_usb_backup_restores_onto_an_empty_folder_with_the_recovery_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut vault, recovery) = sibai::store::Vault::init(
+        dir.path(),
+        "测试居委会",
+        &crate::fixtures::members(),
+        VaultOptions::for_tests(),
+    )
+    .unwrap();
+    vault.replace_ledger(sample_ledger("一"));
+    vault.save().unwrap();
+    // An edit not yet saved goes into the backup too.
+    vault.replace_ledger(sample_ledger("二"));
+    assert!(vault.last_archive().is_none());
+    let usb = tempfile::tempdir().unwrap();
+    let report = vault.write_archive(usb.path()).unwrap();
+    assert!(!vault.has_unsaved());
+    assert!(
+        vault.last_archive().is_some(),
+        "the reminder's date is kept"
+    );
+    assert!(report.path.starts_with(usb.path()) && report.bytes > 0);
+    let expected = vault.ledger().clone();
+    drop(vault);
+    // Nothing personal in the clear: not a name, not an ID number.
+    let bytes = std::fs::read(&report.path).unwrap();
+    let person = &expected.households.households[0].members[0];
+    for secret in [
+        person.name.as_str(),
+        person.id_number.as_ref().unwrap().as_str(),
+    ] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} in the clear"
+        );
+    }
+
+    // A new PC: an empty folder, the recovery passphrase from paper.
+    let new_pc = tempfile::tempdir().unwrap();
+    let into = new_pc.path().join("台账");
+    let restored =
+        sibai::store::restore_archive(&report.path, &into, &recovery.0, VaultOptions::for_tests())
+            .unwrap();
+    assert!(*restored.ledger() == expected);
+    drop(restored);
+    // The members' own passphrases open it too.
+    assert!(*open(&into).unwrap().ledger() == expected);
+    // Not over a folder that holds something, and not with a wrong recovery passphrase.
+    let err =
+        sibai::store::restore_archive(&report.path, &into, &recovery.0, VaultOptions::for_tests())
+            .err()
+            .unwrap();
+    assert!(matches!(err, StoreError::NotEmpty(_)), "{err:?}");
+    let other = new_pc.path().join("另一个");
+    let err = sibai::store::restore_archive(
+        &report.path,
+        &other,
+        &sibai::store::SecretString::from("AAAAA-BBBBB".to_owned()),
+        VaultOptions::for_tests(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err:?}");
+    assert!(!other.exists(), "a failed restore leaves nothing behind");
+    // A damaged backup says so.
+    let mut cut = bytes.clone();
+    cut.truncate(bytes.len() / 2);
+    let damaged = usb.path().join("坏的.zip");
+    std::fs::write(&damaged, cut).unwrap();
+    let err = sibai::store::restore_archive(
+        &damaged,
+        &new_pc.path().join("第三个"),
+        &recovery.0,
+        VaultOptions::for_tests(),
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("备份文件格式不对"), "{err}");
+}

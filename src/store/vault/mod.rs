@@ -13,6 +13,7 @@
 //! `save` is the save protocol; `members` the keys and who may unlock; `backups` the earlier
 //! generations kept and restored; `recover` restoring a vault that cannot be opened.
 
+mod archive;
 mod backups;
 mod kdf_memory;
 mod members;
@@ -20,6 +21,7 @@ mod recover;
 mod save;
 mod unlock;
 
+pub use archive::{ArchiveReport, restore_archive};
 use backups::{Thinning, link_backup, parse_generation_name, prune_backups};
 pub use recover::{FileCopy, Place, RestoreReport, SavedState, Survey, saved_time_text};
 use save::{LiveCheck, write_atomically};

@@ -446,6 +446,7 @@ impl Vault {
                     .map(|_| format!("{:x}", rng.random_range(0..16u8)))
                     .collect()
             },
+            last_archive: None,
         };
         let mut vault = Vault {
             dir: dir.to_path_buf(),
