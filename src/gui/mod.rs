@@ -68,6 +68,10 @@ pub enum Action {
     CopySecret(String),
     /// Close the ledger and open 从备份恢复 (it opened older than this PC has seen).
     RestoreFromBackup,
+    /// 备份到U盘: write the whole vault into this folder.
+    BackupTo(PathBuf),
+    /// A backup to a USB stick was written and checked: remember when.
+    BackupDone,
 }
 
 /// What every panel may read: the ledger, who is working, and when.
@@ -455,6 +459,8 @@ impl eframe::App for SibaiApp {
                         }
                         Action::CopySecret(text) => self.clipboard.copy(&ctx, text),
                         Action::RestoreFromBackup => restore = true,
+                        Action::BackupTo(folder) => session.start_archive(folder, &ctx),
+                        Action::BackupDone => session.archive_done(),
                     }
                 }
                 session.autosave(&ctx);

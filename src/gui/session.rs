@@ -7,6 +7,7 @@ use crate::model::finder::Finder;
 use crate::model::{Edit, History};
 use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault};
 use eframe::egui;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
 
@@ -60,6 +61,31 @@ pub(super) fn in_background<T: Send + 'static>(
 }
 
 impl Session {
+    /// Starts 备份到U盘 into `folder`: saves what is unsaved, then writes on a thread; the
+    /// settings panel shows how it went.
+    pub(super) fn start_archive(&mut self, folder: PathBuf, ctx: &egui::Context) {
+        if !self.save() {
+            self.settings
+                .archive_failed("有修改还没保存成功，请先处理保存问题再备份。".into());
+            return;
+        }
+        match self.vault.archive_job() {
+            Ok(job) => match in_background("archive", ctx, move || job.run(&folder)) {
+                Ok(rx) => self.settings.archive_started(rx),
+                Err(e) => self.settings.archive_failed(format!("无法开始备份：{e}")),
+            },
+            Err(e) => self.settings.archive_failed(e.to_string()),
+        }
+    }
+
+    /// Remembers a backup to a USB stick just written (for the monthly reminder).
+    pub(super) fn archive_done(&mut self) {
+        if let Err(e) = self.vault.archive_done() {
+            self.settings
+                .archive_failed(format!("备份已写好，但记录备份时间时出错：{e}"));
+        }
+    }
+
     pub(super) fn new(vault: Vault, ctx: &egui::Context) -> Session {
         let pending = vault.pending_load();
         // Read-only is said on the top bar.

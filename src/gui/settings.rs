@@ -2,12 +2,14 @@
 //! committee's visit interval for each kind of special household (kept in the ledger, undoable).
 //! Preferences are remembered on this PC only and never hold resident data.
 
+use super::file_dialog::{Choose, FileChooser};
 use super::widgets;
 use super::{Action, Prefs};
 use crate::model::draft::visit_intervals;
 use crate::model::{DEFAULT_INTERVAL_DAYS, Edit, INTERVAL_DIMENSIONS, TagDimension};
-use crate::store::Vault;
+use crate::store::{ArchiveReport, StoreError, Vault};
 use eframe::egui;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 /// The visit intervals being edited: tag, days as typed.
 #[derive(Default)]
@@ -16,9 +18,26 @@ pub struct SettingsPanel {
     message: Option<Result<String, String>>,
     /// The backups' size and file count, and when they were measured.
     backups: Option<((u64, usize), std::time::Instant)>,
+    /// 备份到U盘: the folder typed or chosen, the dialog, the job and how it went.
+    usb_folder: String,
+    usb_chooser: FileChooser,
+    archiving: Option<Receiver<Result<ArchiveReport, StoreError>>>,
+    archived: Option<Result<String, String>>,
 }
 
 impl SettingsPanel {
+    /// A backup to a USB stick is being written.
+    pub fn archive_started(&mut self, rx: Receiver<Result<ArchiveReport, StoreError>>) {
+        self.archiving = Some(rx);
+        self.archived = None;
+    }
+
+    /// A backup to a USB stick could not start or finish.
+    pub fn archive_failed(&mut self, why: String) {
+        self.archiving = None;
+        self.archived = Some(Err(why));
+    }
+
     /// Forgets the draft (the ledger changed, e.g. by undo).
     pub fn invalidate(&mut self) {
         self.intervals = None;
@@ -35,10 +54,84 @@ impl SettingsPanel {
         egui::ScrollArea::vertical().show(ui, |ui| {
             show(ui, prefs, vault);
             ui.add_space(16.0);
-            self.backups(ui, vault);
-            ui.add_space(16.0);
             self.intervals(ui, vault, actions);
+            ui.add_space(16.0);
+            self.usb(ui, vault, actions);
+            ui.add_space(16.0);
+            self.backups(ui, vault);
         });
+    }
+
+    /// 备份到U盘: the whole ledger as one file on a USB stick, checked by reading it back.
+    fn usb(&mut self, ui: &mut egui::Ui, vault: &Vault, actions: &mut Vec<Action>) {
+        if let Some(rx) = &self.archiving {
+            match rx.try_recv() {
+                Ok(Ok(report)) => {
+                    self.archiving = None;
+                    self.archived = Some(Ok(format!(
+                        "已备份到 {}（{}），已读回核对无误。请安全弹出U盘，锁好保管。",
+                        report.path.display(),
+                        size_text(report.bytes)
+                    )));
+                    actions.push(Action::BackupDone);
+                }
+                Ok(Err(e)) => self.archive_failed(e.to_string()),
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => {
+                    self.archive_failed("备份意外中断，请再试一次。".into());
+                }
+            }
+        }
+        ui.heading("U盘备份");
+        match vault.last_archive() {
+            Some(t) => ui.label(format!("上次备份到U盘：{}", t.format("%Y-%m-%d %H:%M"))),
+            None => ui.label("还没有备份到U盘过。"),
+        };
+        let busy = self.archiving.is_some();
+        ui.horizontal(|ui| {
+            widgets::text_field(
+                ui,
+                "U盘文件夹",
+                &mut self.usb_folder,
+                "插上U盘后点“选择…”",
+                360.0,
+            );
+            let start = std::path::Path::new(self.usb_folder.trim());
+            let start = if start.is_dir() {
+                start.to_path_buf()
+            } else {
+                dirs::home_dir().unwrap_or_default()
+            };
+            if let Some(chosen) = self.usb_chooser.button(ui, "选择…", Choose::Folder, &start) {
+                self.usb_folder = chosen.display().to_string();
+            }
+            let folder = std::path::PathBuf::from(self.usb_folder.trim());
+            let ready = !busy && folder.is_dir();
+            if ui
+                .add_enabled(ready, egui::Button::new("备份到U盘"))
+                .clicked()
+            {
+                self.archived = None;
+                actions.push(Action::BackupTo(folder));
+            }
+            if busy {
+                ui.spinner();
+                ui.label("正在备份并核对……");
+            }
+        });
+        match &self.archived {
+            Some(Ok(m)) => {
+                ui.label(egui::RichText::new(m).strong());
+            }
+            Some(Err(e)) => widgets::error(ui, e),
+            None => {}
+        }
+        widgets::hint(
+            ui,
+            "整本台账写成一个文件（居民信息都已加密），写完读回逐项核对。换电脑或电脑损坏时，\
+             用恢复密码恢复：sibai restore --from-backup 备份文件 新的空文件夹 --recovery。\
+             建议每月备份一次，U盘由书记或主任锁好保管。",
+        );
     }
 
     /// How much room the backups take, and how they are kept.

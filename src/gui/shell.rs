@@ -50,6 +50,10 @@ pub(super) fn shell(
         };
         match s.section {
             Section::Home => {
+                if let Some(text) = usb_reminder(s.vault.last_archive(), now) {
+                    let colour = ui.visuals().warn_fg_color;
+                    ui.label(egui::RichText::new(text).color(colour));
+                }
                 let name = s.committee_name();
                 let mine = view.member_worker();
                 s.home
@@ -180,4 +184,24 @@ fn open_warnings(ui: &mut egui::Ui, s: &mut Session, actions: &mut Vec<Action>) 
         });
         ui.add_space(4.0);
     });
+}
+
+/// 首页's reminder when the ledger was never, or not for a month, written to a USB stick.
+fn usb_reminder(
+    last: Option<chrono::DateTime<chrono::FixedOffset>>,
+    now: NaiveDateTime,
+) -> Option<String> {
+    const MONTH_DAYS: i64 = 30;
+    match last {
+        None => Some("这本台账还没有备份到U盘过：请插上U盘，在“设置”里点“备份到U盘”。".into()),
+        Some(t) => {
+            let days = (now.date() - t.date_naive()).num_days();
+            (days > MONTH_DAYS).then(|| {
+                format!(
+                    "已经 {days} 天没有备份到U盘了（上次 {}）：请插上U盘，在“设置”里点“备份到U盘”。",
+                    t.format("%Y-%m-%d")
+                )
+            })
+        }
+    }
 }

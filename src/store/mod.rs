@@ -23,7 +23,8 @@ pub use fs::{FileSystem, RealFs};
 pub use layout::{LEDGER_SUBFOLDER, is_vault, locate, read_meta};
 pub use meta::{FORMAT, MemberEntry, RECOVERY_NAME, VaultMeta};
 pub use vault::{
-    ArchiveReport, BackupInfo, FileCopy, LoadScope, LoadedParts, NewMember, PendingLoad, PickFirst,
-    Place, RecoveryPassphrase, RestoreReport, SaveJob, SaveOutcome, SaveReport, SavedState, Survey,
-    Unlocked, Vault, VaultOptions, restore_archive, saved_time_text,
+    ArchiveJob, ArchiveReport, BackupInfo, FileCopy, LoadScope, LoadedParts, NewMember,
+    PendingLoad, PickFirst, Place, RecoveryPassphrase, RestoreReport, SaveJob, SaveOutcome,
+    SaveReport, SavedState, Survey, Unlocked, Vault, VaultOptions, restore_archive,
+    saved_time_text,
 };

@@ -239,8 +239,10 @@ fn click(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize) {
         .nth(nth)
         .unwrap_or_else(|| panic!("{}", node()))
         .scroll_to_me();
-    h.step();
-    h.step();
+    // Until the scroll has settled: a long page scrolls with an animation.
+    for _ in 0..10 {
+        h.step();
+    }
     h.query_all_by_label(label)
         .nth(nth)
         .unwrap_or_else(|| panic!("{}", node()))
@@ -1259,4 +1261,43 @@ fn an_older_copy_than_this_pc_has_seen_is_said_and_restored_forward_from_the_app
     let fourth = fourth.unwrap();
     assert!(ledger.committee == fourth.committee && ledger.problems == fourth.problems);
     assert!(ledger.households == fourth.households);
+}
+
+#[test]
+fn backup_to_a_usb_stick_from_settings_and_the_home_reminder() {
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("庚"));
+    let usb = tempfile::tempdir().unwrap();
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    // Never backed up: 首页 says so.
+    assert!(h.query_by_label_contains("还没有备份到U盘过").is_some());
+    h.get_by_label("设置").click();
+    h.step();
+    let field = h.get_by_label("U盘文件夹");
+    field.focus();
+    field.type_text(usb.path().to_str().unwrap());
+    h.step();
+    h.get_by_label("备份到U盘").click();
+    wait(&mut h, "备份完成", |h| {
+        h.query_by_label_contains("已读回核对无误").is_some()
+    });
+    h.step();
+    assert!(h.state().vault().unwrap().last_archive().is_some());
+    let written: Vec<_> = std::fs::read_dir(usb.path()).unwrap().flatten().collect();
+    assert_eq!(written.len(), 1);
+    assert!(
+        written[0]
+            .file_name()
+            .to_string_lossy()
+            .starts_with("四百备份-测试居委会-")
+    );
+    h.get_by_label("首页").click();
+    h.step();
+    assert!(
+        h.query_by_label_contains("备份到U盘").is_none(),
+        "no reminder right after"
+    );
 }

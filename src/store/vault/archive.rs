@@ -72,14 +72,71 @@ fn safe_name(name: &str) -> Option<PathBuf> {
         .then(|| path.to_path_buf())
 }
 
+/// A backup to a USB stick ready to be written on any thread ([`Vault::archive_job`]).
+pub struct ArchiveJob {
+    dir: PathBuf,
+    fs: Arc<dyn FileSystem>,
+    ids: Vec<x25519::Identity>,
+    committee: String,
+    /// The live ledger files and the manifest.
+    ledger: Vec<PathBuf>,
+}
+
 impl Vault {
     /// Writes the whole vault as one file into `folder` (a USB stick), then reads it back and
     /// checks every file in it against the vault. Saves first what is unsaved.
     pub fn write_archive(&mut self, folder: &Path) -> Result<ArchiveReport, StoreError> {
+        let report = self.archive_job()?.run(folder)?;
+        self.archive_done()?;
+        Ok(report)
+    }
+
+    /// Saves what is unsaved and gathers what a backup to a USB stick writes; the slow part is
+    /// [`ArchiveJob::run`], then [`Vault::archive_done`].
+    pub fn archive_job(&mut self) -> Result<ArchiveJob, StoreError> {
         if self.has_unsaved() && !self.is_read_only() {
             self.save()?;
         }
-        let fs = self.fs();
+        let mut ledger: Vec<PathBuf> = self
+            .manifest
+            .generations
+            .iter()
+            .map(|(stem, &generation)| live_path(&self.dir, stem, generation))
+            .collect();
+        ledger.push(manifest_path(&self.dir));
+        Ok(ArchiveJob {
+            dir: self.dir.clone(),
+            fs: self.fs(),
+            ids: self.ids.clone(),
+            committee: self.meta.committee.clone(),
+            ledger,
+        })
+    }
+
+    /// Remembers that the vault was just written to a USB stick (for the reminder).
+    pub fn archive_done(&mut self) -> Result<(), StoreError> {
+        if self.is_read_only() {
+            return Ok(());
+        }
+        self.meta.last_archive = Some(now_text());
+        self.write_meta()
+    }
+
+    /// When the vault was last written to a USB stick ([`Vault::write_archive`]).
+    pub fn last_archive(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.meta
+            .last_archive
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    }
+}
+
+impl ArchiveJob {
+    /// Writes the file into `folder`: built in memory, written beside its final name, flushed,
+    /// read back and checked entry by entry (the sealed ledger opened with the vault's key),
+    /// then renamed.
+    pub fn run(self, folder: &Path) -> Result<ArchiveReport, StoreError> {
+        let fs = self.fs.as_ref();
         let read = |path: &Path| fs.read(path).map_err(|e| StoreError::io("读取", path, e));
         // The plaintext parts and the key files, as they are.
         let mut outer: Vec<(String, Vec<u8>)> =
@@ -89,68 +146,63 @@ impl Vault {
         if site.is_file() {
             outer.push(("site.ron".into(), read(&site)?));
         }
+        let kdir = keys_dir(&self.dir);
         let mut keys = fs
-            .list(&keys_dir(&self.dir))
-            .map_err(|e| StoreError::io("读取文件夹", keys_dir(&self.dir), e))?;
+            .list(&kdir)
+            .map_err(|e| StoreError::io("读取文件夹", &kdir, e))?;
         keys.sort();
         for k in keys.iter().filter(|p| p.is_file()) {
             let name = k.file_name().map(|n| n.to_string_lossy().into_owned());
             outer.push((format!("keys/{}", name.unwrap_or_default()), read(k)?));
         }
         // The live ledger, encrypted once more.
-        let mut ledger: Vec<(String, Vec<u8>)> = Vec::new();
-        for (stem, &generation) in &self.manifest.generations {
-            let path = live_path(&self.dir, stem, generation);
+        let mut ledger: Vec<(String, Vec<u8>)> = Vec::with_capacity(self.ledger.len());
+        for path in &self.ledger {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            ledger.push((name.unwrap_or_default(), read(&path)?));
+            ledger.push((name.unwrap_or_default(), read(path)?));
         }
-        ledger.push(("manifest.ron.age".into(), read(&manifest_path(&self.dir))?));
         let files = ledger.len() - 1;
         let inner = zip_of(&ledger).map_err(StoreError::Encode)?;
-        let sealed = crypto::encrypt_to(&self.recipient(), &inner).map_err(StoreError::Encode)?;
+        let recipient = self
+            .ids
+            .first()
+            .map(x25519::Identity::to_public)
+            .ok_or_else(|| StoreError::Encode("没有台账密钥".into()))?;
+        let sealed = crypto::encrypt_to(&recipient, &inner).map_err(StoreError::Encode)?;
         outer.push((LEDGER_ENTRY.into(), sealed));
         let bytes = zip_of(&outer).map_err(StoreError::Encode)?;
 
-        // Written beside its final name, flushed, read back and checked whole, then renamed.
         let committee: String = self
-            .meta
             .committee
             .chars()
             .filter(|c| !"/\\:*?\"<>|".contains(*c))
             .collect();
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
         let path = folder.join(format!("四百备份-{committee}-{stamp}.zip"));
-        let ids = self.ids.clone();
-        let expected = outer.clone();
-        let verify = move |written: &[u8]| -> bool {
+        let ids = &self.ids;
+        let verify = |written: &[u8]| -> bool {
             let Ok(found) = entries_of(written) else {
                 return false;
             };
-            if found.len() != expected.len()
-                || found
-                    .iter()
-                    .zip(&expected)
-                    .any(|(a, b)| a.0 != b.0 || sha256(&a.1) != sha256(&b.1))
-            {
+            let same = |a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]| {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| x.0 == y.0 && sha256(&x.1) == sha256(&y.1))
+            };
+            if !same(&found, &outer) {
                 return false;
             }
             // The sealed ledger opens with the vault's key and holds every file as it is.
-            let Some((_, sealed)) = found.iter().find(|(n, _)| n == LEDGER_ENTRY) else {
-                return false;
-            };
-            crypto::decrypt_with(sealed, &ids)
-                .ok()
+            found
+                .iter()
+                .find(|(n, _)| n == LEDGER_ENTRY)
+                .and_then(|(_, sealed)| crypto::decrypt_with(sealed, ids).ok())
                 .and_then(|inner| entries_of(&inner).ok())
-                .is_some_and(|got| {
-                    got.len() == ledger.len()
-                        && got
-                            .iter()
-                            .zip(&ledger)
-                            .all(|(a, b)| a.0 == b.0 && sha256(&a.1) == sha256(&b.1))
-                })
+                .is_some_and(|got| same(&got, &ledger))
         };
         write_atomically(
-            fs.as_ref(),
+            fs,
             &path,
             &bytes,
             LiveCheck::Skip,
@@ -158,23 +210,11 @@ impl Vault {
             Thinning::NONE,
             &verify,
         )?;
-        if !self.is_read_only() {
-            self.meta.last_archive = Some(now_text());
-            self.write_meta()?;
-        }
         Ok(ArchiveReport {
             path,
             bytes: bytes.len() as u64,
             files,
         })
-    }
-
-    /// When the vault was last written to a USB stick ([`Vault::write_archive`]).
-    pub fn last_archive(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-        self.meta
-            .last_archive
-            .as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
     }
 }
 

@@ -21,7 +21,7 @@ mod recover;
 mod save;
 mod unlock;
 
-pub use archive::{ArchiveReport, restore_archive};
+pub use archive::{ArchiveJob, ArchiveReport, restore_archive};
 use backups::{Thinning, link_backup, parse_generation_name, prune_backups};
 pub use recover::{FileCopy, Place, RestoreReport, SavedState, Survey, saved_time_text};
 use save::{LiveCheck, write_atomically};
