@@ -72,6 +72,16 @@ pub enum StoreError {
         /// What was wrong (technical).
         detail: String,
     },
+    /// `vault.ron` is damaged and has no copy to repair it from.
+    #[error(
+        "台账的成员名单文件 {file} 已损坏（{detail}），也没有找到它的副本。台账数据没有受影响：请从U盘备份恢复到一个新的空文件夹（sibai restore --from-backup 备份文件 新文件夹 --recovery），或联系技术支持。"
+    )]
+    MetaDamaged {
+        /// Which file.
+        file: PathBuf,
+        /// What was wrong.
+        detail: String,
+    },
     /// A file was not encrypted for this vault: someone wrote it without unlocking.
     #[error(
         "文件 {0} 不是用本台账的密钥加密的，可能被人替换过。台账未作任何改动；请在解锁界面点“从备份恢复”（或运行 sibai restore），并检查这台电脑的使用情况。"

@@ -46,9 +46,15 @@ pub(super) fn recipients_path(dir: &Path) -> PathBuf {
     keys_dir(dir).join("recipients.age")
 }
 
-/// Whether a folder holds a vault.
+/// The copy of `vault.ron` every change of it also writes, in `backups/`.
+pub(super) fn meta_copy_path(dir: &Path) -> PathBuf {
+    backups_dir(dir).join("vault.ron")
+}
+
+/// Whether a folder holds a vault (its `vault.ron`, or when that is gone, the copy beside a
+/// ledger).
 pub fn is_vault(dir: &Path) -> bool {
-    meta_path(dir).is_file()
+    meta_path(dir).is_file() || (meta_copy_path(dir).is_file() && ledger_dir(dir).is_dir())
 }
 
 /// The subfolder a ledger is made in when the chosen folder already holds other files (the
@@ -67,9 +73,27 @@ pub fn locate(dir: &Path) -> PathBuf {
         .unwrap_or_else(|| dir.to_path_buf())
 }
 
-/// Reads `vault.ron`.
+/// Reads `vault.ron`; when it is missing or damaged, the copy in `backups/` (the vault
+/// repairs `vault.ron` from it at its next open that may write).
 pub fn read_meta(dir: &Path) -> Result<VaultMeta, StoreError> {
-    let path = meta_path(dir);
+    match read_meta_file(dir, &meta_path(dir)) {
+        Err(StoreError::NotAVault(_) | StoreError::Damaged { .. })
+            if meta_copy_path(dir).is_file() =>
+        {
+            read_meta_file(dir, &meta_copy_path(dir))
+        }
+        Err(StoreError::Damaged { file, detail }) => Err(StoreError::MetaDamaged { file, detail }),
+        other => other,
+    }
+}
+
+/// Whether `vault.ron` itself reads (not only its copy).
+pub(super) fn meta_file_reads(dir: &Path) -> bool {
+    read_meta_file(dir, &meta_path(dir)).is_ok()
+}
+
+fn read_meta_file(dir: &Path, path: &Path) -> Result<VaultMeta, StoreError> {
+    let path = path.to_path_buf();
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -202,3 +202,118 @@ fn killed_mid_save_in_a_loop() {
     }
     assert!(advanced >= 20, "the child rarely got to save: {advanced}");
 }
+
+/// Not a test on its own: the child of `killed_ten_thousand_times`. Saves forever, touching
+/// three collections each time, and says on stdout each save that returned.
+#[test]
+#[ignore = "run as a child process by killed_ten_thousand_times"]
+fn child_acknowledged_saves() {
+    use std::io::Write;
+    let Some(mut vault) = child_vault() else {
+        return;
+    };
+    let mut n: u64 = vault.ledger().problems.problems[0]
+        .title
+        .parse()
+        .unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    loop {
+        n += 1;
+        vault.households_mut().households[0].note = n.to_string();
+        vault.problems_mut().problems[0].title = n.to_string();
+        vault
+            .committee_mut()
+            .committee
+            .as_mut()
+            .unwrap()
+            .office_hours = n.to_string();
+        vault.save().unwrap();
+        // Acknowledged: the save returned.
+        writeln!(out, "{n}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// The kill-loop benchmark (not in CI's time): 10,000 SIGKILLs at random moments of a child
+/// that saves three collections at a time; after each, the vault must open to the last save
+/// the child acknowledged, or to the one it was writing (committed before it could say so),
+/// never to a mix or an older one. Run with
+/// `cargo test --release --test suite crash::killed_ten_thousand_times -- --ignored --nocapture`
+/// (`SIBAI_KILLS` sets another count). Prints the counts.
+#[test]
+#[ignore = "a benchmark: 10,000 kills take several minutes"]
+fn killed_ten_thousand_times() {
+    use std::io::BufRead;
+    let kills: usize = std::env::var("SIBAI_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = sample_ledger("x");
+    ledger.households.households[0].note = "0".into();
+    ledger.problems.problems[0].title = "0".into();
+    drop(make_vault(dir.path(), ledger));
+    let mut rng = rand::rng();
+    let (mut at_acknowledged, mut at_next, mut before_first) = (0usize, 0usize, 0usize);
+    let mut last = 0u64;
+    let started = std::time::Instant::now();
+    for round in 0..kills {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "crash::child_acknowledged_saves",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(crate::fixtures::CHILD_ENV, dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut acknowledged = None;
+            let mut said = Vec::new();
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                // The first number shares its line with libtest's "test … ... ".
+                if let Some(n) = line.split_whitespace().last().and_then(|w| w.parse().ok()) {
+                    acknowledged = Some(n);
+                }
+                said.push(line);
+            }
+            (acknowledged, said)
+        });
+        std::thread::sleep(Duration::from_millis(rng.random_range(15..80)));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let (acknowledged, said) = reader.join().unwrap();
+        let acknowledged = acknowledged.unwrap_or(last);
+        let vault = open(dir.path()).unwrap_or_else(|e| panic!("kill {round}: {e}"));
+        let l = vault.ledger();
+        let title: u64 = l.problems.problems[0].title.parse().unwrap();
+        let note: u64 = l.households.households[0].note.parse().unwrap();
+        let hours = l.committee.committee.as_ref().unwrap().office_hours.clone();
+        assert!(
+            note == title && (title == 0 || hours == title.to_string()),
+            "kill {round}: a save landed in part ({note}, {title}, {hours})"
+        );
+        assert!(
+            title == acknowledged || title == acknowledged + 1,
+            "kill {round}: opened at save {title}, last acknowledged {acknowledged}; the child said {said:?}"
+        );
+        match title {
+            t if t == acknowledged && t == last => before_first += 1,
+            t if t == acknowledged => at_acknowledged += 1,
+            _ => at_next += 1,
+        }
+        last = title;
+    }
+    println!(
+        "{kills} 次强制结束（{:.0} 秒）：打开为最后确认的保存 {at_acknowledged} 次，\
+         为正在写、已提交但未及确认的下一次保存 {at_next} 次，结束前没有完成新保存 {before_first} 次；\
+         部分落盘 0 次，回退 0 次。最终第 {last} 次保存。",
+        started.elapsed().as_secs_f64()
+    );
+}

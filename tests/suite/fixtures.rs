@@ -340,7 +340,7 @@ pub fn sample_ledger(s: &str) -> Ledger {
 }
 
 /// The environment variable that tells a re-run of this test binary it is a child process.
-const CHILD_ENV: &str = "SIBAI_TEST_CHILD_DIR";
+pub const CHILD_ENV: &str = "SIBAI_TEST_CHILD_DIR";
 
 /// Runs one ignored test of this binary as a child process working on `dir`.
 pub fn spawn_child(test: &str, dir: &std::path::Path) -> std::process::Child {

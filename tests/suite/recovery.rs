@@ -3,7 +3,7 @@
 //! `sibai restore`, and (in `app.rs`) by the unlock screen's button. Key files: damage is told
 //! from a wrong passphrase; a key too costly for the memory free is refused in Chinese.
 
-use crate::fixtures::{live_file, make_vault, open, pass, sample_ledger};
+use crate::fixtures::{copy_dir, live_file, make_vault, open, pass, sample_ledger};
 use sibai::model::Ledger;
 use sibai::store::{Place, StoreError, Unlocked, VaultOptions};
 use std::path::{Path, PathBuf};
@@ -129,6 +129,9 @@ fn each_file_read_at_open_damaged_is_restored_to_the_newest_whole_save() {
                 .flatten()
             {
                 let name = e.file_name().to_string_lossy().into_owned();
+                if !name.ends_with(".ron.age") {
+                    continue;
+                }
                 let (stem, rest) = name.split_once('.').unwrap();
                 let generation: u64 = rest.split('.').next().unwrap().parse().unwrap();
                 let newest = if stem == "manifest" { 3 } else { named[stem] };
@@ -524,18 +527,6 @@ fn a_folder_that_cannot_be_written_opens_for_viewing_and_says_why() {
     chmod(&["-R", "u+w"], dir.path());
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_whole_folder_put_back_to_an_old_copy_is_noticed_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -696,4 +687,48 @@ fn a_usb_backup_restores_onto_an_empty_folder_with_the_recovery_passphrase() {
     .err()
     .unwrap();
     assert!(err.to_string().contains("备份文件格式不对"), "{err}");
+}
+
+#[test]
+fn a_damaged_or_missing_vault_ron_is_repaired_from_its_copy() {
+    for how in [Damage::Flip, Damage::Truncate, Damage::Delete] {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = history(dir.path());
+        let meta = dir.path().join("vault.ron");
+        let original = std::fs::read(&meta).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("backups/vault.ron")).unwrap(),
+            original
+        );
+        match how {
+            // A flipped byte that breaks the RON: the opening parenthesis.
+            Damage::Flip => {
+                let mut bytes = original.clone();
+                bytes[0] ^= 0x40;
+                std::fs::write(&meta, bytes).unwrap();
+            }
+            other => damage(&meta, other),
+        }
+        let vault = open(dir.path()).unwrap_or_else(|e| panic!("{how:?}: {e}"));
+        assert!(*vault.ledger() == saved[3], "{how:?}");
+        assert!(
+            vault
+                .warnings()
+                .iter()
+                .any(|w| w.contains("已用 backups 中的副本修复")),
+            "{how:?}: {:?}",
+            vault.warnings()
+        );
+        drop(vault);
+        assert_eq!(std::fs::read(&meta).unwrap(), original, "{how:?}: repaired");
+        assert!(open(dir.path()).unwrap().warnings().is_empty());
+    }
+    // With no copy either (a vault older than the copy), the message says what does help.
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    std::fs::remove_file(dir.path().join("backups/vault.ron")).unwrap();
+    std::fs::write(dir.path().join("vault.ron"), "(format: 1, committ").unwrap();
+    let err = open(dir.path()).err().unwrap();
+    assert!(matches!(err, StoreError::MetaDamaged { .. }), "{err:?}");
+    assert!(err.to_string().contains("--from-backup"), "{err}");
 }

@@ -78,16 +78,23 @@ impl Vault {
         }
         self.meta.key_digests = digests;
         let text = codec::to_pretty_ron(&self.meta).map_err(StoreError::Encode)?;
-        let path = meta_path(&self.dir);
-        write_atomically(
-            self.fs().as_ref(),
-            &path,
-            text.as_bytes(),
-            LiveCheck::Skip,
-            None,
-            Thinning::NONE,
-            &|_| true,
-        )
+        // The copy first: while vault.ron is being replaced, the copy is whole.
+        let bdir = backups_dir(&self.dir);
+        self.fs()
+            .create_dir_all(&bdir)
+            .map_err(|e| StoreError::io("创建备份文件夹", &bdir, e))?;
+        for path in [meta_copy_path(&self.dir), meta_path(&self.dir)] {
+            write_atomically(
+                self.fs().as_ref(),
+                &path,
+                text.as_bytes(),
+                LiveCheck::Skip,
+                None,
+                Thinning::NONE,
+                &|_| true,
+            )?;
+        }
+        Ok(())
     }
 
     /// Writes a member's passphrase-wrapped personal key and the grant of the vault identities

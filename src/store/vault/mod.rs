@@ -34,7 +34,8 @@ use super::error::StoreError;
 use super::fs::{FileSystem, RealFs};
 use super::layout::{
     MANIFEST_STEM, backup_path, backups_dir, grant_path, is_vault, key_path, keys_dir, ledger_dir,
-    live_path, manifest_path, meta_path, read_meta, recipients_path,
+    live_path, manifest_path, meta_copy_path, meta_file_reads, meta_path, read_meta,
+    recipients_path,
 };
 use super::lock;
 use super::meta::{FORMAT, MemberEntry, RECOVERY_KEY_FILE, RECOVERY_NAME, VaultMeta};

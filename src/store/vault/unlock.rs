@@ -195,7 +195,8 @@ impl Unlocked {
         warnings.extend(older.map(|e| e.to_string()));
         // Told once: from now on this is the newest this PC has seen.
         seen::record(options.state_dir.as_deref(), &meta.key(), manifest.save_seq);
-        Ok(Vault {
+        let meta_repair = lock.is_some() && !meta_file_reads(&dir);
+        let mut vault = Vault {
             dir,
             options,
             meta,
@@ -212,7 +213,14 @@ impl Unlocked {
             read_only,
             behind,
             warnings,
-        })
+        };
+        if meta_repair {
+            vault.write_meta()?;
+            vault.warnings.push(
+                "台账的成员名单文件 vault.ron 已损坏或缺失，已用 backups 中的副本修复。".into(),
+            );
+        }
+        Ok(vault)
     }
 }
 
