@@ -137,14 +137,25 @@ fn print_survey(survey: &Survey) {
         let versions: Vec<String> = copies
             .iter()
             .map(|f| {
-                let place = if f.place == Place::Live { "当前" } else { "" };
-                match &f.problem {
-                    None => format!("{}{place}", f.generation),
-                    Some(why) => format!("{}{place}（损坏：{why}）", f.generation),
+                let place = if f.place == Place::Live {
+                    "当前，"
+                } else {
+                    ""
+                };
+                match (&f.problem, &f.saved) {
+                    (None, Some((at, by))) => {
+                        format!(
+                            "第{}版（{place}{} {by}）",
+                            f.generation,
+                            saved_time_text(at)
+                        )
+                    }
+                    (Some(why), _) => format!("第{}版（{place}损坏：{why}）", f.generation),
+                    (None, None) => format!("第{}版（{place}）", f.generation),
                 }
             })
             .collect();
-        println!("  {stem}（{label}）：{}", versions.join(" "));
+        println!("  {stem}（{label}）：{}", versions.join("、"));
     }
 }
 

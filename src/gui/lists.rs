@@ -458,7 +458,9 @@ impl ListsPanel {
                 });
                 match started {
                     Ok(rx) => form.writing = Some(rx),
-                    Err(e) => done = Some(Err(format!("无法开始导出：{e}"))),
+                    Err(e) => {
+                        done = Some(Err(format!("无法开始导出：{}", crate::store::io_text(&e))));
+                    }
                 }
             }
             if busy {

@@ -46,7 +46,7 @@ impl RestoreScreen {
         let key = screen.key.clone();
         match super::in_background("survey", ctx, move || key.survey()) {
             Ok(rx) => screen.checking = Some(rx),
-            Err(e) => screen.error = Some(format!("无法开始检查：{e}")),
+            Err(e) => screen.error = Some(format!("无法开始检查：{}", crate::store::io_text(&e))),
         }
         screen
     }
@@ -168,7 +168,9 @@ impl RestoreScreen {
                     key.restore_state(&survey, i)
                 }) {
                     Ok(rx) => self.restoring = Some(rx),
-                    Err(e) => self.error = Some(format!("无法开始恢复：{e}")),
+                    Err(e) => {
+                        self.error = Some(format!("无法开始恢复：{}", crate::store::io_text(&e)));
+                    }
                 }
             }
             if self.restoring.is_some() {

@@ -72,7 +72,9 @@ impl Session {
         match self.vault.archive_job() {
             Ok(job) => match in_background("archive", ctx, move || job.run(&folder)) {
                 Ok(rx) => self.settings.archive_started(rx),
-                Err(e) => self.settings.archive_failed(format!("无法开始备份：{e}")),
+                Err(e) => self
+                    .settings
+                    .archive_failed(format!("无法开始备份：{}", crate::store::io_text(&e))),
             },
             Err(e) => self.settings.archive_failed(e.to_string()),
         }
@@ -223,7 +225,7 @@ impl Session {
         match in_background("save", ctx, move || job.run()) {
             Ok(rx) => self.saving = Some(rx),
             Err(e) => {
-                self.save_error = Some(format!("无法启动保存：{e}"));
+                self.save_error = Some(format!("无法启动保存：{}", crate::store::io_text(&e)));
             }
         }
     }

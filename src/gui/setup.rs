@@ -167,7 +167,7 @@ impl SetupWizard {
                 self.error = None;
                 self.step = Step::Creating(rx);
             }
-            Err(e) => self.error = Some(format!("无法开始创建台账：{e}")),
+            Err(e) => self.error = Some(format!("无法开始创建台账：{}", crate::store::io_text(&e))),
         }
     }
 

@@ -140,7 +140,7 @@ impl UnlockScreen {
                 self.notice = None;
                 self.job = Some(rx);
             }
-            Err(e) => self.error = Some(format!("无法启动解锁：{e}")),
+            Err(e) => self.error = Some(format!("无法启动解锁：{}", crate::store::io_text(&e))),
         }
     }
 

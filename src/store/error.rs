@@ -114,6 +114,23 @@ pub enum StoreError {
         /// Whether the backups hold a newer save.
         newer_kept: bool,
     },
+    /// The vault opened older than a member's own last save.
+    #[error(
+        "注意：这本台账现在是第 {current} 次保存，但“{member}”在 {at} 保存过第 {seq} 次：台账文件可能被换成了旧的副本，之后录入的内容不在里面。{}",
+        older_advice(*.newer_kept)
+    )]
+    OlderThanSaved {
+        /// The save counter now.
+        current: u64,
+        /// Who saved the newer one.
+        member: String,
+        /// Their newest save.
+        seq: u64,
+        /// When.
+        at: String,
+        /// Whether the backups hold a newer save.
+        newer_kept: bool,
+    },
     /// Another instance holds the write lock.
     #[error(
         "台账正被另一个四百窗口或另一台电脑使用，现在只能查看、不能保存。请先关闭另一个窗口再打开。"
@@ -146,7 +163,10 @@ pub enum StoreError {
     )]
     VerifyFailed(PathBuf),
     /// Any other I/O error.
-    #[error("{action} {path} 时出错：{source}。修改仍保留在内存中，请稍后再试。")]
+    #[error(
+        "{action} {path} 时出错：{}。修改仍保留在内存中，请稍后再试。",
+        io_text(source)
+    )]
     Io {
         /// What we were doing (Chinese).
         action: &'static str,
@@ -215,6 +235,32 @@ impl StoreError {
                 source,
             }
         }
+    }
+}
+
+/// An I/O error in Chinese (the system's own text is English on many PCs), with the system's
+/// error number for whoever supports the committee.
+pub fn io_text(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "找不到这个文件或文件夹",
+        K::PermissionDenied => "没有权限（文件可能被设为只读，或被杀毒软件拦住）",
+        K::ReadOnlyFilesystem => "磁盘或U盘是只读的",
+        K::AlreadyExists => "同名文件已经存在",
+        K::StorageFull | K::QuotaExceeded => "磁盘已满",
+        K::Interrupted | K::TimedOut => "操作被打断",
+        K::UnexpectedEof => "文件不完整",
+        K::InvalidData | K::InvalidInput => "文件内容不对",
+        K::ResourceBusy | K::ExecutableFileBusy => "文件正被别的程序使用",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::NotADirectory => "这不是一个文件夹",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::CrossesDevices => "不能跨磁盘移动",
+        _ => "读写出错",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what}（系统错误 {code}）"),
+        None => what.to_owned(),
     }
 }
 

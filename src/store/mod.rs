@@ -16,7 +16,7 @@ mod vault;
 
 /// Re-exported so callers hold passphrases as `SecretString` without naming age.
 pub use age::secrecy::{ExposeSecret, SecretString};
-pub use error::StoreError;
+pub use error::{StoreError, io_text};
 #[cfg(any(test, feature = "testing"))]
 pub use faulty::{FaultKind, FaultyFs, FsOp};
 pub use fs::{FileSystem, RealFs};

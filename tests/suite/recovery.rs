@@ -732,3 +732,43 @@ fn a_damaged_or_missing_vault_ron_is_repaired_from_its_copy() {
     assert!(matches!(err, StoreError::MetaDamaged { .. }), "{err:?}");
     assert!(err.to_string().contains("--from-backup"), "{err}");
 }
+
+#[test]
+fn on_another_pc_an_old_ledger_folder_is_told_by_the_members_own_last_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = make_vault(dir.path(), sample_ledger("一"));
+    vault.replace_ledger(sample_ledger("二"));
+    vault.save().unwrap();
+    drop(vault);
+    let old_ledger = tempfile::tempdir().unwrap();
+    copy_dir(&dir.path().join("ledger"), old_ledger.path());
+    let mut vault = open(dir.path()).unwrap();
+    for s in ["三", "四"] {
+        vault.replace_ledger(sample_ledger(s));
+        vault.save().unwrap();
+    }
+    drop(vault);
+    // The ledger folder (only it) put back to the copy of save 3; opened on a PC that has
+    // never seen this vault.
+    std::fs::remove_dir_all(dir.path().join("ledger")).unwrap();
+    copy_dir(old_ledger.path(), &dir.path().join("ledger"));
+    let other_pc = tempfile::tempdir().unwrap();
+    let options = VaultOptions {
+        state_dir: Some(other_pc.path().to_path_buf()),
+        ..VaultOptions::for_tests()
+    };
+    let vault = Unlocked::with_passphrase(dir.path(), "王书记", &pass(), options)
+        .unwrap()
+        .load_all()
+        .unwrap();
+    let said = vault.warnings().join("\n");
+    assert!(
+        said.contains("“王书记”") && said.contains("保存过第 5 次"),
+        "{said}"
+    );
+    assert!(said.contains("第 3 次保存"), "{said}");
+    assert!(
+        vault.newer_save_in_backups(),
+        "the fourth save is in the backups"
+    );
+}

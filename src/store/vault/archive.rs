@@ -29,9 +29,9 @@ pub struct ArchiveReport {
 }
 
 fn zip_error(path: &Path) -> impl Fn(zip::result::ZipError) -> StoreError + '_ {
-    move |e| StoreError::Damaged {
+    move |_| StoreError::Damaged {
         file: path.to_path_buf(),
-        detail: format!("备份文件格式不对（{e}）"),
+        detail: "备份文件格式不对，可能没有写完整或被改动过".into(),
     }
 }
 

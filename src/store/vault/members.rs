@@ -337,6 +337,10 @@ impl Vault {
                 self.manifest_hash = Some(sha256(&new_ct));
             }
         }
+        // Who saved last, to the new identity too.
+        if let Some(record) = saves::read(&self.dir, fs.as_ref(), &self.ids) {
+            saves::write(&self.dir, fs.as_ref(), &new_recipient, &record);
+        }
         // 4. Only the new identity from now on.
         self.ids.truncate(1);
         for (key_file, r) in &parsed {

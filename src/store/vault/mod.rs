@@ -19,6 +19,7 @@ mod kdf_memory;
 mod members;
 mod recover;
 mod save;
+mod saves;
 mod unlock;
 
 pub use archive::{ArchiveJob, ArchiveReport, restore_archive};

@@ -211,7 +211,7 @@ impl Unlocked {
                 .options
                 .fs
                 .read(path)
-                .map_err(|e| format!("读不出：{e}"))?;
+                .map_err(|e| format!("读不出：{}", crate::store::io_text(&e)))?;
             let pt = crypto::decrypt_with(&ct, &self.ids).map_err(|f| match f {
                 Failure::NotForUs => "不是用本台账的密钥加密的".to_owned(),
                 Failure::WrongPassphrase => "无法解密".to_owned(),
@@ -257,7 +257,7 @@ impl Unlocked {
                 .options
                 .fs
                 .read(path)
-                .map_err(|e| format!("读不出：{e}"))?;
+                .map_err(|e| format!("读不出：{}", crate::store::io_text(&e)))?;
             let pt = crypto::decrypt_with(&ct, &self.ids).map_err(|_| "无法解密".to_owned())?;
             std::str::from_utf8(&pt)
                 .map_err(|e| e.to_string())
@@ -398,6 +398,7 @@ impl Unlocked {
             &self.meta.key(),
             save_seq,
         );
+        self.cap_saves(save_seq);
         Ok(RestoreReport {
             save_seq,
             saved_at: chosen.saved_at.clone(),

@@ -131,6 +131,7 @@ impl Vault {
     pub fn finish_save(&mut self, outcome: SaveOutcome) -> Result<SaveReport, StoreError> {
         let taken = self.in_flight.take().unwrap_or_default();
         if let Some((manifest, hash)) = outcome.committed {
+            self.record_save(manifest.save_seq);
             seen::record(
                 self.options.state_dir.as_deref(),
                 &self.meta.key(),

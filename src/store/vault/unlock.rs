@@ -184,13 +184,19 @@ impl Unlocked {
             ReadOnlyWhy::Busy => StoreError::LockedByOther.to_string(),
             ReadOnlyWhy::Media => StoreError::ReadOnlyMedia(dir.clone()).to_string(),
         }));
-        let older = older_than_seen(&dir, fs.as_ref(), &options, &meta, manifest.save_seq);
+        let older = older_than_seen(&dir, fs.as_ref(), &options, &meta, manifest.save_seq)
+            .or_else(|| older_than_saved(&dir, fs.as_ref(), &ids, manifest.save_seq));
         let behind = matches!(
             older,
-            Some(StoreError::OlderThanSeen {
-                newer_kept: true,
-                ..
-            })
+            Some(
+                StoreError::OlderThanSeen {
+                    newer_kept: true,
+                    ..
+                } | StoreError::OlderThanSaved {
+                    newer_kept: true,
+                    ..
+                }
+            )
         );
         warnings.extend(older.map(|e| e.to_string()));
         // Told once: from now on this is the newest this PC has seen.
@@ -237,18 +243,40 @@ fn older_than_seen(
     if current >= seen.save_seq {
         return None;
     }
-    let newer_kept = fs
-        .list(&backups_dir(dir))
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|p| parse_generation_name(p))
-        .any(|(stem, n)| stem == MANIFEST_STEM && n > current);
+    let newer_kept = newer_manifest_kept(dir, fs, current);
     Some(StoreError::OlderThanSeen {
         current,
         seen: seen.save_seq,
         seen_at: seen.seen_at,
         newer_kept,
     })
+}
+
+/// Whether the vault opened older than a member's own last save (`keys/saves.age`).
+fn older_than_saved(
+    dir: &Path,
+    fs: &dyn FileSystem,
+    ids: &[x25519::Identity],
+    current: u64,
+) -> Option<StoreError> {
+    let record = saves::read(dir, fs, ids)?;
+    let (member, seq, at) = saves::newer_than(&record, current)?;
+    Some(StoreError::OlderThanSaved {
+        current,
+        member,
+        seq,
+        at: saved_time_text(&at),
+        newer_kept: newer_manifest_kept(dir, fs, current),
+    })
+}
+
+/// Whether `backups/` holds a manifest newer than save `current`.
+fn newer_manifest_kept(dir: &Path, fs: &dyn FileSystem, current: u64) -> bool {
+    fs.list(&backups_dir(dir))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| parse_generation_name(p))
+        .any(|(stem, n)| stem == MANIFEST_STEM && n > current)
 }
 
 /// A manifest as read: its content, the hash of its bytes (None when there is none yet), and
