@@ -1,6 +1,7 @@
-//! 设置: the look (light or dark, larger text), the idle lock, who can open this ledger, and the
-//! committee's visit interval for each kind of special household (kept in the ledger, undoable).
-//! Preferences are remembered on this PC only and never hold resident data.
+//! 设置: the look (light or dark, larger text) and the idle lock, 备份到U盘 (the whole ledger as
+//! one checked file on a USB stick) and the size of the backups kept, who can open this ledger,
+//! and the committee's visit interval for each kind of special household (kept in the ledger,
+//! undoable). Preferences are remembered on this PC only and never hold resident data.
 
 use super::file_dialog::{Choose, FileChooser};
 use super::widgets;
@@ -52,13 +53,15 @@ impl SettingsPanel {
         actions: &mut Vec<Action>,
     ) {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            show(ui, prefs, vault);
-            ui.add_space(16.0);
-            self.intervals(ui, vault, actions);
+            look(ui, prefs);
             ui.add_space(16.0);
             self.usb(ui, vault, actions);
             ui.add_space(16.0);
             self.backups(ui, vault);
+            ui.add_space(16.0);
+            members(ui, vault);
+            ui.add_space(16.0);
+            self.intervals(ui, vault, actions);
         });
     }
 
@@ -255,7 +258,8 @@ impl SettingsPanel {
 }
 
 /// Shows the look, the lock and the members.
-fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
+/// The look and the idle lock, remembered on this PC.
+fn look(ui: &mut egui::Ui, prefs: &mut Prefs) {
     ui.heading("设置");
     ui.add_space(8.0);
     egui::Grid::new("settings")
@@ -286,7 +290,11 @@ fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
             ui.checkbox(&mut prefs.lock_on_minimise, "窗口最小化时锁定");
             ui.end_row();
         });
-    ui.add_space(16.0);
+    widgets::hint(ui, "外观、字号和自动锁定只保存在本机，不含任何居民信息。");
+}
+
+/// Who can open this ledger.
+fn members(ui: &mut egui::Ui, vault: &Vault) {
     ui.heading("可以打开这本台账的成员");
     for m in &vault.meta().members {
         ui.label(format!("{}（{}）", m.name, m.role));
@@ -296,8 +304,6 @@ fn show(ui: &mut egui::Ui, prefs: &mut Prefs, vault: &Vault) {
         "成员用命令行 sibai members 添加或删除。删除成员后台账会更换密钥，\
          但他之前复制走的文件仍能用旧密码打开。",
     );
-    ui.add_space(8.0);
-    widgets::hint(ui, "外观、字号和自动锁定只保存在本机，不含任何居民信息。");
 }
 
 /// A size as people read it: 856 KB, 12.4 MB.
