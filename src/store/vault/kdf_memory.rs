@@ -5,8 +5,9 @@
 //!
 //! What is free: on Linux the smaller of `MemAvailable` (`/proc/meminfo`) and the room left under
 //! the process's address-space limit (`/proc/self/limits`, `/proc/self/status`), which is what
-//! `prlimit --as` and `ulimit -v` set. Elsewhere the check is skipped (no safe way to ask without
-//! a new dependency); the work factor is still capped by `VaultOptions::max_scrypt_log_n`.
+//! `prlimit --as` and `ulimit -v` set. On Windows what the system says is available (sysinfo).
+//! Elsewhere (macOS) the check is skipped; the work factor is still capped by
+//! `VaultOptions::max_scrypt_log_n`.
 
 use super::StoreError;
 
@@ -90,7 +91,15 @@ fn free_bytes() -> Option<u64> {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+/// Memory the system says is available (Windows: sysinfo asks GlobalMemoryStatusEx).
+#[cfg(windows)]
+fn free_bytes() -> Option<u64> {
+    let mut system = sysinfo::System::new();
+    system.refresh_memory();
+    Some(system.available_memory()).filter(|&b| b > 0)
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
 fn free_bytes() -> Option<u64> {
     None
 }
