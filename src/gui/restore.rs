@@ -181,6 +181,16 @@ impl RestoreScreen {
                 step = RestoreStep::Back(None);
             }
         });
+        if let Some(survey) = &self.survey {
+            ui.add_space(8.0);
+            egui::ScrollArea::vertical()
+                .id_salt("file_versions_scroll")
+                .show(ui, |ui| {
+                    egui::CollapsingHeader::new("各文件的版本")
+                        .id_salt("file_versions")
+                        .show(ui, |ui| file_versions(ui, survey));
+                });
+        }
         step
     }
 }
@@ -208,6 +218,37 @@ fn consequence(survey: &Survey, i: usize) -> Option<String> {
             .map(saved_time_text)
             .unwrap_or_default()
     ))
+}
+
+/// Every copy of every file, newest first: when and by whom it was saved, or why it cannot be
+/// used.
+fn file_versions(ui: &mut egui::Ui, survey: &Survey) {
+    for (stem, copies) in &survey.files {
+        let label = crate::model::Collection::from_stem(stem).map_or(stem.clone(), |c| c.label());
+        ui.strong(label);
+        for f in copies {
+            let place = if f.place == Place::Live {
+                "当前，"
+            } else {
+                "备份，"
+            };
+            match (&f.problem, &f.saved) {
+                (None, Some((at, by))) => {
+                    ui.label(format!(
+                        "第 {} 版（{place}{} {by}）",
+                        f.generation,
+                        saved_time_text(at)
+                    ));
+                }
+                (Some(why), _) => {
+                    widgets::error(ui, &format!("第 {} 版（{place}损坏：{why}）", f.generation));
+                }
+                (None, None) => {
+                    ui.label(format!("第 {} 版（{place}）", f.generation));
+                }
+            }
+        }
+    }
 }
 
 /// Every saved state, newest first: the whole ones can be chosen.

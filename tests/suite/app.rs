@@ -1185,6 +1185,11 @@ fn a_damaged_ledger_is_restored_from_the_unlock_screen_then_unlocks() {
     });
     assert!(h.query_by_label_contains("不能用").is_some());
     assert!(h.query_by_label("第 4 次保存").is_some());
+    // Each file's versions, when asked.
+    h.get_by_label("各文件的版本").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label_contains("损坏：").is_some());
     h.get_by_label("恢复到所选的保存").click();
     wait(&mut h, "恢复完成", |h| {
         h.query_by_label_contains("已恢复到第 3 次保存").is_some()
