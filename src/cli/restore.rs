@@ -6,7 +6,7 @@
 
 use super::{CliError, UnlockArgs, member_of, open, options, passphrase};
 use crate::model::Collection;
-use crate::store::{Place, Survey, Unlocked, saved_time_text};
+use crate::store::{FileCopy, Place, Survey, Unlocked, saved_time_text};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -83,16 +83,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     };
     let report = unlocked.restore_state(&survey, chosen)?;
-    println!(
-        "\n已恢复到第 {} 次保存（{}）。被替换的文件保存在 {}，没有删除任何文件。",
-        report.save_seq,
-        report
-            .saved_at
-            .as_deref()
-            .map(saved_time_text)
-            .unwrap_or_default(),
-        report.aside.display()
-    );
+    println!("\n{}", report.message());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -134,27 +125,7 @@ fn print_survey(survey: &Survey) {
     println!("\n各文件的版本（从新到旧）：");
     for (stem, copies) in &survey.files {
         let label = Collection::from_stem(stem).map_or(stem.clone(), |c| c.label());
-        let versions: Vec<String> = copies
-            .iter()
-            .map(|f| {
-                let place = if f.place == Place::Live {
-                    "当前，"
-                } else {
-                    ""
-                };
-                match (&f.problem, &f.saved) {
-                    (None, Some((at, by))) => {
-                        format!(
-                            "第{}版（{place}{} {by}）",
-                            f.generation,
-                            saved_time_text(at)
-                        )
-                    }
-                    (Some(why), _) => format!("第{}版（{place}损坏：{why}）", f.generation),
-                    (None, None) => format!("第{}版（{place}）", f.generation),
-                }
-            })
-            .collect();
+        let versions: Vec<String> = copies.iter().map(FileCopy::describe).collect();
         println!("  {stem}（{label}）：{}", versions.join("、"));
     }
 }

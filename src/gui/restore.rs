@@ -74,16 +74,7 @@ impl RestoreScreen {
             match rx.try_recv() {
                 Ok(Ok(report)) => {
                     self.restoring = None;
-                    self.done = Some(format!(
-                        "已恢复到第 {} 次保存（{}）。被替换的文件保存在 {}，没有删除任何文件。请重新输入密码解锁。",
-                        report.save_seq,
-                        report
-                            .saved_at
-                            .as_deref()
-                            .map(saved_time_text)
-                            .unwrap_or_default(),
-                        report.aside.display()
-                    ));
+                    self.done = Some(format!("{}请重新输入密码解锁。", report.message()));
                 }
                 Ok(Err(e)) => {
                     self.restoring = None;
@@ -227,25 +218,10 @@ fn file_versions(ui: &mut egui::Ui, survey: &Survey) {
         let label = crate::model::Collection::from_stem(stem).map_or(stem.clone(), |c| c.label());
         ui.strong(label);
         for f in copies {
-            let place = if f.place == Place::Live {
-                "当前，"
+            if f.problem.is_some() {
+                widgets::error(ui, &f.describe());
             } else {
-                "备份，"
-            };
-            match (&f.problem, &f.saved) {
-                (None, Some((at, by))) => {
-                    ui.label(format!(
-                        "第 {} 版（{place}{} {by}）",
-                        f.generation,
-                        saved_time_text(at)
-                    ));
-                }
-                (Some(why), _) => {
-                    widgets::error(ui, &format!("第 {} 版（{place}损坏：{why}）", f.generation));
-                }
-                (None, None) => {
-                    ui.label(format!("第 {} 版（{place}）", f.generation));
-                }
+                ui.label(f.describe());
             }
         }
     }

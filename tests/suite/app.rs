@@ -1226,21 +1226,7 @@ fn an_older_copy_than_this_pc_has_seen_is_said_and_restored_forward_from_the_app
     let key = vault.key();
     drop(vault);
     // Saves 1–5; the manifest of save 3 put back with exactly its own files.
-    let survey = key.survey().unwrap();
-    let third = survey
-        .states
-        .iter()
-        .find(|s| s.save_seq == Some(3))
-        .unwrap()
-        .clone();
-    let ledger = dir.path().join("ledger");
-    std::fs::remove_dir_all(&ledger).unwrap();
-    std::fs::create_dir_all(&ledger).unwrap();
-    std::fs::copy(&third.path, ledger.join("manifest.ron.age")).unwrap();
-    for (stem, generation) in &third.generations {
-        let name = format!("{stem}.{generation:08}.ron.age");
-        std::fs::copy(dir.path().join("backups").join(&name), ledger.join(&name)).unwrap();
-    }
+    crate::fixtures::put_back_save(dir.path(), &key, 3);
 
     let mut h = app(dir.path());
     h.step();

@@ -1,31 +1,8 @@
 //! The command line, run as a user would: the binary, with passphrases from the environment.
 
+use crate::fixtures::{sibai, text};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn sibai(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sibai"));
-    cmd.args(args)
-        .env("SIBAI_SCRYPT_LOG_N", "4")
-        .env(
-            "SIBAI_STATE_DIR",
-            std::env::temp_dir().join("sibai-test-state-cli"),
-        )
-        .env_remove("SIBAI_PASSPHRASE")
-        .env_remove("SIBAI_MEMBER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::process::Command;
 
 #[test]
 fn check_on_the_repository_demo_committee() {

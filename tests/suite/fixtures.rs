@@ -378,3 +378,49 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs the real `sibai` binary with a cheap work factor and a state folder of the tests' own,
+/// no passphrase or member from the caller's environment, and `env` on top.
+pub fn sibai(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sibai"));
+    cmd.args(args)
+        .env("SIBAI_SCRYPT_LOG_N", "4")
+        .env(
+            "SIBAI_STATE_DIR",
+            std::env::temp_dir().join("sibai-test-state-cli"),
+        )
+        .env_remove("SIBAI_PASSPHRASE")
+        .env_remove("SIBAI_MEMBER");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// What a command printed, stdout then stderr.
+pub fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Puts the ledger folder back to save `save_seq` as the backups hold it: that save's manifest
+/// and exactly the files it names (nothing in `ledger/` newer than it says).
+pub fn put_back_save(dir: &Path, key: &sibai::store::Unlocked, save_seq: u64) {
+    let survey = key.survey().unwrap();
+    let state = survey
+        .states
+        .iter()
+        .find(|s| s.save_seq == Some(save_seq))
+        .unwrap();
+    let ledger = dir.join("ledger");
+    std::fs::remove_dir_all(&ledger).unwrap();
+    std::fs::create_dir_all(&ledger).unwrap();
+    std::fs::copy(&state.path, ledger.join("manifest.ron.age")).unwrap();
+    for (stem, generation) in &state.generations {
+        let name = format!("{stem}.{generation:08}.ron.age");
+        std::fs::copy(dir.join("backups").join(&name), ledger.join(&name)).unwrap();
+    }
+}

@@ -3,7 +3,7 @@
 //! `sibai restore`, and (in `app.rs`) by the unlock screen's button. Key files: damage is told
 //! from a wrong passphrase; a key too costly for the memory free is refused in Chinese.
 
-use crate::fixtures::{copy_dir, live_file, make_vault, open, pass, sample_ledger};
+use crate::fixtures::{copy_dir, live_file, make_vault, open, pass, sample_ledger, sibai, text};
 use sibai::model::Ledger;
 use sibai::store::{Place, StoreError, Unlocked, VaultOptions};
 use std::path::{Path, PathBuf};
@@ -234,30 +234,6 @@ fn a_whole_older_manifest_with_its_files_does_not_open_newer_than_it_is_silently
     let err = open(dir.path()).err().unwrap();
     assert!(matches!(err, StoreError::RolledBack { .. }), "{err:?}");
     assert!(err.to_string().contains("从备份恢复"), "{err}");
-}
-
-fn sibai(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sibai"));
-    cmd.args(args)
-        .env("SIBAI_SCRYPT_LOG_N", "4")
-        .env(
-            "SIBAI_STATE_DIR",
-            std::env::temp_dir().join("sibai-test-state-cli"),
-        )
-        .env_remove("SIBAI_PASSPHRASE")
-        .env_remove("SIBAI_MEMBER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]
@@ -569,23 +545,7 @@ fn an_old_manifest_with_its_own_files_warns_and_restores_forward() {
     let saved = history(dir.path());
     // Saves 1–5 made; put back the manifest of save 3 and exactly the files it names, so that
     // nothing in ledger/ is newer than it says.
-    let ledger = dir.path().join("ledger");
-    let backups = dir.path().join("backups");
-    let key = unlocked(dir.path());
-    let survey = key.survey().unwrap();
-    let third = survey
-        .states
-        .iter()
-        .find(|s| s.save_seq == Some(3))
-        .unwrap()
-        .clone();
-    std::fs::remove_dir_all(&ledger).unwrap();
-    std::fs::create_dir_all(&ledger).unwrap();
-    std::fs::copy(&third.path, ledger.join("manifest.ron.age")).unwrap();
-    for (stem, generation) in &third.generations {
-        let name = format!("{stem}.{generation:08}.ron.age");
-        std::fs::copy(backups.join(&name), ledger.join(&name)).unwrap();
-    }
+    crate::fixtures::put_back_save(dir.path(), &unlocked(dir.path()), 3);
     let vault = open(dir.path()).unwrap();
     assert!(*vault.ledger() == saved[1], "it is the third save");
     let said = vault.warnings().join("\n");

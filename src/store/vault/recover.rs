@@ -103,6 +103,40 @@ pub struct RestoreReport {
     pub aside: PathBuf,
 }
 
+impl RestoreReport {
+    /// What was done, in words, for the app and the command alike.
+    pub fn message(&self) -> String {
+        format!(
+            "已恢复到第 {} 次保存（{}）。被替换的文件保存在 {}，没有删除任何文件。",
+            self.save_seq,
+            self.saved_at
+                .as_deref()
+                .map(saved_time_text)
+                .unwrap_or_default(),
+            self.aside.display()
+        )
+    }
+}
+
+impl FileCopy {
+    /// The copy in words: `第 3 版（当前，2026-11-23 14:05 王慧敏）`, or why it cannot be used.
+    pub fn describe(&self) -> String {
+        let place = match self.place {
+            Place::Live => "当前，",
+            Place::Backup => "备份，",
+        };
+        match (&self.problem, &self.saved) {
+            (None, Some((at, by))) => format!(
+                "第 {} 版（{place}{} {by}）",
+                self.generation,
+                saved_time_text(at)
+            ),
+            (Some(why), _) => format!("第 {} 版（{place}损坏：{why}）", self.generation),
+            (None, None) => format!("第 {} 版（{place}）", self.generation),
+        }
+    }
+}
+
 /// `ledger.restoring/`: the new `ledger/` being built.
 fn restoring_dir(dir: &Path) -> PathBuf {
     dir.join("ledger.restoring")
