@@ -67,6 +67,57 @@ pub(super) fn problems(
             }
             _ => String::new(),
         };
+        let assigned_to = workers.choose(&mut g.rng).copied();
+        let mut steps = Vec::new();
+        if status != ProblemStatus::Open {
+            let accepted = (day + Duration::days(1)).min(today);
+            steps.push(ProblemStep {
+                on: accepted,
+                note: String::new(),
+                by: assigned_to,
+                kind: StepKind::Accepted,
+            });
+        }
+        if status == ProblemStatus::InProgress {
+            steps.push(ProblemStep {
+                on: day + Duration::days(3).min(today - day),
+                note: "已与物业、业委会沟通，待协调".to_owned(),
+                by: assigned_to,
+                kind: StepKind::Note,
+            });
+        }
+        if let Some(closed) = closed_on {
+            steps.push(ProblemStep {
+                on: closed,
+                note: answer.clone(),
+                by: assigned_to,
+                kind: StepKind::Closed(status),
+            });
+        }
+        // Closed with a household to go back to: a 回访 two weeks later, done when that day
+        // has passed.
+        let follow_up = closed_on.filter(|_| household.is_some()).map(|closed| {
+            let due = Problem::default_follow_up(closed);
+            let done = (due <= today).then(|| FollowUpDone {
+                on: due,
+                visit: None,
+                verdict: Verdict::Satisfied,
+                note: "居民表示满意".to_owned(),
+            });
+            if let Some(d) = &done {
+                steps.push(ProblemStep {
+                    on: d.on,
+                    note: d.note.clone(),
+                    by: assigned_to,
+                    kind: StepKind::FollowedUp(d.verdict),
+                });
+            }
+            FollowUp {
+                due,
+                worker: assigned_to,
+                done,
+            }
+        });
         list.push(Problem {
             id,
             raised_on: day,
@@ -79,18 +130,12 @@ pub(super) fn problems(
             prominent,
             path,
             status,
-            assigned_to: workers.choose(&mut g.rng).copied(),
-            progress: if status == ProblemStatus::InProgress {
-                vec![(
-                    day + Duration::days(3).min(today - day),
-                    "已与物业、业委会沟通，待协调".to_owned(),
-                )]
-            } else {
-                Vec::new()
-            },
+            assigned_to,
+            steps,
             answer,
             closed_on,
             project: None,
+            follow_up,
         });
     };
     for (visit, day, need, category, household) in from_visits {

@@ -8,6 +8,7 @@ use super::household::{Household, HouseholdId};
 use super::ledger::{Collection, Ledger};
 use super::lists::SavedList;
 use super::problem::{Problem, ProblemId};
+use super::project::{Project, ProjectId};
 use super::visit::{Visit, VisitId};
 
 /// One change to the ledger: each record is put (added or replaced) or, with `None`, removed.
@@ -19,6 +20,8 @@ pub enum Edit {
     Visit(VisitId, Option<Box<Visit>>),
     /// A problem.
     Problem(ProblemId, Option<Box<Problem>>),
+    /// A practical project.
+    Project(ProjectId, Option<Box<Project>>),
     /// A reception.
     Reception(ReceptionId, Option<Box<Reception>>),
     /// The whole duty rota (a few hundred shifts a year).
@@ -77,6 +80,7 @@ impl Edit {
             Edit::Household(id, _) => vec![Collection::of_household(*id)],
             Edit::Visit(id, _) => vec![Collection::Visits(id.year)],
             Edit::Problem(..) => vec![Collection::Problems],
+            Edit::Project(..) => vec![Collection::Projects],
             Edit::Reception(..) | Edit::Shifts(_) => vec![Collection::Desk],
             Edit::Assignments(_) | Edit::Lists(_) | Edit::Intervals(_) => {
                 vec![Collection::Committee]
@@ -108,6 +112,11 @@ impl Edit {
                 let list = &mut ledger.problems.problems;
                 let old = put_any(list, &id, |p| &p.id, new.map(|b| *b));
                 Edit::Problem(id, old.map(Box::new))
+            }
+            Edit::Project(id, new) => {
+                let list = &mut ledger.projects.projects;
+                let old = put_any(list, &id, |p| &p.id, new.map(|b| *b));
+                Edit::Project(id, old.map(Box::new))
             }
             Edit::Reception(id, new) => {
                 let list = &mut ledger.desk.receptions;
@@ -223,10 +232,11 @@ mod tests {
             path: ResolutionPath::OnTheSpot,
             status: ProblemStatus::Open,
             assigned_to: None,
-            progress: vec![],
+            steps: vec![],
             answer: String::new(),
             closed_on: None,
             project: None,
+            follow_up: None,
         }
     }
 

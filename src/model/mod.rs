@@ -7,9 +7,11 @@
 /// bytes and most of the time it takes to read the ledger. A field added later goes last, with a
 /// `#[serde(default)]` in the tuple, so older files still read.
 macro_rules! stored_as_tuple {
-    ($ty:ident via $tuple:ident / $borrowed:ident { $($field:ident : $fty:ty),+ $(,)? }) => {
+    ($ty:ident via $tuple:ident / $borrowed:ident {
+        $($(#[$attr:meta])* $field:ident : $fty:ty),+ $(,)?
+    }) => {
         #[derive(serde::Deserialize)]
-        struct $tuple($($fty),+);
+        struct $tuple($($(#[$attr])* $fty),+);
 
         #[derive(serde::Serialize)]
         struct $borrowed<'a>($(&'a $fty),+);
@@ -45,6 +47,7 @@ mod money;
 mod phone;
 mod points;
 mod problem;
+pub mod problem_search;
 mod project;
 mod tags;
 mod validate;
@@ -79,8 +82,9 @@ pub use points::{
     point_card, visit_points,
 };
 pub use problem::{
-    Problem, ProblemBook, ProblemId, ProblemSource, ProblemStatus, ResolutionPath,
-    STANDARD_PROBLEM_CATEGORIES, SolveRate, solve_rates,
+    FOLLOW_UP_AFTER_DAYS, FollowUp, FollowUpDone, Problem, ProblemBook, ProblemId, ProblemSource,
+    ProblemStatus, ProblemStep, ResolutionPath, STANDARD_PROBLEM_CATEGORIES, SolveRate, StepKind,
+    StepRefused, Verdict, solve_rates,
 };
 pub use project::{
     ApprovalRecord, Meeting, MeetingKind, Milestone, NoticePeriod, Project, ProjectBook, ProjectId,

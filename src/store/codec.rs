@@ -276,3 +276,33 @@ pub(crate) fn to_pretty_ron<T: Serialize>(value: &T) -> Result<String, String> {
         .to_string_pretty(value, ron::ser::PrettyConfig::default())
         .map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ProblemStep, StepKind, WorkerId};
+
+    #[test]
+    fn problem_notes_written_before_steps_had_kinds_still_read() {
+        // A problem as the first format wrote it: its progress notes as (date, text), no 回访.
+        let old = r#"(problems:[((1),"2026-03-01",Patrol,"其他","楼道灯坏","",None,"",false,OnTheSpot,InProgress,Some((2)),[("2026-03-02","已报修")],"",None,None)])"#;
+        let book: ProblemBook = from_ron(old).unwrap();
+        let p = &book.problems[0];
+        assert_eq!(
+            p.steps,
+            [ProblemStep {
+                on: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                note: "已报修".into(),
+                by: None,
+                kind: StepKind::Note,
+            }]
+        );
+        assert_eq!((p.assigned_to, &p.follow_up), (Some(WorkerId(2)), &None));
+        // Written again, it reads back whole, steps signed and kinds kept.
+        let mut book = book;
+        book.problems[0].steps[0].by = Some(WorkerId(2));
+        book.problems[0].steps[0].kind = StepKind::Referred("房管办".into());
+        let text = to_ron(&book).unwrap();
+        assert_eq!(from_ron::<ProblemBook>(&text).unwrap(), book);
+    }
+}

@@ -201,10 +201,25 @@ pub fn sample_ledger(s: &str) -> Ledger {
         path: ResolutionPath::Consultation,
         status: ProblemStatus::InProgress,
         assigned_to: Some(WorkerId(1)),
-        progress: vec![(date(2026, 3, 5), s.to_owned())],
+        steps: vec![ProblemStep {
+            on: date(2026, 3, 5),
+            note: s.to_owned(),
+            by: Some(WorkerId(1)),
+            kind: StepKind::Referred(s.to_owned()),
+        }],
         answer: s.to_owned(),
         closed_on: None,
         project: Some(ProjectId(1)),
+        follow_up: Some(FollowUp {
+            due: date(2026, 3, 20),
+            worker: Some(WorkerId(1)),
+            done: Some(FollowUpDone {
+                on: date(2026, 3, 21),
+                visit: None,
+                verdict: Verdict::Fair,
+                note: s.to_owned(),
+            }),
+        }),
     };
     let project = Project {
         id: ProjectId(1),

@@ -108,10 +108,11 @@ impl ReceptionDraft {
             path: ResolutionPath::LineDepartment,
             status: ProblemStatus::Open,
             assigned_to: Some(worker),
-            progress: vec![],
+            steps: vec![],
             answer: self.answer.trim().to_owned(),
             closed_on: None,
             project: None,
+            follow_up: None,
         });
         let visitor = self.visitor.trim();
         let reception = Reception {

@@ -147,10 +147,11 @@ impl VisitDraft {
                         path: n.path,
                         status: ProblemStatus::Open,
                         assigned_to: Some(worker),
-                        progress: vec![],
+                        steps: vec![],
                         answer: String::new(),
                         closed_on: None,
                         project: None,
+                        follow_up: None,
                     });
                     NeedOutcome::Listed(pid)
                 } else {
