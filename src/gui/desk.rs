@@ -8,8 +8,8 @@ use crate::model::draft::{
     ReceptionDraft, ShiftDraft, TIME_FORMAT, reception_answered, reception_edit, sign_in,
 };
 use crate::model::{
-    Channel, Collection, DutyShift, Edit, ReceptionId, ReceptionSort, ShiftKind, may_sign_in,
-    sort_receptions,
+    Channel, Collection, DutyShift, Edit, Ledger, ReceptionId, ReceptionSort, ShiftKind,
+    may_sign_in, sort_receptions,
 };
 use chrono::Duration;
 use eframe::egui;
@@ -37,6 +37,18 @@ struct Answering {
 }
 
 impl DeskPanel {
+    /// Opens a logged reception (from the problem it became).
+    pub fn open_reception(&mut self, id: ReceptionId, ledger: &Ledger) {
+        if let Some(r) = ledger.desk.receptions.iter().find(|r| r.id == id) {
+            self.answering = Some(Answering {
+                id,
+                answer: r.answer.clone(),
+                confirmed: r.confirmed,
+                error: None,
+            });
+        }
+    }
+
     /// Shows the panel.
     pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
@@ -291,6 +303,13 @@ impl DeskPanel {
                 r.visitor.as_deref().unwrap_or("匿名")
             ));
             ui.label(format!("事项：{}", r.matter));
+            if let Some(p) = r.problem
+                && ui
+                    .small_button(format!("打开问题清单第 {} 号", p.0))
+                    .clicked()
+            {
+                actions.push(Action::OpenProblem(p));
+            }
             let l = ui.label("答复");
             ui.add(
                 egui::TextEdit::multiline(&mut a.answer)

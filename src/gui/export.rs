@@ -3,9 +3,14 @@
 //! plaintext by nature, so the panel says so before writing it; it is written whole to a
 //! temporary file beside the target and then renamed, so a failed export leaves no half file.
 
+use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet;
+use super::widgets;
+use chrono::NaiveDate;
+use eframe::egui;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 /// Where an export goes unless the user types another path: the Desktop, else Documents
 /// (never the bare home folder, where nobody looks for a file), named after the list and the
@@ -141,6 +146,117 @@ pub enum ExportError {
         /// The system's message.
         detail: String,
     },
+}
+
+/// The export being set up under a list or a report: where to (the Desktop or Documents,
+/// named after the title and the day, or a path typed or chosen), whether a file is there
+/// already (looked up when the path changes, not every frame, and said on the button), and
+/// the workbook being written on a background thread.
+pub struct ExportForm {
+    path: String,
+    exists: Option<(String, bool)>,
+    /// The workbook being written: what it will report.
+    writing: Option<Receiver<Result<String, String>>>,
+    /// The system's dialog to choose where it goes.
+    chooser: FileChooser,
+}
+
+impl ExportForm {
+    /// A form for exporting `title` on `today`.
+    pub fn new(title: &str, today: NaiveDate) -> ExportForm {
+        let day = today.format("%Y%m%d").to_string();
+        ExportForm {
+            path: default_path(title, &day).display().to_string(),
+            exists: None,
+            writing: None,
+            chooser: FileChooser::default(),
+        }
+    }
+
+    /// Shows the form; `sheet` makes what is written when 导出 is clicked. Returns how it
+    /// ended: `Ok` with what to say (empty when cancelled), or `Err` with why it failed (the
+    /// form stays open to try again).
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        sheet: impl FnOnce() -> Sheet,
+    ) -> Option<Result<String, String>> {
+        let mut done = None;
+        if let Some(rx) = &self.writing {
+            match rx.try_recv() {
+                Ok(result) => {
+                    self.writing = None;
+                    done = Some(result);
+                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => {
+                    self.writing = None;
+                    done = Some(Err("导出意外中断，请再试一次。".to_owned()));
+                }
+            }
+        }
+        let busy = self.writing.is_some();
+        ui.horizontal(|ui| {
+            widgets::text_field(ui, "导出到", &mut self.path, "", 420.0);
+            let typed = Path::new(self.path.trim());
+            let start = typed
+                .parent()
+                .filter(|d| d.is_dir())
+                .map_or_else(default_folder, Path::to_path_buf);
+            let name = typed
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(mut chosen) =
+                self.chooser
+                    .button(ui, "选择…", Choose::SaveXlsx(&name), &start)
+            {
+                if chosen.extension().is_none() {
+                    chosen.set_extension("xlsx");
+                }
+                self.path = chosen.display().to_string();
+            }
+            // Replacing a file is said on the button.
+            let path = self.path.trim();
+            if self.exists.as_ref().is_none_or(|(p, _)| p != path) {
+                let there = Path::new(path).is_file();
+                self.exists = Some((path.to_owned(), there));
+            }
+            let exists = self.exists.as_ref().is_some_and(|(_, there)| *there);
+            let label = if exists {
+                "覆盖同名文件并导出"
+            } else {
+                "导出"
+            };
+            if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                // Written on a thread: a long list makes a large workbook.
+                let sheet = sheet();
+                let path = PathBuf::from(self.path.trim());
+                let started = super::in_background("export", ui.ctx(), move || {
+                    write(&sheet, &path)
+                        .map(|()| format!("已导出到 {}", path.display()))
+                        .map_err(|e| e.to_string())
+                });
+                match started {
+                    Ok(rx) => self.writing = Some(rx),
+                    Err(e) => {
+                        done = Some(Err(format!("无法开始导出：{}", crate::store::io_text(&e))));
+                    }
+                }
+            }
+            if busy {
+                ui.spinner();
+                ui.label("正在导出……");
+            } else if ui.button("取消").clicked() {
+                done = Some(Ok(String::new()));
+            }
+        });
+        widgets::hint(
+            ui,
+            "Excel 文件不加密：请存在本机，用完删除，不要通过微信等转发。",
+        );
+        done
+    }
 }
 
 /// Writes the workbook to `path`.

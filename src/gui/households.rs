@@ -11,7 +11,7 @@ use crate::model::dates::chinese_date;
 use crate::model::draft::{move_out_household, parse_day};
 use crate::model::finder::{Finder, HouseholdSort, Query, matched_member, narrows, sort_found};
 use crate::model::{
-    Edit, Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, TagDimension,
+    Edit, Household, HouseholdBook, HouseholdId, Ledger, MemberGroup, NeedOutcome, TagDimension,
 };
 use chrono::NaiveDate;
 use eframe::egui;
@@ -218,7 +218,7 @@ impl HouseholdsPanel {
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             household_form(ui, view.ledger, h, view.today, &mut self.revealed, actions);
-            visit_history(ui, view, h);
+            visit_history(ui, view, h, actions);
         });
     }
 
@@ -506,7 +506,7 @@ fn masked_field(
 }
 
 /// The household's visits, newest first.
-fn visit_history(ui: &mut egui::Ui, view: &View<'_>, h: &Household) {
+fn visit_history(ui: &mut egui::Ui, view: &View<'_>, h: &Household, actions: &mut Vec<Action>) {
     ui.add_space(12.0);
     ui.heading("走访记录");
     let mut visits: Vec<_> = view
@@ -540,11 +540,18 @@ fn visit_history(ui: &mut egui::Ui, view: &View<'_>, h: &Household) {
                 ui.vertical(|ui| {
                     ui.label(&v.reason);
                     for need in &v.needs {
-                        ui.label(format!(
-                            "· {}（{}）",
-                            need.text,
-                            super::visits::outcome_label(&need.outcome)
-                        ));
+                        ui.horizontal(|ui| {
+                            ui.label(format!(
+                                "· {}（{}）",
+                                need.text,
+                                super::visits::outcome_label(&need.outcome)
+                            ));
+                            if let NeedOutcome::Listed(p) = need.outcome
+                                && ui.small_button("打开问题").clicked()
+                            {
+                                actions.push(Action::OpenProblem(p));
+                            }
+                        });
                     }
                 });
                 ui.end_row();

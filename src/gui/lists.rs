@@ -6,7 +6,6 @@
 //! file) and 导出 Excel (written on a thread). Phones are masked and ID numbers left out unless
 //! the member ticks the box for full numbers. The rules live in `model::lists`.
 
-use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet;
 use super::{Action, View, export, print, widgets};
 use crate::model::draft::{ListDraft, check_name};
@@ -29,17 +28,6 @@ enum Open {
     New,
 }
 
-/// The export being set up: where to, and whether a file is there already (looked up when
-/// the path changes, not every frame).
-struct ExportForm {
-    path: String,
-    exists: Option<(String, bool)>,
-    /// The workbook being written on a background thread: what it will report.
-    writing: Option<std::sync::mpsc::Receiver<Result<String, String>>>,
-    /// The system's dialog to choose where it goes.
-    chooser: FileChooser,
-}
-
 /// State of the 智能名单 tab.
 pub struct ListsPanel {
     open: Open,
@@ -54,7 +42,7 @@ pub struct ListsPanel {
     counts: Option<Vec<lists::ListCount>>,
     /// The draft's query as last drawn, and its rows.
     drawn: Option<(ListQuery, Vec<ListRow>)>,
-    export: Option<ExportForm>,
+    export: Option<export::ExportForm>,
     /// The last thing done, or why it failed.
     message: Option<Result<String, String>>,
     /// The last list handed to the browser to print.
@@ -386,8 +374,7 @@ impl ListsPanel {
         self.drawn = Some((query, rows));
     }
 
-    /// The export form, when open: where to, replacing a file said on the button, written on
-    /// a thread.
+    /// The export form, when open.
     fn export_form(
         &mut self,
         ui: &mut egui::Ui,
@@ -400,81 +387,7 @@ impl ListsPanel {
         let Some(form) = &mut self.export else {
             return;
         };
-        let mut done = None;
-        if let Some(rx) = &form.writing {
-            match rx.try_recv() {
-                Ok(result) => {
-                    form.writing = None;
-                    done = Some(result);
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    form.writing = None;
-                    done = Some(Err("导出意外中断，请再试一次。".to_owned()));
-                }
-            }
-        }
-        let busy = form.writing.is_some();
-        ui.horizontal(|ui| {
-            widgets::text_field(ui, "导出到", &mut form.path, "", 420.0);
-            let typed = std::path::Path::new(form.path.trim());
-            let start = typed
-                .parent()
-                .filter(|d| d.is_dir())
-                .map_or_else(export::default_folder, std::path::Path::to_path_buf);
-            let name = typed
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if let Some(mut chosen) =
-                form.chooser
-                    .button(ui, "选择…", Choose::SaveXlsx(&name), &start)
-            {
-                if chosen.extension().is_none() {
-                    chosen.set_extension("xlsx");
-                }
-                form.path = chosen.display().to_string();
-            }
-            // Replacing a file is said on the button.
-            let path = form.path.trim();
-            if form.exists.as_ref().is_none_or(|(p, _)| p != path) {
-                let there = std::path::Path::new(path).is_file();
-                form.exists = Some((path.to_owned(), there));
-            }
-            let exists = form.exists.as_ref().is_some_and(|(_, there)| *there);
-            let label = if exists {
-                "覆盖同名文件并导出"
-            } else {
-                "导出"
-            };
-            if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
-                // Written on a thread: a long list makes a large workbook.
-                let sheet = sheet(view, title.to_owned(), query, rows, full);
-                let path = std::path::PathBuf::from(form.path.trim());
-                let started = super::in_background("export", ui.ctx(), move || {
-                    export::write(&sheet, &path)
-                        .map(|()| format!("已导出到 {}", path.display()))
-                        .map_err(|e| e.to_string())
-                });
-                match started {
-                    Ok(rx) => form.writing = Some(rx),
-                    Err(e) => {
-                        done = Some(Err(format!("无法开始导出：{}", crate::store::io_text(&e))));
-                    }
-                }
-            }
-            if busy {
-                ui.spinner();
-                ui.label("正在导出……");
-            } else if ui.button("取消").clicked() {
-                done = Some(Ok(String::new()));
-            }
-        });
-        widgets::hint(
-            ui,
-            "Excel 文件不加密：请存在本机，用完删除，不要通过微信等转发。",
-        );
-        match done {
+        match form.show(ui, || sheet(view, title.to_owned(), query, rows, full)) {
             Some(Ok(m)) => {
                 self.export = None;
                 self.full = false;
@@ -513,14 +426,7 @@ impl ListsPanel {
                 self.full = false;
             }
             if ui.button("导出 Excel").clicked() {
-                let day = view.today.format("%Y%m%d").to_string();
-                let path = export::default_path(&title, &day);
-                self.export = Some(ExportForm {
-                    path: path.display().to_string(),
-                    exists: None,
-                    writing: None,
-                    chooser: FileChooser::default(),
-                });
+                self.export = Some(export::ExportForm::new(&title, view.today));
             }
             ui.checkbox(&mut self.full, "打印和导出时包含完整身份证号和电话");
         });

@@ -22,6 +22,9 @@ mod household_form;
 mod households;
 mod lists;
 mod print;
+mod problem_page;
+mod problem_report;
+mod problems;
 mod records;
 mod restore;
 mod session;
@@ -38,7 +41,7 @@ mod x11_focus;
 pub use fonts::MISSING as FONT_MISSING;
 
 use crate::model::finder::Finder;
-use crate::model::{Collection, Edit, HouseholdId, Ledger, WorkerId};
+use crate::model::{Collection, Edit, HouseholdId, Ledger, ProblemId, ReceptionId, WorkerId};
 use crate::store::{StoreError, Vault, VaultOptions, locate, read_meta};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
@@ -60,6 +63,10 @@ pub enum Action {
     OpenHousehold(HouseholdId),
     /// Start a visit to a household in 走访.
     VisitHousehold(HouseholdId),
+    /// Open a problem's page in 问题清单.
+    OpenProblem(ProblemId),
+    /// Open a reception in 接待值班.
+    OpenReception(ReceptionId),
     /// Open a list of 智能名单 by name.
     OpenList(String),
     /// Open 走访 at a worker's visits in a month (year, month).
@@ -457,6 +464,14 @@ impl eframe::App for SibaiApp {
                             session.section = Section::Visits;
                             session.visits.start(id, session.vault.ledger());
                         }
+                        Action::OpenProblem(id) => {
+                            session.section = Section::Problems;
+                            session.problems.open(id);
+                        }
+                        Action::OpenReception(id) => {
+                            session.section = Section::Desk;
+                            session.desk.open_reception(id, session.vault.ledger());
+                        }
                         Action::CopySecret(text) => self.clipboard.copy(&ctx, text),
                         Action::RestoreFromBackup => restore = true,
                         Action::BackupTo(folder) => session.start_archive(folder, &ctx),
@@ -521,6 +536,10 @@ impl SibaiApp {
                     if s.section == Section::Households {
                         line.push(' ');
                         line.push_str(&s.households.trace_state());
+                    }
+                    if s.section == Section::Problems {
+                        line.push(' ');
+                        line.push_str(&s.problems.trace_state());
                     }
                     line
                 }

@@ -2,7 +2,7 @@
 //! through the vault and is recorded for undo; edits save themselves a moment later on a
 //! background thread; the rest of the ledger (earlier years) is read in the background.
 
-use super::{Section, desk, home, households, settings, visits};
+use super::{Section, desk, home, households, problems, settings, visits};
 use crate::model::finder::Finder;
 use crate::model::{Edit, History};
 use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault};
@@ -24,6 +24,7 @@ pub struct Session {
     pub(super) households: households::HouseholdsPanel,
     pub(super) visits: visits::VisitsPanel,
     pub(super) desk: desk::DeskPanel,
+    pub(super) problems: problems::ProblemsPanel,
     pub(super) settings: settings::SettingsPanel,
     /// The household search index, until the ledger changes.
     pub(super) finder: Option<Finder>,
@@ -110,6 +111,7 @@ impl Session {
             households: households::HouseholdsPanel::default(),
             visits: visits::VisitsPanel::default(),
             desk: desk::DeskPanel::default(),
+            problems: problems::ProblemsPanel::default(),
             settings: settings::SettingsPanel::default(),
             finder: None,
             home: None,
@@ -128,6 +130,7 @@ impl Session {
         self.home = None;
         self.settings.invalidate();
         self.households.invalidate();
+        self.problems.invalidate();
         self.visits.invalidate();
     }
 

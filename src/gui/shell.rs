@@ -63,6 +63,7 @@ pub(super) fn shell(
             Section::Households => s.households.show(ui, &view, actions),
             Section::Visits => s.visits.show(ui, &view, actions),
             Section::Desk => s.desk.show(ui, &view, actions),
+            Section::Problems => s.problems.show(ui, &view, actions),
             Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
             other => records::show(ui, other, view.ledger, s.loading.is_some()),
         }

@@ -10,12 +10,14 @@
 use super::coverage::CoveragePanel;
 use super::{Action, View, widgets};
 use crate::model::coverage::default_visit_kind;
+use crate::model::draft::follow_up_edit;
 use crate::model::draft::{NeedDraft, TIME_FORMAT, VisitDraft, visit_edit};
 use crate::model::finder::Query;
+use crate::model::problem_search::follow_ups_due;
 use crate::model::visit_search::{KindFilter, VisitAt, VisitFilters, VisitIndex, visit_at};
 use crate::model::{
-    Collection, HouseholdId, Ledger, NeedOutcome, ResolutionPath, VisitKind, VisitSort, WorkerId,
-    sort_visits,
+    Collection, Edit, HouseholdId, Ledger, NeedOutcome, Problem, ProblemId, ResolutionPath,
+    Verdict, VisitKind, VisitSort, WorkerId, sort_visits,
 };
 use chrono::Datelike;
 use eframe::egui;
@@ -39,6 +41,10 @@ struct VisitForm {
     tried: bool,
     focus: bool,
     focus_reason: bool,
+    /// The 回访 this visit is: the problem, what the resident said, notes.
+    follow_up: Option<(ProblemId, Verdict, String)>,
+    /// Why the 回访 could not be recorded.
+    follow_up_error: Option<String>,
 }
 
 /// The views of the 走访 panel.
@@ -64,6 +70,8 @@ pub struct VisitsPanel {
     /// What the search needs of the ledger, valid until the ledger changes.
     index: Option<VisitIndex>,
     saved: Option<String>,
+    /// The problems whose 回访 is due within a week, until the ledger changes.
+    due: Option<Vec<ProblemId>>,
 }
 
 impl VisitsPanel {
@@ -71,6 +79,7 @@ impl VisitsPanel {
     pub fn invalidate(&mut self) {
         self.rows = None;
         self.index = None;
+        self.due = None;
         self.coverage.invalidate();
         if let Some(f) = &mut self.form {
             f.answered = None;
@@ -120,7 +129,69 @@ impl VisitsPanel {
             tried: false,
             focus: false,
             focus_reason: true,
+            follow_up: None,
+            follow_up_error: None,
         });
+    }
+
+    /// Opens the form for the 回访 of `problem` at its household.
+    pub fn start_follow_up(&mut self, problem: &Problem, ledger: &Ledger) {
+        let Some(household) = problem.household else {
+            return;
+        };
+        self.start(household, ledger);
+        if let Some(form) = &mut self.form {
+            form.draft.reason = format!("回访：{}", problem.title);
+            form.follow_up = Some((problem.id, Verdict::Satisfied, String::new()));
+        }
+    }
+
+    /// 待回访: the problems closed whose 回访 is due within a week (or overdue), each with a
+    /// button that opens the visit form for it.
+    fn due_follow_ups(&mut self, ui: &mut egui::Ui, view: &View<'_>) {
+        let ledger = view.ledger;
+        let due = self.due.get_or_insert_with(|| {
+            follow_ups_due(ledger, view.today + chrono::Duration::days(7))
+                .into_iter()
+                .map(|p| p.id)
+                .collect()
+        });
+        if due.is_empty() {
+            return;
+        }
+        let overdue = due
+            .iter()
+            .filter_map(|id| ledger.problems.problem(*id))
+            .filter(|p| p.follow_up_pending().is_some_and(|f| f.due < view.today))
+            .count();
+        let title = if overdue > 0 {
+            format!("待回访 {} 户（其中 {overdue} 户已逾期）", due.len())
+        } else {
+            format!("待回访 {} 户（一周内）", due.len())
+        };
+        let mut start = None;
+        egui::CollapsingHeader::new(title)
+            .id_salt("due_follow_ups")
+            .default_open(overdue > 0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("due_follow_ups_list")
+                    .max_height(180.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("due_follow_up_rows")
+                            .num_columns(5)
+                            .striped(true)
+                            .spacing([12.0, 4.0])
+                            .show(ui, |ui| {
+                                for p in due.iter().filter_map(|id| ledger.problems.problem(*id)) {
+                                    follow_up_row(ui, view, p, &mut start);
+                                }
+                            });
+                    });
+            });
+        if let Some(p) = start.and_then(|id| ledger.problems.problem(id)) {
+            self.start_follow_up(p, ledger);
+        }
     }
 
     /// Shows the panel.
@@ -150,6 +221,8 @@ impl VisitsPanel {
                     tried: false,
                     focus: true,
                     focus_reason: false,
+                    follow_up: None,
+                    follow_up_error: None,
                 });
             }
             if let Some(s) = &self.saved {
@@ -160,6 +233,9 @@ impl VisitsPanel {
             Tab::Records => {}
             Tab::Map => return self.coverage.map(ui, view, actions),
             Tab::Assignments => return self.coverage.assignments(ui, view, actions),
+        }
+        if self.form.is_none() && !view.unloaded.contains(&Collection::Problems) {
+            self.due_follow_ups(ui, view);
         }
         if let Some(form) = &mut self.form {
             // Fill what defaults to now and to the member.
@@ -334,7 +410,6 @@ fn form_ui(
     saved: &mut Option<String>,
 ) -> bool {
     let ledger = view.ledger;
-    let book = &ledger.households;
     let mut close = false;
     let save_key = ui.input_mut(|i| {
         i.consume_shortcut(&egui::KeyboardShortcut::new(
@@ -380,6 +455,28 @@ fn form_ui(
             }
             ui.end_row();
 
+            if let Some((id, verdict, note)) = &mut form.follow_up {
+                ui.label("回访");
+                ui.vertical(|ui| {
+                    let title = ledger
+                        .problems
+                        .problem(*id)
+                        .map_or("", |p| p.title.as_str());
+                    ui.label(format!("问题清单第 {} 号：{title}", id.0));
+                    ui.horizontal(|ui| {
+                        ui.label("居民评价");
+                        for v in Verdict::ALL {
+                            ui.radio_value(verdict, v, v.label());
+                        }
+                    });
+                    widgets::text_field(ui, "居民意见", note, "", 360.0);
+                    if let Some(e) = &form.follow_up_error {
+                        widgets::error(ui, e);
+                    }
+                });
+                ui.end_row();
+            }
+
             ui.label("困难或诉求");
             ui.vertical(|ui| {
                 let mut remove = None;
@@ -407,28 +504,7 @@ fn form_ui(
     ui.horizontal(|ui| {
         let save = ui.add_enabled(!view.read_only, egui::Button::new("保存走访"));
         if save.clicked() || save_key {
-            form.tried = true;
-            let year = form.draft.time().map(|t| t.year());
-            let unread = year.is_some_and(|y| view.unloaded.contains(&Collection::Visits(y)));
-            if unread {
-                *saved = Some("这一年的走访记录还在读取，请稍候几秒再保存。".into());
-            } else if let Ok((visit, problems)) = form.draft.build(ledger, view.now) {
-                let address = book
-                    .household(visit.household)
-                    .map(|h| book.address_of(h))
-                    .unwrap_or_default();
-                let listed = problems.len();
-                *saved = Some(if listed > 0 {
-                    format!("已保存走访 {address}，{listed} 条诉求已列入问题清单")
-                } else {
-                    format!("已保存走访 {address}")
-                });
-                actions.push(Action::Edit(
-                    format!("走访 {address}"),
-                    visit_edit(visit, problems),
-                ));
-                close = true;
-            }
+            close = save_visit(view, form, actions, saved);
         }
         if ui.button("取消").clicked() {
             close = true;
@@ -436,6 +512,59 @@ fn form_ui(
         widgets::hint(ui, "Ctrl+回车 保存");
     });
     close
+}
+
+/// 保存走访: the visit, the problems its needs became and the 回访 it was, as one edit.
+/// Returns whether the form is to close.
+fn save_visit(
+    view: &View<'_>,
+    form: &mut VisitForm,
+    actions: &mut Vec<Action>,
+    saved: &mut Option<String>,
+) -> bool {
+    let ledger = view.ledger;
+    let book = &ledger.households;
+    form.tried = true;
+    form.follow_up_error = None;
+    let year = form.draft.time().map(|t| t.year());
+    if year.is_some_and(|y| view.unloaded.contains(&Collection::Visits(y))) {
+        *saved = Some("这一年的走访记录还在读取，请稍候几秒再保存。".into());
+        return false;
+    }
+    let Ok((visit, problems)) = form.draft.build(ledger, view.now) else {
+        return false;
+    };
+    let address = book
+        .household(visit.household)
+        .map(|h| book.address_of(h))
+        .unwrap_or_default();
+    let listed = problems.len();
+    let follow_up = form.follow_up.as_ref().map(|(id, verdict, note)| {
+        ledger
+            .problems
+            .problem(*id)
+            .ok_or_else(|| format!("第 {} 号问题已不存在", id.0))
+            .and_then(|p| {
+                let (on, by) = (visit.at.date(), Some(visit.worker));
+                follow_up_edit(p, on, by, Some(visit.id), *verdict, note)
+            })
+    });
+    let mut edit = visit_edit(visit, problems);
+    match follow_up {
+        Some(Err(e)) => {
+            form.follow_up_error = Some(e);
+            return false;
+        }
+        Some(Ok(done)) => edit = Edit::Batch(vec![edit, done]),
+        None => {}
+    }
+    *saved = Some(match (listed, form.follow_up.is_some()) {
+        (_, true) => format!("已保存走访 {address}，回访结果已记入问题清单"),
+        (0, false) => format!("已保存走访 {address}"),
+        (n, false) => format!("已保存走访 {address}，{n} 条诉求已列入问题清单"),
+    });
+    actions.push(Action::Edit(format!("走访 {address}"), edit));
+    true
 }
 
 /// 居民户: type a building-room or a name, Enter (or a click) takes a match; the household's
@@ -574,4 +703,37 @@ fn need_ui(
             }
         });
     });
+}
+
+/// One row of 待回访: when, where, what, who, and 登记回访.
+fn follow_up_row(ui: &mut egui::Ui, view: &View<'_>, p: &Problem, start: &mut Option<ProblemId>) {
+    let ledger = view.ledger;
+    let Some(f) = p.follow_up_pending() else {
+        return;
+    };
+    let when = f.due.format("%Y-%m-%d").to_string();
+    if f.due < view.today {
+        widgets::error(ui, &format!("{when}（逾期）"));
+    } else {
+        ui.label(when);
+    }
+    let address = p
+        .household
+        .and_then(|h| ledger.households.household(h))
+        .map(|h| ledger.households.address_of(h))
+        .unwrap_or_default();
+    ui.label(address);
+    ui.label(format!("第{}号 {}", p.id.0, p.title));
+    let who = f
+        .worker
+        .and_then(|w| ledger.committee.worker(w))
+        .map_or("", |w| w.name.as_str());
+    ui.label(who);
+    if ui
+        .add_enabled(!view.read_only, egui::Button::new("登记回访"))
+        .clicked()
+    {
+        *start = Some(p.id);
+    }
+    ui.end_row();
 }

@@ -12,7 +12,7 @@ use sibai::store::VaultOptions;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn app(dir: &Path) -> Harness<'static, SibaiApp> {
+pub(crate) fn app(dir: &Path) -> Harness<'static, SibaiApp> {
     let dir = dir.to_path_buf();
     Harness::builder()
         .with_size([1280.0, 820.0])
@@ -20,7 +20,7 @@ fn app(dir: &Path) -> Harness<'static, SibaiApp> {
 }
 
 /// Steps the app until `done` holds (background threads report through repaints).
-fn wait(
+pub(crate) fn wait(
     h: &mut Harness<'static, SibaiApp>,
     what: &str,
     done: impl Fn(&Harness<'static, SibaiApp>) -> bool,
@@ -37,7 +37,7 @@ fn wait(
     panic!("等待超时：{what}");
 }
 
-fn unlock(h: &mut Harness<'static, SibaiApp>, passphrase: &str) {
+pub(crate) fn unlock(h: &mut Harness<'static, SibaiApp>, passphrase: &str) {
     let field = h.get_by_label("密码");
     field.focus();
     field.type_text(passphrase);
@@ -216,7 +216,7 @@ fn id_number(birth: &str, seq: &str) -> String {
     )
 }
 
-fn type_into(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize, text: &str) {
+pub(crate) fn type_into(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize, text: &str) {
     h.query_all_by_label(label)
         .nth(nth)
         .unwrap_or_else(|| panic!("no field {label} #{nth}"))
@@ -233,7 +233,7 @@ fn type_into(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize, text: 
     h.step();
 }
 
-fn click(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize) {
+pub(crate) fn click(h: &mut Harness<'static, SibaiApp>, label: &str, nth: usize) {
     let node = || format!("nothing labelled {label} #{nth}");
     h.query_all_by_label(label)
         .nth(nth)
@@ -503,7 +503,7 @@ fn log_an_anonymous_reception_as_a_problem_and_sign_in_for_duty() {
 }
 
 /// The text of every part of an .xlsx (a zip of XML files) whose name contains `part`.
-fn xlsx_text(path: &Path, part: &str) -> String {
+pub(crate) fn xlsx_text(path: &Path, part: &str) -> String {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut out = String::new();
@@ -517,7 +517,7 @@ fn xlsx_text(path: &Path, part: &str) -> String {
 }
 
 /// Clicks the button (not a label) with this text, e.g. an entry of an open picker.
-fn click_button(h: &mut Harness<'static, SibaiApp>, label: &str) {
+pub(crate) fn click_button(h: &mut Harness<'static, SibaiApp>, label: &str) {
     use egui_kittest::kittest::By;
     let by = || By::new().label(label).role(egui::accesskit::Role::Button);
     h.query_all(by())
@@ -529,7 +529,7 @@ fn click_button(h: &mut Harness<'static, SibaiApp>, label: &str) {
 }
 
 /// Replaces the text of a field: select all, then type.
-fn retype(h: &mut Harness<'static, SibaiApp>, label: &str, text: &str) {
+pub(crate) fn retype(h: &mut Harness<'static, SibaiApp>, label: &str, text: &str) {
     h.get_by_label(label).focus();
     h.step();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -763,12 +763,12 @@ fn visit_intervals_are_set_per_tag_in_settings() {
 }
 
 /// The ledger the app has open.
-fn open_ledger<'h>(h: &'h Harness<'static, SibaiApp>) -> &'h sibai::model::Ledger {
+pub(crate) fn open_ledger<'h>(h: &'h Harness<'static, SibaiApp>) -> &'h sibai::model::Ledger {
     h.state().vault().expect("unlocked").ledger()
 }
 
 /// Whether the `nth` widget labelled `label` is disabled.
-fn disabled(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
+pub(crate) fn disabled(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
     use egui_kittest::kittest::NodeT;
     h.query_all_by_label(label)
         .nth(nth)
@@ -913,7 +913,7 @@ fn receptions_are_answered_later_shifts_follow_their_day_and_sign_in_is_ones_own
 }
 
 /// Whether the `nth` widget labelled `label` (a radio button or checkbox) is ticked.
-fn ticked(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
+pub(crate) fn ticked(h: &Harness<'static, SibaiApp>, label: &str, nth: usize) -> bool {
     use egui_kittest::kittest::NodeT;
     h.query_all_by_label(label)
         .nth(nth)
