@@ -174,6 +174,9 @@ pub(super) fn projects(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
             surveys: Vec::new(),
             rectification: String::new(),
             responsible: Some(WorkerId(2 + (i as u32 % 5))),
+            work: Vec::new(),
+            rectifications: Vec::new(),
+            exceptions: Vec::new(),
         };
         let mut day = start;
         for s in stages.iter().skip(1).take_while(|s| **s <= stage) {
@@ -207,6 +210,21 @@ pub(super) fn projects(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                     });
                 }
                 ProjectStage::InProgress => {
+                    // Three steps of the work; done as far as the project has come.
+                    let finished = stage > ProjectStage::InProgress;
+                    for (k, (name, share)) in [("前期准备", 20), ("组织施工", 60), ("收尾清理", 20)]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let planned = day_c + Duration::days(10 * (k as i64 + 1));
+                        let done = finished || planned + Duration::days(2) <= today;
+                        p.work.push(WorkItem {
+                            name: name.to_owned(),
+                            planned,
+                            done_on: done.then(|| (planned + Duration::days(2)).min(today)),
+                            share,
+                        });
+                    }
                     p.meetings.push(Meeting {
                         kind: MeetingKind::Coordination,
                         on: day_c,
@@ -230,6 +248,7 @@ pub(super) fn projects(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                         p.surveys.push(Survey {
                             on: day_c,
                             method: SurveyMethod::ReviewMeeting,
+                            respondents: n,
                             process: tally(g, n, good),
                             effort: tally(g, n, good + 0.03),
                             result: tally(g, n, good - 0.02),
@@ -247,8 +266,11 @@ pub(super) fn projects(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                         });
                     }
                     if *s == ProjectStage::Rectifying {
-                        p.rectification =
-                            "针对评议意见，督促施工方返工修补，整改后再次评议".to_owned();
+                        p.rectifications.push(Rectification {
+                            on: day_c,
+                            what: "针对评议意见，督促施工方返工修补，整改后再次评议".to_owned(),
+                            by: p.responsible,
+                        });
                     }
                 }
                 _ => {}

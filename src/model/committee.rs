@@ -213,6 +213,14 @@ pub struct CommitteeBook {
     /// The committee's saved 智能名单 (absent in older files: none).
     #[serde(default)]
     pub lists: Vec<SavedList>,
+    /// Satisfaction (percent) below which a project is rectified and surveyed again (absent
+    /// in older files: 80).
+    #[serde(default = "default_threshold")]
+    pub satisfaction_threshold: u32,
+}
+
+fn default_threshold() -> u32 {
+    super::project_flow::DEFAULT_THRESHOLD
 }
 
 /// A kind of special household (a tag of a member) and the days allowed between visits.
@@ -266,6 +274,7 @@ impl Default for CommitteeBook {
             lines_of_work: Vec::new(),
             visit_intervals: default_intervals(),
             lists: Vec::new(),
+            satisfaction_threshold: default_threshold(),
         }
     }
 }

@@ -49,6 +49,7 @@ mod points;
 mod problem;
 pub mod problem_search;
 mod project;
+pub mod project_flow;
 mod tags;
 mod validate;
 mod visit;
@@ -88,7 +89,8 @@ pub use problem::{
 };
 pub use project::{
     ApprovalRecord, Meeting, MeetingKind, Milestone, NoticePeriod, Project, ProjectBook, ProjectId,
-    ProjectStage, RECTIFY_BELOW_PERCENT, Survey, SurveyMethod, Tally,
+    ProjectStage, RECTIFY_BELOW_PERCENT, Rectification, StageException, Survey, SurveyMethod,
+    Tally, WorkItem,
 };
 pub use tags::{CustomTag, TagAssignment, TagCatalog, TagDimension, TagError, TagNumbers};
 pub use validate::{Finding, Severity, validate};

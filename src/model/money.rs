@@ -38,6 +38,13 @@ impl Fen {
         Fen(yuan * 100)
     }
 
+    /// The amount as one types it back into a form: `6000.50` (no separators).
+    pub fn yuan_text(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+
     /// Parses a typed amount in yuan: `1234`, `1234.5`, `1,234.50`, `￥1234`, `1234元`, `-12.30`.
     pub fn parse_yuan(text: &str) -> Result<Fen, MoneyError> {
         let trimmed: String = text

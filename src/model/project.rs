@@ -222,6 +222,10 @@ pub struct Survey {
     pub on: NaiveDate,
     /// Method.
     pub method: SurveyMethod,
+    /// How many residents took part (0 in surveys recorded before it was asked: then the
+    /// largest dimension's count).
+    #[serde(default)]
+    pub respondents: u32,
     /// 解决过程.
     pub process: Tally,
     /// 实施力度.
@@ -242,11 +246,67 @@ impl Survey {
             .reduce(f64::min)
     }
 
-    /// Whether the result calls for rectification (整改).
+    /// Whether the result calls for rectification (整改) at the standard 80%.
     pub fn needs_rectification(&self) -> bool {
-        self.lowest_percent()
-            .is_some_and(|p| p < RECTIFY_BELOW_PERCENT)
+        self.below(RECTIFY_BELOW_PERCENT)
     }
+
+    /// Whether any dimension is below `threshold` percent.
+    pub fn below(&self, threshold: f64) -> bool {
+        self.lowest_percent().is_some_and(|p| p < threshold)
+    }
+
+    /// How many took part: as recorded, else the largest dimension's count.
+    pub fn respondent_count(&self) -> u32 {
+        if self.respondents > 0 {
+            return self.respondents;
+        }
+        [self.process, self.effort, self.result]
+            .iter()
+            .map(Tally::total)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// A step of the work (实施进度节点): when it was planned, when it was done, and its share of
+/// the whole work. Progress is computed from these, never typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkItem {
+    /// What (e.g. 基础施工).
+    pub name: String,
+    /// Planned completion.
+    pub planned: NaiveDate,
+    /// Actual completion.
+    pub done_on: Option<NaiveDate>,
+    /// Share of the whole work, in percent.
+    pub share: u32,
+}
+
+/// A rectification (整改) after a survey fell short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rectification {
+    /// When it was done.
+    pub on: NaiveDate,
+    /// What was done (public with the outcome).
+    pub what: String,
+    /// Who recorded it.
+    pub by: Option<WorkerId>,
+}
+
+/// A step taken although a rule said not yet, with the reason (例外).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageException {
+    /// The stage reached.
+    pub stage: ProjectStage,
+    /// When.
+    pub on: NaiveDate,
+    /// The rule that refused it, as it was said.
+    pub rule: String,
+    /// Why it was done anyway.
+    pub reason: String,
+    /// Who decided.
+    pub by: Option<WorkerId>,
 }
 
 /// A practical project.
@@ -288,10 +348,20 @@ pub struct Project {
     pub outcome: String,
     /// Surveys.
     pub surveys: Vec<Survey>,
-    /// Rectification notes, if satisfaction was low.
+    /// Rectification notes written before rectifications were dated records (see
+    /// `rectifications`).
     pub rectification: String,
     /// Responsible worker.
     pub responsible: Option<WorkerId>,
+    /// The steps of the work, with their shares.
+    #[serde(default)]
+    pub work: Vec<WorkItem>,
+    /// Rectifications, dated.
+    #[serde(default)]
+    pub rectifications: Vec<Rectification>,
+    /// Steps taken as exceptions, with their reasons.
+    #[serde(default)]
+    pub exceptions: Vec<StageException>,
 }
 
 impl Project {
@@ -346,6 +416,7 @@ mod tests {
         Survey {
             on: NaiveDate::from_ymd_opt(2026, 10, day).unwrap_or_default(),
             method: SurveyMethod::ReviewMeeting,
+            respondents: 0,
             process: tally(10, 0, 0),
             effort: tally(9, 1, 0),
             result: lowest,
@@ -419,6 +490,9 @@ mod tests {
             surveys: vec![survey(20, tally(6, 1, 3)), survey(5, tally(10, 0, 0))],
             rectification: String::new(),
             responsible: None,
+            work: Vec::new(),
+            rectifications: Vec::new(),
+            exceptions: Vec::new(),
         };
         assert!(p.latest_survey().is_some_and(Survey::needs_rectification));
         let on = NaiveDate::from_ymd_opt(2026, 10, 21).unwrap_or_default();

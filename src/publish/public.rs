@@ -669,7 +669,9 @@ fn public_project(p: &Project, ledger: &Ledger) -> PublicProject {
             .unwrap_or_default(),
         survey,
         rectification: if matches!(p.stage, ProjectStage::Rectifying | ProjectStage::Done) {
-            p.rectification.clone()
+            p.rectifications
+                .last()
+                .map_or_else(|| p.rectification.clone(), |r| r.what.clone())
         } else {
             String::new()
         },

@@ -263,6 +263,7 @@ pub fn sample_ledger(s: &str) -> Ledger {
         surveys: vec![Survey {
             on: date(2026, 5, 1),
             method: SurveyMethod::RandomSample,
+            respondents: 10,
             process: Tally {
                 satisfied: 9,
                 fair: 1,
@@ -273,6 +274,20 @@ pub fn sample_ledger(s: &str) -> Ledger {
         }],
         rectification: s.to_owned(),
         responsible: None,
+        work: vec![WorkItem {
+            name: s.to_owned(),
+            planned: date(2026, 3, 20),
+            done_on: Some(date(2026, 3, 25)),
+            share: 100,
+        }],
+        rectifications: vec![],
+        exceptions: vec![StageException {
+            stage: ProjectStage::Approved,
+            on: date(2026, 3, 2),
+            rule: s.to_owned(),
+            reason: s.to_owned(),
+            by: Some(WorkerId(1)),
+        }],
     };
     let payment = Payment {
         id: PaymentId { year: 2026, seq: 1 },

@@ -420,6 +420,9 @@ impl NewProjectDraft {
             surveys: Vec::new(),
             rectification: String::new(),
             responsible: self.responsible,
+            work: Vec::new(),
+            rectifications: Vec::new(),
+            exceptions: Vec::new(),
         };
         project.advance(ProjectStage::NeedsGathered, today, "由问题清单创建");
         let mut edits = vec![Edit::Project(id, Some(Box::new(project.clone())))];
