@@ -14,6 +14,7 @@ mod guard;
 mod guide;
 mod markdown;
 mod output;
+pub mod preview;
 mod public;
 mod render;
 mod run;
@@ -134,14 +135,19 @@ fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 }
 
 fn theme_dir(input: &PublishInput<'_>) -> Result<Option<PathBuf>, PublishError> {
-    let name = input.settings.theme.trim();
+    theme_dir_of(input.root, input.settings)
+}
+
+/// The committee's theme folder under `root`, if the settings name one.
+fn theme_dir_of(root: &Path, settings: &SiteSettings) -> Result<Option<PathBuf>, PublishError> {
+    let name = settings.theme.trim();
     if name.is_empty() {
         return Ok(None);
     }
-    let dir = input.root.join("themes").join(name);
+    let dir = root.join("themes").join(name);
     if !dir.is_dir() {
         return Err(PublishError::Settings(SettingsError::NoSuchTheme {
-            name: input.settings.theme.clone(),
+            name: settings.theme.clone(),
             path: dir,
         }));
     }

@@ -319,6 +319,32 @@ pub fn project(ledger: &Ledger, settings: &SiteSettings, today: NaiveDate) -> Pu
     }
 }
 
+/// The public site of one project alone, as if it had reached `stage` (for the app's preview
+/// of a notice before it is posted): its page and its notices' boards, nothing else.
+pub fn one_project(
+    ledger: &Ledger,
+    settings: &SiteSettings,
+    project: &Project,
+    stage: ProjectStage,
+    today: NaiveDate,
+) -> PublicSite {
+    let mut p = project.clone();
+    p.stage = p.stage.max(stage);
+    let pp = public_project(&p, ledger);
+    let mut notices = Vec::new();
+    let mut boards = Vec::new();
+    project_notices(&p, &pp, today, &mut notices, &mut boards);
+    PublicSite {
+        committee: public_committee(ledger, settings),
+        signers: public_signers(ledger, today),
+        disclosures: Vec::new(),
+        projects: vec![pp],
+        notices,
+        boards,
+        published_on: date_text(today),
+    }
+}
+
 /// The committee as its notices name it: the settings' office address, hours and phone
 /// when given, else the recorded ones.
 fn public_committee(ledger: &Ledger, settings: &SiteSettings) -> PublicCommittee {

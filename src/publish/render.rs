@@ -196,6 +196,14 @@ impl Theme {
         })
     }
 
+    /// An asset's text by its path (`assets/board.css`).
+    pub fn asset(&self, path: &str) -> Option<String> {
+        self.assets
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
+    }
+
     /// A fingerprint of every template and asset.
     pub fn key(&self) -> u128 {
         self.key
@@ -299,6 +307,37 @@ pub fn guide_page(theme: &Theme, base: &Context, g: &PublicGuideItem) -> Page {
     theme.render("guide_item.html", &path, base, c)
 }
 
+/// The template, path and context of a notice's print board.
+fn board_job(
+    b: &PublicBoard,
+    disclosures: &HashMap<&str, &PublicDisclosure>,
+    projects: &HashMap<&str, &PublicProject>,
+    date: &str,
+) -> (&'static str, String, Context) {
+    // The record the board prints, under the name its body partial expects.
+    let mut c = Context::new();
+    match b.kind.as_str() {
+        "fund" => c.insert("d", &disclosures.get(b.of.as_str())),
+        _ => c.insert("p", &projects.get(b.of.as_str())),
+    }
+    board_context(&mut c, b, date);
+    let template = match b.kind.as_str() {
+        "fund" => "board_fund.html",
+        "plan" => "board_plan.html",
+        _ => "board_outcome.html",
+    };
+    (template, b.print.clone(), c)
+}
+
+/// One project notice's print board, as [`site_pages`] renders it.
+pub fn project_board(theme: &Theme, site: &PublicSite, b: &PublicBoard) -> Page {
+    let base = SiteHead::of(site).context();
+    let projects: HashMap<&str, &PublicProject> =
+        site.projects.iter().map(|p| (p.slug.as_str(), p)).collect();
+    let (template, path, extra) = board_job(b, &HashMap::new(), &projects, &site.published_on);
+    theme.render(template, &path, &base, extra)
+}
+
 fn board_context(c: &mut Context, b: &PublicBoard, date: &str) {
     c.insert("title", &b.title);
     c.insert("issue", &b.issue);
@@ -375,22 +414,7 @@ pub fn site_pages(
     let projects: HashMap<&str, &PublicProject> =
         site.projects.iter().map(|p| (p.slug.as_str(), p)).collect();
     for b in &site.boards {
-        // The record the board prints, under the name its body partial expects.
-        let mut c = Context::new();
-        match b.kind.as_str() {
-            "fund" => c.insert("d", &disclosures.get(b.of.as_str())),
-            _ => c.insert("p", &projects.get(b.of.as_str())),
-        }
-        board_context(&mut c, b, &site.published_on);
-        jobs.push((
-            match b.kind.as_str() {
-                "fund" => "board_fund.html",
-                "plan" => "board_plan.html",
-                _ => "board_outcome.html",
-            },
-            b.print.clone(),
-            c,
-        ));
+        jobs.push(board_job(b, &disclosures, &projects, &site.published_on));
     }
     let mut boards: Vec<PublicBoard> = site.boards.clone();
     boards.extend(

@@ -880,3 +880,76 @@ fn every_page_is_valid_html() {
     }
     assert!(pages > 15, "{pages} pages");
 }
+
+/// A page without its style (the sheet's link, or the sheet put inline) and its policy line:
+/// what the preview and the published board must share.
+fn without_style(html: &str) -> String {
+    let html = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &html[..a], &html[b + "</style>".len()..]),
+        _ => html.to_owned(),
+    };
+    html.lines()
+        .filter(|l| {
+            !l.contains("Content-Security-Policy") && !l.contains("board.css") && !l.is_empty()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_notice_preview_is_the_published_board_and_is_guarded() {
+    use sibai::publish::preview::{Notice, project_notice};
+    let ledger = publish_ledger();
+    let root = root_with_guide();
+    let settings = SiteSettings::default();
+    let files = build_site(&ledger, root.path(), &settings);
+    for (notice, path) in [
+        (Notice::Plan, "boards/plan-2026-1.html"),
+        (Notice::Outcome, "boards/outcome-2026-1.html"),
+    ] {
+        let preview = project_notice(
+            &ledger,
+            &settings,
+            root.path(),
+            ProjectId(1),
+            notice,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            without_style(&preview),
+            without_style(&page(&files, path)),
+            "{path}"
+        );
+        // Served alone: the board's style is inside the page.
+        assert!(preview.contains("<style>") && !preview.contains("assets/board.css"));
+        assert!(preview.contains("楼道灯更换"));
+    }
+    // A project not yet posted is previewed as it will be.
+    let mut early = ledger.clone();
+    early.projects.projects[0].stage = ProjectStage::PlanDrafted;
+    let preview = project_notice(
+        &early,
+        &settings,
+        root.path(),
+        ProjectId(1),
+        Notice::Plan,
+        today(),
+    )
+    .unwrap();
+    assert!(preview.contains("更换 6 栋楼道感应灯"));
+    // A resident named in the plan: refused before anything is posted.
+    early.projects.projects[0].plan = "钱多多家门口先装".into();
+    let refused = project_notice(
+        &early,
+        &settings,
+        root.path(),
+        ProjectId(1),
+        Notice::Plan,
+        today(),
+    );
+    match refused {
+        Err(PublishError::Leak(hits)) => assert!(!hits.is_empty()),
+        other => panic!("refused by the guard: {:?}", other.map(|_| ())),
+    }
+}
