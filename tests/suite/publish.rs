@@ -926,7 +926,7 @@ fn the_notice_preview_is_the_published_board_and_is_guarded() {
         assert!(preview.contains("楼道灯更换"));
     }
     // A project not yet posted is previewed as it will be.
-    let mut early = ledger.clone();
+    let mut early = ledger;
     early.projects.projects[0].stage = ProjectStage::PlanDrafted;
     let preview = project_notice(
         &early,
