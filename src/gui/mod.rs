@@ -25,6 +25,9 @@ mod print;
 mod problem_page;
 mod problem_report;
 mod problems;
+mod project_forms;
+mod project_page;
+mod projects;
 mod records;
 mod restore;
 mod session;
@@ -41,7 +44,9 @@ mod x11_focus;
 pub use fonts::MISSING as FONT_MISSING;
 
 use crate::model::finder::Finder;
-use crate::model::{Collection, Edit, HouseholdId, Ledger, ProblemId, ReceptionId, WorkerId};
+use crate::model::{
+    Collection, Edit, HouseholdId, Ledger, ProblemId, ProjectId, ReceptionId, WorkerId,
+};
 use crate::store::{StoreError, Vault, VaultOptions, locate, read_meta};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use eframe::egui;
@@ -67,6 +72,8 @@ pub enum Action {
     OpenProblem(ProblemId),
     /// Open a reception in 接待值班.
     OpenReception(ReceptionId),
+    /// Open a project's page in 实事项目.
+    OpenProject(ProjectId),
     /// Open a list of 智能名单 by name.
     OpenList(String),
     /// Open 走访 at a worker's visits in a month (year, month).
@@ -98,6 +105,8 @@ pub struct View<'a> {
     /// The household search index, for the panels that search households (居民户, 走访); built
     /// once per ledger change and shared by them.
     pub finder: Option<&'a Finder>,
+    /// The vault's folder (`data/`), inside the committee folder.
+    pub vault_dir: &'a Path,
 }
 
 impl View<'_> {
@@ -467,6 +476,10 @@ impl eframe::App for SibaiApp {
                         Action::OpenProblem(id) => {
                             session.section = Section::Problems;
                             session.problems.open(id);
+                        }
+                        Action::OpenProject(id) => {
+                            session.section = Section::Projects;
+                            session.projects.open(id);
                         }
                         Action::OpenReception(id) => {
                             session.section = Section::Desk;

@@ -89,6 +89,9 @@ impl ProblemPage {
                     ui,
                     &format!("已纳入实事项目“{}”（{}）", x.title, x.stage.label()),
                 );
+                if ui.small_button("打开项目").clicked() {
+                    actions.push(Action::OpenProject(x.id));
+                }
             }
         });
         ui.separator();

@@ -2,7 +2,7 @@
 //! through the vault and is recorded for undo; edits save themselves a moment later on a
 //! background thread; the rest of the ledger (earlier years) is read in the background.
 
-use super::{Section, desk, home, households, problems, settings, visits};
+use super::{Section, desk, home, households, problems, projects, settings, visits};
 use crate::model::finder::Finder;
 use crate::model::{Edit, History};
 use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault};
@@ -25,6 +25,7 @@ pub struct Session {
     pub(super) visits: visits::VisitsPanel,
     pub(super) desk: desk::DeskPanel,
     pub(super) problems: problems::ProblemsPanel,
+    pub(super) projects: projects::ProjectsPanel,
     pub(super) settings: settings::SettingsPanel,
     /// The household search index, until the ledger changes.
     pub(super) finder: Option<Finder>,
@@ -112,6 +113,7 @@ impl Session {
             visits: visits::VisitsPanel::default(),
             desk: desk::DeskPanel::default(),
             problems: problems::ProblemsPanel::default(),
+            projects: projects::ProjectsPanel::default(),
             settings: settings::SettingsPanel::default(),
             finder: None,
             home: None,
@@ -131,6 +133,7 @@ impl Session {
         self.settings.invalidate();
         self.households.invalidate();
         self.problems.invalidate();
+        self.projects.invalidate();
         self.visits.invalidate();
     }
 

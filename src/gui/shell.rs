@@ -47,6 +47,7 @@ pub(super) fn shell(
             read_only: s.vault.is_read_only(),
             unloaded: s.vault.unloaded(),
             finder: s.finder.as_ref(),
+            vault_dir: s.vault.dir(),
         };
         match s.section {
             Section::Home => {
@@ -64,6 +65,7 @@ pub(super) fn shell(
             Section::Visits => s.visits.show(ui, &view, actions),
             Section::Desk => s.desk.show(ui, &view, actions),
             Section::Problems => s.problems.show(ui, &view, actions),
+            Section::Projects => s.projects.show(ui, &view, actions),
             Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
             other => records::show(ui, other, view.ledger, s.loading.is_some()),
         }

@@ -163,6 +163,9 @@ impl Project {
     }
 
     fn check_close(&self, on: NaiveDate) -> Option<String> {
+        if self.work.is_empty() {
+            return Some("请先列出实施进度节点，逐项完成后再结项。".into());
+        }
         let open: Vec<&str> = self
             .work
             .iter()

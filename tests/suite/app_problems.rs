@@ -346,3 +346,215 @@ fn problems_entered_filtered_made_into_a_project_and_counted_in_the_report() {
     assert!(l.projects.projects.is_empty());
     assert!(l.problems.problems.iter().all(|p| p.project.is_none()));
 }
+
+/// The day `n` days from today, as typed.
+fn on(n: i64) -> String {
+    day(today() + chrono::Duration::days(n))
+}
+
+/// Opens 推进到… and saves it dated `date`.
+fn advance(h: &mut App, to: &str, date: &str) {
+    click(h, &format!("推进到“{to}”"), 0);
+    retype(h, "到达日期", date);
+    click(h, "保存", 0);
+}
+
+/// Whether some text on screen contains `text` (a rule is said both as what is still needed
+/// and as the refusal).
+fn shows(h: &App, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn stage(h: &App) -> sibai::model::ProjectStage {
+    open_ledger(h).projects.projects[0].stage
+}
+
+#[test]
+fn three_problems_become_a_project_that_goes_through_every_stage() {
+    use sibai::model::ProjectStage::*;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = ten_problems();
+    // A payment entered in 经费 for the project about to be made (its number will be 1).
+    let funds = ledger.funds.get_mut(&2026).unwrap();
+    funds.payments[0].project = Some(sibai::model::ProjectId(1));
+    funds.payments[0].amount = sibai::model::Fen::yuan(1_500);
+    funds.payments[0].purpose = "清运费".into();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "问题清单", 0);
+    for n in [4, 5, 6] {
+        click(&mut h, &format!("勾选第 {n} 号"), 0);
+    }
+    click(&mut h, "用勾选的 3 个问题创建实事项目", 0);
+    type_into(&mut h, "项目名称", 0, "楼道环境整治");
+    type_into(&mut h, "居民需求", 0, "多个楼道堆物，居民希望统一整治");
+    click(&mut h, "创建实事项目", 0);
+    click(&mut h, "实事项目", 0);
+    click(&mut h, "楼道环境整治", 0);
+    assert!(shows(&h, "第 1 号实事项目"), "第 1 号实事项目");
+    assert_eq!(stage(&h), NeedsGathered);
+    // The linked payment shows against the budget.
+    assert!(shows(&h, "已支出 1,500.00 元"), "已支出 1,500.00 元");
+
+    click(&mut h, "编辑方案", 0);
+    type_into(&mut h, "内容", 0, "统一清理楼道堆物，建立楼组长巡查制度");
+    click(&mut h, "保存", 0);
+    advance(&mut h, "方案拟定", &on(0));
+    assert_eq!(stage(&h), PlanDrafted);
+    // Opinions need a meeting first: refused with the rule.
+    advance(&mut h, "征求意见", &on(0));
+    assert!(shows(&h, "请先登记征求党员代表"), "请先登记征求党员代表");
+    assert_eq!(stage(&h), PlanDrafted);
+    click(&mut h, "取消", 0);
+    click(&mut h, "登记会议", 0);
+    type_into(&mut h, "参加人数", 0, "20");
+    type_into(&mut h, "议题", 0, "楼道整治方案");
+    type_into(&mut h, "决定", 0, "代表同意方案");
+    click(&mut h, "保存", 0);
+    advance(&mut h, "征求意见", &on(0));
+    advance(&mut h, "街道审核", &on(1));
+    click(&mut h, "设置方案公示期", 0);
+    retype(&mut h, "公示开始", &on(2));
+    retype(&mut h, "公示结束", &on(8));
+    click(&mut h, "保存", 0);
+    advance(&mut h, "方案公示", &on(2));
+    assert_eq!(stage(&h), PlanPublished);
+    click(&mut h, "填写审批备案表", 0);
+    type_into(&mut h, "实施进度安排", 0, "两周内完成");
+    type_into(&mut h, "预算（元）", 0, "6000");
+    type_into(&mut h, "完成期限", 0, &on(60));
+    click(&mut h, "保存", 0);
+    advance(&mut h, "审批备案", &on(3));
+    for (name, when, share) in [("集中清理", 12, "70"), ("制度上墙", 14, "30")] {
+        click(&mut h, "添加进度节点", 0);
+        type_into(&mut h, "进度节点", 0, name);
+        type_into(&mut h, "计划完成", 0, &on(when));
+        type_into(&mut h, "占工作量（%）", 0, share);
+        click(&mut h, "保存", 0);
+    }
+    // Work may not start while the plan is posted: refused, nothing changes.
+    advance(&mut h, "组织实施", &on(5));
+    assert!(
+        shows(&h, "公示期满后才能开始实施"),
+        "公示期满后才能开始实施"
+    );
+    assert_eq!(stage(&h), Approved);
+    retype(&mut h, "到达日期", &on(9));
+    click(&mut h, "保存", 0);
+    assert_eq!(stage(&h), InProgress);
+    for (name, when) in [("集中清理", 12), ("制度上墙", 15)] {
+        click(&mut h, &format!("完成“{name}”"), 0);
+        retype(&mut h, "完成日期", &on(when));
+        click(&mut h, "保存", 0);
+    }
+    assert_eq!(
+        open_ledger(&h).projects.projects[0].progress_percent(),
+        Some(100)
+    );
+    assert!(shows(&h, "完成 100%"), "完成 100%");
+    advance(&mut h, "结项验收", &on(16));
+    click(&mut h, "编辑实施结果", 0);
+    type_into(&mut h, "内容", 0, "堆物清理完毕，巡查制度已上墙");
+    click(&mut h, "保存", 0);
+    click(&mut h, "设置结果公示期", 0);
+    retype(&mut h, "公示开始", &on(17));
+    retype(&mut h, "公示结束", &on(23));
+    click(&mut h, "保存", 0);
+    advance(&mut h, "结果公示", &on(17));
+
+    // A survey below 80%: the project asks for 整改 and a second survey.
+    let survey = |h: &mut App, when: i64, rows: [[&str; 3]; 3]| {
+        click(h, "录入测评", 0);
+        retype(h, "测评日期", &on(when));
+        type_into(h, "参加人数", 0, "10");
+        for (dimension, row) in ["解决过程", "实施力度", "最终结果"].iter().zip(rows) {
+            for (what, n) in ["满意", "基本满意", "不满意"].iter().zip(row) {
+                type_into(h, &format!("{dimension} {what}"), 0, n);
+            }
+        }
+        click(h, "保存", 0);
+    };
+    survey(
+        &mut h,
+        24,
+        [["8", "1", "1"], ["6", "1", "3"], ["9", "1", "0"]],
+    );
+    advance(&mut h, "满意度测评", &on(24));
+    assert!(h.query_by_label("推进到“整改”").is_some());
+    advance(&mut h, "整改", &on(25));
+    assert!(shows(&h, "请先登记整改情况"), "请先登记整改情况");
+    click(&mut h, "取消", 0);
+    click(&mut h, "登记整改", 0);
+    retype(&mut h, "整改日期", &on(26));
+    type_into(&mut h, "整改情况", 0, "补做墙面标识，增加巡查频次");
+    click(&mut h, "保存", 0);
+    advance(&mut h, "整改", &on(26));
+    advance(&mut h, "满意度测评", &on(30));
+    assert!(
+        shows(&h, "整改后请先录入再次测评"),
+        "整改后请先录入再次测评"
+    );
+    click(&mut h, "取消", 0);
+    survey(
+        &mut h,
+        30,
+        [["9", "1", "0"], ["8", "1", "1"], ["9", "0", "1"]],
+    );
+    advance(&mut h, "满意度测评", &on(30));
+    advance(&mut h, "完成", &on(31));
+    assert_eq!(stage(&h), Done);
+    assert!(h.query_by_label("项目已完成").is_some());
+    let done = open_ledger(&h).projects.projects[0].clone();
+    let stages: Vec<_> = done.milestones.iter().map(|m| m.stage).collect();
+    assert_eq!(
+        stages,
+        [
+            NeedsGathered,
+            PlanDrafted,
+            OpinionsHeard,
+            StreetReviewed,
+            PlanPublished,
+            Approved,
+            InProgress,
+            Closed,
+            OutcomePublished,
+            Surveyed,
+            Rectifying,
+            Surveyed,
+            Done
+        ]
+    );
+    assert_eq!(done.surveys.len(), 2);
+    assert_eq!(done.rectifications.len(), 1);
+    assert_eq!(done.budget, sibai::model::Fen::yuan(6_000));
+    assert!(done.exceptions.is_empty());
+
+    // Undo steps back one change at a time; redo forward again.
+    click(&mut h, "撤销", 0);
+    assert_eq!(stage(&h), Surveyed);
+    click(&mut h, "撤销", 0);
+    assert_eq!(stage(&h), Rectifying);
+    click(&mut h, "重做", 0);
+    click(&mut h, "重做", 0);
+    assert_eq!(open_ledger(&h).projects.projects[0], done);
+    wait(&mut h, "自动保存", |h| {
+        !h.state().vault().unwrap().has_unsaved()
+    });
+    drop(h);
+    let reopened = crate::fixtures::open(dir.path()).unwrap();
+    assert_eq!(reopened.ledger().projects.projects[0], done);
+    for id in [4, 5, 6] {
+        assert_eq!(
+            reopened
+                .ledger()
+                .problems
+                .problem(ProblemId(id))
+                .unwrap()
+                .project,
+            Some(done.id)
+        );
+    }
+}
