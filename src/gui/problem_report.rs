@@ -98,21 +98,25 @@ impl ReportTab {
         ui.add_space(8.0);
         figures(ui, r);
         ui.add_space(8.0);
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.horizontal_top(|ui| {
-                for (title, lines) in [
-                    ("按分类", &r.by_category),
-                    ("按化解路径", &r.by_path),
-                    ("按月份", &r.by_month),
-                ] {
-                    ui.vertical(|ui| {
-                        ui.strong(title);
-                        lines_grid(ui, title, lines);
-                    });
-                    ui.add_space(24.0);
-                }
+        // Category and path side by side; the months (up to twelve a year, more over a longer
+        // period) below them, so nothing runs off a 1280-wide window.
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.horizontal_top(|ui| {
+                    for (title, lines) in [("按分类", &r.by_category), ("按化解路径", &r.by_path)]
+                    {
+                        ui.vertical(|ui| {
+                            ui.strong(title);
+                            lines_grid(ui, title, lines);
+                        });
+                        ui.add_space(32.0);
+                    }
+                });
+                ui.add_space(12.0);
+                ui.strong("按月份");
+                lines_grid(ui, "按月份", &r.by_month);
             });
-        });
     }
 
     fn set(&mut self, from: NaiveDate, to: NaiveDate) {

@@ -1,7 +1,7 @@
 //! 设置: the look (light or dark, larger text) and the idle lock, 备份到U盘 (the whole ledger as
 //! one checked file on a USB stick) and the size of the backups kept, who can open this ledger,
-//! and the committee's visit interval for each kind of special household (kept in the ledger,
-//! undoable). Preferences are remembered on this PC only and never hold resident data.
+//! the committee's visit interval for each kind of special household and its satisfaction
+//! threshold for projects (kept in the ledger, undoable). Preferences are remembered on this PC only and never hold resident data.
 
 use super::file_dialog::{Choose, FileChooser};
 use super::widgets;
@@ -16,6 +16,8 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 #[derive(Default)]
 pub struct SettingsPanel {
     intervals: Option<Vec<(TagDimension, String, String)>>,
+    /// The satisfaction threshold being edited.
+    threshold: Option<u32>,
     message: Option<Result<String, String>>,
     /// The backups' size and file count, and when they were measured.
     backups: Option<((u64, usize), std::time::Instant)>,
@@ -42,6 +44,7 @@ impl SettingsPanel {
     /// Forgets the draft (the ledger changed, e.g. by undo).
     pub fn invalidate(&mut self) {
         self.intervals = None;
+        self.threshold = None;
     }
 
     /// Shows the settings.
@@ -62,6 +65,38 @@ impl SettingsPanel {
             members(ui, vault);
             ui.add_space(16.0);
             self.intervals(ui, vault, actions);
+            ui.add_space(16.0);
+            self.threshold(ui, vault, actions);
+        });
+    }
+
+    /// 实事项目满意度整改线: below it in any dimension, a project is rectified and surveyed
+    /// again.
+    fn threshold(&mut self, ui: &mut egui::Ui, vault: &Vault, actions: &mut Vec<Action>) {
+        let saved = vault.ledger().committee.satisfaction_threshold;
+        let draft = self.threshold.get_or_insert(saved);
+        ui.heading("实事项目满意度整改线");
+        widgets::hint(
+            ui,
+            "满意度测评（解决过程、实施力度、最终结果）任一项低于这条线，项目须整改并再次测评。",
+        );
+        ui.horizontal(|ui| {
+            let l = ui.label("整改线");
+            ui.add(egui::DragValue::new(draft).range(50..=100).suffix("%"))
+                .labelled_by(l.id);
+            let changed = *draft != saved;
+            if ui
+                .add_enabled(
+                    changed && !vault.is_read_only(),
+                    egui::Button::new("保存整改线"),
+                )
+                .clicked()
+            {
+                actions.push(Action::Edit(
+                    format!("整改线改为 {draft}%"),
+                    Edit::Threshold(*draft),
+                ));
+            }
         });
     }
 

@@ -32,6 +32,8 @@ pub enum Edit {
     Lists(Vec<SavedList>),
     /// The visit intervals of special households.
     Intervals(Vec<VisitInterval>),
+    /// The satisfaction (percent) below which a project is rectified.
+    Threshold(u32),
     /// Several edits made as one (a visit and the problems its needs became).
     Batch(Vec<Edit>),
 }
@@ -82,7 +84,7 @@ impl Edit {
             Edit::Problem(..) => vec![Collection::Problems],
             Edit::Project(..) => vec![Collection::Projects],
             Edit::Reception(..) | Edit::Shifts(_) => vec![Collection::Desk],
-            Edit::Assignments(_) | Edit::Lists(_) | Edit::Intervals(_) => {
+            Edit::Assignments(_) | Edit::Lists(_) | Edit::Intervals(_) | Edit::Threshold(_) => {
                 vec![Collection::Committee]
             }
             Edit::Batch(edits) => {
@@ -135,6 +137,10 @@ impl Edit {
             Edit::Intervals(list) => Edit::Intervals(std::mem::replace(
                 &mut ledger.committee.visit_intervals,
                 list,
+            )),
+            Edit::Threshold(percent) => Edit::Threshold(std::mem::replace(
+                &mut ledger.committee.satisfaction_threshold,
+                percent,
             )),
             Edit::Batch(edits) => {
                 let mut inverse: Vec<Edit> = edits.into_iter().map(|e| e.apply(ledger)).collect();

@@ -558,3 +558,26 @@ fn three_problems_become_a_project_that_goes_through_every_stage() {
         );
     }
 }
+
+#[test]
+fn the_satisfaction_threshold_is_set_in_settings_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("甲"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    assert_eq!(open_ledger(&h).committee.satisfaction_threshold, 80);
+    click(&mut h, "设置", 0);
+    click(&mut h, "整改线", 0);
+    h.key_press(egui::Key::Backspace);
+    h.key_press(egui::Key::Backspace);
+    h.step();
+    type_into(&mut h, "整改线", 0, "70");
+    h.key_press(egui::Key::Enter);
+    h.step();
+    click(&mut h, "保存整改线", 0);
+    assert_eq!(open_ledger(&h).committee.satisfaction_threshold, 70);
+    click(&mut h, "撤销", 0);
+    assert_eq!(open_ledger(&h).committee.satisfaction_threshold, 80);
+}

@@ -159,10 +159,37 @@ fn main() {
     shot(&mut h, &out, "07b-assignments");
     click(&mut h, "走访记录");
 
+    click(&mut h, "接待值班");
+    shot(&mut h, &out, "08-desk");
+
+    click(&mut h, "问题清单");
+    shot(&mut h, &out, "09-problems");
+    h.query_all_by_label_contains("【突出】")
+        .next()
+        .expect("a prominent problem")
+        .click();
+    settle(&mut h);
+    click(&mut h, "记录下一步");
+    shot(&mut h, &out, "09a-problem");
+    click(&mut h, "取消");
+    click(&mut h, "← 返回列表");
+    click(&mut h, "统计报表");
+    shot(&mut h, &out, "09b-problem-report");
+    click(&mut h, "问题列表");
+
+    click(&mut h, "实事项目");
+    shot(&mut h, &out, "10-projects");
+    click(&mut h, "居民区文明养宠宣传");
+    shot(&mut h, &out, "10a-project");
+    h.query_all_by_label("添加进度节点")
+        .next()
+        .expect("the work section")
+        .scroll_to_me();
+    settle(&mut h);
+    shot(&mut h, &out, "10b-project-work");
+    click(&mut h, "← 返回列表");
+
     for (label, name) in [
-        ("接待值班", "08-desk"),
-        ("问题清单", "09-problems"),
-        ("实事项目", "10-projects"),
         ("经费", "11-funds"),
         ("百事汇", "12-guide"),
         ("积分卡", "13-points"),
