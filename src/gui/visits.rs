@@ -70,8 +70,9 @@ pub struct VisitsPanel {
     /// What the search needs of the ledger, valid until the ledger changes.
     index: Option<VisitIndex>,
     saved: Option<String>,
-    /// The problems whose 回访 is due within a week, until the ledger changes.
-    due: Option<Vec<ProblemId>>,
+    /// The problems whose 回访 is due within a week (positions, due days), until the ledger
+    /// changes.
+    due: Option<Vec<(usize, chrono::NaiveDate)>>,
 }
 
 impl VisitsPanel {
@@ -150,41 +151,39 @@ impl VisitsPanel {
     /// button that opens the visit form for it.
     fn due_follow_ups(&mut self, ui: &mut egui::Ui, view: &View<'_>) {
         let ledger = view.ledger;
-        let due = self.due.get_or_insert_with(|| {
-            follow_ups_due(ledger, view.today + chrono::Duration::days(7))
-                .into_iter()
-                .map(|p| p.id)
-                .collect()
-        });
+        let due = self
+            .due
+            .get_or_insert_with(|| follow_ups_due(ledger, view.today + chrono::Duration::days(7)));
         if due.is_empty() {
             return;
         }
-        let overdue = due
-            .iter()
-            .filter_map(|id| ledger.problems.problem(*id))
-            .filter(|p| p.follow_up_pending().is_some_and(|f| f.due < view.today))
-            .count();
+        let overdue = due.iter().filter(|(_, day)| *day < view.today).count();
         let title = if overdue > 0 {
             format!("待回访 {} 户（其中 {overdue} 户已逾期）", due.len())
         } else {
             format!("待回访 {} 户（一周内）", due.len())
         };
         let mut start = None;
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         egui::CollapsingHeader::new(title)
             .id_salt("due_follow_ups")
             .default_open(overdue > 0)
             .show(ui, |ui| {
+                // Drawn only where they show: a stress-size ledger has hundreds due.
                 egui::ScrollArea::vertical()
                     .id_salt("due_follow_ups_list")
                     .max_height(180.0)
-                    .show(ui, |ui| {
+                    .show_rows(ui, row_height, due.len(), |ui, range| {
                         egui::Grid::new("due_follow_up_rows")
                             .num_columns(5)
                             .striped(true)
+                            .min_row_height(row_height - 4.0)
                             .spacing([12.0, 4.0])
                             .show(ui, |ui| {
-                                for p in due.iter().filter_map(|id| ledger.problems.problem(*id)) {
-                                    follow_up_row(ui, view, p, &mut start);
+                                for &(i, _) in &due[range] {
+                                    if let Some(p) = ledger.problems.problems.get(i) {
+                                        follow_up_row(ui, view, p, &mut start);
+                                    }
                                 }
                             });
                     });

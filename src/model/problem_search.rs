@@ -327,16 +327,17 @@ pub fn percent_text(rate: &SolveRate) -> String {
 }
 
 /// The 回访 not done yet that are due by `by` (overdue ones too), soonest first: what 走访
-/// shows as due.
-pub fn follow_ups_due(ledger: &Ledger, by: NaiveDate) -> Vec<&Problem> {
-    let mut due: Vec<&Problem> = ledger
-        .problems
-        .problems
+/// shows as due. Positions in `ledger.problems.problems`, with each one's due day.
+pub fn follow_ups_due(ledger: &Ledger, by: NaiveDate) -> Vec<(usize, NaiveDate)> {
+    let problems = &ledger.problems.problems;
+    let mut due: Vec<(usize, NaiveDate)> = problems
         .iter()
-        .filter(|p| p.status.is_closed())
-        .filter(|p| p.follow_up_pending().is_some_and(|f| f.due <= by))
+        .enumerate()
+        .filter(|(_, p)| p.status.is_closed())
+        .filter_map(|(i, p)| p.follow_up_pending().map(|f| (i, f.due)))
+        .filter(|(_, due)| *due <= by)
         .collect();
-    due.sort_by_key(|p| (p.follow_up.as_ref().map(|f| f.due), p.id));
+    due.sort_by_key(|&(i, day)| (day, problems[i].id));
     due
 }
 
@@ -566,7 +567,10 @@ mod tests {
         }
         let ledger = ledger_of(list.clone());
         let ids = |ledger: &Ledger, by| -> Vec<u32> {
-            follow_ups_due(ledger, by).iter().map(|p| p.id.0).collect()
+            follow_ups_due(ledger, by)
+                .iter()
+                .map(|&(i, _)| ledger.problems.problems[i].id.0)
+                .collect()
         };
         assert_eq!(ids(&ledger, d(3, 20)), [2, 1]);
         assert_eq!(ids(&ledger, d(3, 11)), Vec::<u32>::new());
