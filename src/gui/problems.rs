@@ -203,8 +203,8 @@ impl ProblemsPanel {
                 );
             }
             f.filters.stale_days = f.stale.then_some(f.stale_days);
-            widgets::text_field(ui, "提出日期从", &mut f.from, "2026-01-01", 96.0);
-            widgets::text_field(ui, "到", &mut f.to, "2026-12-31", 96.0);
+            widgets::text_field(ui, "提出日期从", &mut f.from, "2026-01-01", 110.0);
+            widgets::text_field(ui, "到", &mut f.to, "2026-12-31", 110.0);
             f.filters.from = parse_day(&f.from);
             f.filters.to = parse_day(&f.to);
             if ui.button("清除条件").clicked() {
