@@ -76,6 +76,7 @@ pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                         amount: Fen::yuan(10_000),
                     })
                     .collect(),
+                carried_over: Fen(0),
             });
         }
         let last_day = if year == today.year() {
@@ -135,6 +136,7 @@ pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                 paid_first: false,
                 filed_on: None,
                 recorded_by: WORKERS[2].0.to_owned(),
+                overrides: Vec::new(),
             };
             // A few that break the rules, on purpose.
             match seq % 47 {

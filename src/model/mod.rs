@@ -39,6 +39,7 @@ pub mod draft;
 mod edit;
 pub mod finder;
 mod fund;
+pub mod fund_rules;
 mod household;
 mod id_number;
 mod ledger;
@@ -65,11 +66,11 @@ pub use desk::{
 };
 pub use edit::{Edit, HISTORY_DEPTH, History};
 pub use fund::{
-    APPROVAL_LINE, Cadence, DisclosurePeriod, FundCategory, FundIssue, FundKind, FundPlan,
-    FundYear, OFFICE_CAP_PERCENT, Payee, Payment, PaymentId, PaymentMethod, PlanItem, Signature,
-    StreetReview, disclosure_periods, half_of, office_share, payment_issues, quarter_of,
-    year_issues,
+    APPROVAL_LINE, Cadence, DisclosurePeriod, FundCategory, FundKind, FundPlan, FundRule, FundYear,
+    Income, OFFICE_CAP_PERCENT, Override, Payee, Payment, PaymentId, PaymentMethod, PlanItem,
+    Signature, StreetReview, disclosure_periods, half_of, quarter_of,
 };
+pub use fund_rules::{FundIssue, office_share, payment_issues, year_issues};
 pub use household::{
     Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdEvent,
     HouseholdEventKind, HouseholdId, MemberGroup, MoveOut, Person, PersonId,

@@ -518,6 +518,7 @@ mod tests {
             paid_first: false,
             filed_on: None,
             recorded_by: "王".into(),
+            overrides: Vec::new(),
         };
         let year = FundYear {
             plans: Vec::new(),
@@ -527,6 +528,7 @@ mod tests {
                 payment(3, d(3, 1), 500, Some(2)),
                 payment(4, d(3, 1), 90, None),
             ],
+            income: Vec::new(),
         };
         ledger.funds.insert(2026, year);
         let (list, total) = project_payments(&ledger, ProjectId(1));

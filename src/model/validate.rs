@@ -1,7 +1,7 @@
 //! Validation of a whole ledger: a list of findings in Chinese, each naming what to check.
 //! Nothing here panics on user data.
 
-use super::fund::year_issues;
+use super::fund_rules::year_issues;
 use super::household::HouseholdId;
 use super::id_number::IdNumber;
 use super::ledger::Ledger;

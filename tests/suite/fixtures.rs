@@ -312,6 +312,7 @@ pub fn sample_ledger(s: &str) -> Ledger {
         paid_first: false,
         filed_on: None,
         recorded_by: s.to_owned(),
+        overrides: Vec::new(),
     };
     let mut ledger = Ledger {
         committee,
@@ -330,8 +331,16 @@ pub fn sample_ledger(s: &str) -> Ledger {
                 main_uses: s.to_owned(),
                 key_projects: vec![s.to_owned()],
                 items: vec![],
+                carried_over: Fen::yuan(2_000),
             }],
             payments: vec![payment],
+            income: vec![Income {
+                fund: FundKind::PartyService,
+                on: date(2026, 1, 10),
+                amount: Fen::yuan(50_000),
+                reference: s.to_owned(),
+                note: s.to_owned(),
+            }],
         },
     );
     ledger.desk.receptions.push(Reception {
