@@ -234,7 +234,7 @@ pub struct Payment {
 }
 
 /// A rule that may be set aside for one payment, with a written reason (kept with it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FundRule {
     /// Spending outside the yearly plan.
     NotInPlan,

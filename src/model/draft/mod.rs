@@ -4,12 +4,13 @@
 //!
 //! One file per form: `household` (附件一: members, ID numbers with the age and sex they
 //! give, 整户迁出, the duplicate-person check), `visit` (走访 and the needs heard), `desk`
-//! (首问接待 and 错时值班), `intervals` (重点户走访周期 in 设置), `list` (智能名单's conditions), `problem` (问题清单: a problem, a step, a 回访, 创建实事项目), `project` (实事项目: meetings, notices, approval, work, surveys, rectification, the next stage); what they share is here.
+//! (首问接待 and 错时值班), `intervals` (重点户走访周期 in 设置), `list` (智能名单's conditions), `payment` (经费: a payment, its rules as typed and the reasons that set one aside), `problem` (问题清单: a problem, a step, a 回访, 创建实事项目), `project` (实事项目: meetings, notices, approval, work, surveys, rectification, the next stage); what they share is here.
 
 mod desk;
 mod household;
 mod intervals;
 mod list;
+mod payment;
 mod problem;
 mod project;
 mod visit;
@@ -21,6 +22,7 @@ pub use household::{
 };
 pub use intervals::{MAX_INTERVAL_DAYS, visit_intervals};
 pub use list::{ListDraft, check_name};
+pub use payment::{Field, Finding, MethodChoice, PaymentDraft};
 pub use problem::{NewProjectDraft, ProblemDraft, StepChoice, StepDraft, follow_up_edit};
 pub use project::{
     ApprovalDraft, MeetingDraft, NoticeDraft, NoticeKind, SURVEY_DIMENSIONS, StageDraft,
