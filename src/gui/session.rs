@@ -2,7 +2,7 @@
 //! through the vault and is recorded for undo; edits save themselves a moment later on a
 //! background thread; the rest of the ledger (earlier years) is read in the background.
 
-use super::{Section, desk, home, households, problems, projects, settings, visits};
+use super::{Section, desk, funds, home, households, problems, projects, settings, visits};
 use crate::model::finder::Finder;
 use crate::model::{Edit, History};
 use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault};
@@ -26,6 +26,7 @@ pub struct Session {
     pub(super) desk: desk::DeskPanel,
     pub(super) problems: problems::ProblemsPanel,
     pub(super) projects: projects::ProjectsPanel,
+    pub(super) funds: funds::FundsPanel,
     pub(super) settings: settings::SettingsPanel,
     /// The household search index, until the ledger changes.
     pub(super) finder: Option<Finder>,
@@ -114,6 +115,7 @@ impl Session {
             desk: desk::DeskPanel::default(),
             problems: problems::ProblemsPanel::default(),
             projects: projects::ProjectsPanel::default(),
+            funds: funds::FundsPanel::default(),
             settings: settings::SettingsPanel::default(),
             finder: None,
             home: None,
@@ -134,6 +136,7 @@ impl Session {
         self.households.invalidate();
         self.problems.invalidate();
         self.projects.invalidate();
+        self.funds.invalidate();
         self.visits.invalidate();
     }
 

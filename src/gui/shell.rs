@@ -66,6 +66,7 @@ pub(super) fn shell(
             Section::Desk => s.desk.show(ui, &view, actions),
             Section::Problems => s.problems.show(ui, &view, actions),
             Section::Projects => s.projects.show(ui, &view, actions),
+            Section::Funds => s.funds.show(ui, &view, actions),
             Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
             other => records::show(ui, other, view.ledger, s.loading.is_some()),
         }

@@ -4,6 +4,7 @@
 
 use super::committee::{Assignment, VisitInterval};
 use super::desk::{DutyShift, Reception, ReceptionId};
+use super::fund::{FundKind, FundPlan, Income, Payment, PaymentId};
 use super::household::{Household, HouseholdId};
 use super::ledger::{Collection, Ledger};
 use super::lists::SavedList;
@@ -22,6 +23,12 @@ pub enum Edit {
     Problem(ProblemId, Option<Box<Problem>>),
     /// A practical project.
     Project(ProjectId, Option<Box<Project>>),
+    /// A fund payment (kept in its year's file).
+    Payment(PaymentId, Option<Box<Payment>>),
+    /// A fund's yearly plan.
+    FundPlan(i32, FundKind, Option<Box<FundPlan>>),
+    /// The money received in a year (a few entries: replaced whole).
+    Incomes(i32, Vec<Income>),
     /// A reception.
     Reception(ReceptionId, Option<Box<Reception>>),
     /// The whole duty rota (a few hundred shifts a year).
@@ -83,6 +90,8 @@ impl Edit {
             Edit::Visit(id, _) => vec![Collection::Visits(id.year)],
             Edit::Problem(..) => vec![Collection::Problems],
             Edit::Project(..) => vec![Collection::Projects],
+            Edit::Payment(id, _) => vec![Collection::Funds(id.year)],
+            Edit::FundPlan(year, ..) | Edit::Incomes(year, _) => vec![Collection::Funds(*year)],
             Edit::Reception(..) | Edit::Shifts(_) => vec![Collection::Desk],
             Edit::Assignments(_) | Edit::Lists(_) | Edit::Intervals(_) | Edit::Threshold(_) => {
                 vec![Collection::Committee]
@@ -120,6 +129,20 @@ impl Edit {
                 let old = put_any(list, &id, |p| &p.id, new.map(|b| *b));
                 Edit::Project(id, old.map(Box::new))
             }
+            Edit::Payment(id, new) => {
+                let list = &mut ledger.funds.entry(id.year).or_default().payments;
+                let old = put_any(list, &id, |p| &p.id, new.map(|b| *b));
+                Edit::Payment(id, old.map(Box::new))
+            }
+            Edit::FundPlan(year, fund, new) => {
+                let list = &mut ledger.funds.entry(year).or_default().plans;
+                let old = put_any(list, &fund, |p| &p.fund, new.map(|b| *b));
+                Edit::FundPlan(year, fund, old.map(Box::new))
+            }
+            Edit::Incomes(year, list) => Edit::Incomes(
+                year,
+                std::mem::replace(&mut ledger.funds.entry(year).or_default().income, list),
+            ),
             Edit::Reception(id, new) => {
                 let list = &mut ledger.desk.receptions;
                 let old = put_any(list, &id, |r| &r.id, new.map(|b| *b));

@@ -581,3 +581,117 @@ fn the_satisfaction_threshold_is_set_in_settings_and_undone() {
     click(&mut h, "撤销", 0);
     assert_eq!(open_ledger(&h).committee.satisfaction_threshold, 80);
 }
+
+/// Clicks the radio button with this label (the same words may be a label elsewhere).
+fn radio(h: &mut App, label: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, label)
+        .click();
+    h.step();
+    h.step();
+}
+
+#[test]
+fn a_payment_is_checked_as_it_is_typed_and_a_rule_is_set_aside_only_with_a_reason() {
+    use sibai::model::{Fen, FundRule, PaymentId};
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = sample_ledger("甲");
+    // The sample's 2026 plan of 党组织服务群众专项经费 has no items: everything is unplanned.
+    ledger.funds.get_mut(&2026).unwrap().plans[0].items = sibai::model::FundKind::PartyService
+        .categories()
+        .iter()
+        .map(|c| sibai::model::PlanItem {
+            category: *c,
+            description: String::new(),
+            amount: Fen::yuan(10_000),
+        })
+        .collect();
+    // A director to sign beside the secretary.
+    let mut director = ledger.committee.workers[0].clone();
+    director.id = sibai::model::WorkerId(2);
+    director.name = "李主任".into();
+    director.roles = vec![sibai::model::Role::Director];
+    ledger.committee.workers.push(director);
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "经费", 0);
+    click(&mut h, "登记支出", 0);
+    retype(&mut h, "支出日期", "2026-03-10");
+    radio(&mut h, "党组织服务群众专项经费");
+    click(&mut h, "类别", 0);
+    click_button(&mut h, "关爱帮扶类");
+    type_into(&mut h, "金额（元）", 0, "800");
+    type_into(&mut h, "收款方", 0, "示例超市");
+    type_into(&mut h, "用途", 0, "独居老人节日慰问品");
+    h.step();
+    // Above 500 yuan: the street's review is missing, and no voucher: said as typed.
+    assert!(shows(&h, "超过 500 元须报街道审核"));
+    assert!(shows(&h, "缺少票据号"));
+    type_into(&mut h, "票据号", 0, "FP-0310");
+    h.step();
+    assert!(!shows(&h, "缺少票据号"), "cleared when fixed");
+    click(&mut h, "保存支出", 0);
+    assert!(shows(&h, "请在“审批不全”旁写明理由"));
+    assert!(
+        open_ledger(&h).funds[&2026].payments.len() == 1,
+        "nothing saved"
+    );
+    type_into(&mut h, "审批不全的理由", 0, "街道审批单已签，尚未编号");
+    click(&mut h, "保存支出", 0);
+    wait(&mut h, "保存支出", |h| shows(h, "已保存支出"));
+    let saved = open_ledger(&h).funds[&2026]
+        .payments
+        .iter()
+        .find(|p| p.voucher == "FP-0310")
+        .cloned()
+        .expect("the payment");
+    assert_eq!(saved.amount, Fen::yuan(800));
+    assert_eq!(saved.overrides.len(), 1);
+    assert_eq!(saved.overrides[0].rule, FundRule::MissingApproval);
+    assert_eq!(saved.overrides[0].reason, "街道审批单已签，尚未编号");
+    assert_eq!(saved.id, PaymentId { year: 2026, seq: 2 });
+
+    // 先支后补: allowed, flagged until its approval is filed.
+    click(&mut h, "登记支出", 0);
+    retype(&mut h, "支出日期", "2026-03-12");
+    radio(&mut h, "党组织服务群众专项经费");
+    click(&mut h, "类别", 0);
+    click_button(&mut h, "其他服务事项");
+    type_into(&mut h, "金额（元）", 0, "200");
+    type_into(&mut h, "收款方", 0, "示例水电维修部");
+    type_into(&mut h, "用途", 0, "独居老人家中水管爆裂应急抢修");
+    type_into(&mut h, "票据号", 0, "FP-0312");
+    click(&mut h, "先支后补（紧急情况先支付，事后补办审批）", 0);
+    h.step();
+    assert!(shows(&h, "先支后补，尚未补办审批手续"));
+    click(&mut h, "保存支出", 0);
+    wait(&mut h, "保存先支后补", |h| shows(h, "已保存支出"));
+    click(&mut h, "先支后补未补办", 0);
+    assert!(shows(&h, "共 1 笔"));
+    click(&mut h, "独居老人家中水管爆裂应急抢修", 0);
+    type_into(&mut h, "补办日期", 0, "2026-03-13");
+    type_into(&mut h, "书记签批", 0, "2026-03-13");
+    type_into(&mut h, "主任签批", 0, "2026-03-13");
+    click(&mut h, "保存支出", 0);
+    wait(&mut h, "补办", |h| shows(h, "共 0 笔"));
+    let filed = open_ledger(&h).funds[&2026]
+        .payments
+        .iter()
+        .find(|p| p.voucher == "FP-0312")
+        .cloned()
+        .unwrap();
+    assert!(sibai::model::payment_issues(&filed).is_empty());
+    // Undo the filing: flagged again.
+    click(&mut h, "撤销", 0);
+    assert!(shows(&h, "共 1 笔"));
+    click(&mut h, "重做", 0);
+    wait(&mut h, "自动保存", |h| {
+        !h.state().vault().unwrap().has_unsaved()
+    });
+    drop(h);
+    let reopened = crate::fixtures::open(dir.path()).unwrap();
+    let payments = &reopened.ledger().funds[&2026].payments;
+    assert!(payments.contains(&saved) && payments.contains(&filed));
+}
