@@ -22,9 +22,19 @@ struct Filters {
     paid_first_open: bool,
 }
 
+/// The views of the panel.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+enum Tab {
+    #[default]
+    Payments,
+    Plans,
+}
+
 /// State of the 经费 panel.
 #[derive(Default)]
 pub struct FundsPanel {
+    tab: Tab,
+    plans: super::fund_plans::PlansTab,
     year: Option<i32>,
     filters: Filters,
     /// Positions in the year's payments, newest first, for the filters they were drawn for.
@@ -62,6 +72,9 @@ impl FundsPanel {
                 .response
                 .labelled_by(l.id);
             ui.add_space(16.0);
+            ui.selectable_value(&mut self.tab, Tab::Payments, "支出");
+            ui.selectable_value(&mut self.tab, Tab::Plans, "年度计划与拨款");
+            ui.add_space(16.0);
             if self.form.is_none()
                 && ui
                     .add_enabled(!view.read_only, egui::Button::new("登记支出"))
@@ -69,6 +82,7 @@ impl FundsPanel {
             {
                 self.form = Some(PaymentForm::new(view.today, self.filters.fund));
                 self.message = None;
+                self.tab = Tab::Payments;
             }
             if let Some(m) = &self.message {
                 widgets::hint(ui, m);
@@ -82,6 +96,11 @@ impl FundsPanel {
             return;
         }
         balances(ui, ledger, year);
+        if self.tab == Tab::Plans {
+            ui.separator();
+            self.plans.show(ui, view, year, actions);
+            return;
+        }
         self.form_ui(ui, view, actions);
         ui.separator();
         self.filter_bar(ui);

@@ -17,6 +17,7 @@ mod desk;
 mod export;
 mod file_dialog;
 mod fonts;
+mod fund_plans;
 mod funds;
 mod home;
 mod household_form;

@@ -695,3 +695,47 @@ fn a_payment_is_checked_as_it_is_typed_and_a_rule_is_set_aside_only_with_a_reaso
     let payments = &reopened.ledger().funds[&2026].payments;
     assert!(payments.contains(&saved) && payments.contains(&filed));
 }
+
+#[test]
+fn a_plan_and_money_received_make_a_real_balance() {
+    use sibai::model::{Fen, FundKind};
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("甲"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "经费", 0);
+    click(&mut h, "年度", 0);
+    click_button(&mut h, "2026年");
+    click(&mut h, "年度计划与拨款", 0);
+    click(&mut h, "编辑工作经费计划", 0);
+    type_into(&mut h, "预算（元）", 0, "100000");
+    type_into(&mut h, "上年结转（元）", 0, "3,250.50");
+    type_into(&mut h, "主要用途", 0, "办公、社区服务和居民自治");
+    click(&mut h, "保存计划", 0);
+    click(&mut h, "登记工作经费拨款", 0);
+    type_into(&mut h, "拨款金额（元）", 0, "50000");
+    click(&mut h, "保存拨款", 0);
+    assert!(shows(&h, "请填写拨款文号"), "a reference is required");
+    retype(&mut h, "拨款到账日期", "2026-01-15");
+    type_into(&mut h, "拨款文号", 0, "街财拨〔2026〕3号");
+    click(&mut h, "保存拨款", 0);
+    let fy = open_ledger(&h).funds[&2026].clone();
+    let b = sibai::model::fund_rules::balance(&fy, FundKind::Work);
+    assert_eq!(b.budget, Fen::yuan(100_000));
+    assert_eq!(b.carried, Fen(325_050));
+    assert_eq!(b.received, Fen::yuan(50_000));
+    // Nothing spent from this fund in the sample: 3,250.50 + 50,000.00 held.
+    assert_eq!(b.balance(), Fen(5_325_050));
+    assert!(shows(&h, "53,250.50 元"));
+    // Undo the income: the balance is the carried amount again.
+    click(&mut h, "撤销", 0);
+    assert!(
+        open_ledger(&h).funds[&2026]
+            .income
+            .iter()
+            .all(|i| i.fund != FundKind::Work)
+    );
+    assert!(shows(&h, "3,250.50 元"));
+}

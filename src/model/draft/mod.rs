@@ -4,9 +4,10 @@
 //!
 //! One file per form: `household` (附件一: members, ID numbers with the age and sex they
 //! give, 整户迁出, the duplicate-person check), `visit` (走访 and the needs heard), `desk`
-//! (首问接待 and 错时值班), `intervals` (重点户走访周期 in 设置), `list` (智能名单's conditions), `payment` (经费: a payment, its rules as typed and the reasons that set one aside), `problem` (问题清单: a problem, a step, a 回访, 创建实事项目), `project` (实事项目: meetings, notices, approval, work, surveys, rectification, the next stage); what they share is here.
+//! (首问接待 and 错时值班), `intervals` (重点户走访周期 in 设置), `list` (智能名单's conditions), `fund_plan` (经费: a fund's yearly plan and money received), `payment` (经费: a payment, its rules as typed and the reasons that set one aside), `problem` (问题清单: a problem, a step, a 回访, 创建实事项目), `project` (实事项目: meetings, notices, approval, work, surveys, rectification, the next stage); what they share is here.
 
 mod desk;
+mod fund_plan;
 mod household;
 mod intervals;
 mod list;
@@ -16,6 +17,7 @@ mod project;
 mod visit;
 
 pub use desk::{ReceptionDraft, ShiftDraft, reception_answered, reception_edit, sign_in};
+pub use fund_plan::{IncomeDraft, PlanDraft};
 pub use household::{
     Duplicate, HouseholdDraft, IdCheck, PERSON_DIMENSIONS, PersonDraft, check_id, duplicates,
     move_out_household,
