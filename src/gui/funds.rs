@@ -49,6 +49,17 @@ impl FundsPanel {
         self.rows = None;
     }
 
+    /// Shows this year's payments with a warning, or 先支后补 not yet filed (from 首页).
+    pub fn open_filtered(&mut self, warned: bool, paid_first_open: bool) {
+        self.tab = Tab::Payments;
+        self.year = None;
+        self.filters = Filters {
+            warned,
+            paid_first_open,
+            ..Filters::default()
+        };
+    }
+
     /// Shows the panel.
     pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
         let ledger = view.ledger;

@@ -7,6 +7,7 @@
 
 use super::{Action, widgets};
 use crate::model::coverage::{self, Block, Coverage, MONTHLY_VISITS, Overdue, WorkerMonth};
+use crate::model::fund_rules::{MoneyTodo, money_todo};
 use crate::model::lists;
 use crate::model::{DutyShift, HouseholdId, Ledger, WorkerId};
 use chrono::{Datelike, NaiveDate};
@@ -28,6 +29,8 @@ pub struct HomeFigures {
     duty: Vec<DutyShift>,
     /// 我的包干, when the member signed in is a worker.
     mine: Option<(WorkerId, Block)>,
+    /// What needs doing with money.
+    money: MoneyTodo,
     today: NaiveDate,
 }
 
@@ -56,6 +59,7 @@ impl HomeFigures {
                 .cloned()
                 .collect(),
             mine,
+            money: money_todo(ledger, today),
             addresses,
             coverage: coverage::coverage(ledger, today.year()),
             workers: coverage::visits_per_worker(ledger, today),
@@ -161,6 +165,45 @@ impl HomeFigures {
                 actions.push(Action::OpenList(name.clone()));
             }
         }
+        ui.add_space(16.0);
+        self.money(ui, actions);
+    }
+
+    /// 经费待办: approvals missing, 先支后补 not filed, funds near their budget, the next
+    /// disclosure.
+    fn money(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let m = &self.money;
+        ui.heading("经费待办");
+        if m.approvals_missing > 0
+            && ui
+                .link(format!("审批不全的支出：{} 笔", m.approvals_missing))
+                .clicked()
+        {
+            actions.push(Action::OpenFunds {
+                warned: true,
+                paid_first_open: false,
+            });
+        }
+        if m.paid_first_open > 0
+            && ui
+                .link(format!("先支后补未补办：{} 笔", m.paid_first_open))
+                .clicked()
+        {
+            actions.push(Action::OpenFunds {
+                warned: false,
+                paid_first_open: true,
+            });
+        }
+        for (fund, share) in &m.near_budget {
+            let text = format!("{}已用预算的 {share}%", fund.label());
+            if *share > 100 {
+                widgets::error(ui, &format!("{text}，已超支"));
+            } else {
+                ui.label(text);
+            }
+        }
+        let (label, end) = &m.next_disclosure;
+        ui.label(format!("下次经费公开：{label}，{} 后张贴", date_text(*end)));
     }
 
     /// 我的包干 and the overdue special households.

@@ -77,6 +77,14 @@ pub enum Action {
     OpenReception(ReceptionId),
     /// Open a project's page in 实事项目.
     OpenProject(ProjectId),
+    /// Open this year's payments in 经费: only those with a warning, or only 先支后补 not
+    /// yet filed.
+    OpenFunds {
+        /// Only payments with a warning.
+        warned: bool,
+        /// Only 先支后补 not yet filed.
+        paid_first_open: bool,
+    },
     /// Open a list of 智能名单 by name.
     OpenList(String),
     /// Open 走访 at a worker's visits in a month (year, month).
@@ -483,6 +491,13 @@ impl eframe::App for SibaiApp {
                         Action::OpenProject(id) => {
                             session.section = Section::Projects;
                             session.projects.open(id);
+                        }
+                        Action::OpenFunds {
+                            warned,
+                            paid_first_open,
+                        } => {
+                            session.section = Section::Funds;
+                            session.funds.open_filtered(warned, paid_first_open);
                         }
                         Action::OpenReception(id) => {
                             session.section = Section::Desk;

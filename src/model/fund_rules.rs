@@ -289,6 +289,62 @@ pub fn balance(year: &FundYear, fund: FundKind) -> FundBalance {
     }
 }
 
+/// What needs doing with money this year, for 首页.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MoneyTodo {
+    /// Payments of the year whose approval is missing (not set aside with a reason).
+    pub approvals_missing: usize,
+    /// 先支后补 payments whose approval is not yet filed.
+    pub paid_first_open: usize,
+    /// Funds at 90% of their budget or more: the fund and the share spent, in percent.
+    pub near_budget: Vec<(FundKind, i64)>,
+    /// The half-year whose public disclosure comes next, and the day it ends.
+    pub next_disclosure: (String, chrono::NaiveDate),
+}
+
+/// Spent at this share of the budget (percent), a fund is said to be near it.
+pub const NEAR_BUDGET_PERCENT: i64 = 90;
+
+/// What needs doing with money in `today`'s year.
+pub fn money_todo(ledger: &super::ledger::Ledger, today: chrono::NaiveDate) -> MoneyTodo {
+    use chrono::Datelike;
+    let year = today.year();
+    let (label, end) = if today.month() <= 6 {
+        ("上半年", chrono::NaiveDate::from_ymd_opt(year, 6, 30))
+    } else {
+        ("下半年", chrono::NaiveDate::from_ymd_opt(year, 12, 31))
+    };
+    let mut todo = MoneyTodo {
+        next_disclosure: (format!("{year}年{label}"), end.unwrap_or(today)),
+        ..MoneyTodo::default()
+    };
+    let Some(fy) = ledger.funds.get(&year) else {
+        return todo;
+    };
+    for p in &fy.payments {
+        let issues = payment_issues(p);
+        if issues
+            .iter()
+            .any(|i| i.rule() == Some(FundRule::MissingApproval))
+        {
+            todo.approvals_missing += 1;
+        }
+        if issues.contains(&FundIssue::PaidFirstNotFiled(p.id)) {
+            todo.paid_first_open += 1;
+        }
+    }
+    for fund in FundKind::ALL {
+        let b = balance(fy, fund);
+        if b.budget > Fen(0) {
+            let share = b.spent.0 * 100 / b.budget.0;
+            if share >= NEAR_BUDGET_PERCENT {
+                todo.near_budget.push((fund, share));
+            }
+        }
+    }
+    todo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,6 +608,38 @@ mod tests {
         assert_eq!(
             forbidden_use(FundKind::PartyService, "小区物业维修"),
             Some("应由物业公司承担的费用")
+        );
+    }
+
+    #[test]
+    fn home_counts_what_needs_doing_with_money() {
+        let mut ledger = crate::model::Ledger::default();
+        let mut unsigned = payment(1, Fen::yuan(100));
+        unsigned.signatures.clear();
+        let mut first = payment(2, Fen::yuan(100));
+        first.paid_first = true;
+        let big = payment(3, Fen::yuan(8_900));
+        ledger.funds.insert(
+            2026,
+            FundYear {
+                plans: vec![plan(
+                    FundKind::Work,
+                    Fen::yuan(10_000),
+                    &[FundCategory::Office],
+                )],
+                payments: vec![unsigned, first, big],
+                income: Vec::new(),
+            },
+        );
+        let todo = money_todo(&ledger, day(3, 20));
+        // The 8,900 payment has no street review either.
+        assert_eq!(todo.approvals_missing, 2);
+        assert_eq!(todo.paid_first_open, 1);
+        assert_eq!(todo.near_budget, [(FundKind::Work, 91)]);
+        assert_eq!(todo.next_disclosure, ("2026年上半年".into(), day(6, 30)));
+        assert_eq!(
+            money_todo(&ledger, day(7, 1)).next_disclosure.0,
+            "2026年下半年"
         );
     }
 }

@@ -739,3 +739,32 @@ fn a_plan_and_money_received_make_a_real_balance() {
     );
     assert!(shows(&h, "3,250.50 元"));
 }
+
+#[test]
+fn home_says_what_needs_doing_with_money_and_opens_it() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = sample_ledger("甲");
+    // This year's funds: one 先支后补 payment not yet filed.
+    let mut year = ledger.funds.remove(&2026).unwrap();
+    let this_year = today().year();
+    for p in &mut year.payments {
+        p.id.year = this_year;
+        p.on = today();
+        p.paid_first = true;
+        p.filed_on = None;
+    }
+    ledger.funds.insert(this_year, year);
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    assert!(shows(&h, "下次经费公开"));
+    click(&mut h, "先支后补未补办：1 笔", 0);
+    assert!(shows(&h, "共 1 笔"));
+    assert!(
+        crate::app::ticked(&h, "先支后补未补办", 0),
+        "the filter is on"
+    );
+}
