@@ -1,14 +1,13 @@
-//! The sections whose screens come in later work (问题清单, 实事项目, 经费, 百事汇, 积分卡,
-//! 公开发布): until then each shows, truthfully, what the ledger already holds for
-//! it and how to work with it today. Never a fake form.
+//! The sections whose screens come in later work (百事汇, 积分卡, 公开发布): until then each
+//! shows, truthfully, what the ledger already holds for it and how to work with it today.
+//! Never a fake form.
 
 use super::Section;
 use super::widgets;
-use crate::model::Ledger;
 use eframe::egui;
 
 /// Shows what exists for `section`.
-pub fn show(ui: &mut egui::Ui, section: Section, ledger: &Ledger, loading: bool) {
+pub fn show(ui: &mut egui::Ui, section: Section, loading: bool) {
     ui.heading(section.label());
     ui.add_space(8.0);
     if loading {
@@ -17,11 +16,7 @@ pub fn show(ui: &mut egui::Ui, section: Section, ledger: &Ledger, loading: bool)
             ui.label("正在读取往年记录……");
         });
     }
-    let c = ledger.counts();
     let lines: Vec<String> = match section {
-        Section::Problems => vec![format!("问题清单 {} 条。", c.problems)],
-        Section::Projects => vec![format!("实事项目 {} 个。", c.projects)],
-        Section::Funds => vec![format!("经费支出记录 {} 笔。", c.payments)],
         Section::Guide => vec![
             "百事汇是公开内容，不在加密台账里：每个事项是居委会文件夹 content/guide/ 里的一个文件（Markdown 文本），\
              可以用记事本修改，发布时生成网站页面和公示栏打印页。"

@@ -68,7 +68,7 @@ pub(super) fn shell(
             Section::Projects => s.projects.show(ui, &view, actions),
             Section::Funds => s.funds.show(ui, &view, actions),
             Section::Settings => s.settings.show(ui, prefs, &s.vault, actions),
-            other => records::show(ui, other, view.ledger, s.loading.is_some()),
+            other => records::show(ui, other, s.loading.is_some()),
         }
     });
     lock
