@@ -327,11 +327,15 @@ impl PaymentDraft {
         today: NaiveDate,
     ) -> Result<Payment, Vec<FormError>> {
         let errors: Vec<FormError> = self.errors().into_iter().map(|(_, e)| e).collect();
-        let Some(payment) = self.payment(committee, id, by, today) else {
+        let Some(mut payment) = self.payment(committee, id, by, today) else {
             return Err(errors);
         };
-        let missing: Vec<FormError> = self
-            .findings(&payment, year)
+        let findings = self.findings(&payment, year);
+        // A reason is kept only for a rule the payment still breaks (one fixed since needs none).
+        payment
+            .overrides
+            .retain(|o| findings.iter().any(|f| f.rule == Some(o.rule)));
+        let missing: Vec<FormError> = findings
             .into_iter()
             .filter_map(|f| f.rule.map(|r| (r, f.text)))
             .filter(|(rule, _)| payment.overrides.iter().all(|o| o.rule != *rule))
@@ -590,5 +594,11 @@ mod tests {
         );
         // Kept with the payment, the rule is no longer reported for it.
         assert!(payment_issues(&p).is_empty());
+        // Once the voucher is typed, the reason written for its absence is not kept.
+        f.voucher = "FP-1".into();
+        let fixed = f
+            .build(&committee(), &y, id(1), "王", d(2026, 3, 10))
+            .unwrap();
+        assert!(fixed.overrides.is_empty());
     }
 }
