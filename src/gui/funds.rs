@@ -49,6 +49,20 @@ impl FundsPanel {
         self.rows = None;
     }
 
+    /// Opens a payment's form (from its project).
+    pub fn open_payment(&mut self, id: crate::model::PaymentId, ledger: &Ledger) {
+        let found = ledger
+            .funds
+            .get(&id.year)
+            .and_then(|y| y.payments.iter().find(|p| p.id == id));
+        if let Some(p) = found {
+            self.tab = Tab::Payments;
+            self.year = Some(id.year);
+            self.form = Some(PaymentForm::edit(p));
+            self.message = None;
+        }
+    }
+
     /// Shows this year's payments with a warning, or 先支后补 not yet filed (from 首页).
     pub fn open_filtered(&mut self, warned: bool, paid_first_open: bool) {
         self.tab = Tab::Payments;

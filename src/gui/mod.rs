@@ -48,7 +48,7 @@ pub use fonts::MISSING as FONT_MISSING;
 
 use crate::model::finder::Finder;
 use crate::model::{
-    Collection, Edit, HouseholdId, Ledger, ProblemId, ProjectId, ReceptionId, WorkerId,
+    Collection, Edit, HouseholdId, Ledger, PaymentId, ProblemId, ProjectId, ReceptionId, WorkerId,
 };
 use crate::store::{StoreError, Vault, VaultOptions, locate, read_meta};
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
@@ -77,6 +77,8 @@ pub enum Action {
     OpenReception(ReceptionId),
     /// Open a project's page in 实事项目.
     OpenProject(ProjectId),
+    /// Open a payment in 经费 (from the project it was paid for).
+    OpenPayment(PaymentId),
     /// Open this year's payments in 经费: only those with a warning, or only 先支后补 not
     /// yet filed.
     OpenFunds {
@@ -491,6 +493,10 @@ impl eframe::App for SibaiApp {
                         Action::OpenProject(id) => {
                             session.section = Section::Projects;
                             session.projects.open(id);
+                        }
+                        Action::OpenPayment(id) => {
+                            session.section = Section::Funds;
+                            session.funds.open_payment(id, session.vault.ledger());
                         }
                         Action::OpenFunds {
                             warned,

@@ -283,7 +283,7 @@ impl ProjectPage {
         }
 
         self.work_section(ui, view, p, writable);
-        money(ui, view, p);
+        money(ui, view, p, actions);
 
         section(ui, "实施结果");
         text_or_hint(ui, &p.outcome, "还没有写实施结果。");
@@ -463,7 +463,7 @@ fn meetings(ui: &mut egui::Ui, p: &Project) {
 }
 
 /// Budget against what was spent: the fund payments linked to the project.
-fn money(ui: &mut egui::Ui, view: &View<'_>, p: &Project) {
+fn money(ui: &mut egui::Ui, view: &View<'_>, p: &Project, actions: &mut Vec<Action>) {
     section(ui, "经费");
     let (payments, spent) = project_payments(view.ledger, p.id);
     let share = (p.budget > Fen(0)).then(|| spent.0 * 100 / p.budget.0);
@@ -479,7 +479,10 @@ fn money(ui: &mut egui::Ui, view: &View<'_>, p: &Project) {
     } else {
         ui.label(line);
     }
-    widgets::hint(ui, "支出在“经费”中登记并关联到本项目，这里只显示。");
+    widgets::hint(
+        ui,
+        "支出在“经费”中登记并关联到本项目，这里只显示；点日期打开那笔支出。",
+    );
     if payments.is_empty() {
         return;
     }
@@ -493,7 +496,13 @@ fn money(ui: &mut egui::Ui, view: &View<'_>, p: &Project) {
             }
             ui.end_row();
             for x in payments {
-                ui.label(x.on.to_string());
+                if ui
+                    .link(x.on.to_string())
+                    .on_hover_text("在“经费”中打开这笔支出")
+                    .clicked()
+                {
+                    actions.push(Action::OpenPayment(x.id));
+                }
                 ui.label(&x.purpose);
                 ui.label(match &x.payee {
                     Payee::Organisation { name, .. } => name.as_str(),

@@ -396,8 +396,12 @@ fn three_problems_become_a_project_that_goes_through_every_stage() {
     click(&mut h, "楼道环境整治", 0);
     assert!(shows(&h, "第 1 号实事项目"), "第 1 号实事项目");
     assert_eq!(stage(&h), NeedsGathered);
-    // The linked payment shows against the budget.
-    assert!(shows(&h, "已支出 1,500.00 元"), "已支出 1,500.00 元");
+    // The linked payment shows against the budget, opens in 经费, and leads back.
+    assert!(shows(&h, "已支出 1,500.00 元"));
+    click(&mut h, "2026-02-01", 0);
+    assert!(shows(&h, "支出 2026-0001"));
+    click(&mut h, "打开关联的实事项目", 0);
+    assert!(shows(&h, "第 1 号实事项目"));
 
     click(&mut h, "编辑方案", 0);
     type_into(&mut h, "内容", 0, "统一清理楼道堆物，建立楼组长巡查制度");
