@@ -155,8 +155,8 @@ impl PaymentForm {
     }
 }
 
-/// A label and a one-line field with an id of its own: rows of warnings come and go above a
-/// field as one types, and must not move the keyboard to another field.
+/// A label and a one-line field keyed by its label: rows of warnings come and go above the
+/// fields as one types.
 fn text(
     ui: &mut egui::Ui,
     label: &str,
@@ -164,14 +164,7 @@ fn text(
     hint: &str,
     width: f32,
 ) -> egui::Response {
-    let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(value)
-            .id_salt(("payment_form", label))
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(l.id)
+    widgets::keyed_text_field(ui, ("payment_form", label), label, value, hint, width)
 }
 
 /// 经费 and 类别: only the chosen fund's own categories are offered.

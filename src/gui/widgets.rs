@@ -24,6 +24,26 @@ pub fn text_field(
     .labelled_by(l.id)
 }
 
+/// Like [`text_field`], with an id of its own (`salt`): for a form where rows come and go
+/// above a field as one types, which must not move the keyboard to another field.
+pub fn keyed_text_field(
+    ui: &mut egui::Ui,
+    salt: impl Hash + std::fmt::Debug,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .id_salt(salt)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(l.id)
+}
+
 /// A label and a picker of the workers in service on `today`.
 pub fn worker_picker(
     ui: &mut egui::Ui,

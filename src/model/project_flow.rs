@@ -275,16 +275,36 @@ pub fn project_payments(
     (list, total)
 }
 
+/// A project for tests: 楼道整治, made from one problem on 2026-03-01, at 需求征集.
+#[cfg(test)]
+pub(crate) fn sample_project() -> Project {
+    use crate::model::draft::NewProjectDraft;
+    use crate::model::{ProblemId, ProblemStatus};
+    let mut ledger = Ledger::default();
+    ledger.problems.problems = vec![crate::model::problem::sample_problem(
+        1,
+        1,
+        ProblemStatus::Open,
+        false,
+    )];
+    let mut f = NewProjectDraft::new(vec![ProblemId(1)], None);
+    f.title = "楼道整治".into();
+    f.need = "楼道堆物".into();
+    let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+    f.build(&ledger, day, None)
+        .map(|(p, _)| p)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::draft::NewProjectDraft;
+    use crate::model::Payee;
     use crate::model::fund::{FundKind, FundYear, PaymentId, PaymentMethod};
     use crate::model::project::{
         ApprovalRecord, Meeting, MeetingKind, NoticePeriod, ProjectId, Rectification, Survey,
         SurveyMethod, Tally, WorkItem,
     };
-    use crate::model::{Payee, ProblemId, ProblemStatus};
     use ProjectStage::*;
 
     fn d(month: u32, day: u32) -> NaiveDate {
@@ -292,18 +312,7 @@ mod tests {
     }
 
     fn project() -> Project {
-        let mut ledger = Ledger::default();
-        ledger.problems.problems = vec![crate::model::problem::sample_problem(
-            1,
-            1,
-            ProblemStatus::Open,
-            false,
-        )];
-        let mut f = NewProjectDraft::new(vec![ProblemId(1)], None);
-        f.title = "楼道整治".into();
-        f.need = "楼道堆物".into();
-        let (p, _) = f.build(&ledger, d(3, 1), None).unwrap();
-        p
+        sample_project()
     }
 
     fn survey(on: NaiveDate, fair_or_worse: u32) -> Survey {

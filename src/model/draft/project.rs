@@ -414,21 +414,9 @@ impl StageDraft {
 mod tests {
     use super::super::fixtures::d;
     use super::*;
-    use crate::model::draft::NewProjectDraft;
-    use crate::model::{Ledger, ProblemId, ProblemStatus};
 
     fn project() -> Project {
-        let mut ledger = Ledger::default();
-        ledger.problems.problems = vec![crate::model::problem::sample_problem(
-            1,
-            1,
-            ProblemStatus::Open,
-            false,
-        )];
-        let mut f = NewProjectDraft::new(vec![ProblemId(1)], None);
-        f.title = "楼道整治".into();
-        f.need = "楼道堆物".into();
-        f.build(&ledger, d(2026, 3, 1), None).unwrap().0
+        crate::model::project_flow::sample_project()
     }
 
     #[test]
