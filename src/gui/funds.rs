@@ -194,8 +194,13 @@ impl FundsPanel {
             widgets::hint(ui, "点击一笔修改或补录审批；有提示的标出原因。");
         });
         if let Some(p) = table(ui, payments, rows) {
-            self.form = Some(PaymentForm::edit(p));
-            self.message = None;
+            // A form being filled in is never replaced by a click in the list.
+            if self.form.is_none() {
+                self.form = Some(PaymentForm::edit(p));
+                self.message = None;
+            } else {
+                self.message = Some("请先保存或取消正在填写的支出，再打开另一笔。".to_owned());
+            }
         }
     }
 
@@ -215,6 +220,7 @@ impl FundsPanel {
                 .map_or(view.today.year(), |d| d.year());
             let mut area = egui::ScrollArea::vertical()
                 .id_salt("payment_form_scroll")
+                .auto_shrink([false, true])
                 .max_height((ui.available_height() - 200.0).max(240.0));
             if std::mem::take(&mut form.fresh) {
                 area = area.vertical_scroll_offset(0.0);

@@ -772,3 +772,35 @@ fn home_says_what_needs_doing_with_money_and_opens_it() {
         "the filter is on"
     );
 }
+
+#[test]
+fn a_payment_being_filled_in_is_not_replaced_by_a_click_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("甲"));
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "经费", 0);
+    click(&mut h, "年度", 0);
+    click_button(&mut h, "2026年");
+    click(&mut h, "登记支出", 0);
+    type_into(&mut h, "金额（元）", 0, "123");
+    // The sample's payment, in the list below the form.
+    let purpose = open_ledger(&h).funds[&2026].payments[0].purpose.clone();
+    h.query_all_by_label(&purpose).last().unwrap().click();
+    h.step();
+    h.step();
+    assert!(shows(&h, "请先保存或取消正在填写的支出"));
+    assert!(
+        shows(&h, "登记支出"),
+        "the new payment's form is still open"
+    );
+    assert!(
+        h.query_all_by_label("金额（元）")
+            .next()
+            .and_then(|n| egui_kittest::kittest::NodeT::accesskit_node(&n).value())
+            .is_some_and(|v| v == "123"),
+        "what was typed is still there"
+    );
+}

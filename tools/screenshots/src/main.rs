@@ -189,8 +189,39 @@ fn main() {
     shot(&mut h, &out, "10b-project-work");
     click(&mut h, "← 返回列表");
 
+    click(&mut h, "经费");
+    shot(&mut h, &out, "11-funds");
+    // A payment as it is typed: the rules it breaks said next to their fields.
+    click(&mut h, "登记支出");
+    h.get_by_role_and_label(
+        eframe::egui::accesskit::Role::RadioButton,
+        "党组织服务群众专项经费",
+    )
+    .click();
+    settle(&mut h);
+    click(&mut h, "类别");
+    h.query_all_by_role_and_label(eframe::egui::accesskit::Role::Button, "关爱帮扶类")
+        .last()
+        .expect("the category in the open dropdown")
+        .click();
+    settle(&mut h);
+    for (label, text) in [
+        ("金额（元）", "800"),
+        ("收款方", "示例超市"),
+        ("用途", "独居老人节日慰问品"),
+    ] {
+        // The form's field comes before the list's column of the same name.
+        let field = h.query_all_by_label(label).next().expect("the field");
+        field.focus();
+        field.type_text(text);
+        settle(&mut h);
+    }
+    shot(&mut h, &out, "11a-payment-form");
+    click(&mut h, "取消");
+    click(&mut h, "年度计划与拨款");
+    shot(&mut h, &out, "11b-fund-plans");
+
     for (label, name) in [
-        ("经费", "11-funds"),
         ("百事汇", "12-guide"),
         ("积分卡", "13-points"),
         ("公开发布", "14-publish"),
