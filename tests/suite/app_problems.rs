@@ -17,6 +17,15 @@ use sibai::model::{
 
 type App = Harness<'static, SibaiApp>;
 
+/// Waits for the unlock and for the rest of the ledger (funds, earlier years), which is read
+/// after 首页 first shows: 首页 counts again, and 经费 shows its records, once it is in.
+fn ready(h: &mut App) {
+    wait(h, "解锁", |h| h.state().is_unlocked());
+    wait(h, "读入全部台账", |h| {
+        h.state().vault().unwrap().unloaded().is_empty()
+    });
+}
+
 fn problem(h: &App, id: ProblemId) -> Problem {
     open_ledger(h).problems.problem(id).unwrap().clone()
 }
@@ -67,7 +76,7 @@ fn a_need_heard_on_a_visit_is_followed_to_its_answer_and_its_follow_up_visit() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     let id = visit_with_a_need(&mut h, "楼道堆物挡住消防通道");
     let raised = problem(&h, id);
     assert_eq!(raised.status, ProblemStatus::Open);
@@ -241,7 +250,7 @@ fn problems_entered_filtered_made_into_a_project_and_counted_in_the_report() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     click(&mut h, "问题清单", 0);
     assert!(h.query_by_label_contains("共 10 个问题").is_some());
 
@@ -383,7 +392,7 @@ fn three_problems_become_a_project_that_goes_through_every_stage() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     click(&mut h, "问题清单", 0);
     for n in [4, 5, 6] {
         click(&mut h, &format!("勾选第 {n} 号"), 0);
@@ -570,7 +579,7 @@ fn the_satisfaction_threshold_is_set_in_settings_and_undone() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     assert_eq!(open_ledger(&h).committee.satisfaction_threshold, 80);
     click(&mut h, "设置", 0);
     click(&mut h, "整改线", 0);
@@ -619,7 +628,7 @@ fn a_payment_is_checked_as_it_is_typed_and_a_rule_is_set_aside_only_with_a_reaso
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     click(&mut h, "经费", 0);
     click(&mut h, "登记支出", 0);
     retype(&mut h, "支出日期", "2026-03-10");
@@ -708,7 +717,7 @@ fn a_plan_and_money_received_make_a_real_balance() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     click(&mut h, "经费", 0);
     click(&mut h, "年度", 0);
     click_button(&mut h, "2026年");
@@ -763,7 +772,7 @@ fn home_says_what_needs_doing_with_money_and_opens_it() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     assert!(shows(&h, "下次经费公开"));
     click(&mut h, "先支后补未补办：1 笔", 0);
     assert!(shows(&h, "共 1 笔"));
@@ -780,7 +789,7 @@ fn a_payment_being_filled_in_is_not_replaced_by_a_click_in_the_list() {
     let mut h = app(dir.path());
     h.step();
     unlock(&mut h, PASS);
-    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    ready(&mut h);
     click(&mut h, "经费", 0);
     click(&mut h, "年度", 0);
     click_button(&mut h, "2026年");
