@@ -15,13 +15,7 @@ pub fn text_field(
     hint: &str,
     width: f32,
 ) -> egui::Response {
-    let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(value)
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(l.id)
+    labelled(ui, label, egui::TextEdit::singleline(value), hint, width)
 }
 
 /// Like [`text_field`], with an id of its own (`salt`): for a form where rows come and go
@@ -34,14 +28,20 @@ pub fn keyed_text_field(
     hint: &str,
     width: f32,
 ) -> egui::Response {
+    let edit = egui::TextEdit::singleline(value).id_salt(salt);
+    labelled(ui, label, edit, hint, width)
+}
+
+fn labelled(
+    ui: &mut egui::Ui,
+    label: &str,
+    edit: egui::TextEdit<'_>,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
     let l = ui.label(label);
-    ui.add(
-        egui::TextEdit::singleline(value)
-            .id_salt(salt)
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(l.id)
+    ui.add(edit.hint_text(hint).desired_width(width))
+        .labelled_by(l.id)
 }
 
 /// A label and a picker of the workers in service on `today`.

@@ -938,18 +938,28 @@ fn the_notice_preview_is_the_published_board_and_is_guarded() {
     )
     .unwrap();
     assert!(preview.contains("更换 6 栋楼道感应灯"));
-    // A resident named in the plan: refused before anything is posted.
-    early.projects.projects[0].plan = "钱多多家门口先装".into();
-    let refused = project_notice(
-        &early,
-        &settings,
-        root.path(),
-        ProjectId(1),
-        Notice::Plan,
-        today(),
-    );
-    match refused {
-        Err(PublishError::Leak(hits)) => assert!(!hits.is_empty()),
-        other => panic!("refused by the guard: {:?}", other.map(|_| ())),
+    // A resident in the plan, written the way a careless user would: refused before anything
+    // is posted, whatever the spelling.
+    for plan in [
+        "钱多多家门口先装",
+        "钱\n多多家门口先装",
+        "有事联系 +86 １３９ 1234\n5678",
+        "5号楼302室门口先装",
+        "5-302 门口先装",
+        "钱\u{200b}多多家门口先装",
+    ] {
+        early.projects.projects[0].plan = plan.into();
+        let refused = project_notice(
+            &early,
+            &settings,
+            root.path(),
+            ProjectId(1),
+            Notice::Plan,
+            today(),
+        );
+        match refused {
+            Err(PublishError::Leak(hits)) => assert!(!hits.is_empty(), "{plan}"),
+            other => panic!("{plan:?} refused by the guard: {:?}", other.map(|_| ())),
+        }
     }
 }
