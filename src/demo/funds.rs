@@ -2,6 +2,7 @@
 //! order and a few with the issues the rules look for.
 
 use super::*;
+use crate::model::fund_rules::balance;
 
 #[expect(
     clippy::too_many_lines,
@@ -157,13 +158,27 @@ pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
             }
             fy.payments.push(p);
         };
+        // What the year's projects will take from each fund, so that everyday spending leaves
+        // room for it (about 85% of the budget in all, never less than a quarter for the rest).
+        let projects_take = |fund: FundKind| -> i64 {
+            ledger
+                .projects
+                .projects
+                .iter()
+                .filter(|p| p.fund == fund && paid_in(p, year))
+                .map(|p| p.budget.0)
+                .sum()
+        };
+        let room: Vec<i64> = FundKind::ALL
+            .iter()
+            .map(|&fund| {
+                let budget = fy.plan(fund).map_or(Fen::yuan(100_000), |p| p.budget).0;
+                (budget * 85 / 100 - projects_take(fund)).max(budget / 4)
+            })
+            .collect();
         for i in 0..n {
             let fund = FundKind::ALL[i % 3];
-            let budget = fy
-                .plan(fund)
-                .map(|p| p.budget)
-                .unwrap_or(Fen::yuan(100_000));
-            let share = budget.0 / n.max(1) as i64 * 3;
+            let share = room[i % 3] / n.max(1) as i64 * 3;
             let (category, payee, purpose) = match fund {
                 FundKind::Work => {
                     if g.chance(office_share) {
@@ -256,33 +271,74 @@ pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
             );
         }
         // Project payments, linked.
-        for p in ledger
-            .projects
-            .projects
-            .iter()
-            .filter(|p| p.stage >= ProjectStage::InProgress)
-        {
-            if p.milestones
-                .iter()
-                .any(|m| m.stage == ProjectStage::InProgress && m.on.year() == year)
-            {
-                let amount = Fen(p.budget.0 * g.rng.random_range(85..=100) / 100);
-                let payee = org_payee(g, &orgs, "示例建设工程有限公司");
-                add(
-                    &mut fy,
-                    g,
-                    p.fund_category,
-                    amount,
-                    payee,
-                    format!("{}工程款", p.title),
-                );
-                if let Some(last) = fy.payments.last_mut() {
-                    last.project = Some(p.id);
-                }
+        for p in ledger.projects.projects.iter().filter(|p| paid_in(p, year)) {
+            let amount = Fen(p.budget.0 * g.rng.random_range(85..=100) / 100);
+            let payee = org_payee(g, &orgs, "示例建设工程有限公司");
+            // What the budget still allows: the first instalment only, when the rest
+            // would take the fund over.
+            let budget = fy.plan(p.fund).map_or(Fen(0), |plan| plan.budget);
+            let left = budget - fy.spent(p.fund);
+            let (amount, purpose) = if amount > left {
+                (
+                    Fen(left.0 * 9 / 10 / 100 * 100),
+                    format!("{}工程款（首期）", p.title),
+                )
+            } else {
+                (amount, format!("{}工程款", p.title))
+            };
+            if amount <= Fen(0) {
+                continue;
+            }
+            add(&mut fy, g, p.fund_category, amount, payee, purpose);
+            if let Some(last) = fy.payments.last_mut() {
+                last.project = Some(p.id);
             }
         }
         fy.payments.sort_by_key(|p| (p.on, p.id.seq));
+        receive(&mut fy, ledger.funds.get(&(year - 1)), year, last_day);
         ledger.funds.insert(year, fy);
+    }
+}
+
+/// Whether a project is paid in `year`: under way, and begun that year.
+fn paid_in(p: &Project, year: i32) -> bool {
+    p.stage >= ProjectStage::InProgress
+        && p.milestones
+            .iter()
+            .any(|m| m.stage == ProjectStage::InProgress && m.on.year() == year)
+}
+
+/// The street office's grants (60% in January, the rest in July once July has come) and what
+/// each fund carried from last year (its balance then; the first year, a tenth of its
+/// budget): so every balance the demo shows is money held. Draws nothing from the generator.
+fn receive(fy: &mut FundYear, last_year: Option<&FundYear>, year: i32, last_day: NaiveDate) {
+    for (n, fund) in FundKind::ALL.into_iter().enumerate() {
+        let carried = match last_year {
+            Some(ly) => balance(ly, fund).balance().max(Fen(0)),
+            None => fy.plan(fund).map_or(Fen(0), |p| Fen(p.budget.0 / 10)),
+        };
+        let Some(plan) = fy.plans.iter_mut().find(|p| p.fund == fund) else {
+            continue;
+        };
+        plan.carried_over = carried;
+        let budget = plan.budget;
+        let grants = [
+            (1, 20, Fen(budget.0 / 100 * 60), "上半年拨款"),
+            (7, 15, Fen(budget.0 - budget.0 / 100 * 60), "下半年拨款"),
+        ];
+        for (i, (month, day, amount, note)) in grants.into_iter().enumerate() {
+            let Some(on) = NaiveDate::from_ymd_opt(year, month, day).filter(|d| *d <= last_day)
+            else {
+                continue;
+            };
+            fy.income.push(Income {
+                fund,
+                on,
+                amount,
+                reference: format!("街财拨〔{year}〕{}号", n * 2 + i + 1),
+                note: note.to_owned(),
+            });
+        }
     }
 }
 

@@ -122,8 +122,27 @@ pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, ExportError> {
 }
 
 /// Width in Excel's character units: CJK characters count two.
-fn display_width(s: &str) -> usize {
+pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// What can be written as a workbook: a list ([`Sheet`], one table) or a report of several
+/// parts ([`super::document::Document`], one sheet each).
+pub trait Exportable: Send + 'static {
+    /// The workbook as bytes.
+    fn workbook(&self) -> Result<Vec<u8>, ExportError>;
+}
+
+impl Exportable for Sheet {
+    fn workbook(&self) -> Result<Vec<u8>, ExportError> {
+        workbook(self)
+    }
+}
+
+impl Exportable for super::document::Document {
+    fn workbook(&self) -> Result<Vec<u8>, ExportError> {
+        super::document::workbook(self)
+    }
 }
 
 /// Why an export could not be written, each saying what to do.
@@ -176,10 +195,10 @@ impl ExportForm {
     /// Shows the form; `sheet` makes what is written when 导出 is clicked. Returns how it
     /// ended: `Ok` with what to say (empty when cancelled), or `Err` with why it failed (the
     /// form stays open to try again).
-    pub fn show(
+    pub fn show<E: Exportable>(
         &mut self,
         ui: &mut egui::Ui,
-        sheet: impl FnOnce() -> Sheet,
+        sheet: impl FnOnce() -> E,
     ) -> Option<Result<String, String>> {
         let mut done = None;
         if let Some(rx) = &self.writing {
@@ -260,7 +279,7 @@ impl ExportForm {
 }
 
 /// Writes the workbook to `path`.
-pub fn write(sheet: &Sheet, path: &Path) -> Result<(), ExportError> {
+pub fn write(sheet: &impl Exportable, path: &Path) -> Result<(), ExportError> {
     if path.extension().and_then(|e| e.to_str()) != Some("xlsx") {
         return Err(ExportError::NotXlsx);
     }
@@ -269,7 +288,7 @@ pub fn write(sheet: &Sheet, path: &Path) -> Result<(), ExportError> {
             path.parent().unwrap_or(path).to_path_buf(),
         ));
     };
-    let bytes = workbook(sheet)?;
+    let bytes = sheet.workbook()?;
     let temp = dir.join(format!(
         ".{}.partial",
         path.file_name()

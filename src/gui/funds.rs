@@ -3,6 +3,8 @@
 //! only those with a warning, 先支后补 not yet filed), drawn row by row; 登记支出 and a click on a
 //! payment open the form (`payment_form`), where every rule is checked as it is typed. A
 //! payment opens its project. The rules are in `model::fund_rules` and `model::draft::payment`.
+//! The other tabs: 概览 (charts, `fund_overview`), 报告 (quarterly and yearly reports,
+//! `fund_report`) and 年度计划与拨款 (`fund_plans`).
 
 use super::payment_form::PaymentForm;
 use super::{Action, View, widgets};
@@ -27,6 +29,8 @@ struct Filters {
 enum Tab {
     #[default]
     Payments,
+    Overview,
+    Report,
     Plans,
 }
 
@@ -35,6 +39,8 @@ enum Tab {
 pub struct FundsPanel {
     tab: Tab,
     plans: super::fund_plans::PlansTab,
+    overview: super::fund_overview::OverviewTab,
+    report: super::fund_report::ReportTab,
     year: Option<i32>,
     filters: Filters,
     /// Positions in the year's payments, newest first, for the filters they were drawn for.
@@ -47,6 +53,7 @@ impl FundsPanel {
     /// Forgets what was computed from the ledger (it changed).
     pub fn invalidate(&mut self) {
         self.rows = None;
+        self.report.invalidate();
     }
 
     /// Opens a payment's form (from its project).
@@ -98,6 +105,8 @@ impl FundsPanel {
                 .labelled_by(l.id);
             ui.add_space(16.0);
             ui.selectable_value(&mut self.tab, Tab::Payments, "支出");
+            ui.selectable_value(&mut self.tab, Tab::Overview, "概览");
+            ui.selectable_value(&mut self.tab, Tab::Report, "报告");
             ui.selectable_value(&mut self.tab, Tab::Plans, "年度计划与拨款");
             ui.add_space(16.0);
             if self.form.is_none()
@@ -121,9 +130,13 @@ impl FundsPanel {
             return;
         }
         balances(ui, ledger, year);
-        if self.tab == Tab::Plans {
+        if self.tab != Tab::Payments {
             ui.separator();
-            self.plans.show(ui, view, year, actions);
+            match self.tab {
+                Tab::Overview => self.overview.show(ui, view, year),
+                Tab::Report => self.report.show(ui, view, year),
+                _ => self.plans.show(ui, view, year, actions),
+            }
             return;
         }
         self.form_ui(ui, view, actions);

@@ -14,10 +14,13 @@
 mod clipboard;
 mod coverage;
 mod desk;
+mod document;
 mod export;
 mod file_dialog;
 mod fonts;
+mod fund_overview;
 mod fund_plans;
+mod fund_report;
 mod funds;
 mod home;
 mod household_form;
@@ -123,6 +126,16 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
+    /// The committee's name, for the head of a printed list or report.
+    pub fn committee_name(&self) -> String {
+        self.ledger
+            .committee
+            .committee
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    }
+
     /// The worker record of the member who unlocked (the default 走访人 and 接待人), if the
     /// member is one of the workers.
     pub fn member_worker(&self) -> Option<WorkerId> {

@@ -257,6 +257,23 @@ pub fn recovery_page(committee: &str, code: &str) -> Result<String, PrintError> 
     tera::Tera::one_off(RECOVERY, &context, true).map_err(|e| PrintError::Page(e.to_string()))
 }
 
+/// Opens a public notice as it will be published (预览公示): `page` renders it from the
+/// committee's site settings and folder (and the privacy guard checks it); any failure, a
+/// refusal by the guard among them, is said in the app.
+pub fn open_notice(
+    view: &super::View<'_>,
+    page: impl FnOnce(
+        &crate::publish::SiteSettings,
+        &std::path::Path,
+    ) -> Result<String, crate::publish::PublishError>,
+) -> Result<Opened, PrintError> {
+    let failed = |e: String| PrintError::Page(e);
+    let settings =
+        crate::publish::SiteSettings::load(view.vault_dir).map_err(|e| failed(e.to_string()))?;
+    let root = view.vault_dir.parent().unwrap_or(view.vault_dir);
+    open(page(&settings, root).map_err(|e| failed(e.to_string()))?)
+}
+
 /// Serves a page once and asks the system browser to open it. The browser may still not
 /// come (none installed, a broken default): [`Opened::poll`] then says so and gives the
 /// address to open by hand.

@@ -214,13 +214,7 @@ fn sheet(view: &View<'_>, r: &ProblemReport) -> Sheet {
         }
     }
     Sheet {
-        committee: view
-            .ledger
-            .committee
-            .committee
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
+        committee: view.committee_name(),
         title: "问题清单统计".to_owned(),
         conditions: format!("{} 提出的问题", r.overall.label),
         date: super::home::date_text(view.today),

@@ -14,7 +14,6 @@ use crate::model::draft::{
 };
 use crate::model::project_flow::project_payments;
 use crate::model::{Edit, Fen, Payee, Project, ProjectId, ProjectStage, Tally};
-use crate::publish::SiteSettings;
 use crate::publish::preview::{Notice, project_notice};
 use eframe::egui;
 
@@ -412,12 +411,9 @@ fn preview(
     id: ProjectId,
     notice: Notice,
 ) -> Result<print::Opened, print::PrintError> {
-    let failed = |e: String| print::PrintError::Page(e);
-    let settings = SiteSettings::load(view.vault_dir).map_err(|e| failed(e.to_string()))?;
-    let root = view.vault_dir.parent().unwrap_or(view.vault_dir);
-    let page = project_notice(view.ledger, &settings, root, id, notice, view.today)
-        .map_err(|e| failed(e.to_string()))?;
-    print::open(page)
+    print::open_notice(view, |settings, root| {
+        project_notice(view.ledger, settings, root, id, notice, view.today)
+    })
 }
 
 fn section(ui: &mut egui::Ui, title: &str) {

@@ -39,6 +39,7 @@ pub mod draft;
 mod edit;
 pub mod finder;
 mod fund;
+pub mod fund_report;
 pub mod fund_rules;
 mod household;
 mod id_number;

@@ -1,15 +1,16 @@
-//! 预览公示: a project's plan or outcome notice exactly as `sibai publish` will print it (the
-//! same projection, the committee's theme and the board templates), rendered in memory and
-//! checked by the privacy guard, for the app to open in the browser before the notice is
-//! posted. The board's style sheet is put inline, since the page is served alone.
+//! 预览公示: a project's plan or outcome notice, or a fund's half-yearly disclosure, exactly as
+//! `sibai publish` will print it (the same projection, the committee's theme and the board
+//! templates), rendered in memory and checked by the privacy guard, for the app to open in the
+//! browser before the notice is posted. The board's style sheet is put inline, since the page
+//! is served alone.
 
 use super::guard::Hit;
-use super::public::one_project;
-use super::render::{Theme, project_board};
+use super::public::{PublicSite, one_disclosure, one_project};
+use super::render::{Theme, notice_board};
 use super::settings::SiteSettings;
 use super::{PublishError, check, theme_dir_of};
-use crate::model::{Ledger, ProjectId, ProjectStage};
-use chrono::NaiveDate;
+use crate::model::{FundKind, Ledger, ProjectId, ProjectStage};
+use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
 /// Which notice of a project.
@@ -40,13 +41,44 @@ pub fn project_notice(
         Notice::Outcome => (ProjectStage::OutcomePublished, "outcome"),
     };
     let site = one_project(ledger, settings, project, stage, today);
+    board(ledger, settings, root, &site, kind)
+}
+
+/// The disclosure of `fund` for the period (half-year, or quarter if the committee discloses
+/// quarterly) that holds `on`, as it will be published when that period has ended.
+pub fn fund_disclosure(
+    ledger: &Ledger,
+    settings: &SiteSettings,
+    root: &Path,
+    fund: FundKind,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<String, PublishError> {
+    let site = one_disclosure(ledger, settings, fund, on, today).ok_or_else(|| {
+        PublishError::Template(format!(
+            "{}年没有{}的记录，无可公示",
+            on.year(),
+            fund.label()
+        ))
+    })?;
+    board(ledger, settings, root, &site, "fund")
+}
+
+/// The one board of `kind` in `site`, guarded, its style inline.
+fn board(
+    ledger: &Ledger,
+    settings: &SiteSettings,
+    root: &Path,
+    site: &PublicSite,
+    kind: &str,
+) -> Result<String, PublishError> {
     let theme = Theme::load(theme_dir_of(root, settings)?.as_deref())?;
     let board = site
         .boards
         .iter()
         .find(|b| b.kind == kind)
         .ok_or_else(|| PublishError::Template(format!("没有 {kind} 公示栏")))?;
-    let (path, html) = project_board(&theme, &site, board)?;
+    let (path, html) = notice_board(&theme, site, board)?;
     let files = [(path, html.into_bytes())].into_iter().collect();
     let hits: Vec<Hit> = check(ledger, settings, &files);
     if !hits.is_empty() {

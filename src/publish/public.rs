@@ -8,7 +8,7 @@ use crate::model::{
     Cadence, DisclosurePeriod, Fen, FundCategory, FundKind, FundYear, Ledger, NoticePeriod, Payee,
     Payment, Project, ProjectStage, Tally, disclosure_periods, office_share,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// Fewer respondents than this are not broken down (DOMAIN.md: small groups identify people).
@@ -119,6 +119,15 @@ pub struct PublicDisclosure {
     pub spent_in_period: String,
     /// Budget remaining.
     pub remaining: String,
+    /// Carried from last year, formatted (empty, like the two below, when the ledger records
+    /// no money carried or received for the fund: then no balance can be stated).
+    pub carried: String,
+    /// Received from the street office from 1 January to the period's end, formatted.
+    pub received_to_date: String,
+    /// Money held at the period's end (carried + received − spent), formatted.
+    pub balance: String,
+    /// Whether more was paid out than was held.
+    pub balance_negative: bool,
     /// Spending per category in the period.
     pub categories: Vec<PublicCategoryLine>,
     /// For 居委会工作经费: the office-cost share of the year so far, e.g. `28.4%`.
@@ -345,6 +354,41 @@ pub fn one_project(
     }
 }
 
+/// The public site of one fund's disclosure alone, for the period (by the committee's cadence)
+/// that holds `on`, as it will be published once that period has ended (for the app's
+/// preview): its page and its board, nothing else. None when the year has nothing of that
+/// fund.
+pub fn one_disclosure(
+    ledger: &Ledger,
+    settings: &SiteSettings,
+    fund: FundKind,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Option<PublicSite> {
+    let year = on.year();
+    let funds = ledger.funds.get(&year)?;
+    let end_of_year = NaiveDate::from_ymd_opt(year + 1, 1, 2)?;
+    let period = disclosure_periods(year, settings.cadence, end_of_year)
+        .into_iter()
+        .find(|p| p.first <= on && on <= p.last)?;
+    let slug = format!("{year}-{}-{}", period.code, fund_code(fund));
+    let d = disclose_year(year, funds, settings.cadence, period.last.succ_opt()?)
+        .into_iter()
+        .find(|d| d.slug == slug)?;
+    let mut notices = Vec::new();
+    let mut boards = Vec::new();
+    fund_notice(&d, today, &mut notices, &mut boards);
+    Some(PublicSite {
+        committee: public_committee(ledger, settings),
+        signers: public_signers(ledger, today),
+        disclosures: vec![d],
+        projects: Vec::new(),
+        notices,
+        boards,
+        published_on: date_text(today),
+    })
+}
+
 /// The committee as its notices name it: the settings' office address, hours and phone
 /// when given, else the recorded ones.
 fn public_committee(ledger: &Ledger, settings: &SiteSettings) -> PublicCommittee {
@@ -513,6 +557,16 @@ fn disclose_year(
             let sum = |list: &[&Payment]| -> Fen { list.iter().map(|p| p.amount).sum() };
             let spent_to_date = sum(&to_date);
             let budget = plan.map(|p| p.budget);
+            let carried = plan.map(|p| p.carried_over).unwrap_or_default();
+            let received: Fen = funds
+                .income
+                .iter()
+                .filter(|i| i.fund == fund && i.on <= to)
+                .map(|i| i.amount)
+                .sum();
+            let balance = carried + received - spent_to_date;
+            let known = carried > Fen(0) || received > Fen(0);
+            let shown = |f: Fen| if known { f.to_string() } else { String::new() };
             let categories = category_lines(fund, &period);
             // 居委会工作经费: the office share of the year so far, against the budget (or, with no
             // plan, against what was spent).
@@ -542,6 +596,10 @@ fn disclose_year(
                 remaining: budget
                     .map(|b| (b - spent_to_date).to_string())
                     .unwrap_or_default(),
+                carried: shown(carried),
+                received_to_date: shown(received),
+                balance: shown(balance),
+                balance_negative: known && balance < Fen(0),
                 categories,
                 office_share: share.map(|(pct, _)| format!("{pct:.1}%")),
                 office_over_cap: share.is_some_and(|(_, over)| over),

@@ -329,12 +329,18 @@ fn board_job(
     (template, b.print.clone(), c)
 }
 
-/// One project notice's print board, as [`site_pages`] renders it.
-pub fn project_board(theme: &Theme, site: &PublicSite, b: &PublicBoard) -> Page {
+/// One notice's print board (a project's or a fund disclosure's), as [`site_pages`] renders
+/// it.
+pub fn notice_board(theme: &Theme, site: &PublicSite, b: &PublicBoard) -> Page {
     let base = SiteHead::of(site).context();
     let projects: HashMap<&str, &PublicProject> =
         site.projects.iter().map(|p| (p.slug.as_str(), p)).collect();
-    let (template, path, extra) = board_job(b, &HashMap::new(), &projects, &site.published_on);
+    let disclosures: HashMap<&str, &PublicDisclosure> = site
+        .disclosures
+        .iter()
+        .map(|d| (d.slug.as_str(), d))
+        .collect();
+    let (template, path, extra) = board_job(b, &disclosures, &projects, &site.published_on);
     theme.render(template, &path, &base, extra)
 }
 

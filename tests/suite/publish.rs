@@ -105,6 +105,17 @@ pub fn publish_ledger() -> Ledger {
     };
     funds.payments[0].purpose = "节日慰问".into();
     funds.payments[0].voucher = "2026-0001".into();
+    // The foundation's money received: in March (counted in the first half's balance) and in
+    // July (not yet).
+    for (m, yuan) in [(3, 30_000), (7, 20_000)] {
+        funds.income.push(sibai::model::Income {
+            fund: FundKind::Foundation,
+            on: date(2026, m, 1),
+            amount: Fen::yuan(yuan),
+            reference: format!("街财拨〔2026〕{m}号"),
+            note: String::new(),
+        });
+    }
     l
 }
 
@@ -961,5 +972,85 @@ fn the_notice_preview_is_the_published_board_and_is_guarded() {
             Err(PublishError::Leak(hits)) => assert!(!hits.is_empty(), "{plan}"),
             other => panic!("{plan:?} refused by the guard: {:?}", other.map(|_| ())),
         }
+    }
+}
+
+#[test]
+fn the_disclosure_preview_is_the_board_it_will_publish_and_is_guarded() {
+    use sibai::publish::preview::fund_disclosure;
+    let ledger = publish_ledger();
+    let root = root_with_guide();
+    let settings = SiteSettings::default();
+    let files = build_site(&ledger, root.path(), &settings);
+    // Any day of the first half previews the first half's board, as published once it ended.
+    for on in [date(2026, 1, 1), date(2026, 3, 15), date(2026, 6, 30)] {
+        let preview = fund_disclosure(
+            &ledger,
+            &settings,
+            root.path(),
+            FundKind::Foundation,
+            on,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            without_style(&preview),
+            without_style(&page(&files, "boards/fund-2026-h1-foundation.html")),
+            "{on}"
+        );
+        assert!(preview.contains("<style>") && !preview.contains("assets/board.css"));
+        assert!(preview.contains("28,900.00 元"), "the balance held");
+    }
+    // The second half is not over: previewed as it will be, with July's money received.
+    let h2 = fund_disclosure(
+        &ledger,
+        &settings,
+        root.path(),
+        FundKind::Foundation,
+        date(2026, 7, 1),
+        today(),
+    )
+    .unwrap();
+    assert!(h2.contains("2026年下半年") && h2.contains("48,900.00 元"));
+    assert!(
+        !files.contains_key("boards/fund-2026-h2-foundation.html"),
+        "published only once the half-year has ended"
+    );
+    // A fund with no record that year: said, not an empty board.
+    let none = fund_disclosure(
+        &ledger,
+        &settings,
+        root.path(),
+        FundKind::Work,
+        date(2025, 3, 1),
+        today(),
+    );
+    assert!(
+        matches!(none, Err(PublishError::Template(m)) if m.contains("2025年没有居委会工作经费的记录"))
+    );
+    // A resident named in a purpose, however spelled: refused before anything is posted.
+    for purpose in [
+        "钱多多家楼道灯",
+        "钱\u{200b}多多家楼道灯",
+        "5号楼302室楼道灯",
+    ] {
+        let mut leaky = ledger.clone();
+        let p = leaky
+            .funds
+            .get_mut(&2026)
+            .unwrap()
+            .payments
+            .last_mut()
+            .unwrap();
+        p.purpose = purpose.into();
+        let refused = fund_disclosure(
+            &leaky,
+            &settings,
+            root.path(),
+            FundKind::Foundation,
+            date(2026, 3, 15),
+            today(),
+        );
+        assert!(matches!(refused, Err(PublishError::Leak(_))), "{purpose}");
     }
 }

@@ -220,6 +220,10 @@ fn main() {
     click(&mut h, "取消");
     click(&mut h, "年度计划与拨款");
     shot(&mut h, &out, "11b-fund-plans");
+    click(&mut h, "概览");
+    shot(&mut h, &out, "11c-fund-overview");
+    click(&mut h, "报告");
+    shot(&mut h, &out, "11d-fund-report");
 
     for (label, name) in [
         ("百事汇", "12-guide"),
