@@ -49,9 +49,19 @@ pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
     for year in years {
         let mut fy = FundYear::default();
         for fund in FundKind::ALL {
+            let budget = Fen::yuan(if per_year > 0 { 100_000 * 20 } else { 100_000 });
+            // The plan shares the budget among the fund's categories (the foundation's leaves
+            // out 志愿服务 so that such spending shows as unplanned).
+            let planned: Vec<FundCategory> = fund
+                .categories()
+                .iter()
+                .copied()
+                .filter(|c| *c != FundCategory::Volunteering)
+                .collect();
+            let each = Fen(budget.0 / planned.len().max(1) as i64 / 100 * 100);
             fy.plans.push(FundPlan {
                 fund,
-                budget: Fen::yuan(if per_year > 0 { 100_000 * 20 } else { 100_000 }),
+                budget,
                 main_uses: match fund {
                     FundKind::Work => "办公、社区服务和居民自治",
                     FundKind::PartyService => "便民利民、群众活动、关爱帮扶、公益风尚",
@@ -66,15 +76,12 @@ pub(super) fn funds(g: &mut Gen, plan: &Plan, ledger: &mut Ledger) {
                     .take(3)
                     .map(|p| p.title.clone())
                     .collect(),
-                // The foundation plan leaves out 志愿服务 so that such spending shows as unplanned.
-                items: fund
-                    .categories()
+                items: planned
                     .iter()
-                    .filter(|c| **c != FundCategory::Volunteering)
                     .map(|c| PlanItem {
                         category: *c,
                         description: c.label().to_owned(),
-                        amount: Fen::yuan(10_000),
+                        amount: each,
                     })
                     .collect(),
                 carried_over: Fen(0),

@@ -15,10 +15,16 @@ use serde::Serialize;
 pub enum Cell {
     /// Text.
     Text(String),
+    /// Text that never breaks across lines: a number, a date, a code, a short label.
+    Code(String),
     /// Money.
     Money(#[serde(serialize_with = "money_text")] Fen),
     /// A count.
-    Count(usize),
+    Count(#[serde(serialize_with = "count_text")] usize),
+}
+
+fn count_text<S: serde::Serializer>(n: &usize, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&n.to_string())
 }
 
 fn money_text<S: serde::Serializer>(fen: &Fen, s: S) -> Result<S::Ok, S::Error> {
@@ -100,7 +106,10 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 1px solid #444; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; white-space: nowrap; }
+td { overflow-wrap: anywhere; }
 td.Money, td.Count { text-align: right; white-space: nowrap; }
+td.Code, th { white-space: nowrap; }
+tr.total td { white-space: nowrap; }
 tr.total td { font-weight: bold; background: #f4f4f4; }
 .empty { color: #444; }
 .sign { margin-top: 8mm; display: flex; flex-wrap: wrap; gap: 4mm 14mm; font-size: 11pt; }
@@ -115,7 +124,7 @@ tr.total td { font-weight: bold; background: #f4f4f4; }
 <header>
 <h1>{{ part.title }}</h1>
 <div class="meta"><span>{{ committee }} · {{ title }}</span><span class="internal">内部资料 不得外传</span></div>
-<div class="meta"><span>{{ date }} · {{ printed_by }} 打印</span><span>第 {{ loop.index }} 页，共 {{ parts | length }} 页</span></div>
+<div class="meta"><span>{{ date }} · {{ printed_by }} 打印</span><span>第 {{ loop.index }} 部分，共 {{ parts | length }} 部分</span></div>
 </header>
 {% if part.figures %}<div class="figures">{% for f in part.figures %}<div>{{ f.0 }}：<b>{{ f.1.text }}</b>{% if f.1.kind == "Money" %} 元{% endif %}</div>{% endfor %}</div>{% endif %}
 {% for t in part.tables %}<h2>{{ t.caption }}</h2>
@@ -269,7 +278,7 @@ fn write_part(
 
 fn cell_width(value: &Cell) -> usize {
     match value {
-        Cell::Text(s) => display_width(s),
+        Cell::Text(s) | Cell::Code(s) => display_width(s),
         Cell::Money(f) => f.to_string().len(),
         Cell::Count(n) => n.to_string().len(),
     }
@@ -284,7 +293,7 @@ fn write_cell(
     money: &Format,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     match value {
-        Cell::Text(s) => ws.write_string_with_format(row, col, s, text)?,
+        Cell::Text(s) | Cell::Code(s) => ws.write_string_with_format(row, col, s, text)?,
         // Fen to yuan exactly: at most 2⁵³ fen is exact in a double, far above any fund.
         Cell::Money(f) => ws.write_number_with_format(row, col, f.0 as f64 / 100.0, money)?,
         Cell::Count(n) => ws.write_number_with_format(row, col, *n as f64, text)?,
@@ -306,7 +315,10 @@ mod tests {
                 Part {
                     name: "居委会工作经费".into(),
                     title: "居委会工作经费".into(),
-                    figures: vec![("期末结余".into(), Cell::Money(Fen(1_234_550)))],
+                    figures: vec![
+                        ("期末结余".into(), Cell::Money(Fen(1_234_550))),
+                        ("本期笔数".into(), Cell::Count(3)),
+                    ],
                     tables: vec![Table {
                         caption: "支出明细".into(),
                         headers: vec!["用途".into(), "金额（元）".into()],
@@ -338,9 +350,10 @@ mod tests {
         let page = html(&doc()).unwrap_or_else(|e| panic!("{e}"));
         assert!(page.contains("&lt;b&gt;茶叶&lt;&#x2F;b&gt;"));
         assert!(page.contains("12,345.50</b> 元"));
+        assert!(page.contains("本期笔数：<b>3</b></div>"));
         assert!(page.contains("<td class=\"Money\">50.00</td>"));
         assert!(page.contains("经办人：________________"));
-        assert!(page.contains("第 2 页，共 2 页"));
+        assert!(page.contains("第 2 部分，共 2 部分"));
         assert!(page.contains("没有。"));
     }
 

@@ -130,29 +130,31 @@ impl ReportTab {
     }
 }
 
-/// The report in the window: per fund its money and its payments, then what is open.
+/// The report in the window: each fund's money in one table, then what is open.
 fn on_screen(ui: &mut egui::Ui, r: &FundReport) {
     ui.heading(r.period.title());
-    for f in &r.funds {
-        ui.add_space(6.0);
-        ui.strong(f.fund.label());
-        egui::Grid::new(("fund_report_money", f.fund))
-            .num_columns(6)
-            .spacing([20.0, 4.0])
-            .show(ui, |ui| {
-                for (label, _) in figures(f) {
-                    ui.label(label);
+    egui::Grid::new("fund_report_money")
+        .num_columns(8)
+        .striped(true)
+        .spacing([20.0, 4.0])
+        .show(ui, |ui| {
+            ui.strong("经费");
+            if let Some(first) = r.funds.first() {
+                for (label, _) in figures(first) {
+                    ui.strong(label);
                 }
-                ui.end_row();
+            }
+            ui.strong("本期笔数");
+            ui.end_row();
+            for f in &r.funds {
+                ui.label(f.fund.label());
                 for (_, value) in figures(f) {
                     match value {
-                        Cell::Money(m) if m < Fen(0) => {
-                            widgets::error(ui, &format!("{m} 元"));
-                        }
+                        Cell::Money(m) if m < Fen(0) => widgets::error(ui, &format!("{m} 元")),
                         Cell::Money(m) => {
                             ui.label(format!("{m} 元"));
                         }
-                        Cell::Text(t) => {
+                        Cell::Text(t) | Cell::Code(t) => {
                             ui.label(t);
                         }
                         Cell::Count(n) => {
@@ -160,22 +162,17 @@ fn on_screen(ui: &mut egui::Ui, r: &FundReport) {
                         }
                     }
                 }
+                ui.label(f.items.len().to_string());
                 ui.end_row();
-            });
+            }
+        });
+    for f in &r.funds {
         if !f.planned {
-            widgets::error(ui, "这项经费今年还没有年度计划。");
+            widgets::error(ui, &format!("{}今年还没有年度计划。", f.fund.label()));
         }
-        widgets::hint(
-            ui,
-            &format!(
-                "本期 {} 笔支出{}",
-                f.items.len(),
-                f.office_share
-                    .as_ref()
-                    .map(|s| format!("；办公经费占预算 {s}"))
-                    .unwrap_or_default()
-            ),
-        );
+        if let Some(s) = &f.office_share {
+            widgets::hint(ui, &format!("办公经费累计占居委会工作经费预算 {s}"));
+        }
     }
     ui.add_space(8.0);
     ui.strong(format!("先支后补未补办：{} 笔", r.paid_first_open.len()));
@@ -219,13 +216,13 @@ const ITEM_HEADERS: [&str; 10] = [
 
 fn item_row(i: &ItemLine) -> Vec<Cell> {
     vec![
-        Cell::text(&i.number),
-        Cell::text(i.on.format("%Y-%m-%d").to_string()),
-        Cell::text(i.category.label()),
+        Cell::Code(i.number.clone()),
+        Cell::Code(i.on.format("%Y-%m-%d").to_string()),
+        Cell::Code(i.category.label().to_owned()),
         Cell::text(&i.payee),
         Cell::text(&i.purpose),
-        Cell::text(i.method),
-        Cell::text(&i.voucher),
+        Cell::Code(i.method.to_owned()),
+        Cell::Code(i.voucher.clone()),
         Cell::Money(i.amount),
         Cell::text(&i.approvals),
         Cell::text(&i.notes),
