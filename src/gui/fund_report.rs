@@ -176,16 +176,37 @@ fn on_screen(ui: &mut egui::Ui, r: &FundReport) {
     }
     ui.add_space(8.0);
     ui.strong(format!("先支后补未补办：{} 笔", r.paid_first_open.len()));
-    for i in &r.paid_first_open {
-        widgets::error(
-            ui,
-            &format!("{} {} {} {} 元", i.number, i.on, i.purpose, i.amount),
-        );
-    }
+    let open: Vec<String> = r
+        .paid_first_open
+        .iter()
+        .map(|i| format!("{} {} {} {} 元", i.number, i.on, i.purpose, i.amount))
+        .collect();
+    first_lines(ui, &open, true);
     ui.add_space(6.0);
     ui.strong(format!("提示：{} 条", r.warnings.len()));
-    for w in &r.warnings {
-        ui.label(w);
+    first_lines(ui, &r.warnings, false);
+}
+
+/// On screen, a long list shows its first lines only (the whole of it is in the printed and
+/// exported report): a busy year has thousands of warnings.
+const SHOWN_LINES: usize = 30;
+
+fn first_lines(ui: &mut egui::Ui, lines: &[String], red: bool) {
+    for line in lines.iter().take(SHOWN_LINES) {
+        if red {
+            widgets::error(ui, line);
+        } else {
+            ui.label(line);
+        }
+    }
+    if lines.len() > SHOWN_LINES {
+        widgets::hint(
+            ui,
+            &format!(
+                "另有 {} 条未列出，全部见打印或导出的报告。",
+                lines.len() - SHOWN_LINES
+            ),
+        );
     }
 }
 

@@ -45,6 +45,9 @@ pub struct FundsPanel {
     filters: Filters,
     /// Positions in the year's payments, newest first, for the filters they were drawn for.
     rows: Option<(i32, Filters, Vec<usize>)>,
+    /// Each payment of the year as the text filter reads it (purpose, payee, voucher in lower
+    /// case), made once per ledger change rather than at every key typed.
+    haystacks: Option<(i32, Vec<String>)>,
     form: Option<PaymentForm>,
     message: Option<String>,
 }
@@ -53,6 +56,7 @@ impl FundsPanel {
     /// Forgets what was computed from the ledger (it changed).
     pub fn invalidate(&mut self) {
         self.rows = None;
+        self.haystacks = None;
         self.report.invalidate();
     }
 
@@ -191,7 +195,14 @@ impl FundsPanel {
             .as_ref()
             .is_none_or(|(y, f, _)| *y != year || *f != self.filters)
         {
-            let rows = search(payments, &self.filters);
+            if self.haystacks.as_ref().is_none_or(|(y, _)| *y != year) {
+                self.haystacks = Some((year, payments.iter().map(haystack).collect()));
+            }
+            let hay = self
+                .haystacks
+                .as_ref()
+                .map_or(&[][..], |(_, h)| h.as_slice());
+            let rows = search(payments, hay, &self.filters);
             self.rows = Some((year, self.filters.clone(), rows));
         }
         let Some((_, _, rows)) = &self.rows else {
@@ -342,8 +353,13 @@ fn balances(ui: &mut egui::Ui, ledger: &Ledger, year: i32) {
         });
 }
 
-/// The payments that pass the filters, newest first.
-fn search(payments: &[Payment], f: &Filters) -> Vec<usize> {
+/// What the text filter reads of a payment.
+fn haystack(p: &Payment) -> String {
+    format!("{} {} {}", p.purpose, payee_name(p), p.voucher).to_lowercase()
+}
+
+/// The payments that pass the filters, newest first; `hay` holds each one's [`haystack`].
+fn search(payments: &[Payment], hay: &[String], f: &Filters) -> Vec<usize> {
     let words: Vec<String> = f.text.split_whitespace().map(str::to_lowercase).collect();
     let mut rows: Vec<usize> = (0..payments.len())
         .filter(|&i| {
@@ -352,11 +368,10 @@ fn search(payments: &[Payment], f: &Filters) -> Vec<usize> {
                 && f.category.is_none_or(|c| p.category == c)
                 && (!f.paid_first_open || p.paid_first && p.filed_on.is_none())
                 && (!f.warned || !payment_issues(p).is_empty())
-                && (words.is_empty() || {
-                    let hay =
-                        format!("{} {} {}", p.purpose, payee_name(p), p.voucher).to_lowercase();
-                    words.iter().all(|w| hay.contains(w.as_str()))
-                })
+                && (words.is_empty()
+                    || hay
+                        .get(i)
+                        .is_some_and(|h| words.iter().all(|w| h.contains(w.as_str()))))
         })
         .collect();
     rows.sort_by_key(|&i| std::cmp::Reverse((payments[i].on, payments[i].id.seq)));
