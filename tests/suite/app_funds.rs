@@ -165,6 +165,16 @@ fn a_plan_and_money_received_make_a_real_balance() {
             .all(|i| i.fund != FundKind::Work)
     );
     assert!(shows(&h, "3,250.50 元"));
+    // Undo the plan too: the sample has no plan for 居委会工作经费.
+    click(&mut h, "撤销", 0);
+    assert!(open_ledger(&h).funds[&2026].plan(FundKind::Work).is_none());
+    click(&mut h, "重做", 0);
+    assert_eq!(
+        open_ledger(&h).funds[&2026]
+            .plan(FundKind::Work)
+            .map(|p| p.budget),
+        Some(Fen::yuan(100_000))
+    );
 }
 
 #[test]
@@ -418,8 +428,14 @@ fn a_dozen_payments_of_each_fund_add_up_and_the_quarterly_report_reads_back_the_
         shows(&h, "超过 35%"),
         "40,000 of office costs is 40% of the budget"
     );
+    retype_first(&mut h, "金额（元）", "120000");
+    assert!(
+        shows(&h, "超过预算 100,000.00 元"),
+        "over the fund's budget"
+    );
     retype_first(&mut h, "金额（元）", "120");
     assert!(!shows(&h, "超过 35%"), "cleared");
+    assert!(!shows(&h, "超过预算"), "cleared");
     radio(&mut h, "现金");
     h.step();
     assert!(shows(&h, "不在区现金支付清单内"));
