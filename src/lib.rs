@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod demo;
 pub mod gui;
+pub mod import;
 pub mod model;
 pub mod publish;
 pub mod store;

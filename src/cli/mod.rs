@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod demo;
+mod import;
 mod init;
 mod members;
 mod publish;
@@ -45,6 +46,8 @@ pub enum Command {
     Backup(backup::Args),
     /// 生成公开网站和公示栏（只含可公开的内容，发布前做隐私检查）
     Publish(publish::Args),
+    /// 从 Excel 或 CSV 表格导入居民户（先预览每一行，加 --apply 才写入）
+    Import(import::Args),
     /// 打开桌面程序（不带子命令时也打开它）
     Gui(GuiArgs),
 }
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Restore(a)) => restore::run(a),
         Some(Command::Backup(a)) => backup::run(a),
         Some(Command::Publish(a)) => publish::run(a),
+        Some(Command::Import(a)) => import::run(a),
     };
     match result {
         Ok(code) => code,

@@ -5,7 +5,7 @@
 use super::committee::{Assignment, VisitInterval};
 use super::desk::{DutyShift, Reception, ReceptionId};
 use super::fund::{FundKind, FundPlan, Income, Payment, PaymentId};
-use super::household::{Household, HouseholdId};
+use super::household::{Building, Compound, Household, HouseholdId};
 use super::ledger::{Collection, Ledger};
 use super::lists::SavedList;
 use super::problem::{Problem, ProblemId};
@@ -43,6 +43,8 @@ pub enum Edit {
     Threshold(u32),
     /// Several edits made as one (a visit and the problems its needs became).
     Batch(Vec<Edit>),
+    /// Every compound and building (an import adds them).
+    Places(Vec<Compound>, Vec<Building>),
 }
 
 /// Replaces the record with `id` in a list kept sorted by id, or inserts or removes it; returns
@@ -96,6 +98,7 @@ impl Edit {
             Edit::Assignments(_) | Edit::Lists(_) | Edit::Intervals(_) | Edit::Threshold(_) => {
                 vec![Collection::Committee]
             }
+            Edit::Places(..) => vec![Collection::Buildings],
             Edit::Batch(edits) => {
                 let mut all: Vec<Collection> = edits.iter().flat_map(Edit::collections).collect();
                 all.sort();
@@ -165,6 +168,13 @@ impl Edit {
                 &mut ledger.committee.satisfaction_threshold,
                 percent,
             )),
+            Edit::Places(compounds, buildings) => {
+                let book = &mut ledger.households;
+                Edit::Places(
+                    std::mem::replace(&mut book.compounds, compounds),
+                    std::mem::replace(&mut book.buildings, buildings),
+                )
+            }
             Edit::Batch(edits) => {
                 let mut inverse: Vec<Edit> = edits.into_iter().map(|e| e.apply(ledger)).collect();
                 inverse.reverse();

@@ -43,6 +43,7 @@ pub mod fund_report;
 pub mod fund_rules;
 mod household;
 mod id_number;
+pub mod import;
 mod ledger;
 pub mod lists;
 mod money;

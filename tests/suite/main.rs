@@ -13,6 +13,7 @@ mod crash;
 mod fixtures;
 mod guard;
 mod id_number;
+mod import;
 mod lock;
 mod publish;
 mod recovery;

@@ -1,0 +1,164 @@
+//! `sibai import` on sheets the tests make themselves, as committees make them: an .xlsx with
+//! a merged title over the header, a sheet per building named after its compound, an ID
+//! number saved as a number, a birth date as a date cell, a notes sheet with no header; and a
+//! CSV saved by Chinese Excel in GBK. The dry run writes nothing; `--apply` writes the whole
+//! import, which reopens from disk.
+
+use crate::fixtures::{PASS, make_vault, open, sample_ledger, sibai, text};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::path::Path;
+
+fn workbook(path: &Path) {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = book.add_worksheet();
+    ws.set_name("樱园新村3号楼").unwrap();
+    ws.merge_range(0, 0, 0, 5, "樱园新村3号楼居民信息表", &Format::new())
+        .unwrap();
+    for (c, h) in ["姓名", "公民身份号码", "性别", "出生日期", "楼号", "室号"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    // Row 3: in order. Row 4: the ID saved as a number. Row 5: no ID, born on a date cell.
+    for (c, v) in ["王芳", "11010519500101008X", "女", "", "3号", "501室"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *v).unwrap();
+    }
+    ws.write_string(3, 0, "钱多").unwrap();
+    ws.write_number(3, 1, 110_105_195_001_010_000.0).unwrap();
+    ws.write_string(3, 4, "3").unwrap();
+    ws.write_string(3, 5, "601").unwrap();
+    ws.write_string(4, 0, "周小").unwrap();
+    ws.write_string(4, 2, "男").unwrap();
+    ws.write_date_with_format(4, 3, ExcelDateTime::from_ymd(1950, 1, 1).unwrap(), &date)
+        .unwrap();
+    ws.write_string(4, 4, "3").unwrap();
+    ws.write_string(4, 5, "602").unwrap();
+    let ws = book.add_worksheet();
+    ws.set_name("长青里").unwrap();
+    ws.write_string(0, 0, "户主姓名").unwrap();
+    ws.write_string(0, 1, "身份证").unwrap();
+    ws.write_string(0, 2, "门牌").unwrap();
+    ws.write_string(1, 0, "赵强").unwrap();
+    ws.write_string(1, 1, "110105197501010018").unwrap();
+    ws.write_string(1, 2, "长青里2号101室").unwrap();
+    ws.write_string(2, 0, "小计：1户").unwrap();
+    let ws = book.add_worksheet();
+    ws.set_name("填表说明").unwrap();
+    ws.write_string(0, 0, "身份证号请设为文本格式").unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_workbook_is_previewed_row_by_row_then_imported_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("data");
+    make_vault(&vault, sample_ledger("甲"));
+    let before = open(&vault).unwrap().ledger().clone();
+    let sheet = dir.path().join("居民信息.xlsx");
+    workbook(&sheet);
+    let args = |apply: bool| {
+        let mut a = vec![
+            "import".to_owned(),
+            sheet.display().to_string(),
+            vault.display().to_string(),
+            "--all".to_owned(),
+        ];
+        if apply {
+            a.push("--apply".to_owned());
+        }
+        a
+    };
+    let run = |apply: bool| {
+        let a = args(apply);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        sibai(&refs, &[("SIBAI_PASSPHRASE", PASS)])
+    };
+    let dry = run(false);
+    let out = text(&dry);
+    assert!(dry.status.success(), "{out}");
+    assert!(
+        out.contains("“樱园新村3号楼”第 3 行 王芳 樱园新村3号501室：新增"),
+        "{out}"
+    );
+    assert!(out.contains("“樱园新村3号楼”第 4 行 钱多") && out.contains("设为“文本”格式"));
+    assert!(out.contains("第 5 行 周小 樱园新村3号602室：新增"));
+    assert!(out.contains("“长青里”第 2 行 赵强 长青里2号101室：新增"));
+    assert!(out.contains("工作表“填表说明”：没有找到表头"));
+    assert!(
+        out.contains("新增 3 人") && out.contains("错误 1 行"),
+        "{out}"
+    );
+    assert!(out.contains("没有写入台账"));
+    assert_eq!(
+        open(&vault).unwrap().ledger(),
+        &before,
+        "a dry run writes nothing"
+    );
+
+    let applied = run(true);
+    assert!(applied.status.success(), "{}", text(&applied));
+    assert!(text(&applied).contains("已导入并保存"));
+    let after = open(&vault).unwrap();
+    let book = &after.ledger().households;
+    let names: Vec<&str> = book
+        .people()
+        .map(|(_, p)| p.name.as_str())
+        .filter(|n| ["王芳", "钱多", "周小", "赵强"].contains(n))
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}: the damaged row is not imported");
+    let zhou = book.people().find(|(_, p)| p.name == "周小").unwrap().1;
+    assert_eq!(zhou.birth_date, chrono::NaiveDate::from_ymd_opt(1950, 1, 1));
+    let changqing = book.compounds.iter().find(|c| c.name == "长青里");
+    assert!(changqing.is_some(), "a compound made for the new address");
+    // Importing the same file again: nothing new.
+    let again = run(false);
+    assert!(text(&again).contains("新增 0 人"), "{}", text(&again));
+}
+
+#[test]
+fn a_gbk_csv_is_read_and_a_wrong_file_is_refused_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("data");
+    make_vault(&vault, sample_ledger("甲"));
+    let csv = dir.path().join("走访名单.csv");
+    let (gbk, _, _) = encoding_rs::GBK.encode(
+        "姓名,身份证号,地址,政治面貌\r\n吴用,,翠湖花园17号1002室,党员\r\n陈静,11010519500101008X,翠湖花园17号1002室,群众\r\n",
+    );
+    std::fs::write(&csv, &gbk).unwrap();
+    let out = sibai(
+        &[
+            "import",
+            &csv.display().to_string(),
+            &vault.display().to_string(),
+            "--apply",
+        ],
+        &[("SIBAI_PASSPHRASE", PASS)],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let after = open(&vault).unwrap();
+    let wu = after
+        .ledger()
+        .households
+        .people()
+        .find(|(_, p)| p.name == "吴用")
+        .map(|(h, p)| (h.room.clone(), p.tags.len()));
+    assert_eq!(wu, Some(("1002".to_owned(), 1)));
+
+    let wrong = dir.path().join("台账.docx");
+    std::fs::write(&wrong, b"PK").unwrap();
+    let out = sibai(
+        &[
+            "import",
+            &wrong.display().to_string(),
+            &vault.display().to_string(),
+        ],
+        &[("SIBAI_PASSPHRASE", PASS)],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("只能导入 Excel 文件"), "{}", text(&out));
+}
