@@ -809,6 +809,10 @@ struct Places<'a> {
     next_building: u32,
     /// Every ID number in the ledger: household and person.
     ids: HashMap<String, (HouseholdId, PersonId)>,
+    /// The ledger's households living at each building and room (position in its list).
+    living: HashMap<(BuildingId, String), usize>,
+    /// The households touched, by building and room (position in `households`).
+    touched: HashMap<(BuildingId, String), usize>,
 }
 
 impl<'a> Places<'a> {
@@ -832,6 +836,14 @@ impl<'a> Places<'a> {
             next_compound: book.compounds.iter().map(|c| c.id.0).max().unwrap_or(0) + 1,
             next_building: book.buildings.iter().map(|b| b.id.0).max().unwrap_or(0) + 1,
             ids,
+            living: book
+                .households
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.is_active())
+                .map(|(i, h)| ((h.building, h.room.clone()), i))
+                .collect(),
+            touched: HashMap::new(),
         }
     }
 
@@ -893,30 +905,28 @@ impl<'a> Places<'a> {
 
     /// The household living at a building and room, if there is one (nothing is made).
     fn find_household(&self, building: BuildingId, room: &str) -> Option<HouseholdId> {
-        let at = |h: &&Household| h.building == building && h.room == room && h.is_active();
-        self.households
-            .iter()
-            .find(at)
-            .or_else(|| self.ledger.households.households.iter().find(at))
-            .map(|h| h.id)
+        let key = (building, room.to_owned());
+        match self.touched.get(&key) {
+            Some(&i) => self.households.get(i).map(|h| h.id),
+            None => self
+                .living
+                .get(&key)
+                .and_then(|&i| self.ledger.households.households.get(i))
+                .map(|h| h.id),
+        }
     }
 
     /// The household at a building and room: one already touched, one in the ledger (copied
     /// to be changed), or a new one.
     fn household(&mut self, building: BuildingId, room: &str) -> usize {
-        if let Some(i) = self
-            .households
-            .iter()
-            .position(|h| h.building == building && h.room == room && h.is_active())
-        {
+        let key = (building, room.to_owned());
+        if let Some(&i) = self.touched.get(&key) {
             return i;
         }
         let existing = self
-            .ledger
-            .households
-            .households
-            .iter()
-            .find(|h| h.building == building && h.room == room && h.is_active());
+            .living
+            .get(&key)
+            .and_then(|&i| self.ledger.households.households.get(i));
         let h = match existing {
             Some(h) => h.clone(),
             None => {
@@ -938,6 +948,7 @@ impl<'a> Places<'a> {
             }
         };
         self.households.push(h);
+        self.touched.insert(key, self.households.len() - 1);
         self.households.len() - 1
     }
 }
