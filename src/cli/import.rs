@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     vault.load_pending()?;
     let today = chrono::Local::now().date_naive();
     let member = vault.member().to_owned();
-    let plan = plan(vault.ledger(), &sheets, &member, today);
+    let plan = plan(&vault.ledger().households, &sheets, &member, today);
     for name in &plan.unread_sheets {
         println!("工作表“{name}”：没有找到表头（姓名、身份证号等），已跳过");
     }
@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         println!("没有需要写入的内容。");
         return Ok(ExitCode::SUCCESS);
     }
-    let edit = plan.edit(vault.ledger());
+    let edit = plan.edit(&vault.ledger().households);
     vault.apply(edit)?;
     vault.save()?;
     println!("已导入并保存。出错和重复的行没有导入，改正后可以再导入一次。");

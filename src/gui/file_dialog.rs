@@ -17,6 +17,8 @@ pub enum Choose<'a> {
     Folder,
     /// Where to save an Excel workbook, suggesting this file name.
     SaveXlsx(&'a str),
+    /// A spreadsheet to import (.xlsx, .xls, .csv).
+    OpenSheet,
 }
 
 /// A 选择… button and the dialog it opened, if any.
@@ -74,6 +76,12 @@ impl FileChooser {
                         .add_filter("Excel 工作簿", &["xlsx"])
                         .set_file_name(name)
                         .save_file(),
+                ),
+                Choose::OpenSheet => Box::pin(
+                    dialog
+                        .set_title("选择要导入的表格")
+                        .add_filter("Excel 或 CSV 表格", &["xlsx", "xls", "csv"])
+                        .pick_file(),
                 ),
             };
             let waiting = super::in_background("file-dialog", ui.ctx(), move || {

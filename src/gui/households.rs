@@ -2,7 +2,8 @@
 //! with 20,000), searched by name, building-room or last digits as one types, filtered by
 //! compound, building, assigned worker and tag. Clicking a row opens the household laid out like
 //! 附件一, with ID numbers and phones masked until 显示 is clicked, its visit history, and the
-//! buttons to edit it, log a visit or move it out. 新增居民户 opens the empty form.
+//! buttons to edit it, log a visit or move it out. 新增居民户 opens the empty form; 从 Excel 导入
+//! opens the import wizard (`import_wizard`).
 
 use super::household_form::{HouseholdEditor, Outcome};
 use super::lists::ListsPanel;
@@ -37,6 +38,10 @@ pub struct HouseholdsPanel {
     /// 智能名单 is showing rather than the table.
     showing_lists: bool,
     lists: ListsPanel,
+    /// 从 Excel 导入, when open.
+    importing: Option<super::import_wizard::ImportWizard>,
+    /// What the last import said.
+    imported: Option<String>,
 }
 
 impl HouseholdsPanel {
@@ -100,6 +105,15 @@ impl HouseholdsPanel {
     /// Shows the panel.
     pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
         let ledger = view.ledger;
+        if let Some(wizard) = &mut self.importing {
+            if let Some(super::import_wizard::Outcome::Closed(said)) =
+                wizard.show(ui, view, actions)
+            {
+                self.importing = None;
+                self.imported = said;
+            }
+            return;
+        }
         if let Some(editor) = &mut self.editor {
             match editor.show(ui, view, actions) {
                 Some(Outcome::Saved(id)) => self.open(id),
@@ -128,7 +142,17 @@ impl HouseholdsPanel {
             {
                 self.editor = Some(HouseholdEditor::new_household());
             }
+            if ui
+                .add_enabled(!view.read_only, egui::Button::new("从 Excel 导入"))
+                .clicked()
+            {
+                self.importing = Some(super::import_wizard::ImportWizard::default());
+                self.imported = None;
+            }
         });
+        if let Some(said) = &self.imported {
+            widgets::hint(ui, said);
+        }
         if self.showing_lists {
             return self.lists.show(ui, view, actions);
         }

@@ -25,6 +25,7 @@ mod funds;
 mod home;
 mod household_form;
 mod households;
+mod import_wizard;
 mod lists;
 mod payment_form;
 mod print;

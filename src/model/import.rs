@@ -13,11 +13,10 @@
 
 use super::edit::Edit;
 use super::household::{
-    Building, BuildingId, Compound, CompoundId, Household, HouseholdId, MemberGroup, Person,
-    PersonId,
+    Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdId, MemberGroup,
+    Person, PersonId,
 };
 use super::id_number::{IdNumber, Sex, age_on};
-use super::ledger::Ledger;
 use super::phone::Phone;
 use super::tags::{TagAssignment, TagDimension};
 use chrono::NaiveDate;
@@ -205,6 +204,17 @@ pub struct Mapping {
 }
 
 impl Mapping {
+    /// The headings of the mapped row, one per column, as the preview shows them.
+    pub fn headings(&self, sheet: &Sheet) -> Vec<String> {
+        let row = sheet
+            .rows
+            .get(self.header_row)
+            .map_or(&[][..], Vec::as_slice);
+        (0..self.columns.len().max(row.len()))
+            .map(|c| row.get(c).map(text_of).unwrap_or_default())
+            .collect()
+    }
+
     /// The column of a field.
     pub fn column(&self, field: Field) -> Option<usize> {
         self.columns.iter().position(|c| *c == Some(field))
@@ -773,12 +783,12 @@ impl ImportPlan {
     }
 
     /// The whole import as one edit (places first, then every household), undone as one.
-    pub fn edit(&self, ledger: &Ledger) -> Edit {
+    pub fn edit(&self, book: &HouseholdBook) -> Edit {
         let mut edits = Vec::new();
         if !self.compounds.is_empty() || !self.buildings.is_empty() {
-            let mut compounds = ledger.households.compounds.clone();
+            let mut compounds = book.compounds.clone();
             compounds.extend(self.compounds.iter().cloned());
-            let mut buildings = ledger.households.buildings.clone();
+            let mut buildings = book.buildings.clone();
             for b in &self.buildings {
                 match buildings.iter_mut().find(|x| x.id == b.id) {
                     Some(x) => *x = b.clone(),
@@ -798,7 +808,7 @@ impl ImportPlan {
 
 /// The ledger's places and people, looked up as the import goes, with what it adds.
 struct Places<'a> {
-    ledger: &'a Ledger,
+    book: &'a HouseholdBook,
     compounds: Vec<Compound>,
     buildings: Vec<Building>,
     /// Households touched, by id (a copy of the ledger's, or new).
@@ -816,8 +826,7 @@ struct Places<'a> {
 }
 
 impl<'a> Places<'a> {
-    fn new(ledger: &'a Ledger) -> Places<'a> {
-        let book = &ledger.households;
+    fn new(book: &'a HouseholdBook) -> Places<'a> {
         let ids = book
             .people()
             .filter_map(|(h, p)| {
@@ -827,7 +836,7 @@ impl<'a> Places<'a> {
             })
             .collect();
         Places {
-            ledger,
+            book,
             compounds: book.compounds.clone(),
             buildings: book.buildings.clone(),
             households: Vec::new(),
@@ -911,7 +920,7 @@ impl<'a> Places<'a> {
             None => self
                 .living
                 .get(&key)
-                .and_then(|&i| self.ledger.households.households.get(i))
+                .and_then(|&i| self.book.households.get(i))
                 .map(|h| h.id),
         }
     }
@@ -926,7 +935,7 @@ impl<'a> Places<'a> {
         let existing = self
             .living
             .get(&key)
-            .and_then(|&i| self.ledger.households.households.get(i));
+            .and_then(|&i| self.book.households.get(i));
         let h = match existing {
             Some(h) => h.clone(),
             None => {
@@ -982,16 +991,29 @@ fn fill(p: &mut Person, r: &PersonRow, today: NaiveDate, by: &str) -> Vec<String
     changed
 }
 
-/// The dry run: what importing these sheets into the ledger would do, row by row. `by` is
-/// who imports (kept on the tags set), `today` the day (ages are checked against it).
-pub fn plan(ledger: &Ledger, sheets: &[Sheet], by: &str, today: NaiveDate) -> ImportPlan {
-    let mut places = Places::new(ledger);
+/// The dry run: what importing these sheets into the ledger's households would do, row by
+/// row, each sheet read by the header [`detect`] finds. `by` is who imports (kept on the tags
+/// set), `today` the day (ages are checked against it).
+pub fn plan(book: &HouseholdBook, sheets: &[Sheet], by: &str, today: NaiveDate) -> ImportPlan {
+    let mappings: Vec<Option<Mapping>> = sheets.iter().map(detect).collect();
+    plan_with(book, sheets, &mappings, by, today)
+}
+
+/// [`plan`] with each sheet's columns as the user set them (`None`: the sheet is not read).
+pub fn plan_with(
+    book: &HouseholdBook,
+    sheets: &[Sheet],
+    mappings: &[Option<Mapping>],
+    by: &str,
+    today: NaiveDate,
+) -> ImportPlan {
+    let mut places = Places::new(book);
     let mut rows = Vec::new();
     let mut unread = Vec::new();
     // ID numbers met in the file: where.
     let mut in_file: HashMap<String, String> = HashMap::new();
-    for sheet in sheets {
-        let Some(map) = detect(sheet) else {
+    for (sheet, map) in sheets.iter().zip(mappings) {
+        let Some(map) = map.clone() else {
             if sheet
                 .rows
                 .iter()
@@ -1032,7 +1054,6 @@ pub fn plan(ledger: &Ledger, sheets: &[Sheet], by: &str, today: NaiveDate) -> Im
             });
         }
     }
-    let book = &ledger.households;
     let new_compounds: Vec<Compound> = places
         .compounds
         .iter()
@@ -1106,14 +1127,12 @@ fn place_person(
         && Some(home) != here
     {
         let where_ = places
-            .ledger
-            .households
+            .book
             .household(home)
-            .map(|x| places.ledger.households.address_of(x))
+            .map(|x| places.book.address_of(x))
             .unwrap_or_default();
         let name = places
-            .ledger
-            .households
+            .book
             .household(home)
             .and_then(|x| x.members.iter().find(|m| m.id == person))
             .map(|m| m.name.clone())
@@ -1184,7 +1203,7 @@ fn place_person(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::household::HouseholdBook;
+    use crate::model::Ledger;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -1440,7 +1459,7 @@ mod tests {
     #[test]
     fn every_row_gets_its_verdict_and_bad_rows_are_refused_whole() {
         let ledger = ledger();
-        let p = plan(&ledger, &[sheet()], "王书记", today());
+        let p = plan(&ledger.households, &[sheet()], "王书记", today());
         assert_eq!(
             p.rows.len(),
             9,
@@ -1471,7 +1490,7 @@ mod tests {
         let mut alone = sheet();
         alone.rows.truncate(1);
         alone.rows.push(sheet().rows[10].clone());
-        let q = plan(&ledger, &[alone], "王书记", today());
+        let q = plan(&ledger.households, &[alone], "王书记", today());
         assert!(
             matches!(&q.rows[0].verdict, Verdict::Duplicate(d) if d.contains("樱园新村 3号 502室（李桂英）")),
             "{:?}",
@@ -1486,8 +1505,8 @@ mod tests {
     fn the_import_is_one_edit_that_adds_and_undoes_whole() {
         let mut ledger = ledger();
         let before = ledger.clone();
-        let p = plan(&ledger, &[sheet()], "王书记", today());
-        let undo = p.edit(&ledger).apply(&mut ledger);
+        let p = plan(&ledger.households, &[sheet()], "王书记", today());
+        let undo = p.edit(&ledger.households).apply(&mut ledger);
         let book = &ledger.households;
         // 樱园新村 3号501 (new, two people), 4号101 (new building), and 3号502 updated.
         assert_eq!(book.households.len(), 3);
@@ -1515,7 +1534,7 @@ mod tests {
         let li = &book.household(HouseholdId(1)).unwrap().members[0];
         assert_eq!(li.phone.as_ref().map(Phone::as_str), Some("13800138000"));
         // Importing again changes nothing.
-        let again = plan(&ledger, &[sheet()], "王书记", today());
+        let again = plan(&ledger.households, &[sheet()], "王书记", today());
         assert!(again.is_empty(), "{}", again.summary());
         undo.apply(&mut ledger);
         assert_eq!(ledger, before);
@@ -1544,13 +1563,13 @@ mod tests {
             name: "樱园新村3号楼".into(),
             rows: rows.clone(),
         };
-        let p = plan(&ledger(), &[named], "甲", today());
+        let p = plan(&ledger().households, &[named], "甲", today());
         assert_eq!(p.rows[0].address, "樱园新村3号502室");
         let unnamed = Sheet {
             name: "Sheet1".into(),
             rows,
         };
-        let p = plan(&ledger(), &[unnamed], "甲", today());
+        let p = plan(&ledger().households, &[unnamed], "甲", today());
         assert!(
             matches!(&p.rows[0].verdict, Verdict::Error(e) if e[0].contains("没有小区名")),
             "{:?}",

@@ -162,3 +162,97 @@ fn a_gbk_csv_is_read_and_a_wrong_file_is_refused_in_chinese() {
     assert!(!out.status.success());
     assert!(text(&out).contains("只能导入 Excel 文件"), "{}", text(&out));
 }
+
+#[test]
+fn the_wizard_previews_lets_a_column_be_remapped_imports_as_one_edit_and_undoes_it() {
+    use crate::app::{app, click, type_into, unlock, wait, xlsx_text};
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    make_vault(dir.path(), sample_ledger("甲"));
+    let sheet = dir.path().join("居民信息.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("樱园新村").unwrap();
+    for (c, h) in ["姓名", "身份证号", "地址", "家庭情况"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, cells) in [
+        [
+            "王芳",
+            "11010519500101008X",
+            "樱园新村3号501室",
+            "子女在外地",
+        ],
+        ["赵强", "110105197501010018", "", ""],
+        ["吴用", "12345", "樱园新村3号502室", ""],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&sheet).unwrap();
+
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    let people_before = crate::app::open_ledger(&h).households.people().count();
+    click(&mut h, "居民户", 0);
+    click(&mut h, "从 Excel 导入", 0);
+    type_into(&mut h, "表格文件", 0, &sheet.display().to_string());
+    click(&mut h, "读取", 0);
+    let shows = |h: &egui_kittest::Harness<'static, sibai::gui::SibaiApp>, t: &str| {
+        h.query_all_by_label_contains(t).next().is_some()
+    };
+    wait(&mut h, "预览", |h| shows(h, "新增 2 人"));
+    assert!(shows(&h, "表头在第 1 行"));
+    assert!(shows(&h, "身份证号“12345”"), "the bad row and why");
+    // 家庭情况 is not a field of its own: the user makes it the note.
+    click(&mut h, "家庭情况 →", 0);
+    crate::app::click_button(&mut h, "备注");
+    h.key_press(eframe::egui::Key::Escape);
+    wait(&mut h, "重新预览", |h| {
+        h.query_all_by_label_contains("确认导入").next().is_some() && !shows(h, "正在逐行核对")
+    });
+    // The preview exported.
+    click(&mut h, "导出预览结果", 0);
+    let report = dir.path().join("导入预览.xlsx");
+    crate::app::retype(&mut h, "导出到", &report.display().to_string());
+    click(&mut h, "导出", 0);
+    wait(&mut h, "导出", |h| shows(h, "已导出到"));
+    assert!(xlsx_text(&report, "sharedStrings").contains("身份证号“12345”"));
+
+    click(&mut h, "确认导入（新增 2 人、更新 0 人）", 0);
+    assert!(shows(&h, "已导入：新增 2 人"));
+    let ledger = crate::app::open_ledger(&h);
+    assert_eq!(ledger.households.people().count(), people_before + 2);
+    let wang = ledger
+        .households
+        .people()
+        .find(|(_, p)| p.name == "王芳")
+        .unwrap()
+        .1;
+    assert_eq!(wang.note, "子女在外地", "the column remapped to 备注");
+    // 撤销 takes the whole import back; 重做 puts it again; it reopens from disk.
+    click(&mut h, "撤销", 0);
+    assert_eq!(
+        crate::app::open_ledger(&h).households.people().count(),
+        people_before
+    );
+    click(&mut h, "重做", 0);
+    wait(&mut h, "自动保存", |h| {
+        !h.state().vault().unwrap().has_unsaved()
+    });
+    drop(h);
+    let reopened = open(dir.path()).unwrap();
+    assert!(
+        reopened
+            .ledger()
+            .households
+            .people()
+            .any(|(_, p)| p.name == "赵强")
+    );
+}

@@ -131,6 +131,35 @@ fn main() {
     click(&mut h, "智能名单");
     shot(&mut h, &out, "03a-lists");
     click(&mut h, "全部居民户");
+    // The import wizard's preview of a committee's own sheet, with the traps it catches.
+    let sheet = tmp.path().join("居民信息.csv");
+    std::fs::write(
+        &sheet,
+        "樱园新村居民信息表\n姓名,公民身份号码,性别,年龄,门牌,联系电话,政治面貌,是否独居\n\
+         王芳,11010519500101008X,女,76,樱园新村3号501室,13912345678,党员,是\n\
+         赵强,110105197501010018,女,30,,,群众,\n\
+         钱多,1.10105E+17,,,樱园新村3号601室,,,\n\
+         周小,,男,,樱园新村4号101室,,,\n\
+         吴用,,,,樱园新村3号503室,12345,,\n\
+         合计：4户,,,,,,,\n",
+    )
+    .unwrap();
+    click(&mut h, "从 Excel 导入");
+    let field = h.query_all_by_label("表格文件").next().unwrap();
+    field.focus();
+    field.type_text(&sheet.display().to_string());
+    settle(&mut h);
+    click(&mut h, "读取");
+    let started = Instant::now();
+    while h.query_all_by_label_contains("确认导入").next().is_none()
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    settle(&mut h);
+    shot(&mut h, &out, "03b-import");
+    click(&mut h, "← 返回居民户");
     {
         // The first household in the list.
         let row = h
