@@ -258,12 +258,18 @@ impl ImportWizard {
         let (mapped, plan) = self.plan.as_ref()?;
         let stale = *mapped != self.mappings;
         let mut outcome = None;
+        let mut recheck = false;
         ui.strong(plan.summary());
         ui.horizontal(|ui| {
             let [add, update, ..] = plan.counts();
             let label = format!("确认导入（新增 {add} 人、更新 {update} 人）");
             let can = !view.read_only && !stale && !plan.is_empty();
             if ui.add_enabled(can, egui::Button::new(label)).clicked() {
+                if !plan.is_current(&view.ledger.households) {
+                    // The ledger changed since the preview: check again before writing.
+                    recheck = true;
+                    return;
+                }
                 actions.push(Action::Edit(
                     format!("从表格导入 {add} 人"),
                     plan.edit(&view.ledger.households),
@@ -300,6 +306,12 @@ impl ImportWizard {
             })
             .collect();
         rows_table(ui, plan, &rows);
+        if recheck {
+            self.plan = None;
+            self.message = Some(Err(
+                "台账在预览之后有了变动，已重新逐行核对，请看过新的预览后再确认导入。".into(),
+            ));
+        }
         outcome
     }
 }
@@ -314,9 +326,9 @@ fn rows_table(ui: &mut egui::Ui, plan: &ImportPlan, rows: &[usize]) {
         .column(Column::exact(130.0))
         .column(Column::exact(50.0))
         .column(Column::exact(90.0))
-        .column(Column::exact(200.0))
-        .column(Column::exact(330.0))
-        .column(Column::remainder().at_least(120.0))
+        .column(Column::exact(190.0))
+        .column(Column::remainder().at_least(300.0))
+        .column(Column::exact(260.0))
         .header(row_height, |mut header| {
             for t in ["工作表", "行", "姓名", "地址", "结果", "提示"] {
                 header.col(|ui| {

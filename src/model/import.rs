@@ -745,8 +745,13 @@ pub struct ImportPlan {
     buildings: Vec<Building>,
     /// How many of them are new.
     new_buildings: usize,
+    /// The first household and person numbers it gives out (the ledger's next ones when it
+    /// was made): a plan is applied only to the ledger it was made for.
+    first_ids: (u32, u32),
     /// The households written: new ones, and existing ones with new members or fields.
     households: Vec<Household>,
+    /// The existing ones among them as they were when the plan was made.
+    originals: Vec<Household>,
 }
 
 impl ImportPlan {
@@ -775,6 +780,20 @@ impl ImportPlan {
             self.compounds.len(),
             self.new_buildings,
         )
+    }
+
+    /// Whether the plan was made for these households as they are now: no household or
+    /// person was added since (its new numbers would be taken) and none it changes was edited.
+    pub fn is_current(&self, book: &HouseholdBook) -> bool {
+        self.first_ids == (book.next_household_id().0, book.next_person_id().0)
+            && self.households.iter().all(|h| {
+                book.household(h.id).is_none_or(|now| {
+                    self.originals
+                        .iter()
+                        .find(|o| o.id == h.id)
+                        .is_some_and(|o| o == now)
+                })
+            })
     }
 
     /// Whether there is anything to write.
@@ -1008,6 +1027,7 @@ pub fn plan_with(
     today: NaiveDate,
 ) -> ImportPlan {
     let mut places = Places::new(book);
+    let first_ids = (places.next_household, places.next_person);
     let mut rows = Vec::new();
     let mut unread = Vec::new();
     // ID numbers met in the file: where.
@@ -1075,13 +1095,19 @@ pub fn plan_with(
         .into_iter()
         .filter(|h| book.household(h.id) != Some(h))
         .collect();
+    let originals: Vec<Household> = households
+        .iter()
+        .filter_map(|h| book.household(h.id).cloned())
+        .collect();
     ImportPlan {
         rows,
         unread_sheets: unread,
         compounds: new_compounds,
         buildings: changed_buildings,
         new_buildings,
+        first_ids,
         households,
+        originals,
     }
 }
 
@@ -1506,6 +1532,7 @@ mod tests {
         let mut ledger = ledger();
         let before = ledger.clone();
         let p = plan(&ledger.households, &[sheet()], "王书记", today());
+        assert!(p.is_current(&ledger.households));
         let undo = p.edit(&ledger.households).apply(&mut ledger);
         let book = &ledger.households;
         // 樱园新村 3号501 (new, two people), 4号101 (new building), and 3号502 updated.
@@ -1533,6 +1560,8 @@ mod tests {
         assert_eq!(serial.members[0].birth_date, Some(day(1950, 1, 1)));
         let li = &book.household(HouseholdId(1)).unwrap().members[0];
         assert_eq!(li.phone.as_ref().map(Phone::as_str), Some("13800138000"));
+        // The plan was for the ledger before it: not applied twice.
+        assert!(!p.is_current(&ledger.households));
         // Importing again changes nothing.
         let again = plan(&ledger.households, &[sheet()], "王书记", today());
         assert!(again.is_empty(), "{}", again.summary());
