@@ -4,7 +4,7 @@
 //! the whole import is saved at once (the app can undo it as one edit).
 
 use super::{CliError, UnlockArgs, open, options};
-use crate::model::import::{Verdict, plan};
+use crate::model::import::{Verdict, detect_with, plan_with};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,7 +32,16 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     vault.load_pending()?;
     let today = chrono::Local::now().date_naive();
     let member = vault.member().to_owned();
-    let plan = plan(&vault.ledger().households, &sheets, &member, today);
+    // Columns read as the committee set them by hand in an earlier import in the app.
+    let remembered = &vault.ledger().committee.import_headings;
+    let mappings: Vec<_> = sheets.iter().map(|s| detect_with(s, remembered)).collect();
+    let plan = plan_with(
+        &vault.ledger().households,
+        &sheets,
+        &mappings,
+        &member,
+        today,
+    );
     for name in &plan.unread_sheets {
         println!("工作表“{name}”：没有找到表头（姓名、身份证号等），已跳过");
     }

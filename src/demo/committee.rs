@@ -98,6 +98,7 @@ pub(super) fn committee(today: NaiveDate) -> CommitteeBook {
         visit_intervals: crate::model::default_intervals(),
         lists: demo_lists(today),
         satisfaction_threshold: crate::model::project_flow::DEFAULT_THRESHOLD,
+        import_headings: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! 居民户 → 从 Excel 导入: the committee's own sheet (.xlsx, .xls, .csv) read on a background
 //! thread; each sheet's columns shown with the field each was matched to (`model::import`),
-//! which the user may change; then the dry run, row by row (新增, 更新, 已在台账中, 重复 of
+//! which the user may change (and which is remembered for the next sheet with the same
+//! headings); then the dry run, row by row (新增, 更新, 已在台账中, 重复 of
 //! which record, 错误 and why), exportable to .xlsx; nothing is written until 确认导入, and
 //! then the whole import is one edit, which 撤销 takes back whole.
 
@@ -8,8 +9,10 @@ use super::export::{self, ExportForm};
 use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet as PrintSheet;
 use super::{Action, View, in_background, widgets};
-use crate::model::HouseholdBook;
-use crate::model::import::{Field, ImportPlan, Mapping, Sheet, Verdict, detect, plan_with};
+use crate::model::import::{
+    Field, ImportPlan, Mapping, Sheet, Verdict, detect_with, plan_with, remember,
+};
+use crate::model::{Edit, HouseholdBook};
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use std::path::PathBuf;
@@ -47,7 +50,7 @@ impl ImportWizard {
         view: &View<'_>,
         actions: &mut Vec<Action>,
     ) -> Option<Outcome> {
-        self.poll();
+        self.poll(&view.ledger.committee.import_headings);
         let mut outcome = None;
         ui.horizontal(|ui| {
             if ui.button("← 返回居民户").clicked() {
@@ -91,12 +94,12 @@ impl ImportWizard {
     }
 
     /// Takes what the background threads have finished.
-    fn poll(&mut self) {
+    fn poll(&mut self, remembered: &[(String, Option<Field>)]) {
         if let Some(rx) = &self.reading {
             match rx.try_recv() {
                 Ok(Ok(sheets)) => {
                     self.reading = None;
-                    self.mappings = sheets.iter().map(detect).collect();
+                    self.mappings = sheets.iter().map(|s| detect_with(s, remembered)).collect();
                     self.sheets = Some(Arc::new(sheets));
                     self.plan = None;
                 }
@@ -270,9 +273,19 @@ impl ImportWizard {
                     recheck = true;
                     return;
                 }
+                // The columns the user set by hand are remembered for the next sheet like it.
+                let remembered = &view.ledger.committee.import_headings;
+                let kept = self
+                    .sheets
+                    .as_ref()
+                    .map_or_else(|| remembered.clone(), |s| remember(remembered, s, mapped));
+                let mut edits = vec![plan.edit(&view.ledger.households)];
+                if kept != *remembered {
+                    edits.push(Edit::ImportHeadings(kept));
+                }
                 actions.push(Action::Edit(
                     format!("从表格导入 {add} 人"),
-                    plan.edit(&view.ledger.households),
+                    Edit::Batch(edits),
                 ));
                 outcome = Some(Outcome::Closed(Some(format!(
                     "已导入：新增 {add} 人，更新 {update} 人。出错和重复的行没有导入，改正后可以再导入；如需取消，点“撤销”。"

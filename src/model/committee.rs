@@ -217,6 +217,10 @@ pub struct CommitteeBook {
     /// in older files: 80).
     #[serde(default = "default_threshold")]
     pub satisfaction_threshold: u32,
+    /// Headings of the committee's own sheets and the field chosen for each in an import
+    /// (`None`: not imported), used first the next time a sheet with that heading is read.
+    #[serde(default)]
+    pub import_headings: Vec<(String, Option<super::import::Field>)>,
 }
 
 fn default_threshold() -> u32 {
@@ -275,6 +279,7 @@ impl Default for CommitteeBook {
             visit_intervals: default_intervals(),
             lists: Vec::new(),
             satisfaction_threshold: default_threshold(),
+            import_headings: Vec::new(),
         }
     }
 }

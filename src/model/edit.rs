@@ -6,6 +6,7 @@ use super::committee::{Assignment, VisitInterval};
 use super::desk::{DutyShift, Reception, ReceptionId};
 use super::fund::{FundKind, FundPlan, Income, Payment, PaymentId};
 use super::household::{Building, Compound, Household, HouseholdId};
+use super::import::Field;
 use super::ledger::{Collection, Ledger};
 use super::lists::SavedList;
 use super::problem::{Problem, ProblemId};
@@ -45,6 +46,8 @@ pub enum Edit {
     Batch(Vec<Edit>),
     /// Every compound and building (an import adds them).
     Places(Vec<Compound>, Vec<Building>),
+    /// The headings an import remembers (`CommitteeBook::import_headings`).
+    ImportHeadings(Vec<(String, Option<Field>)>),
 }
 
 /// Replaces the record with `id` in a list kept sorted by id, or inserts or removes it; returns
@@ -99,6 +102,7 @@ impl Edit {
                 vec![Collection::Committee]
             }
             Edit::Places(..) => vec![Collection::Buildings],
+            Edit::ImportHeadings(_) => vec![Collection::Committee],
             Edit::Batch(edits) => {
                 let mut all: Vec<Collection> = edits.iter().flat_map(Edit::collections).collect();
                 all.sort();
@@ -175,6 +179,10 @@ impl Edit {
                     std::mem::replace(&mut book.buildings, buildings),
                 )
             }
+            Edit::ImportHeadings(list) => Edit::ImportHeadings(std::mem::replace(
+                &mut ledger.committee.import_headings,
+                list,
+            )),
             Edit::Batch(edits) => {
                 let mut inverse: Vec<Edit> = edits.into_iter().map(|e| e.apply(ledger)).collect();
                 inverse.reverse();

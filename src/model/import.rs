@@ -45,7 +45,7 @@ pub struct Sheet {
 }
 
 /// A field of 附件一 a column can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Field {
     /// 姓名.
     Name,
@@ -183,7 +183,39 @@ fn heading_key(text: &str) -> String {
         .collect()
 }
 
-/// The field a heading names, if any.
+/// The field a heading names, if any: as the committee chose it in an earlier import
+/// (`remembered`), else by the headings of 附件一 and their variants.
+pub fn field_for(heading: &str, remembered: &[(String, Option<Field>)]) -> Option<Field> {
+    let key = heading_key(heading);
+    match remembered.iter().find(|(h, _)| heading_key(h) == key) {
+        Some((_, field)) => *field,
+        None => field_of(heading),
+    }
+}
+
+/// The headings whose field the user chose differently from what would be found by default,
+/// added to (or replacing in) what the committee remembers.
+pub fn remember(
+    remembered: &[(String, Option<Field>)],
+    sheets: &[Sheet],
+    mappings: &[Option<Mapping>],
+) -> Vec<(String, Option<Field>)> {
+    let mut out = remembered.to_vec();
+    for (sheet, map) in sheets.iter().zip(mappings) {
+        let Some(map) = map else { continue };
+        for (heading, chosen) in map.headings(sheet).iter().zip(&map.columns) {
+            let key = heading_key(heading);
+            if key.is_empty() || field_for(heading, &out) == *chosen {
+                continue;
+            }
+            out.retain(|(h, _)| heading_key(h) != key);
+            out.push((key, *chosen));
+        }
+    }
+    out
+}
+
+/// The field a heading names by 附件一's headings and their variants, if any.
 pub fn field_of(heading: &str) -> Option<Field> {
     let key = heading_key(heading);
     if key.is_empty() {
@@ -228,12 +260,17 @@ const HEADER_SEARCH_ROWS: usize = 12;
 /// title merged across the top is passed over; under a merged group heading the row of
 /// field names is taken). None when no row names a person's 姓名 or 身份证号.
 pub fn detect(sheet: &Sheet) -> Option<Mapping> {
+    detect_with(sheet, &[])
+}
+
+/// [`detect`], reading headings as the committee chose them before (see [`field_for`]).
+pub fn detect_with(sheet: &Sheet, remembered: &[(String, Option<Field>)]) -> Option<Mapping> {
     let mut best: Option<(usize, Mapping)> = None;
     for (r, row) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let mut columns: Vec<Option<Field>> = row
             .iter()
             .map(|c| match c {
-                Cell::Text(t) => field_of(t),
+                Cell::Text(t) => field_for(t, remembered),
                 _ => None,
             })
             .collect();
@@ -1339,6 +1376,36 @@ mod tests {
             })
             .is_none()
         );
+    }
+
+    #[test]
+    fn a_heading_mapped_by_hand_is_remembered_for_next_time() {
+        let sheet = Sheet {
+            name: "Sheet1".into(),
+            rows: vec![row(&["姓名", "身份证号", "家庭情况", "关系"])],
+        };
+        let mut map = detect(&sheet).expect("a header");
+        assert_eq!(map.columns[2], None);
+        assert_eq!(map.columns[3], Some(Field::Relation));
+        // The user makes 家庭情况 the note and leaves 关系 out.
+        map.columns[2] = Some(Field::Note);
+        map.columns[3] = None;
+        let kept = remember(&[], std::slice::from_ref(&sheet), &[Some(map.clone())]);
+        assert_eq!(
+            kept,
+            [
+                ("家庭情况".to_owned(), Some(Field::Note)),
+                ("关系".to_owned(), None)
+            ]
+        );
+        assert_eq!(detect_with(&sheet, &kept), Some(map));
+        // Remembering the same choices again adds nothing.
+        let again = remember(
+            &kept,
+            std::slice::from_ref(&sheet),
+            &[detect_with(&sheet, &kept)],
+        );
+        assert_eq!(again, kept);
     }
 
     #[test]

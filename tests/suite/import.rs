@@ -236,6 +236,24 @@ fn the_wizard_previews_lets_a_column_be_remapped_imports_as_one_edit_and_undoes_
         .unwrap()
         .1;
     assert_eq!(wang.note, "子女在外地", "the column remapped to 备注");
+    assert!(
+        ledger.committee.import_headings.contains(&(
+            "家庭情况".to_owned(),
+            Some(sibai::model::import::Field::Note)
+        )),
+        "the choice is remembered"
+    );
+    // The next sheet with that heading is read the same way without asking.
+    click(&mut h, "从 Excel 导入", 0);
+    type_into(&mut h, "表格文件", 0, &sheet.display().to_string());
+    click(&mut h, "读取", 0);
+    wait(&mut h, "再次读取", |h| shows(h, "表头在第 1 行"));
+    let chosen = h
+        .query_all_by_label("家庭情况 →")
+        .filter_map(|n| egui_kittest::kittest::NodeT::accesskit_node(&n).value())
+        .collect::<Vec<_>>();
+    assert!(chosen.contains(&"备注".to_owned()), "{chosen:?}");
+    click(&mut h, "← 返回居民户", 0);
     // 撤销 takes the whole import back; 重做 puts it again; it reopens from disk.
     click(&mut h, "撤销", 0);
     assert_eq!(
