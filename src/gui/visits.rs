@@ -5,7 +5,8 @@
 //! press Enter to take the first match; time and 走访人 are already filled (now, the member);
 //! Tab moves on through 事由, 困难或诉求 and 备注; Ctrl+Enter saves. Each need is 当场解决 (with
 //! the answer) or 列入问题清单, which creates a problem linked to the visit. The rules are in
-//! `model::draft::VisitDraft`.
+//! `model::draft::VisitDraft`. The visits listed export to .xlsx in the fields of 社区云's
+//! 接待走访 module (`model::visit_export`), so they need not be typed twice.
 
 use super::coverage::CoveragePanel;
 use super::{Action, View, widgets};
@@ -73,6 +74,9 @@ pub struct VisitsPanel {
     /// The problems whose 回访 is due within a week (positions, due days), until the ledger
     /// changes.
     due: Option<Vec<(usize, chrono::NaiveDate)>>,
+    /// 导出（社区云走访格式）, when open, and what it said.
+    export: Option<super::export::ExportForm>,
+    exported: Option<Result<String, String>>,
 }
 
 impl VisitsPanel {
@@ -274,7 +278,12 @@ impl VisitsPanel {
         ui.horizontal(|ui| {
             ui.label(format!("共 {} 次走访", rows.len()));
             widgets::hint(ui, "点击一行打开这一户。");
+            if ui.button("导出（社区云走访格式）").clicked() {
+                self.export = Some(super::export::ExportForm::new("走访记录", view.today));
+                self.exported = None;
+            }
         });
+        export_form(ui, view, rows, &mut self.export, &mut self.exported);
         ui.separator();
         // One line per row: long text is cut (the whole of it is on hover or in the record).
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
@@ -735,4 +744,47 @@ fn follow_up_row(ui: &mut egui::Ui, view: &View<'_>, p: &Problem, start: &mut Op
         *start = Some(p.id);
     }
     ui.end_row();
+}
+
+/// The export of the visits listed, while it is open, and what it said.
+fn export_form(
+    ui: &mut egui::Ui,
+    view: &View<'_>,
+    rows: &[VisitAt],
+    export: &mut Option<super::export::ExportForm>,
+    exported: &mut Option<Result<String, String>>,
+) {
+    if let Some(form) = export {
+        match form.show(ui, || community_cloud_sheet(view, rows)) {
+            Some(Ok(m)) => {
+                *export = None;
+                *exported = (!m.is_empty()).then_some(Ok(m));
+            }
+            Some(Err(e)) => *exported = Some(Err(e)),
+            None => {}
+        }
+    }
+    match exported {
+        Some(Ok(m)) => widgets::hint(ui, m),
+        Some(Err(e)) => widgets::error(ui, e),
+        None => {}
+    }
+}
+
+/// The visits listed, in the layout of 社区云's 接待走访 module (`model::visit_export`), oldest
+/// first as they are entered there.
+fn community_cloud_sheet(view: &View<'_>, rows: &[VisitAt]) -> super::print::Sheet {
+    use crate::model::visit_export::{HEADERS, row};
+    let ledger = view.ledger;
+    let mut visits: Vec<_> = rows.iter().filter_map(|&at| visit_at(ledger, at)).collect();
+    visits.sort_by_key(|v| v.at);
+    super::print::Sheet {
+        committee: view.committee_name(),
+        title: "居民区走访记录".to_owned(),
+        conditions: "社区云“接待走访”格式".to_owned(),
+        date: super::home::date_text(view.today),
+        printed_by: view.member.to_owned(),
+        headers: HEADERS.map(str::to_owned).to_vec(),
+        rows: visits.iter().map(|v| row(ledger, v).to_vec()).collect(),
+    }
 }

@@ -56,6 +56,7 @@ pub mod project_flow;
 mod tags;
 mod validate;
 mod visit;
+pub mod visit_export;
 pub mod visit_search;
 
 pub use committee::{

@@ -274,3 +274,47 @@ fn the_wizard_previews_lets_a_column_be_remapped_imports_as_one_edit_and_undoes_
             .any(|(_, p)| p.name == "赵强")
     );
 }
+
+#[test]
+fn visits_are_exported_in_the_fields_of_the_community_cloud_form() {
+    use crate::app::{app, click, retype, unlock, wait, xlsx_text};
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = sample_ledger("甲");
+    let visit = ledger.visits[&2026][0].clone();
+    make_vault(dir.path(), ledger);
+    let mut h = app(dir.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    wait(&mut h, "读入全部台账", |h| {
+        h.state().vault().unwrap().unloaded().is_empty()
+    });
+    click(&mut h, "走访", 0);
+    wait(&mut h, "走访记录", |h| {
+        h.query_all_by_label_contains("导出（社区云走访格式）")
+            .next()
+            .is_some()
+    });
+    // Every year's visits.
+    click(&mut h, "导出（社区云走访格式）", 0);
+    let path = dir.path().join("走访记录.xlsx");
+    retype(&mut h, "导出到", &path.display().to_string());
+    click(&mut h, "导出", 0);
+    wait(&mut h, "导出", |h| {
+        h.query_all_by_label_contains("已导出到").next().is_some()
+    });
+    let strings = xlsx_text(&path, "sharedStrings");
+    let mut at = 0;
+    for header in sibai::model::visit_export::HEADERS {
+        let found = strings[at..]
+            .find(&format!(">{header}<"))
+            .unwrap_or_else(|| panic!("{header} in order"));
+        at += found;
+    }
+    assert!(strings.contains(&visit.reason), "the visit's 走访事由");
+    assert!(
+        strings.contains("年") && strings.contains("时"),
+        "走访时间 to the minute"
+    );
+}
