@@ -278,6 +278,45 @@ impl ExportForm {
     }
 }
 
+/// An export under a list or a report: the form while it is open, then what it said (where the
+/// file went, or why it was not written). The panels that export hold one of these.
+#[derive(Default)]
+pub struct ExportSlot {
+    form: Option<ExportForm>,
+    said: Option<Result<String, String>>,
+}
+
+impl ExportSlot {
+    /// Opens the form for exporting `title` on `today`.
+    pub fn open(&mut self, title: &str, today: NaiveDate) {
+        self.form = Some(ExportForm::new(title, today));
+        self.said = None;
+    }
+
+    /// Shows the form while it is open, then what it said; `make` makes what is written.
+    /// Returns true on the frame a file was written.
+    pub fn show<E: Exportable>(&mut self, ui: &mut egui::Ui, make: impl FnOnce() -> E) -> bool {
+        let mut written = false;
+        if let Some(form) = &mut self.form {
+            match form.show(ui, make) {
+                Some(Ok(m)) => {
+                    self.form = None;
+                    written = !m.is_empty();
+                    self.said = written.then_some(Ok(m));
+                }
+                Some(Err(e)) => self.said = Some(Err(e)),
+                None => {}
+            }
+        }
+        match &self.said {
+            Some(Ok(m)) => widgets::hint(ui, m),
+            Some(Err(e)) => widgets::error(ui, e),
+            None => {}
+        }
+        written
+    }
+}
+
 /// Writes the workbook to `path`.
 pub fn write(sheet: &impl Exportable, path: &Path) -> Result<(), ExportError> {
     if path.extension().and_then(|e| e.to_str()) != Some("xlsx") {

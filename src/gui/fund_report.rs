@@ -16,11 +16,10 @@ use eframe::egui;
 #[derive(Default)]
 pub struct ReportTab {
     period: Option<ReportPeriod>,
-    export: Option<export::ExportForm>,
+    export: export::ExportSlot,
     printed: Option<Result<print::Opened, print::PrintError>>,
     /// A disclosure opened in the browser as it will be published.
     preview: Option<Result<print::Opened, print::PrintError>>,
-    message: Option<Result<String, String>>,
     /// The report for the period it was made for.
     made: Option<FundReport>,
 }
@@ -72,29 +71,14 @@ impl ReportTab {
         let doc = || document(view, r);
         ui.horizontal(|ui| {
             if ui.button("打印报告").clicked() {
-                self.message = None;
                 self.printed = Some(super::document::html(&doc()).and_then(print::open));
             }
             if ui.button("导出 Excel").clicked() {
-                self.export = Some(export::ExportForm::new(&period.title(), view.today));
+                self.export.open(&period.title(), view.today);
             }
             widgets::hint(ui, "每项经费一页（Excel 中一个工作表），含合计和签字栏。");
         });
-        if let Some(form) = &mut self.export {
-            match form.show(ui, doc) {
-                Some(Ok(m)) => {
-                    self.export = None;
-                    self.message = (!m.is_empty()).then_some(Ok(m));
-                }
-                Some(Err(e)) => self.message = Some(Err(e)),
-                None => {}
-            }
-        }
-        match &self.message {
-            Some(Ok(m)) => widgets::hint(ui, m),
-            Some(Err(e)) => widgets::error(ui, e),
-            None => {}
-        }
+        self.export.show(ui, doc);
         if let Some(opened) = &mut self.printed {
             print::show_opened(ui, opened);
         }

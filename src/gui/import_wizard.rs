@@ -5,7 +5,7 @@
 //! which record, 错误 and why), exportable to .xlsx; nothing is written until 确认导入, and
 //! then the whole import is one edit, which 撤销 takes back whole.
 
-use super::export::{self, ExportForm};
+use super::export::{self, ExportSlot};
 use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet as PrintSheet;
 use super::{Action, View, in_background, widgets};
@@ -38,7 +38,7 @@ pub struct ImportWizard {
     /// The dry run, for the mappings it was made with.
     plan: Option<(Vec<Option<Mapping>>, ImportPlan)>,
     only_problems: bool,
-    export: Option<ExportForm>,
+    export: ExportSlot,
     message: Option<Result<String, String>>,
 }
 
@@ -159,7 +159,7 @@ impl ImportWizard {
         self.message = None;
         self.sheets = None;
         self.plan = None;
-        self.export = None;
+        self.export = ExportSlot::default();
         match in_background("import-read", ctx, move || {
             crate::import::read(&path).map_err(|e| e.to_string())
         }) {
@@ -292,24 +292,14 @@ impl ImportWizard {
                 ))));
             }
             if ui.button("导出预览结果").clicked() {
-                self.export = Some(ExportForm::new("导入预览", view.today));
+                self.export.open("导入预览", view.today);
             }
             ui.checkbox(&mut self.only_problems, "只看需要注意的行");
         });
         if plan.is_empty() {
             widgets::hint(ui, "没有需要写入的内容。");
         }
-        if let Some(form) = &mut self.export {
-            let sheet = || report_sheet(view, plan);
-            match form.show(ui, sheet) {
-                Some(Ok(m)) => {
-                    self.export = None;
-                    self.message = (!m.is_empty()).then_some(Ok(m));
-                }
-                Some(Err(e)) => self.message = Some(Err(e)),
-                None => {}
-            }
-        }
+        self.export.show(ui, || report_sheet(view, plan));
         let rows: Vec<usize> = (0..plan.rows.len())
             .filter(|&i| {
                 !self.only_problems || {

@@ -16,9 +16,8 @@ pub struct ReportTab {
     to: String,
     /// The report for the period it was counted for.
     counted: Option<(NaiveDate, NaiveDate, ProblemReport)>,
-    export: Option<export::ExportForm>,
+    export: export::ExportSlot,
     printed: Option<Result<print::Opened, print::PrintError>>,
-    message: Option<Result<String, String>>,
 }
 
 impl ReportTab {
@@ -70,28 +69,13 @@ impl ReportTab {
         let sheet = || sheet(view, r);
         ui.horizontal(|ui| {
             if ui.button("打印").clicked() {
-                self.message = None;
                 self.printed = Some(print::print(&sheet()));
             }
             if ui.button("导出 Excel").clicked() {
-                self.export = Some(export::ExportForm::new("问题清单统计", view.today));
+                self.export.open("问题清单统计", view.today);
             }
         });
-        if let Some(form) = &mut self.export {
-            match form.show(ui, sheet) {
-                Some(Ok(m)) => {
-                    self.export = None;
-                    self.message = (!m.is_empty()).then_some(Ok(m));
-                }
-                Some(Err(e)) => self.message = Some(Err(e)),
-                None => {}
-            }
-        }
-        match &self.message {
-            Some(Ok(m)) => widgets::hint(ui, m),
-            Some(Err(e)) => widgets::error(ui, e),
-            None => {}
-        }
+        self.export.show(ui, sheet);
         if let Some(opened) = &mut self.printed {
             print::show_opened(ui, opened);
         }

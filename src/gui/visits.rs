@@ -74,9 +74,8 @@ pub struct VisitsPanel {
     /// The problems whose 回访 is due within a week (positions, due days), until the ledger
     /// changes.
     due: Option<Vec<(usize, chrono::NaiveDate)>>,
-    /// 导出（社区云走访格式）, when open, and what it said.
-    export: Option<super::export::ExportForm>,
-    exported: Option<Result<String, String>>,
+    /// 导出（社区云走访格式）.
+    export: super::export::ExportSlot,
 }
 
 impl VisitsPanel {
@@ -279,11 +278,10 @@ impl VisitsPanel {
             ui.label(format!("共 {} 次走访", rows.len()));
             widgets::hint(ui, "点击一行打开这一户。");
             if ui.button("导出（社区云走访格式）").clicked() {
-                self.export = Some(super::export::ExportForm::new("走访记录", view.today));
-                self.exported = None;
+                self.export.open("走访记录", view.today);
             }
         });
-        export_form(ui, view, rows, &mut self.export, &mut self.exported);
+        self.export.show(ui, || community_cloud_sheet(view, rows));
         ui.separator();
         // One line per row: long text is cut (the whole of it is on hover or in the record).
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
@@ -744,31 +742,6 @@ fn follow_up_row(ui: &mut egui::Ui, view: &View<'_>, p: &Problem, start: &mut Op
         *start = Some(p.id);
     }
     ui.end_row();
-}
-
-/// The export of the visits listed, while it is open, and what it said.
-fn export_form(
-    ui: &mut egui::Ui,
-    view: &View<'_>,
-    rows: &[VisitAt],
-    export: &mut Option<super::export::ExportForm>,
-    exported: &mut Option<Result<String, String>>,
-) {
-    if let Some(form) = export {
-        match form.show(ui, || community_cloud_sheet(view, rows)) {
-            Some(Ok(m)) => {
-                *export = None;
-                *exported = (!m.is_empty()).then_some(Ok(m));
-            }
-            Some(Err(e)) => *exported = Some(Err(e)),
-            None => {}
-        }
-    }
-    match exported {
-        Some(Ok(m)) => widgets::hint(ui, m),
-        Some(Err(e)) => widgets::error(ui, e),
-        None => {}
-    }
 }
 
 /// The visits listed, in the layout of 社区云's 接待走访 module (`model::visit_export`), oldest
