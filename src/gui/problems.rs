@@ -2,7 +2,8 @@
 //! with filters that combine (状态, 分类, 来源, 化解路径, 责任人, 突出问题, 超期, 提出日期, free
 //! text) and sorting by age or by latest step; a problem's page (`problem_page`); 新增问题 for
 //! what came from 12345, a patrol or elsewhere; ticked problems made into one 实事项目; and the
-//! solve-rate report (`problem_report`). The rules live in `model::problem`,
+//! solve-rate report (`problem_report`). The list as filtered exports to .xlsx (no resident
+//! named: where it came from, what it is, its path and state). The rules live in `model::problem`,
 //! `model::problem_search` and `model::draft::problem`.
 
 use super::problem_page::ProblemPage;
@@ -51,6 +52,8 @@ pub struct ProblemsPanel {
     report: ReportTab,
     /// The last thing done.
     message: Option<String>,
+    /// The list exported to .xlsx.
+    export: super::export::ExportSlot,
 }
 
 impl Default for ProblemsPanel {
@@ -70,6 +73,7 @@ impl Default for ProblemsPanel {
             new_project: None,
             report: ReportTab::default(),
             message: None,
+            export: super::export::ExportSlot::default(),
         }
     }
 }
@@ -241,6 +245,9 @@ impl ProblemsPanel {
         };
         ui.horizontal(|ui| {
             ui.strong(format!("共 {} 个问题", rows.len()));
+            if ui.button("导出 Excel").clicked() {
+                self.export.open("问题清单", view.today);
+            }
             widgets::hint(ui, "点击一行打开问题；勾选几个问题可以合并为一个实事项目。");
             if !self.ticked.is_empty() {
                 let text = format!("用勾选的 {} 个问题创建实事项目", self.ticked.len());
@@ -259,6 +266,7 @@ impl ProblemsPanel {
                 }
             }
         });
+        self.export.show(ui, || list_sheet(view, rows));
         ui.separator();
         let (opened, sort) = table(ui, view, rows, &mut self.ticked, self.sort);
         if let Some(id) = opened {
@@ -666,4 +674,54 @@ fn row_cells(
             ui.label(text);
         }
     });
+}
+
+/// The problems listed, as a sheet to export: what the street asks of a problem list (where it
+/// came from, what it is, how it is being solved and where it stands), no resident named.
+fn list_sheet(view: &View<'_>, rows: &[usize]) -> super::print::Sheet {
+    let ledger = view.ledger;
+    let problems = &ledger.problems.problems;
+    super::print::Sheet {
+        committee: view.committee_name(),
+        title: "问题清单".to_owned(),
+        conditions: format!("共 {} 个问题", rows.len()),
+        date: super::home::date_text(view.today),
+        printed_by: view.member.to_owned(),
+        headers: [
+            "编号",
+            "提出日期",
+            "来源",
+            "分类",
+            "问题",
+            "突出问题",
+            "化解路径",
+            "状态",
+            "责任人",
+            "最近进展",
+            "答复",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: rows
+            .iter()
+            .filter_map(|&i| problems.get(i))
+            .map(|p| {
+                vec![
+                    p.id.0.to_string(),
+                    p.raised_on.format("%Y-%m-%d").to_string(),
+                    p.source.label().to_owned(),
+                    p.category.clone(),
+                    p.title.clone(),
+                    if p.prominent { "是" } else { "" }.to_owned(),
+                    p.path.label().to_owned(),
+                    p.status.label().to_owned(),
+                    p.assigned_to
+                        .and_then(|w| ledger.committee.worker(w))
+                        .map_or_else(String::new, |w| w.name.clone()),
+                    p.last_activity().format("%Y-%m-%d").to_string(),
+                    p.answer.clone(),
+                ]
+            })
+            .collect(),
+    }
 }

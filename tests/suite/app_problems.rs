@@ -1,7 +1,7 @@
 //! 问题清单 driven headless with egui_kittest: a need heard on a visit followed to its answer
 //! and its 回访 (which 走访 shows as due and records), steps refused out of order, undo, and
 //! the vault reopened; problems entered directly, found by filters that combine, made into
-//! one 实事项目, and the solve-rate report exported to .xlsx.
+//! one 实事项目, the list and the solve-rate report exported to .xlsx.
 
 use crate::app::{
     app, click, click_button, open_ledger, retype, type_into, unlock, wait, xlsx_text,
@@ -279,6 +279,19 @@ fn problems_entered_filtered_made_into_a_project_and_counted_in_the_report() {
     click(&mut h, "只看突出问题", 0);
     assert!(h.query_by_label_contains("共 1 个问题").is_some());
     assert!(h.query_by_label("【突出】问题4").is_some());
+    // The list as filtered, exported for the street.
+    click(&mut h, "导出 Excel", 0);
+    let listed = dir.path().join("问题清单.xlsx");
+    retype(&mut h, "导出到", &listed.display().to_string());
+    click(&mut h, "导出", 0);
+    wait(&mut h, "导出问题清单", |h| {
+        h.query_by_label_contains("已导出到").is_some()
+    });
+    let strings = xlsx_text(&listed, "sharedStrings");
+    for text in [">问题4<", ">化解路径<", ">突出问题<", ">环境卫生<"] {
+        assert!(strings.contains(text), "{text} in the exported list");
+    }
+    assert!(!strings.contains(">问题5<"), "only the problems listed");
     click(&mut h, "清除条件", 0);
     assert!(h.query_by_label_contains("共 11 个问题").is_some());
     // The 12345 number finds its problem.
