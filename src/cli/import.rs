@@ -50,12 +50,17 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         if plain && !args.all {
             continue;
         }
+        // A refused row may have no address to show.
+        let place = if r.address.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", r.address)
+        };
         println!(
-            "“{}”第 {} 行 {} {}：{}",
+            "“{}”第 {} 行 {}{place}：{}",
             r.sheet,
             r.row,
             r.name,
-            r.address,
             r.verdict.text()
         );
         for w in &r.warnings {
