@@ -129,10 +129,21 @@ pub struct Opened {
 impl Opened {
     /// `None` while the browser has not fetched the page yet (and [`BROWSER_WAIT`] has not
     /// passed); then `Ok` once it has, or an error that gives the address to open by hand.
+    ///
+    /// After the error, the page may still be opened by hand from the address it gives (for
+    /// as long as it is served): once it is, the error gives way to `Ok`.
     pub fn poll(&mut self, ctx: &egui::Context) -> Option<&Result<(), PrintError>> {
-        if self.done.is_none() {
+        let waiting = match &self.done {
+            None => true,
+            Some(Err(PrintError::NotFetched { .. })) => self.since.elapsed() < WAIT,
+            Some(_) => false,
+        };
+        if waiting {
             match self.served.try_recv() {
                 Ok(()) => self.done = Some(Ok(())),
+                Err(_) if self.done.is_some() => {
+                    ctx.request_repaint_after(Duration::from_secs(1));
+                }
                 Err(_) if self.since.elapsed() >= BROWSER_WAIT => {
                     self.done = Some(Err(PrintError::NotFetched {
                         url: self.url.clone(),
@@ -378,6 +389,20 @@ mod tests {
             }
             other => panic!("{:?}", other.map(|r| r.is_ok())),
         }
+        // Opened by hand from that address afterwards: the message gives way.
+        let path = url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
+        assert!(get(&url, &path).starts_with("HTTP/1.1 200"));
+        let started = Instant::now();
+        while !matches!(opened.poll(&ctx), Some(Ok(())))
+            && started.elapsed() < Duration::from_secs(5)
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(matches!(opened.poll(&ctx), Some(Ok(()))), "reported open");
     }
 
     #[test]
