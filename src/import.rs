@@ -3,7 +3,7 @@
 //! valid UTF-8 is read as GB18030 with encoding_rs). The cells go to `model::import`, which
 //! makes sense of them; row and column positions stay as Excel numbers them.
 
-use crate::model::import::{Cell, Sheet};
+use crate::model::import::{Cell, Sheet, serial_datetime};
 use calamine::{Data, Reader};
 use std::path::Path;
 
@@ -96,10 +96,13 @@ fn cell(d: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.to_owned()),
         Data::DateTime(dt) => {
-            let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
             let days = dt.as_f64();
-            match base.and_then(|b| b.checked_add_days(chrono::Days::new(days.max(0.0) as u64))) {
-                Some(d) if dt.is_datetime() => Cell::Date(d),
+            match serial_datetime(days) {
+                // A time of day kept when the cell has one (a visit's 走访时间).
+                Some(t) if dt.is_datetime() && t.time() != chrono::NaiveTime::MIN => {
+                    Cell::DateTime(t)
+                }
+                Some(t) if dt.is_datetime() => Cell::Date(t.date()),
                 _ => Cell::Number(days),
             }
         }

@@ -146,7 +146,9 @@ impl HouseholdsPanel {
                 .add_enabled(!view.read_only, egui::Button::new("从 Excel 导入"))
                 .clicked()
             {
-                self.importing = Some(super::import_wizard::ImportWizard::default());
+                self.importing = Some(super::import_wizard::ImportWizard::new(
+                    crate::model::import::Target::Households,
+                ));
                 self.imported = None;
             }
         });

@@ -1,18 +1,16 @@
-//! 居民户 → 从 Excel 导入: the committee's own sheet (.xlsx, .xls, .csv) read on a background
-//! thread; each sheet's columns shown with the field each was matched to (`model::import`),
-//! which the user may change (and which is remembered for the next sheet with the same
-//! headings); then the dry run, row by row (新增, 更新, 已在台账中, 重复 of
-//! which record, 错误 and why), exportable to .xlsx; nothing is written until 确认导入, and
-//! then the whole import is one edit, which 撤销 takes back whole.
+//! 居民户 → 从 Excel 导入 and 走访 → 从 Excel 导入: the committee's own sheet (.xlsx, .xls,
+//! .csv) read on a background thread; each sheet's columns shown with the field each was
+//! matched to (`model::import`), which the user may change (and which is remembered for the
+//! next sheet with the same headings); then the dry run, row by row (新增, 更新, 已在台账中,
+//! 重复 of which record, 错误 and why), exportable to .xlsx; nothing is written until 确认导入,
+//! and then the whole import is one edit, which 撤销 takes back whole.
 
 use super::export::{self, ExportSlot};
 use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet as PrintSheet;
 use super::{Action, View, in_background, widgets};
-use crate::model::import::{
-    Field, ImportPlan, Mapping, Sheet, Verdict, detect_with, plan_with, remember,
-};
-use crate::model::{Edit, HouseholdBook};
+use crate::model::import::{Field, Mapping, Plan, Sheet, Target, Verdict, detect_with, remember};
+use crate::model::{Edit, Ledger};
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use std::path::PathBuf;
@@ -28,21 +26,31 @@ pub enum Outcome {
 /// The wizard's state.
 #[derive(Default)]
 pub struct ImportWizard {
+    /// Households or visits.
+    target: Target,
     path: String,
     chooser: FileChooser,
     reading: Option<Receiver<Result<Vec<Sheet>, String>>>,
     sheets: Option<Arc<Vec<Sheet>>>,
     /// Each sheet's columns, as detected and then as the user set them.
     mappings: Vec<Option<Mapping>>,
-    planning: Option<Receiver<ImportPlan>>,
+    planning: Option<Receiver<Plan>>,
     /// The dry run, for the mappings it was made with.
-    plan: Option<(Vec<Option<Mapping>>, ImportPlan)>,
+    plan: Option<(Vec<Option<Mapping>>, Plan)>,
     only_problems: bool,
     export: ExportSlot,
     message: Option<Result<String, String>>,
 }
 
 impl ImportWizard {
+    /// The wizard for importing households or visits.
+    pub fn new(target: Target) -> ImportWizard {
+        ImportWizard {
+            target,
+            ..ImportWizard::default()
+        }
+    }
+
     /// Shows the wizard; returns how it ended, once it has.
     pub fn show(
         &mut self,
@@ -52,16 +60,33 @@ impl ImportWizard {
     ) -> Option<Outcome> {
         self.poll(&view.ledger.committee.import_headings);
         let mut outcome = None;
+        let (back, heading, hint) = match self.target {
+            Target::Households => (
+                "← 返回居民户",
+                "从 Excel 导入居民户",
+                "选择居委会原有的居民信息表（.xlsx、.xls，或 Excel 另存的 .csv）。先逐行预览，确认后才写入台账；导入后可以“撤销”。",
+            ),
+            Target::Visits => (
+                "← 返回走访",
+                "从 Excel 导入走访记录",
+                "选择以前记录的走访表（社区云导出的走访记录，或居委会自己的表格）。每行按楼室号找到台账中的一户，走访人须是本居委会的工作人员；已在台账中的走访不会重复导入。先逐行预览，确认后才写入台账；导入后可以“撤销”。",
+            ),
+        };
         ui.horizontal(|ui| {
-            if ui.button("← 返回居民户").clicked() {
+            if ui.button(back).clicked() {
                 outcome = Some(Outcome::Closed(None));
             }
-            ui.heading("从 Excel 导入居民户");
+            ui.heading(heading);
         });
-        widgets::hint(
-            ui,
-            "选择居委会原有的居民信息表（.xlsx、.xls，或 Excel 另存的 .csv）。先逐行预览，确认后才写入台账；导入后可以“撤销”。",
-        );
+        widgets::hint(ui, hint);
+        if self.target == Target::Visits && !view.unloaded.is_empty() {
+            // Every year of visits is needed to know which are already in the ledger.
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("正在读取往年的走访记录……");
+            });
+            return outcome;
+        }
         self.file_row(ui);
         if self.reading.is_some() {
             ui.horizontal(|ui| {
@@ -99,7 +124,10 @@ impl ImportWizard {
             match rx.try_recv() {
                 Ok(Ok(sheets)) => {
                     self.reading = None;
-                    self.mappings = sheets.iter().map(|s| detect_with(s, remembered)).collect();
+                    self.mappings = sheets
+                        .iter()
+                        .map(|s| detect_with(s, remembered, self.target))
+                        .collect();
                     self.sheets = Some(Arc::new(sheets));
                     self.plan = None;
                 }
@@ -182,8 +210,9 @@ impl ImportWizard {
                         widgets::hint(
                             ui,
                             &format!(
-                                "工作表“{}”：没有找到表头（姓名、身份证号等），不导入。",
-                                sheet.name
+                                "工作表“{}”：没有找到表头（{}），不导入。",
+                                sheet.name,
+                                self.target.header_words()
                             ),
                         );
                         continue;
@@ -206,7 +235,7 @@ impl ImportWizard {
                                 .selected_text(chosen.map_or("不导入", Field::label))
                                 .show_ui(ui, |ui| {
                                     ui.selectable_value(&mut map.columns[c], None, "不导入");
-                                    for f in Field::ALL {
+                                    for &f in self.target.fields() {
                                         ui.selectable_value(
                                             &mut map.columns[c],
                                             Some(f),
@@ -239,13 +268,22 @@ impl ImportWizard {
         if current || self.planning.is_some() {
             return;
         }
-        let book: HouseholdBook = view.ledger.households.clone();
+        // The dry run reads a copy: the ledger may change meanwhile (then it is made again
+        // before anything is written). Households need only the households.
+        let ledger = match self.target {
+            Target::Households => Ledger {
+                households: view.ledger.households.clone(),
+                ..Ledger::default()
+            },
+            Target::Visits => view.ledger.clone(),
+        };
+        let target = self.target;
         let sheets = Arc::clone(sheets);
         let mappings = self.mappings.clone();
         let by = view.member.to_owned();
         let today = view.today;
         if let Ok(rx) = in_background("import-plan", ctx, move || {
-            plan_with(&book, &sheets, &mappings, &by, today)
+            Plan::make(target, &ledger, &sheets, &mappings, &by, today)
         }) {
             self.planning = Some(rx);
         }
@@ -264,31 +302,31 @@ impl ImportWizard {
         let mut recheck = false;
         ui.strong(plan.summary());
         ui.horizontal(|ui| {
-            let [add, update, ..] = plan.counts();
-            let label = format!("确认导入（新增 {add} 人、更新 {update} 人）");
+            let written = plan.what_is_written();
+            let label = format!("确认导入（{written}）");
             let can = !view.read_only && !stale && !plan.is_empty();
             if ui.add_enabled(can, egui::Button::new(label)).clicked() {
-                if !plan.is_current(&view.ledger.households) {
+                if !plan.is_current(view.ledger) {
                     // The ledger changed since the preview: check again before writing.
                     recheck = true;
                     return;
                 }
                 // The columns the user set by hand are remembered for the next sheet like it.
                 let remembered = &view.ledger.committee.import_headings;
-                let kept = self
-                    .sheets
-                    .as_ref()
-                    .map_or_else(|| remembered.clone(), |s| remember(remembered, s, mapped));
-                let mut edits = vec![plan.edit(&view.ledger.households)];
+                let kept = self.sheets.as_ref().map_or_else(
+                    || remembered.clone(),
+                    |s| remember(remembered, s, mapped, self.target),
+                );
+                let mut edits = vec![plan.edit(view.ledger)];
                 if kept != *remembered {
                     edits.push(Edit::ImportHeadings(kept));
                 }
                 actions.push(Action::Edit(
-                    format!("从表格导入 {add} 人"),
+                    format!("从表格导入（{written}）"),
                     Edit::Batch(edits),
                 ));
                 outcome = Some(Outcome::Closed(Some(format!(
-                    "已导入：新增 {add} 人，更新 {update} 人。出错和重复的行没有导入，改正后可以再导入；如需取消，点“撤销”。"
+                    "已导入：{written}。出错和重复的行没有导入，改正后可以再导入；如需取消，点“撤销”。"
                 ))));
             }
             if ui.button("导出预览结果").clicked() {
@@ -300,10 +338,10 @@ impl ImportWizard {
             widgets::hint(ui, "没有需要写入的内容。");
         }
         self.export.show(ui, || report_sheet(view, plan));
-        let rows: Vec<usize> = (0..plan.rows.len())
+        let rows: Vec<usize> = (0..plan.rows().len())
             .filter(|&i| {
                 !self.only_problems || {
-                    let r = &plan.rows[i];
+                    let r = &plan.rows()[i];
                     r.verdict != Verdict::Add || !r.warnings.is_empty()
                 }
             })
@@ -320,7 +358,7 @@ impl ImportWizard {
 }
 
 /// The rows of the dry run, drawn as they scroll into view.
-fn rows_table(ui: &mut egui::Ui, plan: &ImportPlan, rows: &[usize]) {
+fn rows_table(ui: &mut egui::Ui, plan: &Plan, rows: &[usize]) {
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     TableBuilder::new(ui)
@@ -341,7 +379,7 @@ fn rows_table(ui: &mut egui::Ui, plan: &ImportPlan, rows: &[usize]) {
         })
         .body(|body| {
             body.rows(row_height, rows.len(), |mut row| {
-                let Some(r) = rows.get(row.index()).and_then(|&i| plan.rows.get(i)) else {
+                let Some(r) = rows.get(row.index()).and_then(|&i| plan.rows().get(i)) else {
                     return;
                 };
                 row.col(|ui| {
@@ -381,7 +419,7 @@ fn rows_table(ui: &mut egui::Ui, plan: &ImportPlan, rows: &[usize]) {
 }
 
 /// The dry run as a list to export: one line per row.
-fn report_sheet(view: &View<'_>, plan: &ImportPlan) -> PrintSheet {
+fn report_sheet(view: &View<'_>, plan: &Plan) -> PrintSheet {
     PrintSheet {
         committee: view.committee_name(),
         title: "导入预览".to_owned(),
@@ -392,7 +430,7 @@ fn report_sheet(view: &View<'_>, plan: &ImportPlan) -> PrintSheet {
             .map(str::to_owned)
             .to_vec(),
         rows: plan
-            .rows
+            .rows()
             .iter()
             .map(|r| {
                 vec![

@@ -76,6 +76,8 @@ pub struct VisitsPanel {
     due: Option<Vec<(usize, chrono::NaiveDate)>>,
     /// 导出（社区云走访格式）.
     export: super::export::ExportSlot,
+    /// 从 Excel 导入, while it is open.
+    importing: Option<super::import_wizard::ImportWizard>,
 }
 
 impl VisitsPanel {
@@ -198,6 +200,17 @@ impl VisitsPanel {
 
     /// Shows the panel.
     pub fn show(&mut self, ui: &mut egui::Ui, view: &View<'_>, actions: &mut Vec<Action>) {
+        if let Some(wizard) = &mut self.importing {
+            if let Some(super::import_wizard::Outcome::Closed(said)) =
+                wizard.show(ui, view, actions)
+            {
+                self.importing = None;
+                if said.is_some() {
+                    self.saved = said;
+                }
+            }
+            return;
+        }
         ui.horizontal(|ui| {
             ui.heading("走访");
             ui.add_space(16.0);
@@ -226,6 +239,17 @@ impl VisitsPanel {
                     follow_up: None,
                     follow_up_error: None,
                 });
+            }
+            if self.form.is_none()
+                && ui
+                    .add_enabled(!view.read_only, egui::Button::new("从 Excel 导入"))
+                    .clicked()
+            {
+                self.tab = Tab::Records;
+                self.saved = None;
+                self.importing = Some(super::import_wizard::ImportWizard::new(
+                    crate::model::import::Target::Visits,
+                ));
             }
             if let Some(s) = &self.saved {
                 widgets::hint(ui, s);

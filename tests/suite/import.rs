@@ -1,8 +1,8 @@
 //! `sibai import` on sheets the tests make themselves, as committees make them: an .xlsx with
 //! a merged title over the header, a sheet per building named after its compound, an ID
 //! number saved as a number, a birth date as a date cell, a notes sheet with no header; and a
-//! CSV saved by Chinese Excel in GBK. The dry run writes nothing; `--apply` writes the whole
-//! import, which reopens from disk.
+//! CSV saved by Chinese Excel in GBK; a sheet of visits, and the 社区云 export read back. The
+//! dry run writes nothing; `--apply` writes the whole import, which reopens from disk.
 
 use crate::fixtures::{PASS, make_vault, open, sample_ledger, sibai, text};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -276,7 +276,7 @@ fn the_wizard_previews_lets_a_column_be_remapped_imports_as_one_edit_and_undoes_
 }
 
 #[test]
-fn visits_are_exported_in_the_fields_of_the_community_cloud_form() {
+fn visits_are_exported_in_the_fields_of_the_community_cloud_form_and_read_back() {
     use crate::app::{app, click, retype, unlock, wait, xlsx_text};
     use egui_kittest::kittest::Queryable;
     let dir = tempfile::tempdir().unwrap();
@@ -316,5 +316,132 @@ fn visits_are_exported_in_the_fields_of_the_community_cloud_form() {
     assert!(
         strings.contains("年") && strings.contains("时"),
         "走访时间 to the minute"
+    );
+    drop(h);
+
+    // The file read back into a ledger without the visits (走访 → 从 Excel 导入): the same
+    // visits, and undone whole.
+    let other = tempfile::tempdir().unwrap();
+    let mut empty = sample_ledger("甲");
+    let originals = empty.visits.remove(&2026).unwrap();
+    make_vault(other.path(), empty);
+    let mut h = app(other.path());
+    h.step();
+    unlock(&mut h, PASS);
+    wait(&mut h, "解锁", |h| h.state().is_unlocked());
+    click(&mut h, "走访", 0);
+    click(&mut h, "从 Excel 导入", 0);
+    crate::app::type_into(&mut h, "表格文件", 0, &path.display().to_string());
+    click(&mut h, "读取", 0);
+    let shows = |h: &egui_kittest::Harness<'static, sibai::gui::SibaiApp>, t: &str| {
+        h.query_all_by_label_contains(t).next().is_some()
+    };
+    let adds = format!("新增走访 {} 次", originals.len());
+    wait(&mut h, "预览", |h| shows(h, &adds));
+    click(&mut h, &format!("确认导入（{adds}）"), 0);
+    assert!(shows(&h, &format!("已导入：{adds}")));
+    let imported = crate::app::open_ledger(&h).visits[&2026].clone();
+    assert_eq!(imported, originals, "every field as it was");
+    click(&mut h, "撤销", 0);
+    assert!(
+        crate::app::open_ledger(&h)
+            .visits
+            .get(&2026)
+            .is_none_or(Vec::is_empty)
+    );
+}
+
+#[test]
+fn a_sheet_of_visits_is_imported_as_visits_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("data");
+    make_vault(&vault, sample_ledger("甲"));
+    let before = open(&vault).unwrap().ledger().clone();
+    let sheet = dir.path().join("走访台账.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("2026年走访").unwrap();
+    ws.merge_range(0, 0, 0, 4, "2026年走访台账", &Format::new())
+        .unwrap();
+    for (c, h) in ["走访日期", "走访人", "被走访人", "地址", "走访内容"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    // A date cell with its time, as Excel keeps 2026-03-02 14:30.
+    let when = ExcelDateTime::from_ymd(2026, 3, 2)
+        .unwrap()
+        .and_hms(14, 30, 0)
+        .unwrap();
+    ws.write_datetime_with_format(
+        2,
+        0,
+        &when,
+        &Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+    )
+    .unwrap();
+    for (c, v) in ["王书记", "甲", "小区甲1号101室", "春节前慰问"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16 + 1, *v).unwrap();
+    }
+    // A worker the committee has not.
+    ws.write_string(3, 0, "2026-03-03").unwrap();
+    ws.write_string(3, 1, "路人丙").unwrap();
+    ws.write_string(3, 3, "小区甲1号101室").unwrap();
+    book.save(&sheet).unwrap();
+    let run = |apply: bool| {
+        let mut a = vec![
+            "import",
+            sheet.to_str().unwrap(),
+            vault.to_str().unwrap(),
+            "--all",
+        ];
+        if apply {
+            a.push("--apply");
+        }
+        sibai(&a, &[("SIBAI_PASSPHRASE", PASS)])
+    };
+    let dry = run(false);
+    let out = text(&dry);
+    assert!(dry.status.success(), "{out}");
+    assert!(out.contains("按走访记录导入"), "{out}");
+    assert!(
+        out.contains("“2026年走访”第 3 行 甲 小区甲1号101室：新增"),
+        "{out}"
+    );
+    assert!(
+        out.contains("第 4 行") && out.contains("走访人“路人丙”不是本居委会的工作人员"),
+        "{out}"
+    );
+    assert!(
+        out.contains("新增走访 1 次") && out.contains("错误 1 行"),
+        "{out}"
+    );
+    assert_eq!(
+        open(&vault).unwrap().ledger(),
+        &before,
+        "a dry run writes nothing"
+    );
+
+    let applied = run(true);
+    assert!(applied.status.success(), "{}", text(&applied));
+    let after = open(&vault).unwrap();
+    let visits = &after.ledger().visits[&2026];
+    assert_eq!(visits.len(), before.visits[&2026].len() + 1);
+    let v = visits.iter().find(|v| v.reason == "春节前慰问").unwrap();
+    assert_eq!(
+        v.at.format("%Y-%m-%d %H:%M").to_string(),
+        "2026-03-02 14:30"
+    );
+    assert_eq!(v.resident_name, "甲");
+    assert_eq!(v.id.seq, 2, "numbered after the visit already there");
+    // The same sheet again adds nothing.
+    let again = text(&run(false));
+    assert!(
+        again.contains("已在台账中，无需更新") && again.contains("新增走访 0 次"),
+        "{again}"
     );
 }

@@ -2,7 +2,7 @@
 //! dates as serial numbers or written in Chinese, an address in one cell.
 
 use super::super::id_number::IdNumber;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::sheet::{Cell, clean};
 
@@ -17,6 +17,27 @@ pub(super) fn text_of(cell: &Cell) -> String {
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
         Cell::Number(n) => n.to_string(),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// A cell of free text (a note, 走访事由, 户籍地址) as written: full-width digits, letters and
+/// spaces made ordinary, but Chinese punctuation (，（）：；) kept, as it is part of the text.
+pub(super) fn words_of(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t
+            .chars()
+            .map(|c| match c {
+                '\u{3000}' | '\u{a0}' => ' ',
+                '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                    char::from_u32(c as u32 - 0xfee0).unwrap_or(c)
+                }
+                other => other,
+            })
+            .collect::<String>()
+            .trim()
+            .to_owned(),
+        other => text_of(other),
     }
 }
 
@@ -54,12 +75,24 @@ pub(super) fn serial_date(n: f64) -> Option<NaiveDate> {
         .flatten()
 }
 
+/// An Excel serial number as a moment, to the minute (the fraction is the time of day).
+pub fn serial_datetime(n: f64) -> Option<NaiveDateTime> {
+    if !(1.0..=80_000.0).contains(&n) {
+        return None;
+    }
+    let minutes = (n * 1440.0).round() as u64;
+    let day = serial_date((minutes / 1440) as f64)?;
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(((minutes % 1440) * 60) as u32, 0)?;
+    Some(day.and_time(time))
+}
+
 /// A date as committees write it: a date cell, an Excel serial number, 1950-03-02, 1950/3/2,
 /// 1950.3.2, 1950年3月2日, 19500302.
 pub(super) fn date_of(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(*d)),
+        Cell::DateTime(t) => Ok(Some(t.date())),
         Cell::Number(n) if (10_000_000.0..100_000_000.0).contains(n) => {
             parse_date_text(&format!("{n:.0}")).map(Some)
         }
@@ -75,6 +108,87 @@ pub(super) fn date_of(cell: &Cell) -> Result<Option<NaiveDate>, String> {
             }
         }
     }
+}
+
+/// A moment as visit logs write it: a date cell (with its time, if it has one), an Excel
+/// serial number (its fraction the time of day), or text: 2026-11-23 9:05, 2026/11/23
+/// 09:05:00, 2026年11月23日 9时05分, 2026.11.23 上午9:05, or a date alone (the time then
+/// 0:00, as nothing says it).
+pub(super) fn datetime_of(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
+    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(d) => Ok(Some(midnight(*d))),
+        Cell::DateTime(t) => Ok(Some(*t)),
+        Cell::Number(n) if (10_000_000.0..100_000_000.0).contains(n) => {
+            parse_date_text(&format!("{n:.0}")).map(|d| Some(midnight(d)))
+        }
+        Cell::Number(n) => serial_datetime(*n)
+            .map(Some)
+            .ok_or_else(|| format!("“{n}”不是日期")),
+        Cell::Text(t) => {
+            let t = clean(t);
+            if t.is_empty() {
+                return Ok(None);
+            }
+            parse_datetime_text(&t)
+                .map(Some)
+                .ok_or_else(|| format!("“{t}”看不懂，请写成 2026-11-23 9:05"))
+        }
+    }
+}
+
+/// A moment written as text: the date (as [`parse_date_text`] reads it), then perhaps a time.
+fn parse_datetime_text(t: &str) -> Option<NaiveDateTime> {
+    // The date ends where a space, T or 日 is followed by the time.
+    let t = t.trim();
+    let split = t
+        .char_indices()
+        .find(|&(_, c)| c == ' ' || c == 'T' || c == '日')
+        .map(|(i, c)| (i, c.len_utf8()));
+    let (date, time) = match split {
+        Some((i, len)) => (&t[..i], t[i + len..].trim()),
+        None => (t, ""),
+    };
+    let date = parse_date_text(date).ok()?;
+    let time = if time.is_empty() {
+        NaiveTime::MIN
+    } else {
+        parse_time_text(time)?
+    };
+    Some(date.and_time(time))
+}
+
+/// A time of day: 9:05, 09:05:00, 9时05分, 9点5分, 9点, 上午9:05, 下午3:30, 14：30.
+fn parse_time_text(t: &str) -> Option<NaiveTime> {
+    let (t, afternoon) = if let Some(rest) = t.strip_prefix("下午").or(t.strip_prefix("晚上")) {
+        (rest, true)
+    } else {
+        (
+            t.strip_prefix("上午")
+                .or(t.strip_prefix("早上"))
+                .or(t.strip_prefix("中午"))
+                .unwrap_or(t),
+            false,
+        )
+    };
+    let unified = t
+        .replace(['时', '点', '：', '分', '秒'], ":")
+        .trim()
+        .trim_end_matches(':')
+        .to_owned();
+    let mut parts = unified.split(':').map(str::trim);
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = match parts.next() {
+        Some("") | None => 0,
+        Some(m) => m.parse().ok()?,
+    };
+    let hour = if afternoon && hour < 12 {
+        hour + 12
+    } else {
+        hour
+    };
+    NaiveTime::from_hms_opt(hour, minute, 0)
 }
 
 pub(super) fn parse_date_text(t: &str) -> Result<NaiveDate, String> {

@@ -11,13 +11,15 @@
 //! edit, which undoes as one. The sheets are read by `crate::import` (I/O); this module only
 //! interprets their cells. Split by job: `sheet` (cells, headings, the header), `cells` (what
 //! one cell holds, the Excel traps), `row` (a person's row checked); here the verdicts and the
-//! plan.
+//! plan. Visits logged before are imported the same way (`visits`): [`Target`] says which a
+//! sheet is read as, and [`Plan`] is either dry run.
 
 use super::edit::Edit;
 use super::household::{
     Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdId, MemberGroup,
     Person, PersonId,
 };
+use super::ledger::Ledger;
 use super::tags::TagAssignment;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -27,14 +29,17 @@ mod row;
 mod sheet;
 #[cfg(test)]
 mod tests;
+mod visits;
 
+pub use cells::serial_datetime;
 pub use cells::split_address;
 use cells::text_of;
 use row::{PersonRow, read_row};
 use sheet::heading_key;
 pub use sheet::{
-    Cell, Field, Mapping, Sheet, clean, detect, detect_with, field_for, field_of, remember,
+    Cell, Field, Mapping, Sheet, Target, clean, detect, detect_with, field_for, field_of, remember,
 };
+pub use visits::{VisitPlan, plan_visits};
 
 /// What the import does with a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,20 +108,116 @@ pub struct ImportPlan {
     originals: Vec<Household>,
 }
 
+/// How many rows have each kind of verdict: added, updated, unchanged, duplicates, errors.
+fn count(rows: &[RowReport]) -> [usize; 5] {
+    let mut c = [0; 5];
+    for r in rows {
+        c[match r.verdict {
+            Verdict::Add => 0,
+            Verdict::Update(_) => 1,
+            Verdict::Unchanged => 2,
+            Verdict::Duplicate(_) => 3,
+            Verdict::Error(_) => 4,
+        }] += 1;
+    }
+    c
+}
+
+/// The dry run of either kind of import.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Of households and their people.
+    Households(ImportPlan),
+    /// Of visits.
+    Visits(VisitPlan),
+}
+
+impl Plan {
+    /// The dry run of importing the sheets as `target`, each read by its mapping. `by`: who
+    /// imports; `today`: the day ages and visit times are checked against.
+    pub fn make(
+        target: Target,
+        ledger: &Ledger,
+        sheets: &[Sheet],
+        mappings: &[Option<Mapping>],
+        by: &str,
+        today: NaiveDate,
+    ) -> Plan {
+        match target {
+            Target::Households => {
+                Plan::Households(plan_with(&ledger.households, sheets, mappings, by, today))
+            }
+            Target::Visits => Plan::Visits(plan_visits(ledger, sheets, mappings, today)),
+        }
+    }
+
+    /// Every row read, with its verdict.
+    pub fn rows(&self) -> &[RowReport] {
+        match self {
+            Plan::Households(p) => &p.rows,
+            Plan::Visits(p) => &p.rows,
+        }
+    }
+
+    /// Sheets whose header was not found.
+    pub fn unread_sheets(&self) -> &[String] {
+        match self {
+            Plan::Households(p) => &p.unread_sheets,
+            Plan::Visits(p) => &p.unread_sheets,
+        }
+    }
+
+    /// How many rows have each kind of verdict: added, updated, unchanged, duplicates, errors.
+    pub fn counts(&self) -> [usize; 5] {
+        count(self.rows())
+    }
+
+    /// The counts in words.
+    pub fn summary(&self) -> String {
+        match self {
+            Plan::Households(p) => p.summary(),
+            Plan::Visits(p) => p.summary(),
+        }
+    }
+
+    /// Whether there is anything to write.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Plan::Households(p) => p.is_empty(),
+            Plan::Visits(p) => p.is_empty(),
+        }
+    }
+
+    /// Whether the plan was made for the ledger as it is now.
+    pub fn is_current(&self, ledger: &Ledger) -> bool {
+        match self {
+            Plan::Households(p) => p.is_current(&ledger.households),
+            Plan::Visits(p) => p.is_current(ledger),
+        }
+    }
+
+    /// The whole import as one edit, undone as one.
+    pub fn edit(&self, ledger: &Ledger) -> Edit {
+        match self {
+            Plan::Households(p) => p.edit(&ledger.households),
+            Plan::Visits(p) => p.edit(),
+        }
+    }
+
+    /// What 确认导入 writes, in words (新增 12 人、更新 3 人 / 新增走访 40 次).
+    pub fn what_is_written(&self) -> String {
+        let [add, update, ..] = self.counts();
+        match self {
+            Plan::Households(_) => format!("新增 {add} 人、更新 {update} 人"),
+            Plan::Visits(_) => format!("新增走访 {add} 次"),
+        }
+    }
+}
+
 impl ImportPlan {
     /// How many rows have each kind of verdict: added, updated, unchanged, duplicates, errors.
     pub fn counts(&self) -> [usize; 5] {
-        let mut c = [0; 5];
-        for r in &self.rows {
-            c[match r.verdict {
-                Verdict::Add => 0,
-                Verdict::Update(_) => 1,
-                Verdict::Unchanged => 2,
-                Verdict::Duplicate(_) => 3,
-                Verdict::Error(_) => 4,
-            }] += 1;
-        }
-        c
+        count(&self.rows)
     }
 
     /// The counts in words.

@@ -66,6 +66,7 @@ pub(super) fn read_row(
             .unwrap_or(&Cell::Empty)
     };
     let text = |f: Field| text_of(cell(f));
+    let words = |f: Field| words_of(cell(f));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let name: String = text(Field::Name)
@@ -131,11 +132,11 @@ pub(super) fn read_row(
         id,
         sex,
         birth,
-        relation: text(Field::Relation),
+        relation: words(Field::Relation),
         phone,
-        hukou: text(Field::Hukou),
+        hukou: words(Field::Hukou),
         tags,
-        note: text(Field::Note),
+        note: words(Field::Note),
         place: place.unwrap_or_default(),
         warnings,
     })

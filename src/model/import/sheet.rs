@@ -1,8 +1,9 @@
-//! The cells of a sheet and its header: which column holds which field of 附件一, found by
-//! the headings committees write (and by what a committee chose before).
+//! The cells of a sheet and its header: which column holds which field (of 附件一 for
+//! households, of 走访记录样张 for visits), found by the headings committees write (and by
+//! what a committee chose before).
 
 use super::cells::text_of;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// A cell as read from a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,8 @@ pub enum Cell {
     Number(f64),
     /// A cell formatted as a date.
     Date(NaiveDate),
+    /// A cell formatted as a date with a time of day.
+    DateTime(NaiveDateTime),
 }
 
 /// One sheet: its name and its rows of cells.
@@ -26,7 +29,47 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A field of 附件一 a column can hold.
+/// What a sheet is imported as: the fields its columns can hold and what its header must
+/// name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// People and their households (附件一, one person per row).
+    #[default]
+    Households,
+    /// Visits (居民区走访记录, one visit per row), as 社区云 or a committee's own log has them.
+    Visits,
+}
+
+impl Target {
+    /// The fields a column can hold, in the order the mapping lists them.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Target::Households => &Field::HOUSEHOLD,
+            Target::Visits => &Field::VISIT,
+        }
+    }
+
+    /// What the header must name for a row to be taken as it.
+    fn is_header(self, named: &[Field]) -> bool {
+        match self {
+            Target::Households => {
+                named.len() >= 2
+                    && (named.contains(&Field::Name) || named.contains(&Field::IdNumber))
+            }
+            Target::Visits => named.contains(&Field::VisitTime) && named.contains(&Field::Worker),
+        }
+    }
+
+    /// What the header names, in words, for a sheet where none was found.
+    pub fn header_words(self) -> &'static str {
+        match self {
+            Target::Households => "姓名、身份证号等",
+            Target::Visits => "走访时间、走访人等",
+        }
+    }
+}
+
+/// A field a column can hold (of 附件一, or of a visit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Field {
     /// 姓名.
@@ -59,11 +102,25 @@ pub enum Field {
     LivesAlone,
     /// 备注.
     Note,
+    /// 走访时间 (a visit's).
+    VisitTime,
+    /// 走访人 (a visit's: one worker, or several joined by 、).
+    Worker,
+    /// 走访居民姓名 (a visit's).
+    Resident,
+    /// 家庭成员情况 (a visit's).
+    Family,
+    /// 走访事由 (a visit's).
+    Reason,
+    /// 困难或诉求 (a visit's).
+    Needs,
+    /// 走访类型 (a visit's: 一般走访, 特殊对象走访, 业务条线).
+    VisitKind,
 }
 
 impl Field {
-    /// Every field.
-    pub const ALL: [Field; 15] = [
+    /// The fields of a household sheet (附件一).
+    pub const HOUSEHOLD: [Field; 15] = [
         Field::Name,
         Field::IdNumber,
         Field::Sex,
@@ -78,6 +135,22 @@ impl Field {
         Field::Hukou,
         Field::Political,
         Field::LivesAlone,
+        Field::Note,
+    ];
+
+    /// The fields of a visits sheet (走访记录样张, and the type of visit).
+    pub const VISIT: [Field; 12] = [
+        Field::VisitTime,
+        Field::Worker,
+        Field::Resident,
+        Field::Address,
+        Field::Compound,
+        Field::Building,
+        Field::Room,
+        Field::Family,
+        Field::Reason,
+        Field::Needs,
+        Field::VisitKind,
         Field::Note,
     ];
 
@@ -99,6 +172,13 @@ impl Field {
             Field::Political => "政治面貌",
             Field::LivesAlone => "是否独居",
             Field::Note => "备注",
+            Field::VisitTime => "走访时间",
+            Field::Worker => "走访人",
+            Field::Resident => "走访居民姓名",
+            Field::Family => "家庭成员情况",
+            Field::Reason => "走访事由",
+            Field::Needs => "困难或诉求",
+            Field::VisitKind => "走访类型",
         }
     }
 
@@ -138,6 +218,46 @@ impl Field {
             Field::Political => &["政治面貌"],
             Field::LivesAlone => &["是否独居", "独居", "独居老人"],
             Field::Note => &["备注", "说明"],
+            Field::VisitTime => &[
+                "走访时间",
+                "走访日期",
+                "走访日期时间",
+                "日期",
+                "时间",
+                "走访时间日期",
+            ],
+            Field::Worker => &[
+                "走访人",
+                "走访人员",
+                "走访工作人员",
+                "走访者",
+                "走访干部",
+                "走访社工",
+                "工作人员",
+                "社工",
+            ],
+            Field::Resident => &[
+                "走访居民姓名",
+                "被走访人",
+                "被走访居民",
+                "被走访人姓名",
+                "走访对象",
+                "被访人",
+                "居民姓名",
+                "姓名",
+            ],
+            Field::Family => &["家庭成员情况", "家庭情况", "家庭成员"],
+            Field::Reason => &["走访事由", "事由", "走访内容", "走访目的", "内容"],
+            Field::Needs => &[
+                "困难或诉求",
+                "困难和诉求",
+                "困难诉求",
+                "诉求",
+                "居民诉求",
+                "反映问题",
+                "反映情况",
+            ],
+            Field::VisitKind => &["走访类型", "走访类别", "类型"],
         }
     }
 }
@@ -165,13 +285,21 @@ pub(super) fn heading_key(text: &str) -> String {
         .collect()
 }
 
-/// The field a heading names, if any: as the committee chose it in an earlier import
-/// (`remembered`), else by the headings of 附件一 and their variants.
-pub fn field_for(heading: &str, remembered: &[(String, Option<Field>)]) -> Option<Field> {
+/// The field a heading names, if any, among the target's: as the committee chose it in an
+/// earlier import (`remembered`; a choice of a field the target has not is passed over),
+/// else by the headings of the form and their variants.
+pub fn field_for(
+    heading: &str,
+    remembered: &[(String, Option<Field>)],
+    target: Target,
+) -> Option<Field> {
     let key = heading_key(heading);
-    match remembered.iter().find(|(h, _)| heading_key(h) == key) {
+    match remembered
+        .iter()
+        .find(|(h, f)| heading_key(h) == key && f.is_none_or(|f| target.fields().contains(&f)))
+    {
         Some((_, field)) => *field,
-        None => field_of(heading),
+        None => field_of(heading, target),
     }
 }
 
@@ -181,30 +309,36 @@ pub fn remember(
     remembered: &[(String, Option<Field>)],
     sheets: &[Sheet],
     mappings: &[Option<Mapping>],
+    target: Target,
 ) -> Vec<(String, Option<Field>)> {
     let mut out = remembered.to_vec();
     for (sheet, map) in sheets.iter().zip(mappings) {
         let Some(map) = map else { continue };
         for (heading, chosen) in map.headings(sheet).iter().zip(&map.columns) {
             let key = heading_key(heading);
-            if key.is_empty() || field_for(heading, &out) == *chosen {
+            if key.is_empty() || field_for(heading, &out, target) == *chosen {
                 continue;
             }
-            out.retain(|(h, _)| heading_key(h) != key);
+            // Only this target's choice of the heading is replaced.
+            out.retain(|(h, f)| {
+                heading_key(h) != key || f.is_some_and(|f| !target.fields().contains(&f))
+            });
             out.push((key, *chosen));
         }
     }
     out
 }
 
-/// The field a heading names by 附件一's headings and their variants, if any.
-pub fn field_of(heading: &str) -> Option<Field> {
+/// The field a heading names among the target's, by the form's headings and their variants.
+pub fn field_of(heading: &str, target: Target) -> Option<Field> {
     let key = heading_key(heading);
     if key.is_empty() {
         return None;
     }
-    Field::ALL
-        .into_iter()
+    target
+        .fields()
+        .iter()
+        .copied()
         .find(|f| f.headings().iter().any(|h| *h == key))
 }
 
@@ -238,21 +372,26 @@ impl Mapping {
 /// How many rows from the top a header is looked for (a title and notes may come first).
 pub(super) const HEADER_SEARCH_ROWS: usize = 12;
 
-/// The header of a sheet: the row among the first few whose cells name the most fields (a
-/// title merged across the top is passed over; under a merged group heading the row of
-/// field names is taken). None when no row names a person's 姓名 or 身份证号.
+/// The header of a household sheet: the row among the first few whose cells name the most
+/// fields (a title merged across the top is passed over; under a merged group heading the row
+/// of field names is taken). None when no row names a person's 姓名 or 身份证号.
 pub fn detect(sheet: &Sheet) -> Option<Mapping> {
-    detect_with(sheet, &[])
+    detect_with(sheet, &[], Target::Households)
 }
 
-/// [`detect`], reading headings as the committee chose them before (see [`field_for`]).
-pub fn detect_with(sheet: &Sheet, remembered: &[(String, Option<Field>)]) -> Option<Mapping> {
+/// [`detect`] for a target, reading headings as the committee chose them before (see
+/// [`field_for`]). A visits sheet's header names at least 走访时间 and 走访人.
+pub fn detect_with(
+    sheet: &Sheet,
+    remembered: &[(String, Option<Field>)],
+    target: Target,
+) -> Option<Mapping> {
     let mut best: Option<(usize, Mapping)> = None;
     for (r, row) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let mut columns: Vec<Option<Field>> = row
             .iter()
             .map(|c| match c {
-                Cell::Text(t) => field_for(t, remembered),
+                Cell::Text(t) => field_for(t, remembered, target),
                 _ => None,
             })
             .collect();
@@ -268,8 +407,7 @@ pub fn detect_with(sheet: &Sheet, remembered: &[(String, Option<Field>)]) -> Opt
             }
         }
         let named = seen.len();
-        let person = seen.contains(&Field::Name) || seen.contains(&Field::IdNumber);
-        if person && named >= 2 && best.as_ref().is_none_or(|(n, _)| named > *n) {
+        if target.is_header(&seen) && best.as_ref().is_none_or(|(n, _)| named > *n) {
             best = Some((
                 named,
                 Mapping {

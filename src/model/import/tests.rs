@@ -128,7 +128,12 @@ fn a_heading_mapped_by_hand_is_remembered_for_next_time() {
     // The user makes 家庭情况 the note and leaves 关系 out.
     map.columns[2] = Some(Field::Note);
     map.columns[3] = None;
-    let kept = remember(&[], std::slice::from_ref(&sheet), &[Some(map.clone())]);
+    let kept = remember(
+        &[],
+        std::slice::from_ref(&sheet),
+        &[Some(map.clone())],
+        Target::Households,
+    );
     assert_eq!(
         kept,
         [
@@ -136,12 +141,13 @@ fn a_heading_mapped_by_hand_is_remembered_for_next_time() {
             ("关系".to_owned(), None)
         ]
     );
-    assert_eq!(detect_with(&sheet, &kept), Some(map));
+    assert_eq!(detect_with(&sheet, &kept, Target::Households), Some(map));
     // Remembering the same choices again adds nothing.
     let again = remember(
         &kept,
         std::slice::from_ref(&sheet),
-        &[detect_with(&sheet, &kept)],
+        &[detect_with(&sheet, &kept, Target::Households)],
+        Target::Households,
     );
     assert_eq!(again, kept);
 }
@@ -410,3 +416,5 @@ fn a_compound_comes_from_its_column_or_the_sheet_name_or_is_asked_for() {
         p.rows[0].verdict
     );
 }
+
+mod visit_rows;
