@@ -75,13 +75,15 @@ impl HomeFigures {
         }
     }
 
-    /// Shows 首页.
+    /// Shows 首页; `under_figures` draws what comes between the figures and the rest (the
+    /// 月度简报 line).
     pub fn show(
         &self,
         ui: &mut egui::Ui,
         committee: &str,
         ledger: &Ledger,
         actions: &mut Vec<Action>,
+        under_figures: impl FnOnce(&mut egui::Ui),
     ) {
         ui.heading(format!("{committee} · {}", date_text(self.today)));
         ui.add_space(12.0);
@@ -99,7 +101,9 @@ impl HomeFigures {
             widgets::figure(ui, &self.overdue.len().to_string(), "重点户逾期未走访");
             widgets::figure(ui, &self.open_problems.to_string(), "未办结问题");
         });
-        ui.add_space(16.0);
+        ui.add_space(10.0);
+        under_figures(ui);
+        ui.add_space(10.0);
         egui::ScrollArea::vertical()
             .id_salt("home")
             .auto_shrink([false, false])

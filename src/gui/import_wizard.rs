@@ -156,13 +156,11 @@ impl ImportWizard {
 
     fn file_row(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            widgets::text_field(
-                ui,
-                "表格文件",
-                &mut self.path,
-                "如 D:\\居委会\\居民信息.xlsx",
-                420.0,
-            );
+            let example = match self.target {
+                Target::Households => "如 D:\\居委会\\居民信息.xlsx",
+                Target::Visits => "如 D:\\居委会\\走访记录.xlsx",
+            };
+            widgets::text_field(ui, "表格文件", &mut self.path, example, 420.0);
             if let Some(p) =
                 self.chooser
                     .button(ui, "选择…", Choose::OpenSheet, &export::default_folder())

@@ -27,6 +27,7 @@ mod household_form;
 mod households;
 mod import_wizard;
 mod lists;
+mod monthly_brief;
 mod payment_form;
 mod print;
 mod problem_page;

@@ -2,7 +2,9 @@
 //! through the vault and is recorded for undo; edits save themselves a moment later on a
 //! background thread; the rest of the ledger (earlier years) is read in the background.
 
-use super::{Section, desk, funds, home, households, problems, projects, settings, visits};
+use super::{
+    Section, desk, funds, home, households, monthly_brief, problems, projects, settings, visits,
+};
 use crate::model::finder::Finder;
 use crate::model::{Edit, History};
 use crate::store::{LoadedParts, SaveOutcome, StoreError, Vault};
@@ -31,6 +33,8 @@ pub struct Session {
     /// The household search index, until the ledger changes.
     pub(super) finder: Option<Finder>,
     pub(super) home: Option<home::HomeFigures>,
+    /// 首页's 月度简报 line.
+    pub(super) brief: monthly_brief::BriefBar,
     pub(super) history: History,
     /// The save running on a background thread, if any.
     pub(super) saving: Option<Receiver<SaveOutcome>>,
@@ -119,6 +123,7 @@ impl Session {
             settings: settings::SettingsPanel::default(),
             finder: None,
             home: None,
+            brief: monthly_brief::BriefBar::default(),
             history: History::default(),
             saving: None,
             last_edit: None,
@@ -132,6 +137,7 @@ impl Session {
     pub(super) fn changed(&mut self) {
         self.finder = None;
         self.home = None;
+        self.brief.invalidate();
         self.settings.invalidate();
         self.households.invalidate();
         self.problems.invalidate();

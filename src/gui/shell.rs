@@ -57,9 +57,10 @@ pub(super) fn shell(
                 }
                 let name = s.committee_name();
                 let mine = view.member_worker();
+                let brief = &mut s.brief;
                 s.home
                     .get_or_insert_with(|| home::HomeFigures::new(view.ledger, today, mine))
-                    .show(ui, &name, view.ledger, actions);
+                    .show(ui, &name, view.ledger, actions, |ui| brief.show(ui, &view));
             }
             Section::Households => s.households.show(ui, &view, actions),
             Section::Visits => s.visits.show(ui, &view, actions),

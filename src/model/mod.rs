@@ -47,6 +47,7 @@ pub mod import;
 mod ledger;
 pub mod lists;
 mod money;
+pub mod monthly_brief;
 mod phone;
 mod points;
 mod problem;

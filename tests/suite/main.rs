@@ -5,6 +5,7 @@
 #![allow(clippy::too_many_lines)]
 
 mod app;
+mod app_brief;
 mod app_funds;
 mod app_problems;
 mod browser;
