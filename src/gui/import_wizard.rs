@@ -9,8 +9,10 @@ use super::export::{self, ExportSlot};
 use super::file_dialog::{Choose, FileChooser};
 use super::print::Sheet as PrintSheet;
 use super::{Action, View, in_background, widgets};
-use crate::model::import::{Field, Mapping, Plan, Sheet, Target, Verdict, detect_with, remember};
-use crate::model::{Edit, Ledger};
+use crate::model::Edit;
+use crate::model::import::{
+    Base, Field, Mapping, Plan, Sheet, Target, Verdict, detect_with, remember,
+};
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use std::path::PathBuf;
@@ -266,22 +268,15 @@ impl ImportWizard {
         if current || self.planning.is_some() {
             return;
         }
-        // The dry run reads a copy: the ledger may change meanwhile (then it is made again
-        // before anything is written). Households need only the households.
-        let ledger = match self.target {
-            Target::Households => Ledger {
-                households: view.ledger.households.clone(),
-                ..Ledger::default()
-            },
-            Target::Visits => view.ledger.clone(),
-        };
-        let target = self.target;
+        // The dry run reads what it needs of the ledger, taken now: the ledger may change
+        // meanwhile (then it is made again before anything is written).
+        let base = Base::of(self.target, view.ledger);
         let sheets = Arc::clone(sheets);
         let mappings = self.mappings.clone();
         let by = view.member.to_owned();
         let today = view.today;
         if let Ok(rx) = in_background("import-plan", ctx, move || {
-            Plan::make(target, &ledger, &sheets, &mappings, &by, today)
+            Plan::from_base(&base, &sheets, &mappings, &by, today)
         }) {
             self.planning = Some(rx);
         }

@@ -113,7 +113,7 @@ impl BriefBar {
 
 /// The brief in one line.
 fn summary(b: &MonthlyBrief) -> String {
-    let upto = if b.last.day() as u64 == days_in_month(b) {
+    let upto = if b.is_whole_month() {
         String::new()
     } else {
         format!("（截至{}日）", b.last.day())
@@ -130,12 +130,6 @@ fn summary(b: &MonthlyBrief) -> String {
         b.problems.open,
         b.projects.len()
     )
-}
-
-fn days_in_month(b: &MonthlyBrief) -> u64 {
-    b.first
-        .checked_add_months(chrono::Months::new(1))
-        .map_or(31, |next| (next - b.first).num_days().unsigned_abs())
 }
 
 /// The brief as a document: 走访, 问题清单, 实事项目, one part (page, sheet) each.

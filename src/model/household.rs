@@ -260,6 +260,23 @@ stored_as_tuple!(Household via HouseholdTuple / HouseholdTupleRef {
 });
 
 impl Household {
+    /// A household with nobody in it yet, at a building and room.
+    pub fn new(id: HouseholdId, building: BuildingId, room: impl Into<String>) -> Household {
+        Household {
+            id,
+            building,
+            room: room.into(),
+            house_type: String::new(),
+            phone: None,
+            has_vehicle: false,
+            separated: false,
+            members: Vec::new(),
+            events: Vec::new(),
+            moved_out: None,
+            note: String::new(),
+        }
+    }
+
     /// Members living here now.
     pub fn present_members(&self) -> impl Iterator<Item = &Person> {
         self.members.iter().filter(|p| p.is_present())

@@ -136,6 +136,11 @@ impl MonthlyBrief {
         format!("{}年{}月工作简报", self.year, self.month)
     }
 
+    /// Whether the whole month is counted (not only up to today).
+    pub fn is_whole_month(&self) -> bool {
+        self.last.succ_opt().is_none_or(|d| d.month() != self.month)
+    }
+
     /// Workers who reached the 30 a month.
     pub fn workers_met(&self) -> usize {
         self.workers.iter().filter(|w| w.met()).count()
@@ -166,20 +171,30 @@ pub fn brief(ledger: &Ledger, year: i32, month: u32, today: NaiveDate) -> Option
     // Visits: the month's, and the last one of each household up to the end.
     let mut per_worker: HashMap<WorkerId, (usize, usize, HashSet<HouseholdId>)> = HashMap::new();
     let mut month_households = HashSet::new();
-    let mut year_households = HashSet::new();
-    let mut last_visit: HashMap<HouseholdId, NaiveDate> = HashMap::new();
+    // By household number (numbers are dense): every visit of every year passes here, and a
+    // table is several times quicker than a hash map for that.
+    let slots = book
+        .households
+        .iter()
+        .map(|h| h.id.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut year_households = vec![false; slots];
+    let mut last_visit: Vec<Option<NaiveDate>> = vec![None; slots];
     let mut visits = 0;
     for v in ledger.all_visits() {
         let day = v.at.date();
         if day > last {
             continue;
         }
-        last_visit
-            .entry(v.household)
-            .and_modify(|d| *d = (*d).max(day))
-            .or_insert(day);
-        if day.year() == year {
-            year_households.insert(v.household);
+        let slot = v.household.0 as usize;
+        if let Some(d) = last_visit.get_mut(slot) {
+            *d = Some(d.map_or(day, |d| d.max(day)));
+        }
+        if day.year() == year
+            && let Some(seen) = year_households.get_mut(slot)
+        {
+            *seen = true;
         }
         if in_month(day) {
             visits += 1;
@@ -229,7 +244,7 @@ pub fn brief(ledger: &Ledger, year: i32, month: u32, today: NaiveDate) -> Option
         households: living.len(),
         visited_this_year: living
             .iter()
-            .filter(|h| year_households.contains(&h.id))
+            .filter(|h| year_households.get(h.id.0 as usize) == Some(&true))
             .count(),
         overdue,
         problems,
@@ -243,33 +258,38 @@ pub fn brief(ledger: &Ledger, year: i32, month: u32, today: NaiveDate) -> Option
 fn overdue_at(
     ledger: &Ledger,
     living: &[&super::Household],
-    last_visit: &HashMap<HouseholdId, NaiveDate>,
+    last_visit: &[Option<NaiveDate>],
     last: NaiveDate,
 ) -> Vec<OverdueLine> {
     let book = &ledger.households;
-    let holder: HashMap<HouseholdId, String> = blocks(ledger)
-        .into_iter()
-        .flat_map(|(w, hs)| {
-            let name = ledger
-                .committee
-                .worker(w)
-                .map(|w| w.name.clone())
-                .unwrap_or_default();
-            hs.into_iter().map(move |h| (h, name.clone()))
-        })
-        .collect();
+    let blocks = blocks(ledger);
+    // The worker holding a household (the first by number, if two hold it).
+    let holder = |h: HouseholdId| {
+        blocks
+            .iter()
+            .filter(|(_, hs)| hs.contains(&h))
+            .map(|(w, _)| *w)
+            .min()
+            .and_then(|w| ledger.committee.worker(w))
+            .map(|w| w.name.clone())
+            .unwrap_or_default()
+    };
     let mut overdue: Vec<OverdueLine> = living
         .iter()
         .filter_map(|h| {
             let i = special(&ledger.committee.visit_intervals, h)?;
-            let days = last_visit.get(&h.id).map(|d| (last - *d).num_days());
+            let days = last_visit
+                .get(h.id.0 as usize)
+                .copied()
+                .flatten()
+                .map(|d| (last - d).num_days());
             days.is_none_or(|d| d > i64::from(i.days))
                 .then(|| OverdueLine {
                     address: book.address_of(h),
                     reason: i.tag.clone(),
                     interval: i.days,
                     days,
-                    worker: holder.get(&h.id).cloned().unwrap_or_default(),
+                    worker: holder(h.id),
                 })
         })
         .collect();
@@ -399,17 +419,9 @@ mod tests {
             );
         }
         Household {
-            id: HouseholdId(id),
-            building: BuildingId(1),
-            room: room.into(),
-            house_type: String::new(),
-            phone: None,
-            has_vehicle: false,
-            separated: false,
             members: vec![p],
-            events: Vec::new(),
             moved_out,
-            note: String::new(),
+            ..Household::new(HouseholdId(id), BuildingId(1), room)
         }
     }
 
@@ -581,6 +593,7 @@ mod tests {
         let b = brief(&small(), 2026, 11, d(2026, 12, 5)).unwrap_or_else(|| panic!());
         assert_eq!(b.title(), "2026年11月工作简报");
         assert_eq!((b.first, b.last), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert!(b.is_whole_month());
         // 王: 2 Nov (102), 5 Nov (202, special), 5 Nov (102 again); 李: 20 Nov; 赵 had left.
         assert_eq!(
             b.workers,
@@ -674,6 +687,7 @@ mod tests {
     fn the_month_under_way_is_counted_to_today() {
         let b = brief(&small(), 2026, 11, d(2026, 11, 10)).unwrap_or_else(|| panic!());
         assert_eq!(b.last, d(2026, 11, 10));
+        assert!(!b.is_whole_month());
         // 李's visit of the 20th has not happened yet; 201 has just moved out.
         assert_eq!(b.visits, 3);
         assert_eq!(b.problems.raised, 2, "problems 1 and 7");

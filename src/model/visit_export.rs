@@ -120,19 +120,8 @@ mod tests {
             floors: 6,
             rooms_per_floor: 2,
         });
-        book.households.push(Household {
-            id: HouseholdId(7),
-            building: BuildingId(1),
-            room: "502".into(),
-            house_type: String::new(),
-            phone: None,
-            has_vehicle: false,
-            separated: false,
-            members: Vec::new(),
-            events: Vec::new(),
-            moved_out: None,
-            note: String::new(),
-        });
+        book.households
+            .push(Household::new(HouseholdId(7), BuildingId(1), "502"));
         let visit = Visit {
             id: VisitId { year: 2026, seq: 1 },
             at: NaiveDate::from_ymd_opt(2026, 11, 23)

@@ -292,22 +292,13 @@ impl HouseholdDraft {
         let mut h = match base {
             Some(b) => b.clone(),
             None => Household {
-                id: new_id,
-                building,
-                room: String::new(),
-                house_type: String::new(),
-                phone: None,
-                has_vehicle: false,
-                separated: false,
-                members: vec![],
                 events: vec![HouseholdEvent {
                     on: today,
                     kind: HouseholdEventKind::MovedIn,
                     by: by.to_owned(),
                     note: String::new(),
                 }],
-                moved_out: None,
-                note: String::new(),
+                ..Household::new(new_id, building, String::new())
             },
         };
         h.building = building;

@@ -39,7 +39,7 @@ use sheet::heading_key;
 pub use sheet::{
     Cell, Field, Mapping, Sheet, Target, clean, detect, detect_with, field_for, field_of, remember,
 };
-pub use visits::{VisitPlan, plan_visits};
+pub use visits::{VisitBase, VisitPlan, plan_visits};
 
 /// What the import does with a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +123,27 @@ fn count(rows: &[RowReport]) -> [usize; 5] {
     c
 }
 
+/// What an import checks its rows against, taken from the ledger so that the dry run can run
+/// on another thread: the households (a copy: the plan writes changed copies of them), or for
+/// visits only what a visit is checked against (not every visit).
+#[derive(Debug, Clone)]
+pub enum Base {
+    /// For households.
+    Households(HouseholdBook),
+    /// For visits.
+    Visits(VisitBase),
+}
+
+impl Base {
+    /// What importing as `target` needs of `ledger`.
+    pub fn of(target: Target, ledger: &Ledger) -> Base {
+        match target {
+            Target::Households => Base::Households(ledger.households.clone()),
+            Target::Visits => Base::Visits(VisitBase::of(ledger)),
+        }
+    }
+}
+
 /// The dry run of either kind of import.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
@@ -147,7 +168,25 @@ impl Plan {
             Target::Households => {
                 Plan::Households(plan_with(&ledger.households, sheets, mappings, by, today))
             }
-            Target::Visits => Plan::Visits(plan_visits(ledger, sheets, mappings, today)),
+            Target::Visits => {
+                Plan::Visits(plan_visits(&VisitBase::of(ledger), sheets, mappings, today))
+            }
+        }
+    }
+
+    /// [`Plan::make`] from what was taken of the ledger beforehand (to plan on another thread).
+    pub fn from_base(
+        base: &Base,
+        sheets: &[Sheet],
+        mappings: &[Option<Mapping>],
+        by: &str,
+        today: NaiveDate,
+    ) -> Plan {
+        match base {
+            Base::Households(book) => {
+                Plan::Households(plan_with(book, sheets, mappings, by, today))
+            }
+            Base::Visits(base) => Plan::Visits(plan_visits(base, sheets, mappings, today)),
         }
     }
 
@@ -410,19 +449,7 @@ impl<'a> Places<'a> {
             None => {
                 let id = HouseholdId(self.next_household);
                 self.next_household += 1;
-                Household {
-                    id,
-                    building,
-                    room: room.to_owned(),
-                    house_type: String::new(),
-                    phone: None,
-                    has_vehicle: false,
-                    separated: false,
-                    members: Vec::new(),
-                    events: Vec::new(),
-                    moved_out: None,
-                    note: String::new(),
-                }
+                Household::new(id, building, room)
             }
         };
         self.households.push(h);
@@ -484,11 +511,7 @@ pub fn plan_with(
     let mut in_file: HashMap<String, String> = HashMap::new();
     for (sheet, map) in sheets.iter().zip(mappings) {
         let Some(map) = map.clone() else {
-            if sheet
-                .rows
-                .iter()
-                .any(|r| r.iter().any(|c| *c != Cell::Empty))
-            {
+            if !sheet.is_blank() {
                 unread.push(sheet.name.clone());
             }
             continue;
@@ -499,11 +522,7 @@ pub fn plan_with(
                 continue;
             }
             let at = format!("“{}”第 {} 行", sheet.name, r + 1);
-            let name_cell = map
-                .column(Field::Name)
-                .and_then(|c| row.get(c))
-                .map(text_of)
-                .unwrap_or_default();
+            let name_cell = text_of(map.cell(row, Field::Name));
             let read = read_row(row, &map, &sheet.name, carried.as_ref(), today);
             let (verdict, address, warnings) = match read {
                 Err(reasons) => (Verdict::Error(reasons), String::new(), Vec::new()),

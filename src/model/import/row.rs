@@ -60,11 +60,7 @@ pub(super) fn read_row(
     carried: Option<&(String, String, String)>,
     today: NaiveDate,
 ) -> Result<PersonRow, Vec<String>> {
-    let cell = |f: Field| {
-        map.column(f)
-            .and_then(|c| row.get(c))
-            .unwrap_or(&Cell::Empty)
-    };
+    let cell = |f: Field| map.cell(row, f);
     let text = |f: Field| text_of(cell(f));
     let words = |f: Field| words_of(cell(f));
     let mut errors = Vec::new();

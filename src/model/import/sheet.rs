@@ -69,6 +69,13 @@ impl Target {
     }
 }
 
+impl Sheet {
+    /// Whether no cell of the sheet holds anything.
+    pub fn is_blank(&self) -> bool {
+        self.rows.iter().flatten().all(|c| *c == Cell::Empty)
+    }
+}
+
 /// A field a column can hold (of 附件一, or of a visit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Field {
@@ -366,6 +373,13 @@ impl Mapping {
     /// The column of a field.
     pub fn column(&self, field: Field) -> Option<usize> {
         self.columns.iter().position(|c| *c == Some(field))
+    }
+
+    /// The cell of a row that holds a field (empty when no column holds it).
+    pub fn cell<'a>(&self, row: &'a [Cell], field: Field) -> &'a Cell {
+        self.column(field)
+            .and_then(|c| row.get(c))
+            .unwrap_or(&Cell::Empty)
     }
 }
 

@@ -3,8 +3,12 @@
 //! workers, by name), the household (by its address, which must be in the ledger), whom they
 //! spoke to, 走访事由, 困难或诉求 and 备注. A visit already in the ledger (same time, worker and
 //! household) is left as it is, so a sheet imported twice adds nothing the second time.
+//!
+//! What the rows are checked against is taken from the ledger first ([`VisitBase`]: the
+//! places, the workers, the problems, the keys of the visits already logged), so that the dry
+//! run can go to another thread without a copy of every visit.
 
-use super::super::committee::{CommitteeBook, WorkerId};
+use super::super::committee::{Worker, WorkerId};
 use super::super::edit::Edit;
 use super::super::ledger::Ledger;
 use super::super::problem::ProblemId;
@@ -13,7 +17,7 @@ use super::cells::{datetime_of, text_of, words_of};
 use super::row::place_of;
 use super::sheet::{Cell, Field, Mapping, Sheet};
 use super::{RowReport, Verdict, skipped};
-use crate::model::household::{HouseholdBook, HouseholdId};
+use crate::model::household::HouseholdId;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -79,36 +83,90 @@ fn made_for(ledger: &Ledger) -> (usize, BTreeMap<i32, u32>) {
     )
 }
 
+/// A visit's key: its time, worker and household (one visit logged twice has the same).
+type VisitKey = (NaiveDateTime, WorkerId, HouseholdId);
+
+/// What a visits import checks its rows against, taken from the ledger.
+#[derive(Debug, Clone)]
+pub struct VisitBase {
+    /// The households living here by compound, building and room, each with the names of
+    /// its members present.
+    places: HashMap<(String, String, String), (HouseholdId, Vec<String>)>,
+    /// The committee's workers.
+    workers: Vec<Worker>,
+    /// The problems a need may say it was listed as.
+    problems: HashSet<ProblemId>,
+    /// The visits already logged, sorted (a sorted list is quicker to make than a hash set of
+    /// 200,000, and as quick to search here).
+    known: Vec<VisitKey>,
+    /// How many visits, and each year's highest number.
+    made_for: (usize, BTreeMap<i32, u32>),
+}
+
+impl VisitBase {
+    /// Taken from `ledger`, which must hold every year of visits.
+    pub fn of(ledger: &Ledger) -> VisitBase {
+        let book = &ledger.households;
+        let places = book
+            .households
+            .iter()
+            .filter(|h| h.is_active())
+            .filter_map(|h| {
+                let b = book.building(h.building)?;
+                let c = book.compound(b.compound)?;
+                let names = h.present_members().map(|m| m.name.clone()).collect();
+                Some((
+                    (c.name.clone(), b.number.clone(), h.room.clone()),
+                    (h.id, names),
+                ))
+            })
+            .collect();
+        VisitBase {
+            places,
+            workers: ledger.committee.workers.clone(),
+            problems: ledger.problems.problems.iter().map(|p| p.id).collect(),
+            known: {
+                let mut keys: Vec<VisitKey> = ledger
+                    .all_visits()
+                    .map(|v| (v.at, v.worker, v.household))
+                    .collect();
+                keys.sort_unstable();
+                keys
+            },
+            made_for: made_for(ledger),
+        }
+    }
+
+    /// The household living at a place (compound, building, room), or why there is none.
+    fn find(&self, place: (String, String, String)) -> Result<(HouseholdId, &[String]), String> {
+        match self.places.get(&place) {
+            Some((id, names)) => Ok((*id, names)),
+            None => Err(format!(
+                "台账中没有 {}{}{}室 这一户：请先把这一户录入或导入居民户",
+                place.0, place.1, place.2
+            )),
+        }
+    }
+}
+
 /// The dry run of importing visits from these sheets, each read by its mapping (`None`: not
-/// read). Every year of visits must be in `ledger` (a visit already there is found by its
-/// time, worker and household). `today`: a visit after it is refused.
+/// read), checked against `base` (a visit already there is found by its time, worker and
+/// household). `today`: a visit after it is refused.
 pub fn plan_visits(
-    ledger: &Ledger,
+    base: &VisitBase,
     sheets: &[Sheet],
     mappings: &[Option<Mapping>],
     today: NaiveDate,
 ) -> VisitPlan {
-    let book = &ledger.households;
-    let places = PlaceIndex::new(book);
-    let mut known: HashSet<(NaiveDateTime, WorkerId, HouseholdId)> = ledger
-        .visits
-        .values()
-        .flatten()
-        .map(|v| (v.at, v.worker, v.household))
-        .collect();
-    let mut next_seq: BTreeMap<i32, u32> = made_for(ledger).1;
+    let mut next_seq: BTreeMap<i32, u32> = base.made_for.1.clone();
     // Rows of this file already planned: where, by time, worker and household.
-    let mut in_file: HashMap<(NaiveDateTime, WorkerId, HouseholdId), String> = HashMap::new();
+    let mut in_file: HashMap<VisitKey, String> = HashMap::new();
     let mut rows = Vec::new();
     let mut unread = Vec::new();
     let mut visits = Vec::new();
     for (sheet, map) in sheets.iter().zip(mappings) {
         let Some(map) = map else {
-            if sheet
-                .rows
-                .iter()
-                .any(|r| r.iter().any(|c| *c != Cell::Empty))
-            {
+            if !sheet.is_blank() {
                 unread.push(sheet.name.clone());
             }
             continue;
@@ -117,43 +175,28 @@ pub fn plan_visits(
             if skipped(row) {
                 continue;
             }
-            let text = |f: Field| {
-                map.column(f)
-                    .and_then(|c| row.get(c))
-                    .map(text_of)
-                    .unwrap_or_default()
-            };
-            let resident: String = text(Field::Resident)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
             let mut report = RowReport {
                 sheet: sheet.name.clone(),
                 row: r + 1,
-                name: resident,
+                name: resident_of(row, map),
                 address: String::new(),
                 verdict: Verdict::Add,
                 warnings: Vec::new(),
             };
-            let read = read_visit(row, map, &sheet.name, ledger, &places, today);
-            match read {
+            match read_visit(row, map, &sheet.name, base, today) {
                 Err(reasons) => report.verdict = Verdict::Error(reasons),
                 Ok(mut v) => {
-                    report.address = book
-                        .household(v.visit.household)
-                        .map(|h| book.address_of(h).replace(' ', ""))
-                        .unwrap_or_default();
+                    report.address = std::mem::take(&mut v.address);
                     report.warnings = std::mem::take(&mut v.warnings);
                     let key = (v.visit.at, v.visit.worker, v.visit.household);
                     if let Some(first) = in_file.get(&key) {
                         report.verdict = Verdict::Duplicate(format!(
                             "与{first}是同一次走访（时间、走访人、户都相同）"
                         ));
-                    } else if known.contains(&key) {
+                    } else if base.known.binary_search(&key).is_ok() {
                         report.verdict = Verdict::Unchanged;
                     } else {
                         in_file.insert(key, format!("“{}”第 {} 行", sheet.name, r + 1));
-                        known.insert(key);
                         let year = v.visit.at.year();
                         let seq = next_seq.entry(year).or_insert(0);
                         *seq += 1;
@@ -169,40 +212,7 @@ pub fn plan_visits(
         rows,
         unread_sheets: unread,
         visits,
-        made_for: made_for(ledger),
-    }
-}
-
-/// The ledger's households still living at each compound, building and room.
-struct PlaceIndex {
-    at: HashMap<(String, String, String), HouseholdId>,
-}
-
-impl PlaceIndex {
-    fn new(book: &HouseholdBook) -> PlaceIndex {
-        let at = book
-            .households
-            .iter()
-            .filter(|h| h.is_active())
-            .filter_map(|h| {
-                let b = book.building(h.building)?;
-                let c = book.compound(b.compound)?;
-                Some(((c.name.clone(), b.number.clone(), h.room.clone()), h.id))
-            })
-            .collect();
-        PlaceIndex { at }
-    }
-}
-
-impl PlaceIndex {
-    /// The household living at a place (compound, building, room), or why there is none.
-    fn find(&self, place: (String, String, String)) -> Result<HouseholdId, String> {
-        self.at.get(&place).copied().ok_or_else(|| {
-            format!(
-                "台账中没有 {}{}{}室 这一户：请先把这一户录入或导入居民户",
-                place.0, place.1, place.2
-            )
-        })
+        made_for: base.made_for.clone(),
     }
 }
 
@@ -242,7 +252,17 @@ fn kind_and_note(kind_text: &str, note: String, warnings: &mut Vec<String>) -> (
 /// A visit read from its row, with what was noticed.
 struct VisitRow {
     visit: Visit,
+    /// The household's address as the ledger writes it, without spaces.
+    address: String,
     warnings: Vec<String>,
+}
+
+/// Whom the row's visit spoke to, without spaces.
+fn resident_of(row: &[Cell], map: &Mapping) -> String {
+    text_of(map.cell(row, Field::Resident))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// The row as a visit (numbered later), or why it cannot be imported.
@@ -250,15 +270,10 @@ fn read_visit(
     row: &[Cell],
     map: &Mapping,
     sheet: &str,
-    ledger: &Ledger,
-    places: &PlaceIndex,
+    base: &VisitBase,
     today: NaiveDate,
 ) -> Result<VisitRow, Vec<String>> {
-    let cell = |f: Field| {
-        map.column(f)
-            .and_then(|c| row.get(c))
-            .unwrap_or(&Cell::Empty)
-    };
+    let cell = |f: Field| map.cell(row, f);
     let text = |f: Field| text_of(cell(f));
     let words = |f: Field| words_of(cell(f));
     let mut errors = Vec::new();
@@ -270,35 +285,32 @@ fn read_visit(
         },
         Some,
     );
-    let workers = workers_of(&text(Field::Worker), &ledger.committee).unwrap_or_else(|e| {
+    let workers = workers_of(&text(Field::Worker), &base.workers).unwrap_or_else(|e| {
         errors.push(e);
         Vec::new()
     });
-    let household = place_of(&text, sheet, None)
-        .and_then(|place| places.find(place))
-        .map_or_else(
-            |e| {
-                errors.push(e);
-                None
-            },
-            Some,
-        );
-    let resident: String = text(Field::Resident)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    if let Some(h) = household.and_then(|h| ledger.households.household(h))
+    let place = place_of(&text, sheet, None);
+    let address = place
+        .as_ref()
+        .map(|(c, b, r)| format!("{c}{b}{r}室"))
+        .unwrap_or_default();
+    let household = place.and_then(|p| base.find(p)).map_or_else(
+        |e| {
+            errors.push(e);
+            None
+        },
+        Some,
+    );
+    let resident = resident_of(row, map);
+    if let Some((_, names)) = household
         && !resident.is_empty()
-        && !h
-            .members
-            .iter()
-            .any(|m| m.is_present() && m.name == resident)
+        && !names.contains(&resident)
     {
         warnings.push(format!("该户现有成员中没有“{resident}”"));
     }
     let (kind, mut note) =
         kind_and_note(&words(Field::VisitKind), words(Field::Note), &mut warnings);
-    let (needs, unsettled) = needs_of(&words(Field::Needs), ledger);
+    let (needs, unsettled) = needs_of(&words(Field::Needs), &base.problems);
     if !unsettled.is_empty() {
         warnings
             .push("困难或诉求没有注明处理情况（当场答复或列入问题清单），已记入备注".to_owned());
@@ -315,7 +327,7 @@ fn read_visit(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (Some(at), Some(household), Some((&worker, companions))) =
+    let (Some(at), Some((household, _)), Some((&worker, companions))) =
         (at, household, workers.split_first())
     else {
         return Err(vec!["这一行读不出走访".to_owned()]);
@@ -334,6 +346,7 @@ fn read_visit(
             needs,
             note,
         },
+        address,
         warnings,
     })
 }
@@ -341,7 +354,7 @@ fn read_visit(
 /// The workers named in a 走访人 cell (王慧敏、李建国; also by commas, slashes or spaces): the
 /// first is the one who visited, the others came along. Every name must be a worker of the
 /// committee.
-fn workers_of(text: &str, committee: &CommitteeBook) -> Result<Vec<WorkerId>, String> {
+fn workers_of(text: &str, workers: &[Worker]) -> Result<Vec<WorkerId>, String> {
     let names: Vec<&str> = text
         .split(['、', ',', '，', '/', ';', '；', ' '])
         .map(str::trim)
@@ -353,7 +366,7 @@ fn workers_of(text: &str, committee: &CommitteeBook) -> Result<Vec<WorkerId>, St
     let mut ids = Vec::new();
     let mut unknown = Vec::new();
     for name in names {
-        match committee.worker_by_name(name) {
+        match workers.iter().find(|w| w.name == name) {
             Some(w) if !ids.contains(&w.id) => ids.push(w.id),
             Some(_) => {}
             None => unknown.push(format!("“{name}”")),
@@ -404,7 +417,7 @@ fn kind_in_note(note: &str) -> Option<(VisitKind, String)> {
 /// The needs in a 困难或诉求 cell, one per `；`, each with how it was handled as 走访 → 导出
 /// writes it (（当场答复解决：…）, （已列入问题清单第 12 号）, a problem this ledger has); and
 /// the ones that say neither.
-fn needs_of(text: &str, ledger: &Ledger) -> (Vec<Need>, Vec<String>) {
+fn needs_of(text: &str, problems: &HashSet<ProblemId>) -> (Vec<Need>, Vec<String>) {
     let mut needs = Vec::new();
     let mut unsettled = Vec::new();
     for piece in text
@@ -428,7 +441,7 @@ fn needs_of(text: &str, ledger: &Ledger) -> (Vec<Need>, Vec<String>) {
                         .trim()
                         .parse()
                         .ok()?;
-                    ledger.problems.problem(ProblemId(number))?;
+                    problems.contains(&ProblemId(number)).then_some(())?;
                     NeedOutcome::Listed(ProblemId(number))
                 };
                 Some((need.trim().to_owned(), outcome))

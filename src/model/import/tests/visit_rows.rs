@@ -67,7 +67,12 @@ fn visits_sheet(rows: Vec<Vec<Cell>>) -> Sheet {
 fn plan_of(l: &Ledger, sheet: &Sheet) -> VisitPlan {
     let map = detect_with(sheet, &[], Target::Visits);
     assert!(map.is_some(), "the header of a visits sheet is found");
-    plan_visits(l, std::slice::from_ref(sheet), &[map], today())
+    plan_visits(
+        &VisitBase::of(l),
+        std::slice::from_ref(sheet),
+        &[map],
+        today(),
+    )
 }
 
 #[test]
@@ -167,7 +172,12 @@ fn traps() -> (Ledger, VisitPlan) {
     // The committee's sheet has no 走访类型 column: the 备注 column is the note (and the type
     // at its head, as the export writes it).
     map.columns.resize(8, None);
-    let plan = plan_visits(&l, std::slice::from_ref(&sheet), &[Some(map)], today());
+    let plan = plan_visits(
+        &VisitBase::of(&l),
+        std::slice::from_ref(&sheet),
+        &[Some(map)],
+        today(),
+    );
     (l, plan)
 }
 
