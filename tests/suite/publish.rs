@@ -1029,10 +1029,19 @@ fn the_disclosure_preview_is_the_board_it_will_publish_and_is_guarded() {
         matches!(none, Err(PublishError::Template(m)) if m.contains("2025年没有居委会工作经费的记录"))
     );
     // A resident named in a purpose, however spelled: refused before anything is posted.
+    // …or a number or address written as a careless hand writes it: +86, split by a line
+    // break, full-width, in Chinese numerals, another spelling of the room.
     for purpose in [
         "钱多多家楼道灯",
         "钱\u{200b}多多家楼道灯",
         "5号楼302室楼道灯",
+        "联系 +86 139 1234 5678 楼道灯",
+        "联系139\n1234\n5678",
+        "联系１３９１２３４５６７８",
+        "联系一三九一二三四五六七八",
+        "5幢302楼道灯",
+        "5-302楼道灯",
+        "收据见44052418800101001４",
     ] {
         let mut leaky = ledger.clone();
         let p = leaky
@@ -1052,5 +1061,34 @@ fn the_disclosure_preview_is_the_board_it_will_publish_and_is_guarded() {
             today(),
         );
         assert!(matches!(refused, Err(PublishError::Leak(_))), "{purpose}");
+    }
+    // The payee's name, which a board shows for organisations: a resident put there is caught.
+    for payee in ["示例维修部", "钱多多维修部", "维修部（137-1234-5670）"] {
+        let mut leaky = ledger.clone();
+        let p = leaky
+            .funds
+            .get_mut(&2026)
+            .unwrap()
+            .payments
+            .last_mut()
+            .unwrap();
+        p.payee = sibai::model::Payee::Organisation {
+            name: payee.into(),
+            id: None,
+        };
+        let refused = fund_disclosure(
+            &leaky,
+            &settings,
+            root.path(),
+            FundKind::Foundation,
+            date(2026, 3, 15),
+            today(),
+        );
+        if payee == "示例维修部" {
+            // The control: an organisation's name is on the board, so the others were read.
+            assert!(refused.unwrap().contains("示例维修部"));
+        } else {
+            assert!(matches!(refused, Err(PublishError::Leak(_))), "{payee}");
+        }
     }
 }
