@@ -613,13 +613,23 @@ impl SibaiApp {
     }
 }
 
+/// The app's icon: 四百 on red (`assets/icon/`; the .ico beside it is the same at Windows'
+/// sizes).
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon/sibai.png");
+
 /// Runs the app on the vault in `dir` until the window is closed.
 pub fn run(dir: &Path) -> ExitCode {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("四百 · 居委会台账")
+        .with_inner_size([1280.0, 820.0])
+        .with_min_inner_size([960.0, 640.0]);
+    // The window's icon in the title bar and task bar (sibai.exe carries the same one, for
+    // the desktop and the file manager: build.rs).
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("四百 · 居委会台账")
-            .with_inner_size([1280.0, 820.0])
-            .with_min_inner_size([960.0, 640.0]),
+        viewport,
         ..eframe::NativeOptions::default()
     };
     let dir = dir.to_path_buf();
@@ -640,5 +650,16 @@ pub fn run(dir: &Path) -> ExitCode {
             eprintln!("错误：无法打开窗口：{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod icon_tests {
+    #[test]
+    fn the_icon_is_a_square_png_eframe_reads() {
+        let icon =
+            eframe::icon_data::from_png_bytes(super::ICON_PNG).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
     }
 }
