@@ -617,8 +617,21 @@ impl SibaiApp {
 /// sizes).
 const ICON_PNG: &[u8] = include_bytes!("../../assets/icon/sibai.png");
 
-/// Runs the app on the vault in `dir` until the window is closed.
+/// Runs the app on the vault in `dir` until the window is closed; a window that cannot open is
+/// reported on the terminal.
 pub fn run(dir: &Path) -> ExitCode {
+    match open_window(dir) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the app's window on the vault in `dir` and returns when it is closed, or says in
+/// Chinese why the window could not open.
+pub fn open_window(dir: &Path) -> Result<(), String> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("四百 · 居委会台账")
         .with_inner_size([1280.0, 820.0])
@@ -639,18 +652,14 @@ pub fn run(dir: &Path) -> ExitCode {
         state_dir: std::env::var_os("SIBAI_STATE_DIR").map(PathBuf::from),
         ..VaultOptions::default()
     };
-    let result = eframe::run_native(
+    eframe::run_native(
         "sibai",
         options,
         Box::new(move |cc| Ok(Box::new(SibaiApp::new(cc, &dir, vault_options)))),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("错误：无法打开窗口：{e}");
-            ExitCode::FAILURE
-        }
-    }
+    )
+    .map_err(|e| {
+        format!("无法打开窗口：{e}。请确认这台电脑的显卡驱动可以显示 OpenGL 2 以上的画面。")
+    })
 }
 
 #[cfg(test)]

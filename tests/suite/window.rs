@@ -196,10 +196,15 @@ struct App {
 }
 
 impl App {
+    /// `sibai gui FOLDER`, as from a terminal.
     fn start(display: &Display, folder: &Path, prefs: &Path) -> App {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sibai"))
-            .arg("gui")
-            .arg(folder)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sibai"));
+        command.arg("gui").arg(folder);
+        App::spawn(command, display, prefs)
+    }
+
+    fn spawn(mut command: Command, display: &Display, prefs: &Path) -> App {
+        let mut child = command
             .env("DISPLAY", &display.name)
             .env_remove("WAYLAND_DISPLAY")
             .env("SIBAI_TRACE", "1")
@@ -262,6 +267,15 @@ impl Drop for App {
     }
 }
 
+/// One real window at a time: each unlock runs scrypt, and two X servers, a window manager and
+/// two apps on a small CI machine slow every step.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn shots(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("window-test")
@@ -276,12 +290,7 @@ fn drive(wm: bool) {
     if !tools(wm) {
         return;
     }
-    // One real window at a time: each unlock runs scrypt, and two X servers, a window manager
-    // and two apps on a small CI machine slow every step.
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = one_at_a_time();
     let name = if wm { "openbox" } else { "bare" };
     let pictures = shots(name);
     let work = tempfile::tempdir().unwrap();
@@ -344,6 +353,39 @@ fn field<'a>(line: &'a str, key: &str) -> &'a str {
     line.split(' ')
         .find_map(|part| part.strip_prefix(key))
         .unwrap_or("")
+}
+
+/// `sibaiw`, the program a committee double-clicks: started with no argument in the committee
+/// folder (as a double-click starts it), it opens that folder's ledger in a window that takes
+/// the keyboard, and unlocks.
+#[test]
+fn the_windowed_program_opens_the_folder_it_starts_in() {
+    if !tools(true) {
+        return;
+    }
+    let _turn = one_at_a_time();
+    let pictures = shots("sibaiw");
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("committee");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+        &folder.join("data"),
+    );
+    let prefs = work.path().join("prefs");
+    std::fs::create_dir_all(&prefs).unwrap();
+    let display = Display::start(true);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sibaiw"));
+    command.current_dir(&folder);
+    let mut app = App::spawn(command, &display, &prefs);
+    app.wait_for(
+        "解锁页",
+        &["window_focused=true", "screen=unlock", "focus=true"],
+    );
+    display.xdotool(&["type", "--delay", "40", "demo"]);
+    app.wait_for("输入密码", &["screen=unlock", "typed=true"]);
+    display.xdotool(&["key", "Return"]);
+    app.wait_for("解锁", &["screen=open", "section=首页"]);
+    display.screenshot(&pictures.join("01-home.png"));
 }
 
 #[test]
