@@ -159,15 +159,55 @@ pub(crate) fn member_of(dir: &Path, given: Option<String>) -> Result<String, Cli
 
 /// Unlocks and loads a vault the usual way (passphrase from `SIBAI_PASSPHRASE` or a prompt).
 pub(crate) fn open(args: &UnlockArgs, options: VaultOptions) -> Result<Vault, CliError> {
+    Ok(open_timed(args, options, false)?.0)
+}
+
+/// The process's peak resident memory in MiB, where the system tells it (Linux).
+pub(crate) fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// How long opening a vault took: deriving the key from the passphrase, then reading and
+/// decrypting the ledger.
+pub(crate) struct OpenTimes {
+    pub unlock: std::time::Duration,
+    pub load: std::time::Duration,
+}
+
+/// [`open`], timing the key derivation and the loading apart (the time typing the passphrase
+/// at a prompt is in neither). With `measure_memory`, the peak memory mark is reset once the
+/// key is derived, so that [`peak_memory_mib`] tells what came after it (Linux only).
+pub(crate) fn open_timed(
+    args: &UnlockArgs,
+    options: VaultOptions,
+    measure_memory: bool,
+) -> Result<(Vault, OpenTimes), CliError> {
     let dir = args.vault_dir();
     let member = member_of(&dir, args.member.clone())?;
     let pass = passphrase("SIBAI_PASSPHRASE", &format!("请输入“{member}”的密码："))?;
+    let t = std::time::Instant::now();
     let unlocked = Unlocked::with_passphrase(&dir, &member, &pass, options)?;
+    let unlock = t.elapsed();
+    if measure_memory {
+        // Linux: "5" resets the peak resident size to the current one. Elsewhere the file is
+        // not there and the peak stays the process's whole.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+    let t = std::time::Instant::now();
     let vault = unlocked.load_all()?;
+    let load = t.elapsed();
     for w in vault.warnings() {
         eprintln!("注意：{w}");
     }
-    Ok(vault)
+    Ok((vault, OpenTimes { unlock, load }))
 }
 
 /// Options from the environment: `SIBAI_SCRYPT_LOG_N` lowers the work factor (tests only);

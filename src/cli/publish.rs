@@ -1,8 +1,9 @@
 //! `sibai publish [DIR] [--out DIR]`: unlock the ledger in `DIR/data`, build the public site from
 //! it and `DIR/content`, run the privacy guard, and write only what changed into `DIR/public`
-//! (or `--out`). The guard failing writes nothing and exits non-zero.
+//! (or `--out`). The guard failing writes nothing and exits non-zero. `--phases` prints where
+//! the time went (the publish bench reads it).
 
-use super::{CliError, UnlockArgs, open, options};
+use super::{CliError, UnlockArgs, open_timed, options, peak_memory_mib};
 use crate::publish::{PublishInput, SiteSettings, publish};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,9 @@ pub struct Args {
     /// 以哪一天为发布日期（默认今天），格式 2026-11-23
     #[arg(long)]
     pub today: Option<chrono::NaiveDate>,
+    /// 显示各阶段用时（解锁、读取台账、读取内容、生成、检查、写入）
+    #[arg(long)]
+    pub phases: bool,
 }
 
 /// Runs `sibai publish`.
@@ -32,8 +36,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         dir: vault_dir,
         member: args.member,
     };
-    let mut vault = open(&unlock, options())?;
+    let (mut vault, mut times) = open_timed(&unlock, options(), args.phases)?;
+    let t = std::time::Instant::now();
     vault.load_pending()?;
+    times.load += t.elapsed();
     let out = args.out.unwrap_or_else(|| args.dir.join("public"));
     let input = PublishInput {
         ledger: vault.ledger(),
@@ -46,5 +52,17 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let report = publish(&input, &out)?;
     println!("已发布到 {}", out.display());
     println!("{report}");
+    if args.phases {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!("各阶段用时：");
+        println!("  解锁（由密码推导密钥）：{:.1} ms", ms(times.unlock));
+        println!("  读取台账（解密、解析）：{:.1} ms", ms(times.load));
+        for line in report.phases.lines() {
+            println!("{line}");
+        }
+        if let Some(mib) = peak_memory_mib() {
+            println!("  峰值内存（解锁之后）：{mib:.1} MiB");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,13 +9,14 @@ use super::guide::{self, GuideEntry};
 use super::output::{Settled, Staging};
 use super::render::{self, SiteHead, Theme};
 use super::{
-    Hit, PublishError, PublishInput, PublishReport, guard_for, json, public, theme_dir, trace,
+    Hit, Phases, PublishError, PublishInput, PublishReport, guard_for, json, public, theme_dir,
+    trace,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// How many guide items are rendered, checked and staged at a time: enough to keep every core
@@ -104,6 +105,29 @@ impl Loaded {
         h.digest128()
     }
 
+    /// What the output holds now of what the last publish recorded, and whether the site's own
+    /// pages (all but the guide items' pages) are all as recorded and still what `site_key`
+    /// makes. Nothing is trusted when the program, theme, committee or guard changed.
+    fn intact(&self, out: &Path, global: u128, site_key: &str) -> (HashMap<&str, &Seen>, bool) {
+        let old = &self.old;
+        if old.global != cache::hex(global) {
+            return (HashMap::new(), false);
+        }
+        let intact: HashMap<&str, &Seen> = old
+            .outputs
+            .par_iter()
+            .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
+            .map(|(path, seen)| (path.as_str(), seen))
+            .collect();
+        let site_clean = old.site == site_key
+            && old
+                .outputs
+                .keys()
+                .filter(|p| !is_guide_output(p, &old.sources))
+                .all(|p| intact.contains_key(p.as_str()));
+        (intact, site_clean)
+    }
+
     /// The fingerprint of the site's own pages: everything global, the public projection and
     /// every guide file.
     fn site_key_of(&self, global: u128, found: &[Found]) -> String {
@@ -132,9 +156,31 @@ struct Run<'a> {
     staging: Staging,
     /// Set at the first hit: from then on nothing more is staged, and a file with a hit never is.
     refused: AtomicBool,
+    /// Thread time spent rendering and checking, in nanoseconds.
+    render_ns: AtomicU64,
+    check_ns: AtomicU64,
 }
 
 impl Run<'_> {
+    /// Runs `f`, adding its time to `counter`.
+    fn timed<T>(counter: &AtomicU64, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(ns, Ordering::Relaxed);
+        out
+    }
+
+    /// Renders with `f`, counting its time as rendering.
+    fn rendering<T>(&self, f: impl FnOnce() -> T) -> T {
+        Self::timed(&self.render_ns, f)
+    }
+
+    /// The guard's hits in one file, counting its time as checking.
+    fn scan(&self, path: &str, text: &str) -> Vec<Hit> {
+        Self::timed(&self.check_ns, || self.guard.scan(path, text))
+    }
+
     /// What was recorded for `path`, if the output still holds it as written.
     fn known(&self, path: &str) -> Option<&Seen> {
         self.intact.get(path).copied()
@@ -203,13 +249,15 @@ impl Run<'_> {
                         Some(t) => t,
                         None => source.read()?,
                     };
-                    let item = guide::parse_item(&source.slug, &text, &source.path)?;
+                    let item =
+                        self.rendering(|| guide::parse_item(&source.slug, &text, &source.path))?;
                     let entry = (!self.site_clean).then(|| GuideEntry::of(&item));
                     if clean {
                         return Ok((entry, None));
                     }
-                    let (path, text) = render::guide_page(self.theme, self.base, &item)?;
-                    let found = self.guard.scan(&path, &text);
+                    let (path, text) =
+                        self.rendering(|| render::guide_page(self.theme, self.base, &item))?;
+                    let found = self.scan(&path, &text);
                     Ok((entry, Some(self.settle(path, text.into_bytes(), found)?)))
                 })
                 .collect::<Result<_, PublishError>>()?;
@@ -261,11 +309,11 @@ impl Run<'_> {
             return Ok(0);
         }
         entries.sort_by(|a, b| a.order().cmp(&b.order()));
-        let pages = render::site_pages(self.theme, self.base, site, &entries)?;
+        let pages = self.rendering(|| render::site_pages(self.theme, self.base, site, &entries))?;
         let outcomes: Vec<Outcome> = pages
             .into_par_iter()
             .map(|(path, text)| {
-                let found = self.guard.scan(&path, &text);
+                let found = self.scan(&path, &text);
                 self.settle(path, text.into_bytes(), found)
             })
             .collect::<Result<_, _>>()?;
@@ -285,30 +333,14 @@ impl Run<'_> {
 pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, PublishError> {
     let started = Instant::now();
     let mut loaded = Loaded::read(input, out)?;
+    let read = started.elapsed();
     let mut found = std::mem::take(&mut loaded.found);
     let head = SiteHead::of(&loaded.site);
     let base = head.context();
     let global = loaded.global(&head);
     let site_key = loaded.site_key_of(global, &found);
     let old = &loaded.old;
-    let fresh = old.global != cache::hex(global);
-    // Nothing is trusted when the program, theme, committee or guard changed.
-    let intact: HashMap<&str, &Seen> = if fresh {
-        HashMap::new()
-    } else {
-        old.outputs
-            .par_iter()
-            .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
-            .map(|(path, seen)| (path.as_str(), seen))
-            .collect()
-    };
-    let site_clean = !fresh
-        && old.site == site_key
-        && old
-            .outputs
-            .keys()
-            .filter(|p| !is_guide_output(p, &old.sources))
-            .all(|p| intact.contains_key(p.as_str()));
+    let (intact, site_clean) = loaded.intact(out, global, &site_key);
     let run = Run {
         theme: &loaded.theme,
         base: &base,
@@ -318,6 +350,8 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         site_clean,
         staging: Staging::new(out)?,
         refused: AtomicBool::new(false),
+        render_ns: AtomicU64::new(0),
+        check_ns: AtomicU64::new(0),
     };
     let mut record = Record {
         global: cache::hex(global),
@@ -338,7 +372,13 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             let site = run.site_pages(&loaded.site, entries, &mut record, &mut hits)?;
             Ok(guide + site)
         });
-    let Run { staging, .. } = run;
+    let built = started.elapsed();
+    let Run {
+        staging,
+        render_ns,
+        check_ns,
+        ..
+    } = run;
     let checked = match result {
         Ok(checked) => checked,
         Err(e) => return Err(staging.discard().unwrap_or(e)),
@@ -363,10 +403,18 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         }
     }
     record.save(loaded.record_path.as_deref());
+    let took = started.elapsed();
     Ok(PublishReport {
         written,
         checked,
-        took: started.elapsed(),
+        took,
+        phases: Phases {
+            read,
+            build: built - read,
+            render: Duration::from_nanos(render_ns.into_inner()),
+            check: Duration::from_nanos(check_ns.into_inner()),
+            write: took - built,
+        },
     })
 }
 

@@ -36,21 +36,35 @@ fn check_accepts_the_committee_folder_as_the_app_does() {
     assert!(text(&members).contains("王慧敏"), "{}", text(&members));
 }
 
+/// The figure `sibai publish --phases` printed for a phase, in ms.
+fn phase_ms(output: &str, name: &str) -> f64 {
+    let line = output
+        .lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .unwrap_or_else(|| panic!("no phase {name} in:\n{output}"));
+    let (_, figure) = line.split_once('：').unwrap();
+    figure.trim_end_matches(" ms").parse().unwrap()
+}
+
 #[test]
 fn the_demo_committee_publishes_with_zero_hits() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
-    let run = sibai(
-        &[
-            "publish",
-            repo.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--today",
-            "2026-11-23",
-        ],
-        &[("SIBAI_PASSPHRASE", "demo")],
-    );
+    let publish = || {
+        sibai(
+            &[
+                "publish",
+                repo.to_str().unwrap(),
+                "--out",
+                out.path().to_str().unwrap(),
+                "--today",
+                "2026-11-23",
+                "--phases",
+            ],
+            &[("SIBAI_PASSPHRASE", "demo")],
+        )
+    };
+    let run = publish();
     let t = text(&run);
     assert!(run.status.success(), "{t}");
     assert!(t.contains("未发现个人信息"), "{t}");
@@ -62,6 +76,19 @@ fn the_demo_committee_publishes_with_zero_hits() {
     ] {
         assert!(out.path().join(page).is_file(), "{page} missing");
     }
+    // Where the time went: the key derivation apart, every page rendered and checked.
+    assert!(phase_ms(&t, "解锁") > 0.0, "{t}");
+    assert!(phase_ms(&t, "读取台账") > 0.0, "{t}");
+    assert!(phase_ms(&t, "其中生成") > 0.0, "{t}");
+    assert!(phase_ms(&t, "其中隐私检查") > 0.0, "{t}");
+    assert!(t.contains("峰值内存"), "{t}");
+    // Again, unchanged: nothing rendered, nothing checked, nothing written.
+    let again = publish();
+    let t = text(&again);
+    assert!(again.status.success(), "{t}");
+    assert!(t.contains("写入 0 个文件"), "{t}");
+    assert!(phase_ms(&t, "其中生成").abs() < f64::EPSILON, "{t}");
+    assert!(phase_ms(&t, "其中隐私检查").abs() < f64::EPSILON, "{t}");
 }
 
 #[test]
