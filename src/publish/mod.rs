@@ -18,6 +18,7 @@ pub mod preview;
 mod public;
 mod render;
 mod run;
+pub mod search;
 mod settings;
 mod trace;
 

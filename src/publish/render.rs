@@ -3,9 +3,9 @@
 //! (`themes/<name>/templates/<file>`, `themes/<name>/assets/<file>`) overrides by name, like
 //! Zola. Templates receive only the public projection.
 
-use super::PublishError;
 use super::guide::{GuideEntry, PublicGuideItem};
 use super::public::{PublicBoard, PublicDisclosure, PublicProject, PublicSite};
+use super::{PublishError, search};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -437,7 +437,7 @@ pub fn site_pages(
         .into_par_iter()
         .map(|(template, path, extra)| theme.render(template, &path, &base, extra))
         .collect::<Result<Vec<_>, _>>()?;
-    files.push(("search/index.js".into(), search_index(site, guide)?));
+    files.extend(search::files(&search::docs(site, guide))?);
     files.extend(theme.assets.iter().cloned());
     // For hosts that read it (Netlify, Cloudflare Pages): the same policy as the meta tag.
     files.push((
@@ -471,57 +471,4 @@ pub fn render(
         files.insert(path, text.into_bytes());
     }
     Ok(files)
-}
-
-/// One entry of the search index: title, link from the root, kind, text.
-#[derive(Serialize)]
-struct SearchEntry<'a> {
-    t: &'a str,
-    u: String,
-    k: &'a str,
-    x: std::borrow::Cow<'a, str>,
-}
-
-/// The search index as a script that sets a global: a page opened from a folder (file://) may
-/// run a script beside it but may not fetch a JSON file. Guide items carry their whole text,
-/// notices their title and period.
-fn search_index(site: &PublicSite, guide: &[GuideEntry]) -> Result<String, PublishError> {
-    let mut entries: Vec<SearchEntry> = guide
-        .iter()
-        .map(|g| SearchEntry {
-            t: &g.title,
-            u: format!("guide/{}.html", g.slug),
-            k: "百事汇",
-            x: g.text.as_str().into(),
-        })
-        .collect();
-    entries.extend(site.notices.iter().map(|n| SearchEntry {
-        t: &n.title,
-        u: n.href.clone(),
-        k: &n.kind,
-        x: n.date.as_str().into(),
-    }));
-    entries.extend(site.projects.iter().map(|p| {
-        SearchEntry {
-            t: &p.title,
-            u: format!("projects/{}.html", p.slug),
-            k: "实事项目",
-            x: [p.category.as_str(), &p.need, &p.plan, &p.outcome]
-                .join(" ")
-                .into(),
-        }
-    }));
-    // One entry per line: the guard scans a large file's lines on all cores.
-    let mut out = String::from("window.SIBAI_SEARCH = [\n");
-    for (i, entry) in entries.iter().enumerate() {
-        let json = serde_json::to_string(entry)
-            .map_err(|e| PublishError::Template(format!("搜索索引：{e}")))?;
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        // `</script>` cannot occur in JSON text that escapes `<`; make sure of it.
-        out.push_str(&json.replace('<', "\\u003c"));
-    }
-    out.push_str("\n];\n");
-    Ok(out)
 }

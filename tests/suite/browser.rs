@@ -255,3 +255,160 @@ fn search_finds_a_guide_item_by_two_chinese_characters_from_a_folder() {
     let none = dump("火箭");
     assert!(none.contains("没有找到相关内容"), "{none}");
 }
+
+/// Words of the made-up guide pages of the 10,000-page site (as the publish bench writes).
+const WORDS: &[&str] = &[
+    "社区",
+    "居民",
+    "服务",
+    "办理",
+    "申请",
+    "材料",
+    "街道",
+    "受理",
+    "中心",
+    "老年人",
+    "补贴",
+    "家庭",
+    "医生",
+    "签约",
+    "垃圾",
+    "分类",
+    "志愿者",
+    "活动",
+    "议事",
+    "协商",
+    "物业",
+    "维修",
+    "楼道",
+    "照明",
+    "停车",
+    "绿化",
+    "安全",
+    "消防",
+    "宣传",
+    "政策",
+    "规定",
+    "条件",
+    "流程",
+    "窗口",
+];
+
+/// About 1,500 characters of guide text, different for each `i`.
+fn guide_text(i: usize) -> String {
+    let mut rng = (i as u64).wrapping_mul(2_654_435_761) | 1;
+    let mut text = String::new();
+    while text.chars().count() < 1_500 {
+        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        text.push_str(WORDS[((rng >> 33) as usize) % WORDS.len()]);
+        if rng.is_multiple_of(7) {
+            text.push('，');
+        }
+    }
+    text
+}
+
+/// Searches `query` on `search.html` from its folder, with a probe that records every index
+/// file the page adds: what the page shows, and the files it loaded.
+fn search_with_probe(chrome: &Path, out: &Path, query: &str) -> (String, Vec<String>) {
+    let run = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "file://{}?q={query}",
+            out.join("search-probed.html").display()
+        ))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&run.stdout).into_owned();
+    let loaded = dom
+        .split("data-loaded=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    (dom, loaded)
+}
+
+/// A reader searching a 10,000-page site from its folder loads a small part of the index: the
+/// term shards of the query's first characters and the document shards of the results shown.
+#[test]
+fn search_on_a_ten_thousand_page_site_loads_at_most_one_megabyte() {
+    use sibai::publish::search::{self, Doc};
+    let Some(chrome) = tools() else { return };
+    let (_root, out) = site();
+    // The site's index replaced by one of 10,000 guide pages; one of them, far down the list,
+    // is the only one to mention 琴房.
+    let titles: Vec<String> = (0..10_000).map(|i| format!("服务事项第{i}项")).collect();
+    let docs: Vec<Doc> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            let mut text = guide_text(i);
+            if i == 7_777 {
+                text.push_str("社区琴房开放时间");
+            }
+            Doc {
+                title,
+                url: format!("guide/item-{i:05}.html"),
+                kind: "百事汇",
+                text: text.into(),
+            }
+        })
+        .collect();
+    std::fs::remove_dir_all(out.join("search")).unwrap();
+    let files = search::files(&docs).unwrap();
+    let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+    for (path, text) in &files {
+        let path = out.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    // The probe: records each script the search page adds, on the body.
+    std::fs::write(
+        out.join("probe.js"),
+        "(function () {\n  var add = Node.prototype.appendChild;\n  Node.prototype.appendChild = function (n) {\n    if (n.tagName === 'SCRIPT') {\n      var b = document.body;\n      b.setAttribute('data-loaded', (b.getAttribute('data-loaded') || '') + ' ' + n.getAttribute('src'));\n    }\n    return add.call(this, n);\n  };\n})();\n",
+    )
+    .unwrap();
+    let page = std::fs::read_to_string(out.join("search.html")).unwrap();
+    std::fs::write(
+        out.join("search-probed.html"),
+        page.replace(
+            "<script src=\"search/meta.js\">",
+            "<script src=\"probe.js\"></script><script src=\"search/meta.js\">",
+        ),
+    )
+    .unwrap();
+    for (query, found) in [("琴房", "找到 1 项"), ("补贴", "找到 ")] {
+        let (dom, loaded) = search_with_probe(&chrome, &out, query);
+        assert!(dom.contains(found), "{query}: {dom}");
+        let bytes: u64 = loaded
+            .iter()
+            .map(|p| std::fs::metadata(out.join(p)).unwrap().len())
+            .sum();
+        eprintln!(
+            "{query}：载入 {} 个索引文件，共 {:.0} KB（整个索引 {:.1} MB）",
+            loaded.len(),
+            bytes as f64 / 1024.0,
+            total as f64 / 1_048_576.0
+        );
+        assert!(bytes <= 1 << 20, "{query}: {bytes} bytes in {loaded:?}");
+        assert!(!loaded.is_empty(), "{query}: {dom}");
+    }
+    let (dom, _) = search_with_probe(&chrome, &out, "琴房");
+    assert!(dom.contains("href=\"guide/item-07777.html\""), "{dom}");
+    // A query most pages match shows the first twenty and offers more.
+    let (dom, _) = search_with_probe(&chrome, &out, "补贴");
+    assert_eq!(dom.matches("<li>").count(), 20, "{dom}");
+    assert!(
+        dom.contains("<button id=\"more\" type=\"button\">显示更多结果</button>"),
+        "{dom}"
+    );
+}

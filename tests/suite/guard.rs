@@ -924,7 +924,7 @@ fn page_with(value: &str, place: usize, seed: usize) -> (String, String) {
             ),
         ),
         4 => (
-            "search/index.js".into(),
+            "search/d/0.js".into(),
             format!(
                 "window.INDEX = [{{\"x\": \"{}\"}}];",
                 value

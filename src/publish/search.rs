@@ -1,0 +1,448 @@
+//! The site's search index, in shards that a reader's browser loads only as a query needs them
+//! (`themes/default/assets/search.js`), from a folder (file://) as from a server: each shard is
+//! a script that hands its data to the search page, because a page opened from a folder may
+//! run a script beside it but may not fetch a file.
+//!
+//! Every searchable page is a document, numbered in the order results are listed when they rank
+//! alike (the guide in display order, then notices, then projects). Its text for matching is
+//! its title and then its text, folded as the search page folds a query ([`fold`]: full-width
+//! letters and digits as ASCII, lower case, no white space).
+//!
+//! - `search/meta.js`: how many documents, and how they are sharded.
+//! - `search/t/G-B.js`: the postings of group `G` (documents `G × GROUP` onwards) for the
+//!   grams (single characters and pairs of characters) whose first character falls in bucket
+//!   `B`: for each gram, which documents hold it, and separately which hold it in their title.
+//!   A query of two characters loads one bucket of each group: about 1/[`BUCKETS`] of the
+//!   postings.
+//! - `search/d/K.js`: title, link, kind and text of documents `K × PER_SHARD` onwards, loaded for
+//!   the results shown (the excerpt around the match, and the exact check of a longer query).
+//!
+//! Postings are written with letters only (see [`encode`]): a list of document numbers written
+//! in digits would read to the privacy guard as long runs of digits, which is what a phone or
+//! ID number looks like. An edit of one document changes its group's term shards and its own
+//! document shard, nothing else.
+
+use super::PublishError;
+use super::guide::GuideEntry;
+use super::public::PublicSite;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Documents per group of term shards.
+pub const GROUP: usize = 1000;
+/// Buckets of first characters per group.
+pub const BUCKETS: u32 = 64;
+/// Documents per document shard.
+pub const PER_SHARD: usize = 10;
+
+/// One searchable page.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Link from the site's root.
+    pub url: String,
+    /// What kind of page (百事汇, a notice's kind, 实事项目).
+    pub kind: &'a str,
+    /// Its text (the guide's whole text; a notice's date; a project's need, plan and outcome).
+    pub text: Cow<'a, str>,
+}
+
+/// The site's searchable pages, numbered: the guide (in display order), then the notices, then
+/// the projects.
+pub fn docs<'a>(site: &'a PublicSite, guide: &'a [GuideEntry]) -> Vec<Doc<'a>> {
+    let mut docs: Vec<Doc> = guide
+        .iter()
+        .map(|g| Doc {
+            title: &g.title,
+            url: format!("guide/{}.html", g.slug),
+            kind: "百事汇",
+            text: g.text.as_str().into(),
+        })
+        .collect();
+    docs.extend(site.notices.iter().map(|n| Doc {
+        title: &n.title,
+        url: n.href.clone(),
+        kind: &n.kind,
+        text: n.date.as_str().into(),
+    }));
+    docs.extend(site.projects.iter().map(|p| {
+        Doc {
+            title: &p.title,
+            url: format!("projects/{}.html", p.slug),
+            kind: "实事项目",
+            text: [p.category.as_str(), &p.need, &p.plan, &p.outcome]
+                .join(" ")
+                .into(),
+        }
+    }));
+    docs
+}
+
+/// A text as the search page folds it: full-width ASCII forms as ASCII, white space (as
+/// JavaScript's `\s` has it) dropped, lower case.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if is_js_space(c) {
+            continue;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// JavaScript's `\s`.
+fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
+/// The bucket of a gram: by its first character, as the search page computes it.
+pub fn bucket(gram: &str) -> u32 {
+    gram.chars().next().map_or(0, |c| c as u32 % BUCKETS)
+}
+
+/// Calls `f` with every gram of a folded text: each character, and each pair of neighbours
+/// (a gram that occurs twice, twice).
+fn each_gram<'a>(folded: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut starts = folded.char_indices().map(|(i, _)| i).peekable();
+    let mut prev: Option<usize> = None;
+    while let Some(start) = starts.next() {
+        let end = starts.peek().copied().unwrap_or(folded.len());
+        f(&folded[start..end]);
+        if let Some(p) = prev {
+            f(&folded[p..end]);
+        }
+        prev = Some(start);
+    }
+}
+
+/// A list of ascending document numbers in letters: each as its distance from the one before
+/// (the first from -1), less one, in base 26, the last digit a lower-case letter and the ones
+/// before it upper case. `[0, 1, 2, 30]` is `aaaBb`.
+pub fn encode(ids: &[u32]) -> String {
+    let mut out = String::with_capacity(ids.len());
+    let mut prev: i64 = -1;
+    for &id in ids {
+        let mut n = (i64::from(id) - prev - 1).max(0) as u64;
+        prev = i64::from(id);
+        let mut digits = [0u8; 14];
+        let mut len = 0;
+        loop {
+            digits[len] = (n % 26) as u8;
+            len += 1;
+            n /= 26;
+            if n == 0 {
+                break;
+            }
+        }
+        for (i, d) in digits[..len].iter().enumerate().rev() {
+            out.push(char::from(if i == 0 { b'a' + d } else { b'A' + d }));
+        }
+    }
+    out
+}
+
+/// A set of document numbers below `count` as a bitmap in letters, five documents a letter
+/// (`a`–`z` then `A`–`F` for 0–31, the first document in the lowest bit).
+pub fn encode_bitmap(ids: &[u32], count: usize) -> String {
+    let mut bits = vec![0u8; count.div_ceil(5)];
+    for &id in ids {
+        if let Some(cell) = bits.get_mut(id as usize / 5) {
+            *cell |= 1 << (id % 5);
+        }
+    }
+    bits.into_iter()
+        .map(|v| char::from(if v < 26 { b'a' + v } else { b'A' + v - 26 }))
+        .collect()
+}
+
+/// The postings of a list as JSON: a string of distances ([`encode`]), or for a list that holds
+/// many of the group's documents, an array of one bitmap string ([`encode_bitmap`]), whichever
+/// is shorter.
+fn postings_value(ids: &[u32], count: usize) -> String {
+    let list = encode(ids);
+    if list.len() * 5 > count + 10 {
+        format!("[\"{}\"]", encode_bitmap(ids, count))
+    } else {
+        format!("\"{list}\"")
+    }
+}
+
+/// Gram → the documents of a group that hold it, in order.
+type Postings<'a> = FxHashMap<&'a str, Vec<u32>>;
+
+fn add<'a>(postings: &mut Postings<'a>, gram: &'a str, doc: u32) {
+    let ids = postings.entry(gram).or_default();
+    if ids.last() != Some(&doc) {
+        ids.push(doc);
+    }
+}
+
+/// The lists of one bucket, by gram.
+fn bucket_lists<'m, 'a>(postings: &'m Postings<'a>, b: u32) -> Vec<(&'a str, &'m [u32])> {
+    let mut lists: Vec<(&str, &[u32])> = postings
+        .iter()
+        .filter(|(gram, _)| bucket(gram) == b)
+        .map(|(gram, ids)| (*gram, ids.as_slice()))
+        .collect();
+    lists.sort_unstable_by_key(|(gram, _)| *gram);
+    lists
+}
+
+/// One data script: a call of the search page's receiver, its data as JSON with `<` escaped
+/// (a script must never hold `</script>`), one entry a line (the guard reads a large file's
+/// lines on all cores).
+fn script(kind: &str, key: &str, parts: &[String]) -> String {
+    let mut out = format!("SIBAI_SEARCH_SHARD(\"{kind}\", \"{key}\"");
+    for part in parts {
+        out.push_str(",\n");
+        out.push_str(&part.replace('<', "\\u003c"));
+    }
+    out.push_str(");\n");
+    out
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, PublishError> {
+    serde_json::to_string(value).map_err(|e| PublishError::Template(format!("搜索索引：{e}")))
+}
+
+/// Gram → postings as a JSON object, one gram a line.
+fn postings_json(lists: &[(&str, &[u32])], count: usize) -> Result<String, PublishError> {
+    let mut out = String::from("{");
+    for (i, (gram, ids)) in lists.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "\n{}:{}", json(gram)?, postings_value(ids, count));
+    }
+    out.push_str("\n}");
+    Ok(out)
+}
+
+/// The term shards of group `group`, whose documents are `docs` (the group's own, in order):
+/// one file for every bucket, empty ones too, so that the page never asks for a missing file.
+pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String)>, PublishError> {
+    let folded: Vec<(String, String)> = docs
+        .par_iter()
+        .map(|d| {
+            let title = fold(d.title);
+            let all = format!("{title}{}", fold(&d.text));
+            (title, all)
+        })
+        .collect();
+    let (mut body, mut title) = (Postings::default(), Postings::default());
+    for (local, (t, all)) in folded.iter().enumerate() {
+        let local = u32::try_from(local).unwrap_or(u32::MAX);
+        each_gram(all, |gram| add(&mut body, gram, local));
+        each_gram(t, |gram| add(&mut title, gram, local));
+    }
+    let count = docs.len();
+    (0..BUCKETS)
+        .into_par_iter()
+        .map(|b| {
+            let key = format!("{group}-{b}");
+            let parts = [
+                postings_json(&bucket_lists(&body, b), count)?,
+                postings_json(&bucket_lists(&title, b), count)?,
+            ];
+            Ok((format!("search/t/{key}.js"), script("t", &key, &parts)))
+        })
+        .collect()
+}
+
+/// The document shard `shard`, holding `docs` (its own, in order).
+pub fn doc_shard(shard: usize, docs: &[Doc<'_>]) -> Result<(String, String), PublishError> {
+    let rows = docs
+        .iter()
+        .map(|d| json(&(d.title, &d.url, d.kind, d.text.as_ref())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let text = script(
+        "d",
+        &shard.to_string(),
+        &[format!("[\n{}\n]", rows.join(",\n"))],
+    );
+    Ok((format!("search/d/{shard}.js"), text))
+}
+
+/// How many documents there are and how they are sharded.
+pub fn meta(count: usize) -> (String, String) {
+    (
+        "search/meta.js".into(),
+        format!(
+            "window.SIBAI_SEARCH_META = {{\"docs\": {count}, \"group\": {GROUP}, \"buckets\": {BUCKETS}, \"per\": {PER_SHARD}}};\n"
+        ),
+    )
+}
+
+/// Every file of the index.
+pub fn files(docs: &[Doc<'_>]) -> Result<Vec<(String, String)>, PublishError> {
+    let mut files = vec![meta(docs.len())];
+    let groups: Vec<Vec<(String, String)>> = docs
+        .par_chunks(GROUP)
+        .enumerate()
+        .map(|(g, chunk)| term_shards(g, chunk))
+        .collect::<Result<_, _>>()?;
+    files.extend(groups.into_iter().flatten());
+    let shards: Vec<(String, String)> = docs
+        .par_chunks(PER_SHARD)
+        .enumerate()
+        .map(|(k, chunk)| doc_shard(k, chunk))
+        .collect::<Result<_, _>>()?;
+    files.extend(shards);
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes what [`encode`] wrote, as search.js does.
+    fn decode(s: &str) -> Vec<u32> {
+        let (mut out, mut n, mut prev) = (Vec::new(), 0u32, -1i64);
+        for c in s.chars() {
+            if c.is_ascii_uppercase() {
+                n = n * 26 + (c as u32 - 'A' as u32);
+            } else {
+                n = n * 26 + (c as u32 - 'a' as u32);
+                prev += i64::from(n) + 1;
+                out.push(prev as u32);
+                n = 0;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn postings_are_letters_and_read_back() {
+        for ids in [
+            vec![],
+            vec![0],
+            vec![0, 1, 2, 30],
+            vec![5, 26, 27, 700, 701, 999],
+            (0..1000).collect::<Vec<u32>>(),
+            vec![17_575, 17_576, 500_000],
+        ] {
+            let text = encode(&ids);
+            assert!(text.chars().all(|c| c.is_ascii_alphabetic()), "{text}");
+            assert_eq!(decode(&text), ids);
+        }
+        assert_eq!(encode(&[0, 1, 2, 30]), "aaaBb");
+    }
+
+    #[test]
+    fn folding_matches_the_search_page() {
+        assert_eq!(fold("Ａｂ１２ 老年\u{3000}补贴\nX"), "ab12老年补贴x");
+    }
+
+    fn grams(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        each_gram(text, |g| out.push(g));
+        out
+    }
+
+    #[test]
+    fn grams_are_characters_and_pairs() {
+        assert_eq!(
+            grams("老年补贴"),
+            ["老", "年", "老年", "补", "年补", "贴", "补贴"]
+        );
+        assert!(grams("").is_empty());
+        assert_eq!(grams("a"), ["a"]);
+    }
+
+    /// Reads a bitmap back, as search.js does.
+    fn decode_bitmap(s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (i, c) in s.chars().enumerate() {
+            let v = if c.is_ascii_lowercase() {
+                c as u32 - 'a' as u32
+            } else {
+                c as u32 - 'A' as u32 + 26
+            };
+            for bit in 0..5 {
+                if v & (1 << bit) != 0 {
+                    out.push(i as u32 * 5 + bit);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_list_that_holds_most_documents_is_a_bitmap() {
+        let most: Vec<u32> = (0..1000).filter(|i| i % 3 != 0).collect();
+        let value = postings_value(&most, 1000);
+        assert!(value.starts_with("[\""), "{value}");
+        let bitmap = value.trim_start_matches("[\"").trim_end_matches("\"]");
+        assert_eq!(bitmap.len(), 200);
+        assert!(bitmap.chars().all(|c| c.is_ascii_alphabetic()));
+        assert_eq!(decode_bitmap(bitmap), most);
+        let few = [3, 500, 999];
+        assert_eq!(postings_value(&few, 1000), format!("\"{}\"", encode(&few)));
+    }
+
+    #[test]
+    fn a_document_is_in_the_bucket_of_each_of_its_grams_and_its_shard() {
+        let docs: Vec<Doc> = (0..25)
+            .map(|i| Doc {
+                title: if i == 12 {
+                    "高龄津贴"
+                } else {
+                    "垃圾分类"
+                },
+                url: format!("guide/{i}.html"),
+                kind: "百事汇",
+                text: if i == 3 {
+                    "申请津贴".into()
+                } else {
+                    "楼道照明".into()
+                },
+            })
+            .collect();
+        let files = files(&docs).unwrap_or_default();
+        let find = |path: &str| {
+            files
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default()
+        };
+        let shard = find(&format!("search/t/0-{}.js", bucket("津贴")));
+        // 津贴 in documents 3 (text) and 12 (title); in the title of 12 only.
+        let body = shard.split("\n}").next().unwrap_or_default();
+        let line = body
+            .lines()
+            .find(|l| l.starts_with("\"津贴\":"))
+            .unwrap_or_default();
+        assert_eq!(
+            decode(line.trim_start_matches("\"津贴\":").trim_matches('"')),
+            [3, 12]
+        );
+        assert!(find("search/d/1.js").contains("高龄津贴"));
+        assert!(find("search/d/2.js").contains("guide/24.html"));
+        assert_eq!(files.len(), 1 + BUCKETS as usize + 3);
+        assert!(find("search/meta.js").contains("\"docs\": 25"));
+    }
+}
