@@ -9,17 +9,19 @@
 //! letters and digits as ASCII, lower case, no white space).
 //!
 //! - `search/meta.js`: how many documents, and how they are sharded.
-//! - `search/t/G-B.js`: the postings of group `G` (documents `G × GROUP` onwards) for the
-//!   grams (single characters and pairs of characters) whose first character falls in bucket
-//!   `B`: for each gram, which documents hold it, and separately which hold it in their title.
-//!   A query of two characters loads one bucket of each group: about 1/[`BUCKETS`] of the
-//!   postings.
+//! - `search/t/N.js`, `N` being `G × BUCKETS + B`: the postings of group `G` (documents
+//!   `G × GROUP` onwards) for the grams (single characters and pairs of characters) whose first
+//!   character falls in bucket `B`: for each gram, which documents hold it, and separately which
+//!   hold it in their title. A query of two characters loads one bucket of each group: about
+//!   1/[`BUCKETS`] of the postings.
 //! - `search/d/K.js`: title, link, kind and text of documents `K × PER_SHARD` onwards, loaded for
 //!   the results shown (the excerpt around the match, and the exact check of a longer query).
 //!
-//! Postings are written with letters only (see [`encode`]): a list of document numbers written
-//! in digits would read to the privacy guard as long runs of digits, which is what a phone or
-//! ID number looks like. An edit of one document changes its group's term shards and its own
+//! The index writes its own numbers in letters only ([`letters`], [`encode`]), in its file names
+//! too (lower case: Windows does not tell `a` from `A` in a name): numbers written in digits,
+//! side by side, read to the privacy guard as a phone number, and `3-50` as room 50 of
+//! building 3. The only digits in the index are those of the pages' own text, which the guard
+//! checks there as well. An edit of one document changes its group's term shards and its own
 //! document shard, nothing else.
 
 use super::PublishError;
@@ -211,11 +213,25 @@ fn bucket_lists<'m, 'a>(postings: &'m Postings<'a>, b: u32) -> Vec<(&'a str, &'m
     lists
 }
 
-/// One data script: a call of the search page's receiver, its data as JSON with `<` escaped
-/// (a script must never hold `</script>`), one entry a line (the guard reads a large file's
-/// lines on all cores).
-fn script(kind: &str, key: &str, parts: &[String]) -> String {
-    let mut out = format!("SIBAI_SEARCH_SHARD(\"{kind}\", \"{key}\"");
+/// A number in lower-case letters, most significant first: `a` is 0, `z` 25, `ba` 26.
+pub fn letters(n: usize) -> String {
+    let mut digits = Vec::new();
+    let mut n = n;
+    loop {
+        digits.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.into_iter().rev().collect()
+}
+
+/// One data script: a call of the search page's receiver (the page knows which file it asked
+/// for), its data as JSON with `<` escaped (a script must never hold `</script>`), one entry a
+/// line (the guard reads a large file's lines on all cores).
+fn script(kind: &str, parts: &[String]) -> String {
+    let mut out = format!("SIBAI_SEARCH_SHARD(\"{kind}\"");
     for part in parts {
         out.push_str(",\n");
         out.push_str(&part.replace('<', "\\u003c"));
@@ -262,14 +278,26 @@ pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String
     (0..BUCKETS)
         .into_par_iter()
         .map(|b| {
-            let key = format!("{group}-{b}");
             let parts = [
                 postings_json(&bucket_lists(&body, b), count)?,
                 postings_json(&bucket_lists(&title, b), count)?,
             ];
-            Ok((format!("search/t/{key}.js"), script("t", &key, &parts)))
+            Ok((term_path(group, b), script("t", &parts)))
         })
         .collect()
+}
+
+/// The file of bucket `b` of group `group`.
+pub fn term_path(group: usize, b: u32) -> String {
+    format!(
+        "search/t/{}.js",
+        letters(group * BUCKETS as usize + b as usize)
+    )
+}
+
+/// The file of document shard `shard`.
+pub fn doc_path(shard: usize) -> String {
+    format!("search/d/{}.js", letters(shard))
 }
 
 /// The document shard `shard`, holding `docs` (its own, in order).
@@ -278,20 +306,20 @@ pub fn doc_shard(shard: usize, docs: &[Doc<'_>]) -> Result<(String, String), Pub
         .iter()
         .map(|d| json(&(d.title, &d.url, d.kind, d.text.as_ref())))
         .collect::<Result<Vec<_>, _>>()?;
-    let text = script(
-        "d",
-        &shard.to_string(),
-        &[format!("[\n{}\n]", rows.join(",\n"))],
-    );
-    Ok((format!("search/d/{shard}.js"), text))
+    let text = script("d", &[format!("[\n{}\n]", rows.join(",\n"))]);
+    Ok((doc_path(shard), text))
 }
 
-/// How many documents there are and how they are sharded.
+/// How many documents there are and how they are sharded, each number in [`letters`].
 pub fn meta(count: usize) -> (String, String) {
     (
         "search/meta.js".into(),
         format!(
-            "window.SIBAI_SEARCH_META = {{\"docs\": {count}, \"group\": {GROUP}, \"buckets\": {BUCKETS}, \"per\": {PER_SHARD}}};\n"
+            "window.SIBAI_SEARCH_META = {{\"docs\": \"{}\", \"group\": \"{}\", \"buckets\": \"{}\", \"per\": \"{}\"}};\n",
+            letters(count),
+            letters(GROUP),
+            letters(BUCKETS as usize),
+            letters(PER_SHARD)
         ),
     )
 }
@@ -429,7 +457,7 @@ mod tests {
                 .map(|(_, t)| t.clone())
                 .unwrap_or_default()
         };
-        let shard = find(&format!("search/t/0-{}.js", bucket("津贴")));
+        let shard = find(&term_path(0, bucket("津贴")));
         // 津贴 in documents 3 (text) and 12 (title); in the title of 12 only.
         let body = shard.split("\n}").next().unwrap_or_default();
         let line = body
@@ -440,9 +468,20 @@ mod tests {
             decode(line.trim_start_matches("\"津贴\":").trim_matches('"')),
             [3, 12]
         );
-        assert!(find("search/d/1.js").contains("高龄津贴"));
-        assert!(find("search/d/2.js").contains("guide/24.html"));
+        assert!(find("search/d/b.js").contains("高龄津贴"));
+        assert!(find("search/d/c.js").contains("guide/24.html"));
         assert_eq!(files.len(), 1 + BUCKETS as usize + 3);
-        assert!(find("search/meta.js").contains("\"docs\": 25"));
+        assert!(find("search/meta.js").contains("\"docs\": \"z\""));
+        // No digits of the index's own, in names or contents.
+        for (path, text) in &files {
+            assert!(!path.chars().any(|c| c.is_ascii_digit()), "{path}");
+            if !path.starts_with("search/d/") {
+                assert!(!text.chars().any(|c| c.is_ascii_digit()), "{path}: {text}");
+            }
+        }
+        assert_eq!(
+            (letters(0), letters(25), letters(26), letters(703)),
+            ("a".into(), "z".into(), "ba".into(), "bbb".into())
+        );
     }
 }

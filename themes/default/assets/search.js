@@ -8,7 +8,19 @@
 // text once that is loaded.
 (function () {
   "use strict";
-  var meta = window.SIBAI_SEARCH_META || { docs: 0, group: 1000, buckets: 64, per: 10 };
+  // The index writes its numbers in letters (search.rs, `letters`): a is 0, ba is 26.
+  function num(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) { n = n * 26 + (s.charCodeAt(i) - 97); }
+    return n;
+  }
+  function letters(n) {
+    var s = "";
+    do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26); } while (n > 0);
+    return s;
+  }
+  var given = window.SIBAI_SEARCH_META || { docs: "a", group: "bmm", buckets: "cm", per: "k" };
+  var meta = { docs: num(given.docs), group: num(given.group), buckets: num(given.buckets), per: num(given.per) };
   var input = document.getElementById("q");
   var list = document.getElementById("results");
   var count = document.getElementById("count");
@@ -16,30 +28,35 @@
   var root = document.documentElement.getAttribute("data-root") || "";
   var PAGE = 20;
 
-  var shards = {};   // "t:G-B" or "d:K" -> data, once loaded
+  var shards = {};   // "t:N" or "d:K" -> data, once loaded
   var waiting = {};  // the same keys -> callbacks, while loading
+  var arrived = null;
   var failed = false;
   var current = 0;   // the query being answered; older answers are dropped
 
-  window.SIBAI_SEARCH_SHARD = function (kind, key, a, b) {
-    shards[kind + ":" + key] = kind === "t" ? { body: a, title: b } : a;
+  // A shard's script calls this as it runs; its load event, which comes right after, takes
+  // the data to the file it was asked for.
+  window.SIBAI_SEARCH_SHARD = function (kind, a, b) {
+    arrived = kind === "t" ? { body: a, title: b } : a;
   };
 
+  // Shard `key` (a number) of `kind` ("t" terms, "d" documents), then done().
   function load(kind, key, done) {
     var id = kind + ":" + key;
     if (shards[id]) { done(); return; }
     if (waiting[id]) { waiting[id].push(done); return; }
     waiting[id] = [done];
     var s = document.createElement("script");
-    s.src = root + "search/" + kind + "/" + key + ".js";
-    var finish = function (ok) {
-      if (!ok) { failed = true; shards[id] = kind === "t" ? { body: {}, title: {} } : []; }
+    s.src = root + "search/" + kind + "/" + letters(key) + ".js";
+    var finish = function (data) {
+      if (!data) { failed = true; data = kind === "t" ? { body: {}, title: {} } : []; }
+      shards[id] = data;
       var calls = waiting[id];
       delete waiting[id];
       calls.forEach(function (f) { f(); });
     };
-    s.onload = function () { finish(!!shards[id]); };
-    s.onerror = function () { finish(false); };
+    s.onload = function () { var data = arrived; arrived = null; finish(data); };
+    s.onerror = function () { arrived = null; finish(null); };
     document.head.appendChild(s);
   }
 
@@ -108,7 +125,7 @@
     for (var g = 0; g < groups; g++) {
       var ids = null;
       for (var k = 0; k < grams.length && (ids === null || ids.length > 0); k++) {
-        var shard = shards["t:" + g + "-" + bucket(grams[k])];
+        var shard = shards["t:" + (g * meta.buckets + bucket(grams[k]))];
         var text = shard && shard[part][grams[k]];
         var found = text ? decode(text, g * meta.group) : [];
         ids = ids === null ? found : intersect(ids, found);
@@ -166,10 +183,10 @@
     var needed = {};
     terms.forEach(function (t) {
       gramsOf(t).forEach(function (gram) {
-        for (var g = 0; g < groups; g++) { needed[g + "-" + bucket(gram)] = true; }
+        for (var g = 0; g < groups; g++) { needed[g * meta.buckets + bucket(gram)] = true; }
       });
     });
-    loadAll(Object.keys(needed).map(function (k) { return ["t", k]; }), function () {
+    loadAll(Object.keys(needed).map(function (k) { return ["t", Number(k)]; }), function () {
       if (asked !== current) { return; }
       var found = null, score = {};
       terms.forEach(function (t) {
@@ -191,7 +208,7 @@
         next += ids.length;
         var keys = {};
         ids.forEach(function (id) { keys[Math.floor(id / meta.per)] = true; });
-        loadAll(Object.keys(keys).map(function (k) { return ["d", k]; }), function () {
+        loadAll(Object.keys(keys).map(function (k) { return ["d", Number(k)]; }), function () {
           if (asked !== current) { return; }
           ids.forEach(function (id) {
             var d = doc(id);
