@@ -1,12 +1,14 @@
 //! The publish record: what the last successful publish read and wrote, so that the next one
 //! renders, checks and writes only what changed. It lives beside the output folder, never inside
 //! it (that folder is public): `public/` has `.public.sibai-publish.json` next to it. It holds
-//! fingerprints, sizes and times only, nothing personal, and it is only a shortcut: a missing,
-//! damaged or outdated record means everything is rendered and checked again.
+//! fingerprints, sizes and times, and the guide items' titles and categories as the public site
+//! lists them, nothing personal; and it is only a shortcut: a missing, damaged or outdated record
+//! means everything is rendered and checked again.
 //!
 //! Every fingerprint includes the program itself, so a new version of sibai (with other
 //! templates or guard rules) never trusts what an older one recorded.
 
+use super::guide::GuideEntry;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +16,7 @@ use std::sync::LazyLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Bumped when the record's meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A 128-bit fingerprint, as text (the record is JSON).
 pub fn hex(fingerprint: u128) -> String {
@@ -85,6 +87,12 @@ pub struct Record {
     pub sources: BTreeMap<String, Seen>,
     /// Output files, by path relative to the output folder.
     pub outputs: BTreeMap<String, Seen>,
+    /// Each guide item's entry in the index pages (without its text), by slug.
+    #[serde(default)]
+    pub entries: BTreeMap<String, GuideEntry>,
+    /// Each search shard: the fingerprint of the documents it was made from, by path.
+    #[serde(default)]
+    pub search: BTreeMap<String, String>,
 }
 
 impl Record {

@@ -57,8 +57,9 @@ pub struct PublicGuideItem {
 }
 
 /// What the site's index pages and search need of a guide item (the item itself is rendered
-/// and dropped, so a large guide is never held in memory whole).
-#[derive(Debug, Clone, Serialize)]
+/// and dropped, so a large guide is never held in memory whole). The publish record keeps it
+/// without its text, so that an item that did not change is listed without reading it again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GuideEntry {
     /// File stem.
     pub slug: String,
@@ -68,7 +69,7 @@ pub struct GuideEntry {
     pub category: String,
     /// 适用对象.
     pub audience: String,
-    /// Plain text for the search index, whitespace collapsed.
+    /// Plain text for the search index, whitespace collapsed (empty in the publish record).
     #[serde(skip)]
     pub text: String,
 }

@@ -353,9 +353,10 @@ fn board_context(c: &mut Context, b: &PublicBoard, date: &str) {
     c.insert("date", date);
 }
 
-/// Renders every page of the site except the guide items' own (see [`guide_page`]): home,
-/// notices, funds, projects, the guide index, about, boards of notices and their index, search
-/// and its index, the assets and `_headers`. `guide` is the whole guide in display order.
+/// Renders every page of the site except the guide items' own (see [`guide_page`]) and the
+/// search index (`search`): home, notices, funds, projects, the guide index, about, boards of
+/// notices and their index, the search page, the assets and `_headers`. `guide` is the whole
+/// guide in display order.
 pub fn site_pages(
     theme: &Theme,
     base: &Context,
@@ -437,7 +438,6 @@ pub fn site_pages(
         .into_par_iter()
         .map(|(template, path, extra)| theme.render(template, &path, &base, extra))
         .collect::<Result<Vec<_>, _>>()?;
-    files.extend(search::files(&search::docs(site, guide))?);
     files.extend(theme.assets.iter().cloned());
     // For hosts that read it (Netlify, Cloudflare Pages): the same policy as the meta tag.
     files.push((
@@ -460,6 +460,7 @@ pub fn render(
     let entries: Vec<GuideEntry> = guide.iter().map(GuideEntry::of).collect();
     let mut files: Files = site_pages(&theme, &base, site, &entries)?
         .into_iter()
+        .chain(search::files(&search::docs(site, &entries))?)
         .map(|(path, text)| (path, text.into_bytes()))
         .collect();
     let pages: Vec<Page> = guide

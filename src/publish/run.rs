@@ -19,6 +19,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
+mod search;
+use search::Texts;
+
 /// How many guide items are rendered, checked and staged at a time: enough to keep every core
 /// busy, few enough that a large guide is never held in memory whole.
 const CHUNK: usize = 512;
@@ -35,6 +38,8 @@ struct Outcome {
     path: String,
     seen: Seen,
     hits: Vec<Hit>,
+    /// Whether the guard read it (not when it is byte for byte what it last passed).
+    checked: bool,
 }
 
 /// What a run reads before it renders: the public projection, the theme, the guard, the
@@ -214,6 +219,7 @@ impl Run<'_> {
                 path,
                 seen: unwritten,
                 hits,
+                checked: true,
             });
         }
         let seen = match self.staging.settle(&path, bytes, self.known(&path))? {
@@ -221,7 +227,42 @@ impl Run<'_> {
             // Its size and time are filled in once it is written.
             Settled::Staged { hash } => Seen { hash, ..unwritten },
         };
-        Ok(Outcome { path, seen, hits })
+        Ok(Outcome {
+            path,
+            seen,
+            hits,
+            checked: true,
+        })
+    }
+
+    /// Checks and stages a rendered file, unless the output holds it byte for byte as it was
+    /// when it last passed a guard looking for the same things (the record's global key holds
+    /// the guard's): then it is kept as it is, unread.
+    fn check_and_settle(&self, path: String, text: String) -> Result<Outcome, PublishError> {
+        if let Some(seen) = self.known(&path)
+            && seen.hash == cache::hex(xxh3_128(text.as_bytes()))
+        {
+            return Ok(Outcome {
+                path,
+                seen: seen.clone(),
+                hits: Vec::new(),
+                checked: false,
+            });
+        }
+        let found = self.scan(&path, &text);
+        self.settle(path, text.into_bytes(), found)
+    }
+
+    /// Adds what came of rendered files to the record and the hits; returns how many were
+    /// checked.
+    fn tally(outcomes: Vec<Outcome>, record: &mut Record, hits: &mut Vec<Hit>) -> usize {
+        let mut checked = 0;
+        for o in outcomes {
+            checked += usize::from(o.checked);
+            hits.extend(o.hits);
+            record.outputs.insert(o.path, o.seen);
+        }
+        checked
     }
 
     /// Renders, checks and stages the guide items that changed, a chunk at a time; returns how
@@ -244,6 +285,10 @@ impl Run<'_> {
                     if clean && self.site_clean {
                         // Nothing to do: the outputs stay as recorded.
                         return Ok((None, None));
+                    }
+                    if clean && let Some(entry) = self.old.entries.get(&source.slug) {
+                        // Listed as recorded; read again only if the search needs its text.
+                        return Ok((Some(entry.clone()), None));
                     }
                     let text = match f.text.take() {
                         Some(t) => t,
@@ -269,10 +314,19 @@ impl Run<'_> {
                         hash: cache::hex(f.hash),
                     },
                 );
+                if let Some(entry) = &entry {
+                    let head = GuideEntry {
+                        text: String::new(),
+                        ..entry.clone()
+                    };
+                    record.entries.insert(source.slug.clone(), head);
+                } else if let Some(head) = self.old.entries.get(&source.slug) {
+                    record.entries.insert(source.slug.clone(), head.clone());
+                }
                 entries.extend(entry);
                 match outcome {
                     Some(o) => {
-                        checked += 1;
+                        checked += usize::from(o.checked);
                         hits.extend(o.hits);
                         record.outputs.insert(o.path, o.seen);
                     }
@@ -290,12 +344,13 @@ impl Run<'_> {
     }
 
     /// Renders, checks and stages the site's own pages (home, funds, projects, the guide's
-    /// index, search), or keeps them as recorded when nothing they show changed; returns how
-    /// many pages were checked.
+    /// index, search and its index), or keeps them as recorded when nothing they show changed;
+    /// a page rendered again as it was is not read again. Returns how many files were checked.
     fn site_pages(
         &self,
         site: &public::PublicSite,
         mut entries: Vec<GuideEntry>,
+        texts: &Texts<'_>,
         record: &mut Record,
         hits: &mut Vec<Hit>,
     ) -> Result<usize, PublishError> {
@@ -306,23 +361,17 @@ impl Run<'_> {
                     record.outputs.insert(path.clone(), seen.clone());
                 }
             }
+            record.search.clone_from(&self.old.search);
             return Ok(0);
         }
         entries.sort_by(|a, b| a.order().cmp(&b.order()));
         let pages = self.rendering(|| render::site_pages(self.theme, self.base, site, &entries))?;
         let outcomes: Vec<Outcome> = pages
             .into_par_iter()
-            .map(|(path, text)| {
-                let found = self.scan(&path, &text);
-                self.settle(path, text.into_bytes(), found)
-            })
+            .map(|(path, text)| self.check_and_settle(path, text))
             .collect::<Result<_, _>>()?;
-        let checked = outcomes.len();
-        for o in outcomes {
-            hits.extend(o.hits);
-            record.outputs.insert(o.path, o.seen);
-        }
-        Ok(checked)
+        let checked = Self::tally(outcomes, record, hits);
+        Ok(checked + self.search(site, entries, texts, record, hits)?)
     }
 }
 
@@ -369,7 +418,8 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             &mut entries,
         )
         .and_then(|guide| {
-            let site = run.site_pages(&loaded.site, entries, &mut record, &mut hits)?;
+            let texts = Texts::new(&loaded.sources, &found);
+            let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
             Ok(guide + site)
         });
     let built = started.elapsed();

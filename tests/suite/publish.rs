@@ -1102,3 +1102,97 @@ fn the_disclosure_preview_is_the_board_it_will_publish_and_is_guarded() {
         }
     }
 }
+
+/// Every file under `dir`, by path relative to it.
+fn tree(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    crate::fixtures::snapshot(dir)
+        .into_iter()
+        .map(|(p, bytes)| (p.strip_prefix(dir).unwrap().to_path_buf(), bytes))
+        .collect()
+}
+
+/// A publish that redoes only what changed (listing unchanged items from its record, remaking
+/// only the search shards whose documents changed) writes exactly what a publish from nothing
+/// writes: after a body edited, a title edited so that the item moves in the list, an item
+/// added and one removed.
+#[test]
+fn an_incremental_publish_writes_what_a_publish_from_nothing_writes() {
+    let ledger = publish_ledger();
+    let items: Vec<(String, String)> = (0..25)
+        .map(|i| {
+            (
+                format!("item-{i:02}"),
+                GUIDE_ITEM
+                    .replace("老年人综合津贴", &format!("第{i}项服务"))
+                    .replace("老人**不用每年重新申请**。", &format!("第{i}项的正文。")),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = items
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let root = root_with(&refs);
+    let guide = root.path().join("content/guide");
+    let settings = SiteSettings::default();
+    let input = PublishInput {
+        ledger: &ledger,
+        root: root.path(),
+        settings: &settings,
+        today: today(),
+    };
+    let out = root.path().join("public");
+    publish(&input, &out).unwrap();
+    let edit = |name: &str, from: &str, to: &str| {
+        let path = guide.join(format!("{name}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{name}: {from}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    type Change<'a> = Box<dyn Fn() + 'a>;
+    let steps: Vec<(&str, Change)> = vec![
+        (
+            "body edited",
+            Box::new(|| edit("item-07", "第7项的正文。", "第7项的正文，琴房开放。")),
+        ),
+        (
+            "title edited, the item moves",
+            Box::new(|| edit("item-03", "第3项服务", "最后一项服务")),
+        ),
+        (
+            "an item added",
+            Box::new(|| {
+                std::fs::write(
+                    guide.join("item-99.md"),
+                    GUIDE_ITEM.replace("老年人综合津贴", "新增的服务"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "an item removed",
+            Box::new(|| std::fs::remove_file(guide.join("item-12.md")).unwrap()),
+        ),
+    ];
+    for (i, (step, change)) in steps.iter().enumerate() {
+        change();
+        let report = publish(&input, &out).unwrap();
+        let fresh = root.path().join(format!("fresh-{i}"));
+        publish(&input, &fresh).unwrap();
+        let (incremental, from_nothing) = (tree(&out), tree(&fresh));
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            from_nothing.keys().collect::<Vec<_>>(),
+            "{step}"
+        );
+        for (path, bytes) in &from_nothing {
+            assert!(incremental[path] == *bytes, "{step}: {}", path.display());
+        }
+        // What was checked is what was written: a file made again as it was is not read again.
+        assert_eq!(
+            report.checked,
+            report.written.written.len(),
+            "{step}: {report:?}"
+        );
+    }
+}
