@@ -110,10 +110,22 @@ impl Record {
             .unwrap_or_default()
     }
 
-    /// Writes the record (through a temp file and a rename). A record that cannot be written
-    /// only makes the next publish slower, so failure is not an error.
-    pub fn save(mut self, path: Option<&Path>) {
+    /// Writes the record (through a temp file and a rename), unless it says the same as
+    /// `old`, the one read at the start (a republish with nothing to do writes nothing at all).
+    /// A record that cannot be written only makes the next publish slower, so failure is not an
+    /// error.
+    pub fn save(mut self, path: Option<&Path>, old: &Record) {
         let Some(path) = path else { return };
+        if self.global == old.global
+            && self.site == old.site
+            && self.sources == old.sources
+            && self.outputs == old.outputs
+            && self.entries == old.entries
+            && self.search == old.search
+            && old.format == FORMAT
+        {
+            return;
+        }
         self.format = FORMAT;
         self.written_at = now();
         let Ok(bytes) = serde_json::to_vec(&self) else {

@@ -59,7 +59,7 @@ pub struct PublicGuideItem {
 /// What the site's index pages and search need of a guide item (the item itself is rendered
 /// and dropped, so a large guide is never held in memory whole). The publish record keeps it
 /// without its text, so that an item that did not change is listed without reading it again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideEntry {
     /// File stem.
     pub slug: String,

@@ -26,7 +26,8 @@ use search::Texts;
 /// busy, few enough that a large guide is never held in memory whole.
 const CHUNK: usize = 512;
 
-/// A guide file as found now: its fingerprint, and its text when it had to be read.
+/// A guide file as found now: its size, the fingerprint of its content, and its text when the
+/// last publish did not see it as it is (the time is not read: the content is what counts).
 struct Found {
     stat: Stat,
     hash: u128,
@@ -76,7 +77,7 @@ impl Loaded {
                 rayon::join(cache::program, || {
                     let old = Record::load(record_path.as_deref());
                     let sources = guide::sources(&input.root.join("content"))?;
-                    let found = find_sources(&sources)?;
+                    let found = find_sources(&sources, &old)?;
                     Ok::<_, PublishError>((old, sources, found))
                 })
             },
@@ -452,7 +453,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             seen.stat = stat;
         }
     }
-    record.save(loaded.record_path.as_deref());
+    record.save(loaded.record_path.as_deref(), &loaded.old);
     let took = started.elapsed();
     Ok(PublishReport {
         written,
@@ -468,21 +469,46 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     })
 }
 
-/// The guide files as found now: each one's size and time, its text and the fingerprint of that
-/// text. Always read whole: an edit that keeps the size and the time must still be noticed.
-fn find_sources(sources: &[guide::GuideSource]) -> Result<Vec<Found>, PublishError> {
+/// The guide files as found now: each one's size and the fingerprint of its content, read whole
+/// (an edit that keeps the size and the time must still be noticed). The text is kept only of a
+/// file that the last publish did not see as it is now: an unchanged one is read again only if
+/// something needs it, so that a republish of a large guide holds no copy of it.
+fn find_sources(sources: &[guide::GuideSource], old: &Record) -> Result<Vec<Found>, PublishError> {
+    use std::io::Read as _;
     sources
         .par_iter()
-        .map(|s| {
-            let stat = Stat::of(&s.path).ok_or_else(|| PublishError::Io {
+        .map_init(Vec::new, |bytes, s| {
+            let failed = |e: std::io::Error| PublishError::Io {
                 path: s.path.clone(),
-                detail: "文件读不到".into(),
-            })?;
-            let text = s.read()?;
+                detail: e.to_string(),
+            };
+            bytes.clear();
+            std::fs::File::open(&s.path)
+                .and_then(|mut f| f.read_to_end(bytes))
+                .map_err(failed)?;
+            let hash = xxh3_128(bytes);
+            let known = old
+                .sources
+                .get(&s.slug)
+                .is_some_and(|seen| seen.hash == cache::hex(hash));
+            let text = if known {
+                None
+            } else {
+                let text = String::from_utf8(bytes.clone()).map_err(|_| {
+                    failed(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "不是 UTF-8 编码的文本",
+                    ))
+                })?;
+                Some(text)
+            };
             Ok(Found {
-                stat,
-                hash: xxh3_128(text.as_bytes()),
-                text: Some(text),
+                stat: Stat {
+                    len: bytes.len() as u64,
+                    mtime: 0,
+                },
+                hash,
+                text,
             })
         })
         .collect()

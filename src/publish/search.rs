@@ -125,21 +125,6 @@ pub fn bucket(gram: &str) -> u32 {
     gram.chars().next().map_or(0, |c| c as u32 % BUCKETS)
 }
 
-/// Calls `f` with every gram of a folded text: each character, and each pair of neighbours
-/// (a gram that occurs twice, twice).
-fn each_gram<'a>(folded: &'a str, mut f: impl FnMut(&'a str)) {
-    let mut starts = folded.char_indices().map(|(i, _)| i).peekable();
-    let mut prev: Option<usize> = None;
-    while let Some(start) = starts.next() {
-        let end = starts.peek().copied().unwrap_or(folded.len());
-        f(&folded[start..end]);
-        if let Some(p) = prev {
-            f(&folded[p..end]);
-        }
-        prev = Some(start);
-    }
-}
-
 /// A list of ascending document numbers in letters: each as its distance from the one before
 /// (the first from -1), less one, in base 26, the last digit a lower-case letter and the ones
 /// before it upper case. `[0, 1, 2, 30]` is `aaaBb`.
@@ -192,25 +177,82 @@ fn postings_value(ids: &[u32], count: usize) -> String {
     }
 }
 
-/// Gram → the documents of a group that hold it, in order.
-type Postings<'a> = FxHashMap<&'a str, Vec<u32>>;
+/// A gram as a number: its first character above, its second (or none, for a single
+/// character) below. Hashing numbers is what makes a group's postings quick to collect.
+type Gram = u64;
 
-fn add<'a>(postings: &mut Postings<'a>, gram: &'a str, doc: u32) {
-    let ids = postings.entry(gram).or_default();
-    if ids.last() != Some(&doc) {
-        ids.push(doc);
+/// The second half of a single character's gram: above every character.
+const ALONE: u64 = 0x1F_FFFF;
+
+fn gram(first: char, second: Option<char>) -> Gram {
+    (u64::from(first) << 21) | second.map_or(ALONE, u64::from)
+}
+
+/// The gram's text.
+fn gram_text(g: Gram) -> String {
+    let first = char::from_u32((g >> 21) as u32).unwrap_or('\u{FFFD}');
+    match g & ALONE {
+        ALONE => first.to_string(),
+        second => [first, char::from_u32(second as u32).unwrap_or('\u{FFFD}')]
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// The characters of `text` as [`fold`] leaves them, one at a time.
+fn folded_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(|c| {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        let (one, many) = if c.is_ascii() {
+            ((!is_js_space(c)).then(|| c.to_ascii_lowercase()), None)
+        } else if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+            // CJK ideographs have no case (most of a page: no table to search).
+            (Some(c), None)
+        } else if is_js_space(c) {
+            (None, None)
+        } else {
+            (None, Some(c.to_lowercase()))
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    })
+}
+
+/// Gram → the documents of a group that hold it, in order.
+type Postings = FxHashMap<Gram, Vec<u32>>;
+
+/// Adds every gram of `chars` (each character, and each pair of neighbours) for `doc`.
+fn add_all(postings: &mut Postings, chars: impl Iterator<Item = char>, doc: u32) {
+    let mut add = |g: Gram| {
+        let ids = postings.entry(g).or_default();
+        if ids.last() != Some(&doc) {
+            ids.push(doc);
+        }
+    };
+    let mut prev: Option<char> = None;
+    for c in chars {
+        add(gram(c, None));
+        if let Some(p) = prev {
+            add(gram(p, Some(c)));
+        }
+        prev = Some(c);
     }
 }
 
 /// The lists of one bucket, by gram.
-fn bucket_lists<'m, 'a>(postings: &'m Postings<'a>, b: u32) -> Vec<(&'a str, &'m [u32])> {
-    let mut lists: Vec<(&str, &[u32])> = postings
+fn bucket_lists(postings: &Postings, b: u32) -> Vec<(String, &[u32])> {
+    let mut lists: Vec<(Gram, &[u32])> = postings
         .iter()
-        .filter(|(gram, _)| bucket(gram) == b)
-        .map(|(gram, ids)| (*gram, ids.as_slice()))
+        .filter(|(g, _)| (**g >> 21) as u32 % BUCKETS == b)
+        .map(|(g, ids)| (*g, ids.as_slice()))
         .collect();
-    lists.sort_unstable_by_key(|(gram, _)| *gram);
+    lists.sort_unstable_by_key(|(g, _)| *g);
     lists
+        .into_iter()
+        .map(|(g, ids)| (gram_text(g), ids))
+        .collect()
 }
 
 /// A number in lower-case letters, most significant first: `a` is 0, `z` 25, `ba` 26.
@@ -245,7 +287,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, PublishError> {
 }
 
 /// Gram → postings as a JSON object, one gram a line.
-fn postings_json(lists: &[(&str, &[u32])], count: usize) -> Result<String, PublishError> {
+fn postings_json(lists: &[(String, &[u32])], count: usize) -> Result<String, PublishError> {
     let mut out = String::from("{");
     for (i, (gram, ids)) in lists.iter().enumerate() {
         if i > 0 {
@@ -259,20 +301,17 @@ fn postings_json(lists: &[(&str, &[u32])], count: usize) -> Result<String, Publi
 
 /// The term shards of group `group`, whose documents are `docs` (the group's own, in order):
 /// one file for every bucket, empty ones too, so that the page never asks for a missing file.
+/// A document's grams are those of its title followed by its text, as the page folds them.
 pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String)>, PublishError> {
-    let folded: Vec<(String, String)> = docs
-        .par_iter()
-        .map(|d| {
-            let title = fold(d.title);
-            let all = format!("{title}{}", fold(&d.text));
-            (title, all)
-        })
-        .collect();
     let (mut body, mut title) = (Postings::default(), Postings::default());
-    for (local, (t, all)) in folded.iter().enumerate() {
+    for (local, d) in docs.iter().enumerate() {
         let local = u32::try_from(local).unwrap_or(u32::MAX);
-        each_gram(all, |gram| add(&mut body, gram, local));
-        each_gram(t, |gram| add(&mut title, gram, local));
+        add_all(
+            &mut body,
+            folded_chars(d.title).chain(folded_chars(&d.text)),
+            local,
+        );
+        add_all(&mut title, folded_chars(d.title), local);
     }
     let count = docs.len();
     (0..BUCKETS)
@@ -384,20 +423,26 @@ mod tests {
         assert_eq!(fold("Ａｂ１２ 老年\u{3000}补贴\nX"), "ab12老年补贴x");
     }
 
-    fn grams(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        each_gram(text, |g| out.push(g));
+    fn grams(text: &str) -> Vec<String> {
+        let mut postings = Postings::default();
+        add_all(&mut postings, folded_chars(text), 0);
+        let mut out: Vec<String> = postings.keys().map(|g| gram_text(*g)).collect();
+        out.sort();
         out
     }
 
     #[test]
     fn grams_are_characters_and_pairs() {
-        assert_eq!(
-            grams("老年补贴"),
-            ["老", "年", "老年", "补", "年补", "贴", "补贴"]
-        );
+        let mut want = vec!["老", "年", "老年", "补", "年补", "贴", "补贴"];
+        want.sort_unstable();
+        assert_eq!(grams("老年补贴"), want);
         assert!(grams("").is_empty());
-        assert_eq!(grams("a"), ["a"]);
+        assert_eq!(grams("A"), ["a"]);
+        assert_eq!(grams("Ａ b"), ["a", "ab", "b"]);
+        assert_eq!(
+            folded_chars("Ａｂ１２ 老年\u{3000}补贴\nX").collect::<String>(),
+            fold("Ａｂ１２ 老年\u{3000}补贴\nX")
+        );
     }
 
     /// Reads a bitmap back, as search.js does.
@@ -465,7 +510,11 @@ mod tests {
             .find(|l| l.starts_with("\"津贴\":"))
             .unwrap_or_default();
         assert_eq!(
-            decode(line.trim_start_matches("\"津贴\":").trim_matches('"')),
+            decode(
+                line.trim_start_matches("\"津贴\":")
+                    .trim_end_matches(',')
+                    .trim_matches('"')
+            ),
             [3, 12]
         );
         assert!(find("search/d/b.js").contains("高龄津贴"));

@@ -771,6 +771,32 @@ fn a_malformed_guide_file_is_named_in_the_error() {
     assert!(text.contains("broken.md") && text.contains("+++"), "{text}");
 }
 
+/// A guide file saved as Chinese Windows' Notepad long did (GBK), not UTF-8: the publish names
+/// the file and says so in Chinese, and writes nothing.
+#[test]
+fn a_guide_file_not_in_utf8_is_named_in_chinese() {
+    let root = root_with_guide();
+    let (gbk, _, _) = encoding_rs::GBK.encode(GUIDE_ITEM);
+    std::fs::write(root.path().join("content/guide/gbk.md"), &gbk).unwrap();
+    let out = root.path().join("public");
+    let err = publish(
+        &PublishInput {
+            ledger: &publish_ledger(),
+            root: root.path(),
+            settings: &SiteSettings::default(),
+            today: today(),
+        },
+        &out,
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("gbk.md") && text.contains("不是 UTF-8"),
+        "{text}"
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn the_repository_guide_is_complete_and_marked_as_samples() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -191,51 +191,80 @@ fn add_name(patterns: &mut Patterns, name: &str, source: &Source) {
 }
 
 /// Each household's phone and room, and each member's name, ID number, phone and
-/// household-register address.
+/// household-register address. Households are read in chunks on every core (canonical forms
+/// cost), then merged in order: the same patterns, with their owners in the same order, as one
+/// pass would make.
 fn add_households(patterns: &mut Patterns, book: &crate::model::HouseholdBook) {
+    use rayon::prelude::*;
     let compound_addresses: Vec<String> = book
         .compounds
         .iter()
         .map(|c| canon(&c.address).text)
         .filter(|a| !a.is_empty())
         .collect();
-    for h in &book.households {
-        let record = format!("居民户（内部编号 {}）", h.id.0);
-        if let Some(p) = &h.phone {
-            add_phone(patterns, p, &owner(record.clone(), "户电话"));
+    let chunks: Vec<Patterns> = book
+        .households
+        .par_chunks(128)
+        .map(|households| {
+            let mut found = Patterns::new();
+            for h in households {
+                add_household(&mut found, book, h, &compound_addresses);
+            }
+            found
+        })
+        .collect();
+    for chunk in chunks {
+        for (key, owners) in chunk {
+            let all = patterns.entry(key).or_default();
+            for o in owners {
+                if !all.contains(&o) {
+                    all.push(o);
+                }
+            }
         }
-        if let Some(b) = book.building(h.building) {
-            add_room(
+    }
+}
+
+fn add_household(
+    patterns: &mut Patterns,
+    book: &crate::model::HouseholdBook,
+    h: &crate::model::Household,
+    compound_addresses: &[String],
+) {
+    let record = format!("居民户（内部编号 {}）", h.id.0);
+    if let Some(p) = &h.phone {
+        add_phone(patterns, p, &owner(record.clone(), "户电话"));
+    }
+    if let Some(b) = book.building(h.building) {
+        add_room(
+            patterns,
+            &b.number,
+            &h.room,
+            &owner(record.clone(), "门牌室号"),
+        );
+    }
+    for p in &h.members {
+        add_name(patterns, &p.name, &owner(record.clone(), "成员姓名"));
+        if let Some(id) = &p.id_number {
+            add_id_number(
                 patterns,
-                &b.number,
-                &h.room,
-                &owner(record.clone(), "门牌室号"),
+                id.as_str(),
+                &owner(record.clone(), "成员身份证号"),
             );
         }
-        for p in &h.members {
-            add_name(patterns, &p.name, &owner(record.clone(), "成员姓名"));
-            if let Some(id) = &p.id_number {
-                add_id_number(
-                    patterns,
-                    id.as_str(),
-                    &owner(record.clone(), "成员身份证号"),
-                );
-            }
-            if let Some(ph) = &p.phone {
-                add_phone(patterns, ph, &owner(record.clone(), "成员电话"));
-            }
-            // A household-register address is personal unless it is only a compound's.
-            let hukou = canon(&p.hukou_address).text;
-            if hukou.chars().count() >= 6 && !compound_addresses.iter().any(|c| c.contains(&hukou))
-            {
-                add(
-                    patterns,
-                    &p.hukou_address,
-                    HitKind::Address,
-                    Rule::Bounded,
-                    &owner(record.clone(), "成员户籍地址"),
-                );
-            }
+        if let Some(ph) = &p.phone {
+            add_phone(patterns, ph, &owner(record.clone(), "成员电话"));
+        }
+        // A household-register address is personal unless it is only a compound's.
+        let hukou = canon(&p.hukou_address).text;
+        if hukou.chars().count() >= 6 && !compound_addresses.iter().any(|c| c.contains(&hukou)) {
+            add(
+                patterns,
+                &p.hukou_address,
+                HitKind::Address,
+                Rule::Bounded,
+                &owner(record.clone(), "成员户籍地址"),
+            );
         }
     }
 }
