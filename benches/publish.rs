@@ -17,110 +17,17 @@
 //! size costs there (on this virtual machine that moves tenfold from one minute to the next).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use sibai::demo::guide_page;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const WORDS: &[&str] = &[
-    "社区",
-    "居民",
-    "服务",
-    "办理",
-    "申请",
-    "材料",
-    "街道",
-    "受理",
-    "中心",
-    "老年人",
-    "补贴",
-    "家庭",
-    "医生",
-    "签约",
-    "垃圾",
-    "分类",
-    "志愿者",
-    "活动",
-    "议事",
-    "协商",
-    "物业",
-    "维修",
-    "楼道",
-    "照明",
-    "停车",
-    "绿化",
-    "安全",
-    "消防",
-    "宣传",
-    "政策",
-    "规定",
-    "条件",
-    "流程",
-    "窗口",
-    "时间",
-    "地点",
-    "评价",
-    "满意",
-    "公示",
-    "公开",
-    "经费",
-    "项目",
-    "实施",
-    "验收",
-];
-
-fn page(i: usize) -> String {
-    let mut rng = i.wrapping_mul(2_654_435_761);
-    let mut word = || {
-        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-        WORDS[(rng >> 33) % WORDS.len()]
-    };
-    let mut body = String::new();
-    let _ = writeln!(body, "## {}{}须知\n", word(), word());
-    while body.chars().count() < 900 {
-        let _ = write!(body, "{}{}{}，", word(), word(), word());
-    }
-    body.push_str("。\n\n");
-    for _ in 0..5 {
-        let _ = writeln!(body, "- {}{}{}{}", word(), word(), word(), word());
-    }
-    body.push_str("\n| 事项 | 说明 |\n| --- | --- |\n");
-    for _ in 0..6 {
-        let _ = writeln!(
-            body,
-            "| {}{} | {}{}{}{} |",
-            word(),
-            word(),
-            word(),
-            word(),
-            word(),
-            word()
-        );
-    }
-    format!(
-        "+++\ntitle = \"{}{}服务第{i}项\"\ncategory = \"{}\"\naudience = \"本社区{}\"\nconditions = [\"{}{}\"]\nmaterials = [\"本人身份证\", \"{}{}\"]\nsteps = [\"{}{}\", \"{}{}\"]\nplace_and_time = \"居委会（工作日）\"\nbasis = [\"{}{}规定\"]\nevaluation = \"满意度测评\"\nverified = \"2026-11-01\"\nsample = false\n+++\n\n{body}",
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word(),
-        word()
-    )
-}
-
 fn write_guide(root: &Path, n: usize) {
     let dir = root.join("content").join("guide");
     std::fs::create_dir_all(&dir).unwrap();
     for i in 0..n {
-        std::fs::write(dir.join(format!("item-{i:05}.md")), page(i)).unwrap();
+        std::fs::write(dir.join(format!("item-{i:05}.md")), guide_page(i)).unwrap();
     }
 }
 

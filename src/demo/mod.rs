@@ -5,12 +5,15 @@
 mod committee;
 mod desk;
 mod funds;
+mod guide;
 mod households;
 mod names;
 mod points;
 mod problems;
 mod projects;
 mod visits;
+
+pub use guide::{guide_body, guide_page};
 
 use committee::{assignments, committee};
 use desk::desk;

@@ -248,7 +248,10 @@ impl Staging {
             std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
             report.removed.push(rel.clone());
         }
-        remove_empty_dirs(&self.out);
+        // Only a removal can leave a folder empty (a file moved in fills its folder).
+        if !report.removed.is_empty() {
+            remove_empty_dirs(&self.out);
+        }
         self.discard();
         Ok((report, stats))
     }

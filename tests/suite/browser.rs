@@ -256,58 +256,6 @@ fn search_finds_a_guide_item_by_two_chinese_characters_from_a_folder() {
     assert!(none.contains("没有找到相关内容"), "{none}");
 }
 
-/// Words of the made-up guide pages of the 10,000-page site (as the publish bench writes).
-const WORDS: &[&str] = &[
-    "社区",
-    "居民",
-    "服务",
-    "办理",
-    "申请",
-    "材料",
-    "街道",
-    "受理",
-    "中心",
-    "老年人",
-    "补贴",
-    "家庭",
-    "医生",
-    "签约",
-    "垃圾",
-    "分类",
-    "志愿者",
-    "活动",
-    "议事",
-    "协商",
-    "物业",
-    "维修",
-    "楼道",
-    "照明",
-    "停车",
-    "绿化",
-    "安全",
-    "消防",
-    "宣传",
-    "政策",
-    "规定",
-    "条件",
-    "流程",
-    "窗口",
-];
-
-/// About 1,500 characters of guide text, different for each `i`.
-fn guide_text(i: usize) -> String {
-    let mut rng = (i as u64).wrapping_mul(2_654_435_761) | 1;
-    let mut text = String::new();
-    while text.chars().count() < 1_500 {
-        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-        text.push_str(WORDS[((rng >> 33) as usize) % WORDS.len()]);
-        if rng.is_multiple_of(7) {
-            text.push('，');
-        }
-    }
-    text
-}
-
 /// Searches `query` on `search.html` from its folder, with a probe that records every index
 /// file the page adds: what the page shows, and the files it loaded.
 fn search_with_probe(chrome: &Path, out: &Path, query: &str) -> (String, Vec<String>) {
@@ -351,7 +299,7 @@ fn search_on_a_ten_thousand_page_site_loads_at_most_one_megabyte() {
         .iter()
         .enumerate()
         .map(|(i, title)| {
-            let mut text = guide_text(i);
+            let mut text = sibai::demo::guide_body(i);
             if i == 7_777 {
                 text.push_str("社区琴房开放时间");
             }

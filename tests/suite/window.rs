@@ -267,6 +267,20 @@ impl Drop for App {
     }
 }
 
+/// A copy of the demo committee (never `data/` itself) and a fresh folder for eframe's UI
+/// preferences, in a temp dir kept while the first is alive.
+fn committee() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("committee");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+        &folder.join("data"),
+    );
+    let prefs = work.path().join("prefs");
+    std::fs::create_dir_all(&prefs).unwrap();
+    (work, folder, prefs)
+}
+
 /// One real window at a time: each unlock runs scrypt, and two X servers, a window manager and
 /// two apps on a small CI machine slow every step.
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
@@ -293,14 +307,7 @@ fn drive(wm: bool) {
     let _turn = one_at_a_time();
     let name = if wm { "openbox" } else { "bare" };
     let pictures = shots(name);
-    let work = tempfile::tempdir().unwrap();
-    let folder = work.path().join("committee");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
-        &folder.join("data"),
-    );
-    let prefs = work.path().join("prefs");
-    std::fs::create_dir_all(&prefs).unwrap();
+    let (_work, folder, prefs) = committee();
 
     let display = Display::start(wm);
     let mut app = App::start(&display, &folder, &prefs);
@@ -365,14 +372,7 @@ fn the_windowed_program_opens_the_folder_it_starts_in() {
     }
     let _turn = one_at_a_time();
     let pictures = shots("sibaiw");
-    let work = tempfile::tempdir().unwrap();
-    let folder = work.path().join("committee");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
-        &folder.join("data"),
-    );
-    let prefs = work.path().join("prefs");
-    std::fs::create_dir_all(&prefs).unwrap();
+    let (_work, folder, prefs) = committee();
     let display = Display::start(true);
     let mut command = Command::new(env!("CARGO_BIN_EXE_sibaiw"));
     command.current_dir(&folder);
