@@ -214,35 +214,50 @@ pub struct Found {
 
 /// The guard, built from the ledger.
 pub struct Guard {
-    /// The patterns' texts, until the matcher is built.
-    texts: Vec<String>,
-    /// Built on the first scan: a publish that has nothing new to check never needs it.
-    matcher: OnceLock<Option<AhoCorasick>>,
-    patterns: Vec<Pattern>,
+    /// Every personal value as the ledger holds it.
+    wanted: Vec<values::Wanted>,
+    /// Their patterns and the matcher, made on the first scan: a publish that has nothing new
+    /// to check needs only the fingerprint.
+    built: OnceLock<Built>,
     allowed: values::AllowedMatch,
     /// Fingerprint of everything the guard looks for (see [`Guard::key`]).
     key: u128,
+}
+
+/// The values' patterns in canonical form, and one matcher for all of them.
+struct Built {
+    matcher: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
 }
 
 impl Guard {
     /// Collects every personal value of the ledger, in every spelling. `allowed` may appear,
     /// each only as itself.
     pub fn new(ledger: &Ledger, allowed: &Allowed) -> Guard {
-        let (texts, patterns) = values::collect(ledger);
+        let wanted = values::collect(ledger);
         let allowed = values::AllowedMatch::new(allowed);
         let mut key = Xxh3::new();
-        for (text, p) in texts.iter().zip(&patterns) {
-            key.update(text.as_bytes());
-            key.update(&[0, p.kind as u8, p.rule.code(), 0]);
+        for w in &wanted {
+            w.fingerprint_into(&mut key);
         }
         key.update(&allowed.key().to_le_bytes());
         Guard {
-            texts,
-            matcher: OnceLock::new(),
-            patterns,
+            wanted,
+            built: OnceLock::new(),
             allowed,
             key: key.digest128(),
         }
+    }
+
+    /// The patterns and the matcher, made on first use.
+    fn built(&self) -> &Built {
+        self.built.get_or_init(|| {
+            let (texts, patterns) = values::build(&self.wanted);
+            let matcher = (!texts.is_empty())
+                .then(|| AhoCorasick::new(&texts).ok())
+                .flatten();
+            Built { matcher, patterns }
+        })
     }
 
     /// A fingerprint of what this guard looks for in the ledger (values and allowed values).
@@ -323,7 +338,7 @@ impl Guard {
                     excerpt: excerpt(text, f, &found),
                     sources: f
                         .pattern
-                        .map(|p| self.patterns[p].owners.clone())
+                        .map(|p| self.built().patterns[p].owners.clone())
                         .unwrap_or_default(),
                     value: fingerprint(value),
                 }
@@ -334,17 +349,13 @@ impl Guard {
     /// Every hit in a canonical text.
     pub fn find(&self, text: &Canon) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
-        let matcher = self.matcher.get_or_init(|| {
-            (!self.texts.is_empty())
-                .then(|| AhoCorasick::new(&self.texts).ok())
-                .flatten()
-        });
-        if let Some(matcher) = matcher {
+        let built = self.built();
+        if let Some(matcher) = &built.matcher {
             // Where the allowed values stand: looked for only once a value is found.
             let mut allowed = None;
             for m in matcher.find_overlapping_iter(&text.text) {
                 let p = m.pattern().as_usize();
-                let pattern = &self.patterns[p];
+                let pattern = &built.patterns[p];
                 let (start, end) = (m.start(), m.end());
                 if !pattern.rule.holds(text, start, end) {
                     continue;

@@ -77,7 +77,25 @@ pub struct Pattern {
     pub owners: Vec<Source>,
 }
 
-type Patterns = BTreeMap<(String, HitKind, Rule), Vec<Source>>;
+/// A value to look for as the ledger holds it, and whose it is. The canonical form and its
+/// spellings' patterns are made only when the guard first reads a page ([`build`]): a publish
+/// with nothing new to check needs only the fingerprint of these.
+pub struct Wanted {
+    raw: String,
+    kind: HitKind,
+    rule: Rule,
+    source: Source,
+}
+
+impl Wanted {
+    /// What goes into the guard's fingerprint: the value as held, its kind and rule.
+    pub fn fingerprint_into(&self, h: &mut Xxh3) {
+        h.update(self.raw.as_bytes());
+        h.update(&[0, self.kind as u8, self.rule.code(), 0]);
+    }
+}
+
+type Patterns = Vec<Wanted>;
 
 fn owner(record: String, field: &str) -> Source {
     Source::Owner {
@@ -87,23 +105,45 @@ fn owner(record: String, field: &str) -> Source {
 }
 
 fn add(patterns: &mut Patterns, raw: &str, kind: HitKind, rule: Rule, source: &Source) {
-    let text = canon(raw).text;
-    // One character is a word, not a name.
-    if text.chars().count() < 2 {
-        return;
+    patterns.push(Wanted {
+        raw: raw.to_owned(),
+        kind,
+        rule,
+        source: source.clone(),
+    });
+}
+
+/// The patterns of every wanted value, in canonical form (made on every core, then gathered
+/// in order): a value of one character is a word, not a name, and is left out; a long run of
+/// digits is found anywhere; a value several records hold is one pattern with each owner once.
+pub fn build(wanted: &[Wanted]) -> (Vec<String>, Vec<Pattern>) {
+    use rayon::prelude::*;
+    let texts: Vec<String> = wanted.par_iter().map(|w| canon(&w.raw).text).collect();
+    let mut patterns: BTreeMap<(String, HitKind, Rule), Vec<Source>> = BTreeMap::new();
+    for (w, text) in wanted.iter().zip(texts) {
+        if text.chars().count() < 2 {
+            continue;
+        }
+        let rule = if w.rule == Rule::Bounded
+            && text.len() >= 11
+            && text.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+        {
+            Rule::Anywhere
+        } else {
+            w.rule
+        };
+        let owners = patterns.entry((text, w.kind, rule)).or_default();
+        if !owners.contains(&w.source) {
+            owners.push(w.source.clone());
+        }
     }
-    let rule = if rule == Rule::Bounded
-        && text.len() >= 11
-        && text.bytes().all(|b| b.is_ascii_digit() || b == b'X')
-    {
-        Rule::Anywhere
-    } else {
-        rule
-    };
-    let owners = patterns.entry((text, kind, rule)).or_default();
-    if !owners.contains(source) {
-        owners.push(source.clone());
+    let mut texts = Vec::with_capacity(patterns.len());
+    let mut list = Vec::with_capacity(patterns.len());
+    for ((text, kind, rule), owners) in patterns {
+        texts.push(text);
+        list.push(Pattern { kind, rule, owners });
     }
+    (texts, list)
 }
 
 /// A phone as written: the whole number, and a landline's local number (bounded) with and
@@ -170,19 +210,13 @@ fn add_room(patterns: &mut Patterns, building: &str, room: &str, source: &Source
     }
 }
 
-/// Every personal value of the ledger: the canonical texts, and what each one is.
-pub fn collect(ledger: &Ledger) -> (Vec<String>, Vec<Pattern>) {
+/// Every personal value of the ledger, as held, in a fixed order (see [`build`]).
+pub fn collect(ledger: &Ledger) -> Vec<Wanted> {
     let mut patterns = Patterns::new();
     add_households(&mut patterns, &ledger.households);
     add_committee(&mut patterns, ledger);
     add_records(&mut patterns, ledger);
-    let mut texts = Vec::with_capacity(patterns.len());
-    let mut list = Vec::with_capacity(patterns.len());
-    for ((text, kind, rule), owners) in patterns {
-        texts.push(text);
-        list.push(Pattern { kind, rule, owners });
-    }
-    (texts, list)
+    patterns
 }
 
 /// A person's name: found where it stands as a word (see `Rule::Bounded`).
@@ -191,9 +225,9 @@ fn add_name(patterns: &mut Patterns, name: &str, source: &Source) {
 }
 
 /// Each household's phone and room, and each member's name, ID number, phone and
-/// household-register address. Households are read in chunks on every core (canonical forms
-/// cost), then merged in order: the same patterns, with their owners in the same order, as one
-/// pass would make.
+/// household-register address. Households are read in chunks on every core (the room and the
+/// household-register address are read in canonical form to decide what to look for), then
+/// gathered in order.
 fn add_households(patterns: &mut Patterns, book: &crate::model::HouseholdBook) {
     use rayon::prelude::*;
     let compound_addresses: Vec<String> = book
@@ -213,16 +247,7 @@ fn add_households(patterns: &mut Patterns, book: &crate::model::HouseholdBook) {
             found
         })
         .collect();
-    for chunk in chunks {
-        for (key, owners) in chunk {
-            let all = patterns.entry(key).or_default();
-            for o in owners {
-                if !all.contains(&o) {
-                    all.push(o);
-                }
-            }
-        }
-    }
+    patterns.extend(chunks.into_iter().flatten());
 }
 
 fn add_household(
