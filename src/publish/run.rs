@@ -410,19 +410,31 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     };
     let mut hits: Vec<Hit> = Vec::new();
     let mut entries: Vec<GuideEntry> = Vec::new();
-    let result = run
-        .guide(
-            &loaded.sources,
-            &mut found,
-            &mut record,
-            &mut hits,
-            &mut entries,
-        )
-        .and_then(|guide| {
-            let texts = Texts::new(&loaded.sources, &found);
-            let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
-            Ok(guide + site)
-        });
+    // A guide file the last publish did not see (all of them, the first time) is certain to be
+    // checked: the guard's patterns are made meanwhile rather than at the first check.
+    let will_check = found.iter().any(|f| f.text.is_some());
+    let guided = rayon::join(
+        || {
+            if will_check {
+                loaded.guard.prepare();
+            }
+        },
+        || {
+            run.guide(
+                &loaded.sources,
+                &mut found,
+                &mut record,
+                &mut hits,
+                &mut entries,
+            )
+        },
+    )
+    .1;
+    let result = guided.and_then(|guide| {
+        let texts = Texts::new(&loaded.sources, &found);
+        let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
+        Ok(guide + site)
+    });
     let built = started.elapsed();
     let Run {
         staging,

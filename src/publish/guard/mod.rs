@@ -249,6 +249,12 @@ impl Guard {
         }
     }
 
+    /// Makes the patterns and the matcher now, rather than at the first scan (a publish that is
+    /// sure to check something does it beside other work).
+    pub fn prepare(&self) {
+        self.built();
+    }
+
     /// The patterns and the matcher, made on first use.
     fn built(&self) -> &Built {
         self.built.get_or_init(|| {
