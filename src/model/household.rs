@@ -124,6 +124,25 @@ stored_as_tuple!(Person via PersonTuple / PersonTupleRef {
 });
 
 impl Person {
+    /// A person known by name only so far: a member (the 户主 group), nothing else recorded.
+    pub fn new(id: PersonId, name: impl Into<String>) -> Person {
+        Person {
+            id,
+            name: name.into(),
+            relation: String::new(),
+            group: MemberGroup::Owner,
+            sex: None,
+            id_number: None,
+            birth_date: None,
+            hukou_address: String::new(),
+            phone: None,
+            tags: Vec::new(),
+            moved_in: None,
+            moved_out: None,
+            note: String::new(),
+        }
+    }
+
     /// Birth date from the ID number, or as recorded.
     pub fn birth(&self) -> Option<NaiveDate> {
         self.id_number

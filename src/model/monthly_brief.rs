@@ -386,8 +386,8 @@ mod tests {
     use crate::model::project::Milestone;
     use crate::model::project_flow::sample_project;
     use crate::model::{
-        Assignment, Building, BuildingId, Compound, CompoundId, Household, MemberGroup, Person,
-        PersonId, ProjectId, Role, TagDimension, Visit, VisitId, VisitInterval, VisitKind, Worker,
+        Assignment, Building, BuildingId, Compound, CompoundId, Household, Person, PersonId,
+        ProjectId, Role, TagDimension, Visit, VisitId, VisitInterval, VisitKind, Worker,
     };
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -396,19 +396,8 @@ mod tests {
 
     fn household(id: u32, room: &str, alone: bool, moved_out: Option<NaiveDate>) -> Household {
         let mut p = Person {
-            id: PersonId(id),
-            name: format!("居民{id}"),
             relation: "户主".into(),
-            group: MemberGroup::Owner,
-            sex: None,
-            id_number: None,
-            birth_date: None,
-            hukou_address: String::new(),
-            phone: None,
-            tags: Vec::new(),
-            moved_in: None,
-            moved_out: None,
-            note: String::new(),
+            ..Person::new(PersonId(id), format!("居民{id}"))
         };
         if alone {
             p.set_tag(

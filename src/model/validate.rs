@@ -262,7 +262,7 @@ fn check_problems_and_projects(ledger: &Ledger, out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::model::{
-        Building, BuildingId, Compound, CompoundId, Household, MemberGroup, Person, PersonId, Sex,
+        Building, BuildingId, Compound, CompoundId, Household, Person, PersonId, Sex,
     };
 
     fn today() -> NaiveDate {
@@ -271,19 +271,10 @@ mod tests {
 
     fn person(id: &str, sex: Sex) -> Person {
         Person {
-            id: PersonId(1),
-            name: "张甲".into(),
             relation: "户主".into(),
-            group: MemberGroup::Owner,
             sex: Some(sex),
             id_number: IdNumber::parse(id).ok(),
-            birth_date: None,
-            hukou_address: String::new(),
-            phone: None,
-            tags: Vec::new(),
-            moved_in: None,
-            moved_out: None,
-            note: String::new(),
+            ..Person::new(PersonId(1), "张甲")
         }
     }
 

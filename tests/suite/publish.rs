@@ -1064,6 +1064,16 @@ fn the_disclosure_preview_is_the_board_it_will_publish_and_is_guarded() {
     assert!(
         matches!(none, Err(PublishError::Template(m)) if m.contains("2025年没有居委会工作经费的记录"))
     );
+    let preview = |leaky: &Ledger| {
+        fund_disclosure(
+            leaky,
+            &settings,
+            root.path(),
+            FundKind::Foundation,
+            date(2026, 3, 15),
+            today(),
+        )
+    };
     // A resident named in a purpose, however spelled: refused before anything is posted.
     // …or a number or address written as a careless hand writes it: +86, split by a line
     // break, full-width, in Chinese numerals, another spelling of the room.
@@ -1080,46 +1090,18 @@ fn the_disclosure_preview_is_the_board_it_will_publish_and_is_guarded() {
         "收据见44052418800101001４",
     ] {
         let mut leaky = ledger.clone();
-        let p = leaky
-            .funds
-            .get_mut(&2026)
-            .unwrap()
-            .payments
-            .last_mut()
-            .unwrap();
-        p.purpose = purpose.into();
-        let refused = fund_disclosure(
-            &leaky,
-            &settings,
-            root.path(),
-            FundKind::Foundation,
-            date(2026, 3, 15),
-            today(),
-        );
+        org_payment(&mut leaky).purpose = purpose.into();
+        let refused = preview(&leaky);
         assert!(matches!(refused, Err(PublishError::Leak(_))), "{purpose}");
     }
     // The payee's name, which a board shows for organisations: a resident put there is caught.
     for payee in ["示例维修部", "钱多多维修部", "维修部（137-1234-5670）"] {
         let mut leaky = ledger.clone();
-        let p = leaky
-            .funds
-            .get_mut(&2026)
-            .unwrap()
-            .payments
-            .last_mut()
-            .unwrap();
-        p.payee = sibai::model::Payee::Organisation {
+        org_payment(&mut leaky).payee = sibai::model::Payee::Organisation {
             name: payee.into(),
             id: None,
         };
-        let refused = fund_disclosure(
-            &leaky,
-            &settings,
-            root.path(),
-            FundKind::Foundation,
-            date(2026, 3, 15),
-            today(),
-        );
+        let refused = preview(&leaky);
         if payee == "示例维修部" {
             // The control: an organisation's name is on the board, so the others were read.
             assert!(refused.unwrap().contains("示例维修部"));

@@ -319,21 +319,7 @@ impl HouseholdDraft {
                 None => {
                     let id = next_person;
                     next_person = PersonId(next_person.0 + 1);
-                    h.members.push(Person {
-                        id,
-                        name: String::new(),
-                        relation: String::new(),
-                        group: MemberGroup::Owner,
-                        sex: None,
-                        id_number: None,
-                        birth_date: None,
-                        hukou_address: String::new(),
-                        phone: None,
-                        tags: vec![],
-                        moved_in: None,
-                        moved_out: None,
-                        note: String::new(),
-                    });
+                    h.members.push(Person::new(id, String::new()));
                     if base.is_some() {
                         h.events.push(HouseholdEvent {
                             on: today,

@@ -16,8 +16,8 @@
 
 use super::edit::Edit;
 use super::household::{
-    Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdId, MemberGroup,
-    Person, PersonId,
+    Building, BuildingId, Compound, CompoundId, Household, HouseholdBook, HouseholdId, Person,
+    PersonId,
 };
 use super::ledger::Ledger;
 use super::tags::TagAssignment;
@@ -662,19 +662,14 @@ fn place_person(
     let id = PersonId(places.next_person);
     places.next_person += 1;
     let mut person = Person {
-        id,
-        name: p.name.clone(),
         relation,
-        group: MemberGroup::Owner,
         sex: p.sex,
         id_number: p.id.clone(),
         birth_date: p.birth,
         hukou_address: p.hukou.clone(),
         phone: p.phone.clone(),
-        tags: Vec::new(),
-        moved_in: None,
-        moved_out: None,
         note: p.note.clone(),
+        ..Person::new(id, p.name.clone())
     };
     for (dimension, tag) in &p.tags {
         person.tags.push(TagAssignment {

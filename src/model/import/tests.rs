@@ -29,19 +29,10 @@ fn row(cells: &[&str]) -> Vec<Cell> {
 /// A ledger with 樱园新村 3号, household 3号502 of 李桂英 (ID …002X, no phone).
 fn ledger() -> Ledger {
     let person = Person {
-        id: PersonId(1),
-        name: "李桂英".into(),
         relation: "户主".into(),
-        group: MemberGroup::Owner,
         sex: Some(Sex::Female),
         id_number: IdNumber::parse("11010519491231002X").ok(),
-        birth_date: None,
-        hukou_address: String::new(),
-        phone: None,
-        tags: Vec::new(),
-        moved_in: None,
-        moved_out: None,
-        note: String::new(),
+        ..Person::new(PersonId(1), "李桂英")
     };
     Ledger {
         households: HouseholdBook {
