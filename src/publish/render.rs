@@ -80,6 +80,14 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/guide_body.html"),
     ),
     (
+        "site_top.html",
+        include_str!("../../themes/default/templates/site_top.html"),
+    ),
+    (
+        "site_foot.html",
+        include_str!("../../themes/default/templates/site_foot.html"),
+    ),
+    (
         "board_base.html",
         include_str!("../../themes/default/templates/board_base.html"),
     ),

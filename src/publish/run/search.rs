@@ -171,24 +171,31 @@ impl Run<'_> {
             entries[i].text = text;
         }
         let docs: Vec<Doc> = search::docs(site, &entries);
-        let mut files: Vec<(String, String)> = Vec::new();
-        for (g, _) in &groups {
+        // Each group's term shards, each document shard and the meta file are made side by
+        // side, and each file is checked as soon as it is made.
+        let terms = groups.par_iter().map(|(g, _)| {
             let end = ((g + 1) * GROUP).min(docs.len());
-            files.extend(self.rendering(|| search::term_shards(*g, &docs[g * GROUP..end]))?);
-        }
-        let made: Vec<(String, String)> = shards
-            .par_iter()
-            .map(|(k, _)| {
-                let end = ((k + 1) * PER_SHARD).min(docs.len());
-                self.rendering(|| search::doc_shard(*k, &docs[k * PER_SHARD..end]))
+            self.rendering(|| search::term_shards(*g, &docs[g * GROUP..end]))
+        });
+        let doc_shards = shards.par_iter().map(|(k, _)| {
+            let end = ((k + 1) * PER_SHARD).min(docs.len());
+            self.rendering(|| search::doc_shard(*k, &docs[k * PER_SHARD..end]))
+                .map(|f| vec![f])
+        });
+        let meta = rayon::iter::once(Ok(vec![search::meta(docs.len())]));
+        let outcomes: Vec<Outcome> = terms
+            .chain(doc_shards)
+            .chain(meta)
+            .map(|files| {
+                files?
+                    .into_iter()
+                    .map(|(path, text)| self.check_and_settle(path, text))
+                    .collect::<Result<Vec<Outcome>, PublishError>>()
             })
-            .collect::<Result<_, PublishError>>()?;
-        files.extend(made);
-        files.push(search::meta(docs.len()));
-        let outcomes: Vec<Outcome> = files
-            .into_par_iter()
-            .map(|(path, text)| self.check_and_settle(path, text))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<Vec<Outcome>>, PublishError>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         // What each shard was made from (the record is saved only if the whole publish passes).
         for (_, shards) in groups.iter().chain(&shards) {
             for p in &shards.paths {
