@@ -78,11 +78,9 @@ impl Canon {
 #[derive(Default)]
 pub struct Builder {
     canon: Canon,
-    pending: u8,
-    /// Whether some Chinese numerals run as a number (the text needs [`read_numerals`]).
-    numerals: bool,
-    /// The character kept last.
-    last: char,
+    /// What was dropped before the next character, whether some Chinese numerals run as a
+    /// number (the text needs [`read_numerals`]), the character kept last.
+    cur: Cursor,
 }
 
 enum Class {
@@ -200,6 +198,9 @@ struct Piece {
 /// How much each thread keeps, in bytes: a site's template is a few hundred KB.
 const MAX_PIECE_BYTES: usize = 8 << 20;
 
+/// The longest segment kept, in bytes.
+const MAX_CACHED: usize = 256;
+
 /// The key is already a fingerprint: it hashes as its own low 64 bits.
 #[derive(Default)]
 struct Fingerprint(u64);
@@ -229,6 +230,10 @@ thread_local! {
 /// Whether two neighbours make Chinese numerals a number: two numerals, or one next to a digit,
 /// or one before a word that counts (号, 室, …). The test of [`read_numerals`].
 fn runs_as_number(before: char, c: char) -> bool {
+    // Every numeral is a Chinese character: most pairs are settled here.
+    if before.is_ascii() && c.is_ascii() {
+        return false;
+    }
     (is_numeral(before) || is_numeral(c))
         && (is_numeral(before) && is_numeral(c)
             || before.is_ascii_digit()
@@ -262,65 +267,158 @@ fn plain_cjk_run(text: &str) -> usize {
     i
 }
 
-impl Piece {
-    fn of(raw: &str) -> Piece {
-        let decoded = percent_decoded(raw);
-        // ASCII and the common CJK ideographs and punctuation are their own NFKC: most text
-        // needs no normaliser.
-        let text = if decoded.chars().all(nfkc_stable) {
-            decoded
+/// What is carried from one character to the next while a text is written: what was dropped
+/// before the next kept character, whether some Chinese numerals run as a number, and the
+/// character kept last.
+#[derive(Clone, Copy)]
+struct Cursor {
+    pending: u8,
+    numerals: bool,
+    last: char,
+}
+
+impl Default for Cursor {
+    fn default() -> Cursor {
+        Cursor {
+            pending: 0,
+            numerals: false,
+            last: '\0',
+        }
+    }
+}
+
+/// `c` in NFKC when that is one character and `c` composes with nothing: itself for
+/// [`nfkc_stable`], the ASCII character of a full-width form (`，` `：` `１` `Ａ`), a space for
+/// the ideographic space. `None` for anything else (the normaliser decides).
+fn nfkc_simple(c: char) -> Option<char> {
+    if nfkc_stable(c) {
+        Some(c)
+    } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        char::from_u32(c as u32 - 0xFEE0)
+    } else if c == '\u{3000}' {
+        Some(' ')
+    } else {
+        None
+    }
+}
+
+/// Writes the canonical form of one raw segment at the end of `canon`: its characters (each
+/// with what was dropped before it and `flags`), and where each of its raw lines begins, from
+/// `line`.
+///
+/// Most text needs no Unicode normaliser: ASCII, the common CJK ideographs and punctuation are
+/// their own NFKC, and a full-width form is one ASCII character ([`nfkc_simple`]). The segment
+/// is read so in one pass; at the first character that is none of these, what was written of it
+/// is taken back and the segment is read again, normalised whole.
+fn write(canon: &mut Canon, raw: &str, line: u32, flags: u8, cur: &mut Cursor) {
+    let decoded = percent_decoded(raw);
+    let saved = (
+        canon.text.len(),
+        canon.marks.len(),
+        canon.lines.len(),
+        canon.lines.last().copied(),
+        *cur,
+    );
+    if write_chars(canon, &decoded, line, flags, cur, true) {
+        return;
+    }
+    canon.text.truncate(saved.0);
+    canon.marks.truncate(saved.1);
+    canon.lines.truncate(saved.2);
+    if let (Some(was), Some(last)) = (saved.3, canon.lines.last_mut()) {
+        *last = was;
+    }
+    *cur = saved.4;
+    let normalised = ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded);
+    write_chars(canon, &normalised, line, flags, cur, false);
+}
+
+/// Writes `text` (see [`write`]). With `simple_only`, each character is put in NFKC by
+/// [`nfkc_simple`], and `false` is returned, with the text written so far, at the first that
+/// cannot be; otherwise `text` is already in NFKC.
+fn write_chars(
+    canon: &mut Canon,
+    text: &str,
+    line: u32,
+    flags: u8,
+    cur: &mut Cursor,
+    simple_only: bool,
+) -> bool {
+    canon.text.reserve(text.len());
+    canon.marks.reserve(text.len());
+    let mut line = line;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        // The short way for a run of Chinese characters that are not numerals (most of a
+        // page): copied as they are.
+        let run = plain_cjk_run(rest);
+        if run > 0 {
+            cur.numerals = cur.numerals || runs_as_number(cur.last, c);
+            canon.text.push_str(&rest[..run]);
+            canon.marks.push(cur.pending | flags);
+            canon.marks.extend(std::iter::repeat_n(flags, run - 1));
+            cur.pending = 0;
+            cur.last = rest[..run].chars().next_back().unwrap_or(c);
+            rest = &rest[run..];
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        let k = if simple_only {
+            match nfkc_simple(c) {
+                Some(k) => k,
+                None => return false,
+            }
         } else {
-            match ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded) {
-                Cow::Borrowed(_) => decoded,
-                Cow::Owned(n) => Cow::Owned(n),
-            }
+            c
         };
-        let mut canon = Canon {
-            text: String::with_capacity(text.len()),
-            marks: Vec::with_capacity(text.len()),
-            lines: vec![(0, 0)],
-        };
-        let (mut pending, mut line, mut numerals, mut last) = (0u8, 0u32, false, '\0');
-        let mut rest = text.as_ref();
-        while let Some(c) = rest.chars().next() {
-            // The short way for a run of Chinese characters that are not numerals (most of a
-            // page): copied as they are.
-            let run = plain_cjk_run(rest);
-            if run > 0 {
-                let first = c;
-                numerals = numerals || runs_as_number(last, first);
-                canon.text.push_str(&rest[..run]);
-                canon.marks.push(pending);
-                canon.marks.extend(std::iter::repeat_n(0, run - 1));
-                pending = 0;
-                last = rest[..run].chars().next_back().unwrap_or(first);
-                rest = &rest[run..];
-                continue;
-            }
-            rest = &rest[c.len_utf8()..];
-            match classify(c) {
-                Class::Drop => {}
-                Class::Sep(gap) => pending |= gap,
-                Class::Keep(k) => {
-                    canon.text.push(k);
-                    canon.marks.push(pending);
-                    for _ in 1..k.len_utf8() {
-                        canon.marks.push(0);
-                    }
-                    pending = 0;
-                    numerals = numerals || runs_as_number(last, k);
-                    last = k;
+        match classify(k) {
+            Class::Drop => {}
+            Class::Sep(gap) => cur.pending |= gap,
+            Class::Keep(k) => {
+                canon.text.push(k);
+                canon.marks.push(cur.pending | flags);
+                for _ in 1..k.len_utf8() {
+                    canon.marks.push(flags);
                 }
-            }
-            if c == '\n' {
-                line += 1;
-                let at = u32::try_from(canon.text.len()).unwrap_or(u32::MAX);
-                match canon.lines.last_mut() {
-                    Some(l) if l.0 == at => *l = (at, line),
-                    _ => canon.lines.push((at, line)),
-                }
+                cur.pending = 0;
+                cur.numerals = cur.numerals || runs_as_number(cur.last, k);
+                cur.last = k;
             }
         }
+        if c == '\n' {
+            line += 1;
+            canon.note_line(line);
+        }
+    }
+    true
+}
+
+impl Canon {
+    /// Records that the text from here on comes from raw line `line`.
+    fn note_line(&mut self, line: u32) {
+        let at = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        match self.lines.last_mut() {
+            Some(last) if last.0 == at => *last = (at, line),
+            Some(last) if last.1 == line => {}
+            _ => self.lines.push((at, line)),
+        }
+    }
+}
+
+impl Piece {
+    fn of(raw: &str) -> Piece {
+        let mut canon = Canon {
+            text: String::new(),
+            marks: Vec::new(),
+            lines: vec![(0, 0)],
+        };
+        let mut cur = Cursor::default();
+        write(&mut canon, raw, 0, 0, &mut cur);
+        let Cursor {
+            pending,
+            mut numerals,
+            mut last,
+        } = cur;
         // Numerals that run as a number inside the segment are read here, once; a run at
         // either end is left to the whole text, where its neighbours are known.
         let at_edge = canon.text.chars().next().is_some_and(is_numeral) || is_numeral(last);
@@ -347,20 +445,15 @@ impl Builder {
     /// Adds a segment that begins on line `line` of the raw file. `flags` ([`SIGNER`]) is put
     /// on each of its characters. The boundary before it counts as a separator.
     ///
-    /// The pages of a site repeat their template's text (the header, the menu, the footer) page
-    /// after page: the canonical form of a segment of 16 to 2,048 bytes is kept per thread, by a
-    /// 128-bit fingerprint of its raw text, and reused.
+    /// The pages of a site repeat their template's text (the menu, the footer, the labels)
+    /// page after page: the canonical form of a segment of 16 to 256 bytes is kept per thread,
+    /// by a 128-bit fingerprint of its raw text, and reused. Shorter ones cost less to read
+    /// than to look up, and longer ones are a page's own text, seen once.
     pub fn push(&mut self, raw: &str, line: u32, flags: u8) {
-        self.pending |= SEP | BOUNDARY;
-        // Short segments (a line break between two tags) cost less to read than to look up.
-        if raw.len() < 16 && raw.is_ascii() && !raw.contains('%') {
-            self.push_ascii(raw, line, flags);
-            return;
-        }
-        // Long ones are a page's own text.
-        if raw.len() > 2048 {
-            let piece = Piece::of(raw);
-            self.append(&piece, line, flags);
+        self.cur.pending |= SEP | BOUNDARY;
+        if !(16..=MAX_CACHED).contains(&raw.len()) {
+            self.canon.note_line(line);
+            write(&mut self.canon, raw, line, flags, &mut self.cur);
             return;
         }
         let key = xxhash_rust::xxh3::xxh3_128(raw.as_bytes());
@@ -382,41 +475,6 @@ impl Builder {
         self.append(&piece, line, flags);
     }
 
-    /// Adds a short ASCII segment directly.
-    fn push_ascii(&mut self, raw: &str, line: u32, flags: u8) {
-        let mut line = line;
-        self.note_line(line);
-        for c in raw.chars() {
-            match classify(c) {
-                Class::Drop => {}
-                Class::Sep(gap) => self.pending |= gap,
-                Class::Keep(k) => {
-                    if !self.numerals && is_numeral(self.last) {
-                        self.numerals = runs_as_number(self.last, k);
-                    }
-                    self.canon.text.push(k);
-                    self.canon.marks.push(self.pending | flags);
-                    self.pending = 0;
-                    self.last = k;
-                }
-            }
-            if c == '\n' {
-                line += 1;
-                self.note_line(line);
-            }
-        }
-    }
-
-    /// Records that the text from here on comes from raw line `line`.
-    fn note_line(&mut self, line: u32) {
-        let at = u32::try_from(self.canon.text.len()).unwrap_or(u32::MAX);
-        match self.canon.lines.last_mut() {
-            Some(last) if last.0 == at => *last = (at, line),
-            Some(last) if last.1 == line => {}
-            _ => self.canon.lines.push((at, line)),
-        }
-    }
-
     /// Appends a segment's canonical form.
     fn append(&mut self, piece: &Piece, line: u32, flags: u8) {
         let base = self.canon.text.len();
@@ -430,11 +488,11 @@ impl Builder {
             }
         }
         let Some(first) = piece.canon.text.chars().next() else {
-            self.pending |= piece.trail;
+            self.cur.pending |= piece.trail;
             return;
         };
-        if !self.numerals {
-            self.numerals = piece.numerals || runs_as_number(self.last, first);
+        if !self.cur.numerals {
+            self.cur.numerals = piece.numerals || runs_as_number(self.cur.last, first);
         }
         self.canon.text.push_str(&piece.canon.text);
         if flags == 0 {
@@ -444,13 +502,14 @@ impl Builder {
                 .marks
                 .extend(piece.canon.marks.iter().map(|m| m | flags));
         }
-        self.canon.marks[base] |= self.pending;
-        self.pending = piece.trail;
-        self.last = piece.last;
+        self.canon.marks[base] |= self.cur.pending;
+        self.cur.pending = piece.trail;
+        self.cur.last = piece.last;
     }
+
     /// Marks a block boundary before whatever comes next (see [`BLOCK`]).
     pub fn block(&mut self) {
-        self.pending |= SEP | BOUNDARY | BLOCK;
+        self.cur.pending |= SEP | BOUNDARY | BLOCK;
     }
 
     /// Whether nothing has been kept.
@@ -460,7 +519,7 @@ impl Builder {
 
     /// The canonical text, its Chinese numerals read.
     pub fn finish(self) -> Canon {
-        if self.numerals {
+        if self.cur.numerals {
             read_numerals(self.canon)
         } else {
             self.canon
@@ -710,6 +769,61 @@ mod tests {
         // (the shortcut is taken only when every character of a segment is one of them).
         let all: String = stable.iter().chain(stable.iter().rev()).collect();
         assert_eq!(nfkc.normalize(&all), all.as_str());
+    }
+
+    #[test]
+    fn what_is_mapped_without_the_normaliser_is_mapped_as_nfkc_maps_it() {
+        let icu = ComposingNormalizerBorrowed::new_nfkc();
+        let simple: Vec<(char, char)> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter_map(|c| nfkc_simple(c).map(|m| (c, m)))
+            .collect();
+        assert!(simple.iter().any(|(c, _)| *c == '，') && simple.iter().any(|(c, _)| *c == 'Ａ'));
+        for (c, m) in &simple {
+            assert_eq!(
+                icu.normalize(&c.to_string()),
+                m.to_string(),
+                "U+{:04X}",
+                *c as u32
+            );
+        }
+        // Side by side, in either order, none of them composes with its neighbour.
+        let raw: String = simple
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(simple.iter().rev().map(|(c, _)| *c))
+            .collect();
+        let mapped: String = simple
+            .iter()
+            .map(|(_, m)| *m)
+            .chain(simple.iter().rev().map(|(_, m)| *m))
+            .collect();
+        assert_eq!(icu.normalize(&raw), mapped.as_str());
+        assert_eq!(text(&raw), text(&mapped));
+        // A segment with anything else is read again, normalised whole: here the accent
+        // composes with the letter before it, already read.
+        assert_eq!(text("Ａ\u{0301}，１"), "Á1");
+        assert_eq!(text("１２\u{0301}"), "12");
+    }
+
+    #[test]
+    fn a_long_segment_reads_as_the_same_text_cut_into_short_ones() {
+        // Long segments are written straight into the text, short ones through the cache.
+        let sentence = "住在二十一号楼七〇一室的居民，电话１３８－００１３－８０００，证号 11010519491231002x。";
+        let long: String = sentence.repeat(8);
+        assert!(long.len() > MAX_CACHED);
+        let mut whole = Builder::new();
+        whole.push(&long, 1, 0);
+        let whole = whole.finish();
+        let mut cut = Builder::new();
+        cut.push(sentence, 1, 0);
+        for _ in 1..8 {
+            cut.push(sentence, 1, 0);
+        }
+        let cut = cut.finish();
+        assert!(whole.text.contains("21号楼701室") && whole.text.contains("13800138000"));
+        assert_eq!(whole.text, cut.text);
+        assert!(whole.text.contains("11010519491231002X"));
     }
 
     #[test]
