@@ -37,9 +37,11 @@ fn io(path: &Path, e: std::io::Error) -> PublishError {
 
 /// Every file under `dir`, relative, with `/` separators.
 fn existing(dir: &Path) -> Result<BTreeSet<String>, PublishError> {
-    let mut out = BTreeSet::new();
-    let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    // Each folder with its path relative to `dir` ("" or "guide/"); each file named from its
+    // folder's, without taking paths apart (a large site holds tens of thousands).
+    let mut out: Vec<String> = Vec::new();
+    let mut stack: Vec<(PathBuf, String)> = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
         let entries = match std::fs::read_dir(&d) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -47,19 +49,21 @@ fn existing(dir: &Path) -> Result<BTreeSet<String>, PublishError> {
         };
         for entry in entries {
             let entry = entry.map_err(|e| io(&d, e))?;
-            let path = entry.path();
-            if entry.file_type().map_err(|e| io(&path, e))?.is_dir() {
-                stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(dir) {
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.insert(rel.join("/"));
+            let name = entry.file_name();
+            let rel = format!("{prefix}{}", name.to_string_lossy());
+            if entry
+                .file_type()
+                .map_err(|e| io(&d.join(&name), e))?
+                .is_dir()
+            {
+                stack.push((d.join(&name), rel + "/"));
+            } else {
+                out.push(rel);
             }
         }
     }
-    Ok(out)
+    out.sort_unstable();
+    Ok(out.into_iter().collect())
 }
 
 /// Whether a rendered file differs from what the output folder holds.
