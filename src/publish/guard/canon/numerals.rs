@@ -1,0 +1,189 @@
+//! Chinese numerals read as digits where they run as a number: `二十一号楼七〇一室` reads
+//! `21号楼701室`, `幺三九…` a phone number, `贰拾壹` a receipt's amount; `张三丰` and `一个人` stay
+//! words.
+
+use super::{Canon, SIGNER};
+
+/// Whether two neighbours make Chinese numerals a number: two numerals, or one next to a digit,
+/// or one before a word that counts (号, 室, …). The test of [`read_numerals`].
+pub(super) fn runs_as_number(before: char, c: char) -> bool {
+    // Every numeral is a Chinese character: most pairs are settled here.
+    if before.is_ascii() && c.is_ascii() {
+        return false;
+    }
+    (is_numeral(before) || is_numeral(c))
+        && (is_numeral(before) && is_numeral(c)
+            || before.is_ascii_digit()
+            || c.is_ascii_digit()
+            || is_numeral(before) && counts_on(c))
+}
+
+/// A Chinese digit: the everyday forms, the financial forms of receipts (壹贰叁…), 幺 as one is
+/// read out in a phone number.
+fn numeral(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '壹' | '幺' => 1,
+        '二' | '两' | '兩' | '贰' | '貳' => 2,
+        '三' | '叁' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
+}
+
+fn unit(c: char) -> Option<u32> {
+    Some(match c {
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' => 1000,
+        _ => return None,
+    })
+}
+
+/// What a single numeral next to it makes a number: `三号楼`, `七室`.
+fn counts_on(c: char) -> bool {
+    matches!(c, '号' | '幢' | '栋' | '楼' | '室' | '单' | '弄' | '层')
+}
+
+/// The value of a run with units (`二十一`, `七百零一`), or `None` when it is not one.
+fn positional_value(run: &[char]) -> Option<u32> {
+    let (mut total, mut digit, mut last_unit) = (0u32, None::<u32>, u32::MAX);
+    for &c in run {
+        if let Some(d) = numeral(c) {
+            // Two digits in a row only after a zero (七百零一).
+            if digit.is_some_and(|p| p != 0) {
+                return None;
+            }
+            digit = Some(d);
+        } else if let Some(u) = unit(c) {
+            if u >= last_unit {
+                return None;
+            }
+            total += digit.unwrap_or(1) * u;
+            digit = None;
+            last_unit = u;
+        }
+    }
+    Some(total + digit.unwrap_or(0))
+}
+
+pub(super) fn is_numeral(c: char) -> bool {
+    numeral(c).is_some() || unit(c).is_some()
+}
+
+/// Replaces the Chinese numerals that run as a number by ASCII digits, in one pass.
+pub(super) fn read_numerals(canon: Canon) -> Canon {
+    let mut out = Canon {
+        text: String::with_capacity(canon.text.len()),
+        marks: Vec::with_capacity(canon.marks.len()),
+        lines: Vec::with_capacity(canon.lines.len()),
+    };
+    let mut next_line = 0;
+    // Copies the line marks that begin at or before old byte `old` to the new text.
+    let mut lines_up_to = |out: &mut Canon, old: usize| {
+        while next_line < canon.lines.len() && canon.lines[next_line].0 as usize <= old {
+            let at = u32::try_from(out.text.len()).unwrap_or(u32::MAX);
+            out.lines.push((at, canon.lines[next_line].1));
+            next_line += 1;
+        }
+    };
+    let copy = |out: &mut Canon, at: usize, c: char| {
+        out.text.push(c);
+        out.marks
+            .extend_from_slice(&canon.marks[at..at + c.len_utf8()]);
+    };
+    let mut chars = canon.text.char_indices().peekable();
+    let mut before: Option<char> = None;
+    let mut run: Vec<(usize, char)> = Vec::new();
+    while let Some((at, c)) = chars.next() {
+        lines_up_to(&mut out, at);
+        if !is_numeral(c) {
+            copy(&mut out, at, c);
+            before = Some(c);
+            continue;
+        }
+        run.clear();
+        run.push((at, c));
+        while let Some(&(a, n)) = chars.peek()
+            && is_numeral(n)
+        {
+            run.push((a, n));
+            chars.next();
+        }
+        let after = chars.peek().map(|(_, c)| *c);
+        let number = run.len() >= 2
+            || before.is_some_and(|c| c.is_ascii_digit())
+            || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
+        let letters: Vec<char> = run.iter().map(|(_, c)| *c).collect();
+        let positional = letters.iter().any(|c| unit(*c).is_some());
+        let digits: Option<String> = if !number {
+            None
+        } else if positional {
+            positional_value(&letters).map(|v| v.to_string())
+        } else {
+            letters
+                .iter()
+                .map(|c| numeral(*c).and_then(|d| char::from_digit(d, 10)))
+                .collect()
+        };
+        match digits {
+            Some(digits) => {
+                for (n, d) in digits.chars().enumerate() {
+                    // Digit by digit, each keeps what stood before its numeral; a positional
+                    // number is one group.
+                    let from = if positional { run[0].0 } else { run[n].0 };
+                    let gap = if n > 0 && positional {
+                        0
+                    } else {
+                        canon.marks[from]
+                    };
+                    out.text.push(d);
+                    out.marks.push(gap | (canon.marks[from] & SIGNER));
+                }
+                for &(a, _) in &run[1..] {
+                    lines_up_to(&mut out, a);
+                }
+            }
+            None => {
+                for (k, &(a, n)) in run.iter().enumerate() {
+                    if k > 0 {
+                        lines_up_to(&mut out, a);
+                    }
+                    copy(&mut out, a, n);
+                }
+            }
+        }
+        before = run.last().map(|(_, c)| *c);
+    }
+    lines_up_to(&mut out, usize::MAX);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::canon;
+
+    fn text(raw: &str) -> String {
+        canon(raw).text
+    }
+
+    #[test]
+    fn chinese_numerals_run_as_numbers_and_words_stay_words() {
+        assert_eq!(text("二十一号楼七〇一室"), "21号楼701室");
+        assert_eq!(text("二十一幢七百零一室"), "21幢701室");
+        assert_eq!(text("三号楼"), "3号楼");
+        assert_eq!(text("张三丰"), "张三丰");
+        assert_eq!(text("一个人"), "一个人");
+        assert_eq!(text("二〇二六年十一月"), "2026年11月");
+        assert_eq!(text("两个人"), "两个人");
+        assert_eq!(text("幺三九幺二三四五六七八"), "13912345678");
+        assert_eq!(text("壹叁玖壹贰叁肆伍陆柒捌"), "13912345678");
+        assert_eq!(text("贰拾壹号楼柒佰零壹室"), "21号楼701室");
+        assert_eq!(text("伍先生"), "伍先生");
+    }
+}

@@ -1,0 +1,337 @@
+//! One raw segment written in canonical form: what each character becomes (NFKC, kept,
+//! dropped, or a separator remembered on the next character) and where the raw lines begin.
+
+use super::numerals::{is_numeral, runs_as_number};
+use super::{Canon, DASH, SEP};
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointSetData};
+use std::borrow::Cow;
+
+enum Class {
+    Drop,
+    Sep(u8),
+    Keep(char),
+}
+
+fn classify(c: char) -> Class {
+    if c.is_ascii() {
+        return match c {
+            ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' => Class::Sep(SEP),
+            // `21-701`, and the shorthand `21#701`.
+            '-' | '#' => Class::Sep(SEP | DASH),
+            '*' => Class::Keep('*'),
+            c if c.is_ascii_punctuation() => Class::Sep(SEP),
+            c if c.is_ascii_control() => Class::Drop,
+            c => Class::Keep(c.to_ascii_uppercase()),
+        };
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Class::Keep(c);
+    }
+    match c {
+        '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{2E3A}'
+        | '\u{2E3B}'
+        | '\u{FE58}'
+        | '\u{FE63}'
+        | '\u{FF0D}'
+        | '\u{30FC}' => return Class::Sep(SEP | DASH),
+        '\u{00B7}' | '\u{30FB}' | '\u{2027}' | '\u{22C5}' | '\u{FF65}' | '\u{2024}' => {
+            return Class::Sep(SEP);
+        }
+        '×' | '✱' | '✲' | '✳' | '✻' | '⁎' | '∗' | '●' | '○' | '◯' | '■' | '□' | '◆' | '◇' | '★'
+        | '☆' | '※' | '•' | '∙' | '⚫' | '⚪' | '❋' | '✽' => return Class::Keep('*'),
+        _ => {}
+    }
+    if c.is_whitespace() {
+        return Class::Sep(SEP);
+    }
+    if CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c) {
+        return Class::Drop;
+    }
+    let gc = CodePointMapData::<GeneralCategory>::new().get(c);
+    if GeneralCategoryGroup::Format.contains(gc)
+        || GeneralCategoryGroup::NonspacingMark.contains(gc)
+        || GeneralCategoryGroup::EnclosingMark.contains(gc)
+        || GeneralCategoryGroup::Control.contains(gc)
+    {
+        return Class::Drop;
+    }
+    if GeneralCategoryGroup::DecimalNumber.contains(gc) {
+        return Class::Keep(decimal_value(c));
+    }
+    // Spaces, and punctuation of every script (、。：“” 《》【】…): a value split by them is
+    // still the value.
+    if GeneralCategoryGroup::SpaceSeparator.contains(gc)
+        || GeneralCategoryGroup::LineSeparator.contains(gc)
+        || GeneralCategoryGroup::ParagraphSeparator.contains(gc)
+        || GeneralCategoryGroup::Punctuation.contains(gc)
+    {
+        return Class::Sep(SEP);
+    }
+    Class::Keep(c)
+}
+
+/// The ASCII digit of a decimal digit of any script: digits come in runs of ten from zero.
+fn decimal_value(c: char) -> char {
+    let map = CodePointMapData::<GeneralCategory>::new();
+    let mut k = 0u32;
+    let mut cp = c as u32;
+    while cp > 0 {
+        let prev = char::from_u32(cp - 1);
+        if prev.is_some_and(|p| map.get(p) == GeneralCategory::DecimalNumber) {
+            k += 1;
+            cp -= 1;
+        } else {
+            break;
+        }
+    }
+    char::from_digit(k % 10, 10).unwrap_or(c)
+}
+
+/// Percent-decoding, repeated (a value encoded twice is decoded twice), invalid sequences kept.
+fn percent_decoded(raw: &str) -> Cow<'_, str> {
+    let mut text = Cow::Borrowed(raw);
+    for _ in 0..3 {
+        if !text.contains('%') {
+            break;
+        }
+        let decoded = percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .into_owned();
+        if decoded == text {
+            break;
+        }
+        text = Cow::Owned(decoded);
+    }
+    text
+}
+
+/// Whether `c` is certainly its own NFKC and composes with nothing: ASCII, the CJK unified
+/// ideographs, and the everyday Chinese punctuation (、。《》「」『』【】 and curly quotes).
+fn nfkc_stable(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{2019}' | '\u{201C}'..='\u{201D}')
+}
+
+/// The length in bytes of the run of CJK unified ideographs other than numerals that `text`
+/// begins with (each is its own canonical form and is kept).
+fn plain_cjk_run(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
+        let cp = (u32::from(bytes[i] & 0x0F) << 12)
+            | (u32::from(bytes[i + 1] & 0x3F) << 6)
+            | u32::from(bytes[i + 2] & 0x3F);
+        let Some(c) = char::from_u32(cp) else { break };
+        if !('\u{4E00}'..='\u{9FFF}').contains(&c) || is_numeral(c) {
+            break;
+        }
+        i += 3;
+    }
+    i
+}
+
+/// What is carried from one character to the next while a text is written: what was dropped
+/// before the next kept character, whether some Chinese numerals run as a number, and the
+/// character kept last.
+#[derive(Clone, Copy)]
+pub(super) struct Cursor {
+    pub(super) pending: u8,
+    pub(super) numerals: bool,
+    pub(super) last: char,
+}
+
+impl Default for Cursor {
+    fn default() -> Cursor {
+        Cursor {
+            pending: 0,
+            numerals: false,
+            last: '\0',
+        }
+    }
+}
+
+/// `c` in NFKC when that is one character and `c` composes with nothing: itself for
+/// [`nfkc_stable`], the ASCII character of a full-width form (`，` `：` `１` `Ａ`), a space for
+/// the ideographic space. `None` for anything else (the normaliser decides).
+fn nfkc_simple(c: char) -> Option<char> {
+    if nfkc_stable(c) {
+        Some(c)
+    } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        char::from_u32(c as u32 - 0xFEE0)
+    } else if c == '\u{3000}' {
+        Some(' ')
+    } else {
+        None
+    }
+}
+
+/// Writes the canonical form of one raw segment at the end of `canon`: its characters (each
+/// with what was dropped before it and `flags`), and where each of its raw lines begins, from
+/// `line`.
+///
+/// Most text needs no Unicode normaliser: ASCII, the common CJK ideographs and punctuation are
+/// their own NFKC, and a full-width form is one ASCII character ([`nfkc_simple`]). The segment
+/// is read so in one pass; at the first character that is none of these, what was written of it
+/// is taken back and the segment is read again, normalised whole.
+pub(super) fn write(canon: &mut Canon, raw: &str, line: u32, flags: u8, cur: &mut Cursor) {
+    let decoded = percent_decoded(raw);
+    let saved = (
+        canon.text.len(),
+        canon.marks.len(),
+        canon.lines.len(),
+        canon.lines.last().copied(),
+        *cur,
+    );
+    if write_chars(canon, &decoded, line, flags, cur, true) {
+        return;
+    }
+    canon.text.truncate(saved.0);
+    canon.marks.truncate(saved.1);
+    canon.lines.truncate(saved.2);
+    if let (Some(was), Some(last)) = (saved.3, canon.lines.last_mut()) {
+        *last = was;
+    }
+    *cur = saved.4;
+    let normalised = ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded);
+    write_chars(canon, &normalised, line, flags, cur, false);
+}
+
+/// Writes `text` (see [`write()`]). With `simple_only`, each character is put in NFKC by
+/// [`nfkc_simple`], and `false` is returned, with the text written so far, at the first that
+/// cannot be; otherwise `text` is already in NFKC.
+fn write_chars(
+    canon: &mut Canon,
+    text: &str,
+    line: u32,
+    flags: u8,
+    cur: &mut Cursor,
+    simple_only: bool,
+) -> bool {
+    canon.text.reserve(text.len());
+    canon.marks.reserve(text.len());
+    let mut line = line;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        // The short way for a run of Chinese characters that are not numerals (most of a
+        // page): copied as they are.
+        let run = plain_cjk_run(rest);
+        if run > 0 {
+            cur.numerals = cur.numerals || runs_as_number(cur.last, c);
+            canon.text.push_str(&rest[..run]);
+            canon.marks.push(cur.pending | flags);
+            canon.marks.extend(std::iter::repeat_n(flags, run - 1));
+            cur.pending = 0;
+            cur.last = rest[..run].chars().next_back().unwrap_or(c);
+            rest = &rest[run..];
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        let k = if simple_only {
+            match nfkc_simple(c) {
+                Some(k) => k,
+                None => return false,
+            }
+        } else {
+            c
+        };
+        match classify(k) {
+            Class::Drop => {}
+            Class::Sep(gap) => cur.pending |= gap,
+            Class::Keep(k) => {
+                canon.text.push(k);
+                canon.marks.push(cur.pending | flags);
+                for _ in 1..k.len_utf8() {
+                    canon.marks.push(flags);
+                }
+                cur.pending = 0;
+                cur.numerals = cur.numerals || runs_as_number(cur.last, k);
+                cur.last = k;
+            }
+        }
+        if c == '\n' {
+            line += 1;
+            canon.note_line(line);
+        }
+    }
+    true
+}
+
+impl Canon {
+    /// Records that the text from here on comes from raw line `line`.
+    pub(super) fn note_line(&mut self, line: u32) {
+        let at = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        match self.lines.last_mut() {
+            Some(last) if last.0 == at => *last = (at, line),
+            Some(last) if last.1 == line => {}
+            _ => self.lines.push((at, line)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::guard::canon::canon;
+
+    fn text(raw: &str) -> String {
+        canon(raw).text
+    }
+
+    #[test]
+    fn what_skips_the_normaliser_is_its_own_nfkc() {
+        let nfkc = ComposingNormalizerBorrowed::new_nfkc();
+        let stable: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| nfkc_stable(*c))
+            .collect();
+        assert!(stable.len() > 20_000);
+        for c in &stable {
+            let s = c.to_string();
+            assert_eq!(nfkc.normalize(&s), s.as_str(), "U+{:04X}", *c as u32);
+        }
+        // None of them is a combining character: a text made only of them is its own NFKC
+        // (the shortcut is taken only when every character of a segment is one of them).
+        let all: String = stable.iter().chain(stable.iter().rev()).collect();
+        assert_eq!(nfkc.normalize(&all), all.as_str());
+    }
+
+    #[test]
+    fn what_is_mapped_without_the_normaliser_is_mapped_as_nfkc_maps_it() {
+        let icu = ComposingNormalizerBorrowed::new_nfkc();
+        let simple: Vec<(char, char)> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter_map(|c| nfkc_simple(c).map(|m| (c, m)))
+            .collect();
+        assert!(simple.iter().any(|(c, _)| *c == '，') && simple.iter().any(|(c, _)| *c == 'Ａ'));
+        for (c, m) in &simple {
+            assert_eq!(
+                icu.normalize(&c.to_string()),
+                m.to_string(),
+                "U+{:04X}",
+                *c as u32
+            );
+        }
+        // Side by side, in either order, none of them composes with its neighbour.
+        let raw: String = simple
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(simple.iter().rev().map(|(c, _)| *c))
+            .collect();
+        let mapped: String = simple
+            .iter()
+            .map(|(_, m)| *m)
+            .chain(simple.iter().rev().map(|(_, m)| *m))
+            .collect();
+        assert_eq!(icu.normalize(&raw), mapped.as_str());
+        assert_eq!(text(&raw), text(&mapped));
+        // A segment with anything else is read again, normalised whole: here the accent
+        // composes with the letter before it, already read.
+        assert_eq!(text("Ａ\u{0301}，１"), "Á1");
+        assert_eq!(text("１２\u{0301}"), "12");
+    }
+}
