@@ -43,7 +43,7 @@ pub const SIGNER: u8 = 16;
 /// A text in canonical form. For each byte it knows what was dropped before it (on a
 /// character's first byte only) and whether it stood where a signer signs; for each line of the
 /// raw file, where it begins.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Canon {
     /// The canonical text.
     pub text: String,
