@@ -26,7 +26,8 @@ pub(super) fn tokenize(text: &str, sink: &Sink) -> Option<()> {
     }
     let mut r = Reader {
         text,
-        at: 0,
+        // html5ever drops a byte-order mark at the very start.
+        at: if text.starts_with('\u{FEFF}') { 3 } else { 0 },
         line: 1,
     };
     while r.at < b.len() {
@@ -359,6 +360,8 @@ mod tests {
             "",
             "没有标签的文字",
             "<p>1 &lt; 2 &gt; 0 &quot;q&quot; &apos;a&apos; &#12354; &#x1F600;</p>",
+            "\u{FEFF}<p>钱\u{FEFF}多</p>",
+            "\u{FEFF}\u{FEFF}钱",
         ] {
             assert!(both(page).is_some(), "not read: {page:?}");
         }
@@ -433,6 +436,7 @@ mod tests {
         "＊",
         "%31",
         "1\u{200B}2",
+        "\u{FEFF}",
         "x",
     ];
 
