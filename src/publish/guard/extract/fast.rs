@@ -58,6 +58,17 @@ struct Reader<'a> {
     line: u64,
 }
 
+/// Gives the sink the end tag `</name>`, read on `line`.
+fn end_tag(sink: &Sink, name: &str, line: u64) {
+    let tag = TagRead::<&str> {
+        name,
+        end: true,
+        self_closing: false,
+        attrs: &[],
+    };
+    sink.tag(&tag, line);
+}
+
 /// The characters html5ever counts as space inside a tag.
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0C')
@@ -183,13 +194,7 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 self.at += 1;
-                let end = TagRead::<&str> {
-                    name,
-                    end: true,
-                    self_closing: false,
-                    attrs: &[],
-                };
-                sink.tag(&end, self.line);
+                end_tag(sink, name, self.line);
                 Some(())
             }
             _ => self.start_tag(sink),
@@ -321,13 +326,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.at = end + name.len() + 3;
-        let end_tag = TagRead::<&str> {
-            name,
-            end: true,
-            self_closing: false,
-            attrs: &[],
-        };
-        sink.tag(&end_tag, self.line);
+        end_tag(sink, name, self.line);
         Some(())
     }
 }
