@@ -81,7 +81,8 @@ pub struct Record {
     pub written_at: u64,
     /// What every page depends on: the program, the theme, the guard, the committee and signers.
     pub global: String,
-    /// What the site's own pages (everything but the guide items' pages) depend on.
+    /// What the site's own pages (everything but the guide items' pages and the search index)
+    /// depend on.
     pub site: String,
     /// Guide files, by slug.
     pub sources: BTreeMap<String, Seen>,

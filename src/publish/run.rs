@@ -111,41 +111,37 @@ impl Loaded {
         h.digest128()
     }
 
-    /// What the output holds now of what the last publish recorded, and whether the site's own
-    /// pages (all but the guide items' pages) are all as recorded and still what `site_key`
-    /// makes. Nothing is trusted when the program, theme, committee or guard changed.
-    fn intact(&self, out: &Path, global: u128, site_key: &str) -> (HashMap<&str, &Seen>, bool) {
+    /// What the output holds now of what the last publish recorded. Nothing is trusted when
+    /// the program, theme, committee or guard changed.
+    fn intact(&self, out: &Path, global: u128) -> HashMap<&str, &Seen> {
         let old = &self.old;
         if old.global != cache::hex(global) {
-            return (HashMap::new(), false);
+            return HashMap::new();
         }
-        let intact: HashMap<&str, &Seen> = old
-            .outputs
+        old.outputs
             .par_iter()
             .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
             .map(|(path, seen)| (path.as_str(), seen))
-            .collect();
-        let site_clean = old.site == site_key
-            && old
-                .outputs
-                .keys()
-                .filter(|p| !is_guide_output(p, &old.sources))
-                .all(|p| intact.contains_key(p.as_str()));
-        (intact, site_clean)
+            .collect()
     }
+}
 
-    /// The fingerprint of the site's own pages: everything global, the public projection and
-    /// every guide file.
-    fn site_key_of(&self, global: u128, found: &[Found]) -> String {
-        let mut h = Xxh3::new();
-        h.update(&global.to_le_bytes());
-        h.update(&json(&self.site));
-        for (s, f) in self.sources.iter().zip(found) {
-            h.update(s.slug.as_bytes());
-            h.update(&f.hash.to_le_bytes());
+/// The fingerprint of the site's own pages (all but the guide items' pages and the search
+/// index): everything global, the public projection, and what they show of the guide, each
+/// item's entry (name, title, category, audience) in display order. An edit of an item's text
+/// alone leaves it as it was: those pages are not made again.
+fn site_key_of(global: u128, site: &public::PublicSite, entries: &[GuideEntry]) -> String {
+    let mut h = Xxh3::new();
+    h.update(&global.to_le_bytes());
+    h.update(&json(site));
+    h.update(&entries.len().to_le_bytes());
+    for e in entries {
+        for part in [&e.slug, &e.title, &e.category, &e.audience] {
+            h.update(&part.len().to_le_bytes());
+            h.update(part.as_bytes());
         }
-        cache::hex(h.digest128())
     }
+    cache::hex(h.digest128())
 }
 
 /// A run under way: what it renders with, what the output already holds, and the staging
@@ -154,11 +150,11 @@ struct Run<'a> {
     theme: &'a Theme,
     base: &'a tera::Context,
     guard: &'a super::guard::Guard,
+    /// The fingerprint of what every page depends on (see [`Loaded::global`]).
+    global: u128,
     old: &'a Record,
     /// What the output holds now of what was recorded (size and time still as written).
     intact: HashMap<&'a str, &'a Seen>,
-    /// Whether the site's own pages (all but the guide items' pages) are as recorded.
-    site_clean: bool,
     staging: Staging,
     /// Set at the first hit: from then on nothing more is staged, and a file with a hit never is.
     refused: AtomicBool,
@@ -278,18 +274,15 @@ impl Run<'_> {
     ) -> Result<usize, PublishError> {
         let mut checked = 0;
         for (chunk, found) in sources.chunks(CHUNK).zip(found.chunks_mut(CHUNK)) {
-            let done: Vec<(Option<GuideEntry>, Option<Outcome>)> = chunk
+            let done: Vec<(GuideEntry, Option<Outcome>)> = chunk
                 .par_iter()
                 .zip(found.par_iter_mut())
                 .map(|(source, f)| {
                     let clean = self.unit_clean(&source.slug, f.hash);
-                    if clean && self.site_clean {
-                        // Nothing to do: the outputs stay as recorded.
-                        return Ok((None, None));
-                    }
                     if clean && let Some(entry) = self.old.entries.get(&source.slug) {
-                        // Listed as recorded; read again only if the search needs its text.
-                        return Ok((Some(entry.clone()), None));
+                        // Listed as recorded (without its text: read again only if the
+                        // search needs it); its page stays as written.
+                        return Ok((entry.clone(), None));
                     }
                     let text = match f.text.take() {
                         Some(t) => t,
@@ -297,7 +290,7 @@ impl Run<'_> {
                     };
                     let item =
                         self.rendering(|| guide::parse_item(&source.slug, &text, &source.path))?;
-                    let entry = (!self.site_clean).then(|| GuideEntry::of(&item));
+                    let entry = GuideEntry::of(&item);
                     if clean {
                         return Ok((entry, None));
                     }
@@ -315,16 +308,12 @@ impl Run<'_> {
                         hash: cache::hex(f.hash),
                     },
                 );
-                if let Some(entry) = &entry {
-                    let head = GuideEntry {
-                        text: String::new(),
-                        ..entry.clone()
-                    };
-                    record.entries.insert(source.slug.clone(), head);
-                } else if let Some(head) = self.old.entries.get(&source.slug) {
-                    record.entries.insert(source.slug.clone(), head.clone());
-                }
-                entries.extend(entry);
+                let head = GuideEntry {
+                    text: String::new(),
+                    ..entry.clone()
+                };
+                record.entries.insert(source.slug.clone(), head);
+                entries.push(entry);
                 match outcome {
                     Some(o) => {
                         checked += usize::from(o.checked);
@@ -345,8 +334,10 @@ impl Run<'_> {
     }
 
     /// Renders, checks and stages the site's own pages (home, funds, projects, the guide's
-    /// index, search and its index), or keeps them as recorded when nothing they show changed;
-    /// a page rendered again as it was is not read again. Returns how many files were checked.
+    /// index, boards, the search page), or keeps them as recorded when nothing they show
+    /// changed; a page rendered again as it was is not read again. Then the search index, whose
+    /// shards are kept or made again each by its own documents. `entries` is the whole guide.
+    /// Returns how many files were checked.
     fn site_pages(
         &self,
         site: &public::PublicSite,
@@ -355,23 +346,34 @@ impl Run<'_> {
         record: &mut Record,
         hits: &mut Vec<Hit>,
     ) -> Result<usize, PublishError> {
-        if self.site_clean {
+        entries.sort_by(|a, b| a.order().cmp(&b.order()));
+        record.site = site_key_of(self.global, site, &entries);
+        let own = |path: &str| {
+            !is_guide_output(path, &self.old.sources) && !super::search::is_index_file(path)
+        };
+        let clean = self.old.site == record.site
+            && self
+                .old
+                .outputs
+                .keys()
+                .filter(|p| own(p))
+                .all(|p| self.known(p).is_some());
+        let checked = if clean {
             for (path, seen) in &self.old.outputs {
-                // The guide is the same as last time (it is part of the site's key).
-                if !is_guide_output(path, &self.old.sources) {
+                if own(path) {
                     record.outputs.insert(path.clone(), seen.clone());
                 }
             }
-            record.search.clone_from(&self.old.search);
-            return Ok(0);
-        }
-        entries.sort_by(|a, b| a.order().cmp(&b.order()));
-        let pages = self.rendering(|| render::site_pages(self.theme, self.base, site, &entries))?;
-        let outcomes: Vec<Outcome> = pages
-            .into_par_iter()
-            .map(|(path, text)| self.check_and_settle(path, text))
-            .collect::<Result<_, _>>()?;
-        let checked = Self::tally(outcomes, record, hits);
+            0
+        } else {
+            let pages =
+                self.rendering(|| render::site_pages(self.theme, self.base, site, &entries))?;
+            let outcomes: Vec<Outcome> = pages
+                .into_par_iter()
+                .map(|(path, text)| self.check_and_settle(path, text))
+                .collect::<Result<_, _>>()?;
+            Self::tally(outcomes, record, hits)
+        };
         Ok(checked + self.search(site, entries, texts, record, hits)?)
     }
 }
@@ -388,16 +390,15 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     let head = SiteHead::of(&loaded.site);
     let base = head.context();
     let global = loaded.global(&head);
-    let site_key = loaded.site_key_of(global, &found);
     let old = &loaded.old;
-    let (intact, site_clean) = loaded.intact(out, global, &site_key);
+    let intact = loaded.intact(out, global);
     let run = Run {
         theme: &loaded.theme,
         base: &base,
         guard: &loaded.guard,
+        global,
         old,
         intact,
-        site_clean,
         staging: Staging::new(out)?,
         refused: AtomicBool::new(false),
         render_ns: AtomicU64::new(0),
@@ -405,7 +406,6 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     };
     let mut record = Record {
         global: cache::hex(global),
-        site: site_key,
         ..Record::default()
     };
     let mut hits: Vec<Hit> = Vec::new();
@@ -413,28 +413,28 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
     // A guide file the last publish did not see (all of them, the first time) is certain to be
     // checked: the guard's patterns are made meanwhile rather than at the first check.
     let will_check = found.iter().any(|f| f.text.is_some());
-    let guided = rayon::join(
+    // The guide, the site's pages and the search index are rendered meanwhile; a check that
+    // comes before the patterns are made waits for them.
+    let result = rayon::join(
         || {
             if will_check {
                 loaded.guard.prepare();
             }
         },
         || {
-            run.guide(
+            let guide = run.guide(
                 &loaded.sources,
                 &mut found,
                 &mut record,
                 &mut hits,
                 &mut entries,
-            )
+            )?;
+            let texts = Texts::new(&loaded.sources, &found);
+            let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
+            Ok(guide + site)
         },
     )
     .1;
-    let result = guided.and_then(|guide| {
-        let texts = Texts::new(&loaded.sources, &found);
-        let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
-        Ok(guide + site)
-    });
     let built = started.elapsed();
     let Run {
         staging,

@@ -318,6 +318,12 @@ pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String
         .collect()
 }
 
+/// Whether `path` is a file of the search index (its shards and the meta file; the search page
+/// itself is `search.html`).
+pub fn is_index_file(path: &str) -> bool {
+    path.starts_with("search/")
+}
+
 /// The file of bucket `b` of group `group`.
 pub fn term_path(group: usize, b: u32) -> String {
     format!(

@@ -613,10 +613,12 @@ fn a_second_publish_redoes_only_what_changed_and_still_checks_it() {
     let page = std::fs::read_to_string(out.join("guide/second.html")).unwrap();
     assert!(page.contains("已修订"));
 
-    // A page changed or deleted by hand is put back.
+    // A page or a search file changed or deleted by hand is put back.
     std::fs::write(out.join("guide/elderly-allowance.html"), "改坏了").unwrap();
     std::fs::remove_file(out.join("guide/second.html")).unwrap();
     std::fs::remove_file(out.join("boards/plan-2026-1.html")).unwrap();
+    std::fs::remove_file(out.join("search/meta.js")).unwrap();
+    std::fs::write(out.join("search/t/a.js"), "改坏了").unwrap();
     let repaired = publish(&input, &out).unwrap();
     let mut written = repaired.written.written;
     written.sort();
@@ -625,9 +627,23 @@ fn a_second_publish_redoes_only_what_changed_and_still_checks_it() {
         [
             "boards/plan-2026-1.html",
             "guide/elderly-allowance.html",
-            "guide/second.html"
+            "guide/second.html",
+            "search/meta.js",
+            "search/t/a.js"
         ]
     );
+    // So is the guide's index when only an item's text changed (its list does not change).
+    std::fs::remove_file(out.join("guide/index.html")).unwrap();
+    std::fs::write(&item, guide_with("第二项的正文，又修订了。")).unwrap();
+    let repaired = publish(&input, &out).unwrap();
+    assert!(
+        repaired
+            .written
+            .written
+            .contains(&"guide/index.html".to_owned()),
+        "{repaired:?}"
+    );
+    std::fs::write(&item, guide_with("第二项的正文，已修订。")).unwrap();
 
     // An unchanged guide item that now names a resident is caught: a new resident changes
     // what the guard looks for, so every page is checked again.
