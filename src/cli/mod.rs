@@ -159,7 +159,7 @@ pub(crate) fn member_of(dir: &Path, given: Option<String>) -> Result<String, Cli
 
 /// Unlocks and loads a vault the usual way (passphrase from `SIBAI_PASSPHRASE` or a prompt).
 pub(crate) fn open(args: &UnlockArgs, options: VaultOptions) -> Result<Vault, CliError> {
-    Ok(open_timed(args, options, false)?.0)
+    Ok(open_timed(args, options, false, || {})?.0)
 }
 
 /// The process's peak resident memory in MiB, where the system tells it (Linux).
@@ -184,15 +184,18 @@ pub(crate) struct OpenTimes {
 
 /// [`open`], timing the key derivation and the loading apart (the time typing the passphrase
 /// at a prompt is in neither). With `measure_memory`, the peak memory mark is reset once the
-/// key is derived, so that [`peak_memory_mib`] tells what came after it (Linux only).
+/// key is derived, so that [`peak_memory_mib`] tells what came after it (Linux only). `given`
+/// runs once the passphrase is known, just before the key derivation.
 pub(crate) fn open_timed(
     args: &UnlockArgs,
     options: VaultOptions,
     measure_memory: bool,
+    given: impl FnOnce(),
 ) -> Result<(Vault, OpenTimes), CliError> {
     let dir = args.vault_dir();
     let member = member_of(&dir, args.member.clone())?;
     let pass = passphrase("SIBAI_PASSPHRASE", &format!("请输入“{member}”的密码："))?;
+    given();
     let t = std::time::Instant::now();
     let unlocked = Unlocked::with_passphrase(&dir, &member, &pass, options)?;
     let unlock = t.elapsed();

@@ -4,7 +4,7 @@
 //! the time went (the publish bench reads it).
 
 use super::{CliError, UnlockArgs, open_timed, options, peak_memory_mib};
-use crate::publish::{PublishInput, SiteSettings, publish};
+use crate::publish::{Prefetch, PublishInput, SiteSettings, publish_prefetched};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,7 +28,10 @@ pub struct Args {
     pub phases: bool,
 }
 
-/// Runs `sibai publish`.
+/// Runs `sibai publish`. Once the passphrase is given, what the publish reads without the
+/// ledger (the theme, the last publish's record, every guide file) is read on one more thread
+/// while the key is derived: the derivation keeps its core, and the other one, idle otherwise,
+/// does the reading.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let vault_dir = args.dir.join("data");
     let settings = SiteSettings::load(&vault_dir).map_err(crate::publish::PublishError::from)?;
@@ -36,11 +39,26 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         dir: vault_dir,
         member: args.member,
     };
-    let (mut vault, mut times) = open_timed(&unlock, options(), args.phases)?;
+    let out = args.out.unwrap_or_else(|| args.dir.join("public"));
+    let (mut vault, mut times, pre) = std::thread::scope(|scope| {
+        let mut reading = None;
+        let opened = open_timed(&unlock, options(), args.phases, || {
+            reading = Some(scope.spawn(|| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .ok()?;
+                pool.install(|| Prefetch::read(&args.dir, &settings, &out))
+                    .ok()
+            }));
+        });
+        // A prefetch that failed is read again by the publish, which reports what failed.
+        let pre = reading.and_then(|r| r.join().ok().flatten());
+        opened.map(|(vault, times)| (vault, times, pre))
+    })?;
     let t = std::time::Instant::now();
     vault.load_pending()?;
     times.load += t.elapsed();
-    let out = args.out.unwrap_or_else(|| args.dir.join("public"));
     let input = PublishInput {
         ledger: vault.ledger(),
         root: &args.dir,
@@ -49,7 +67,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
     };
-    let report = publish(&input, &out)?;
+    let report = publish_prefetched(&input, &out, pre)?;
     println!("已发布到 {}", out.display());
     println!("{report}");
     if args.phases {

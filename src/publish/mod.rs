@@ -28,7 +28,7 @@ pub use markdown::{allowed_link, render as render_markdown};
 pub use output::WriteReport;
 pub use public::{MIN_RESPONDENTS, PublicSite, project};
 pub use render::{CSP, Files};
-pub use run::publish;
+pub use run::{Prefetch, publish, publish_prefetched};
 
 pub use settings::{Cadence, SettingsError, SiteSettings};
 
@@ -106,8 +106,13 @@ pub struct PublishReport {
 /// their figures are thread time added up over the threads; the others are wall-clock time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Phases {
-    /// Reading what the run needs: the public projection, the theme, the guard's values, the
-    /// record of the last publish, and every guide file (read whole, fingerprinted).
+    /// Reading ahead, while the key was being derived, what the ledger has no part in: the
+    /// theme, the record of the last publish, every guide file (see [`Prefetch`]); `None` when
+    /// it was not read ahead.
+    pub prefetched: Option<Duration>,
+    /// Reading what the run needs: the public projection, the guard's values, and what was not
+    /// read ahead (the theme, the record of the last publish, every guide file read whole and
+    /// fingerprinted).
     pub read: Duration,
     /// Rendering, checking and staging what changed (wall-clock).
     pub build: Duration,
@@ -124,16 +129,24 @@ impl Phases {
     /// The phases as lines for a person: `  名称：123 ms` (the publish bench reads them).
     pub fn lines(&self) -> Vec<String> {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        vec![
+        let mut lines = Vec::new();
+        if let Some(pre) = self.prefetched {
+            lines.push(format!(
+                "  同时（解锁的同时，另一个线程）读取主题、上次记录、内容文件：{:.1} ms",
+                ms(pre)
+            ));
+        }
+        lines.extend([
             format!(
-                "  读取（主题、检查词表、上次记录、内容文件）：{:.1} ms",
+                "  读取（公开内容、检查词表；未预先读取的主题、上次记录、内容文件）：{:.1} ms",
                 ms(self.read)
             ),
             format!("  生成与检查：{:.1} ms", ms(self.build)),
             format!("    其中生成（各线程合计）：{:.1} ms", ms(self.render)),
             format!("    其中隐私检查（各线程合计）：{:.1} ms", ms(self.check)),
             format!("  写入：{:.1} ms", ms(self.write)),
-        ]
+        ]);
+        lines
     }
 }
 

@@ -9,12 +9,12 @@ use super::guide::{self, GuideEntry};
 use super::output::{Settled, Staging};
 use super::render::{self, SiteHead, Theme};
 use super::{
-    Hit, Phases, PublishError, PublishInput, PublishReport, guard_for, json, public, theme_dir,
-    trace,
+    Hit, Phases, PublishError, PublishInput, PublishReport, SiteSettings, guard_for, json, public,
+    theme_dir, theme_dir_of, trace,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
@@ -43,56 +43,104 @@ struct Outcome {
     checked: bool,
 }
 
-/// What a run reads before it renders: the public projection, the theme, the guard, the
-/// record of the last publish and the guide files.
-struct Loaded {
-    site: public::PublicSite,
-    theme_dir: Option<std::path::PathBuf>,
-    record_path: Option<std::path::PathBuf>,
+/// What a publish reads that the ledger has no part in: the theme, the program's fingerprint,
+/// the record of the last publish, and the guide files (each read whole: its fingerprint is of
+/// its content). `sibai publish` reads it on one thread while the other derives the key from
+/// the passphrase (see [`publish_prefetched`]).
+pub struct Prefetch {
+    root: PathBuf,
+    out: PathBuf,
+    theme_dir: Option<PathBuf>,
+    record_path: Option<PathBuf>,
     theme: Theme,
-    guard: super::guard::Guard,
     program: Option<u128>,
     old: Record,
     sources: Vec<guide::GuideSource>,
     /// Taken by the run, which hands each text on as it renders.
     found: Vec<Found>,
+    /// How long the reading took.
+    took: Duration,
 }
 
-impl Loaded {
-    /// Reads what the run needs; independent of one another, so side by side: the theme, the
-    /// guard, the program's fingerprint, and the guide files (each read whole: its fingerprint
-    /// is of its content).
-    fn read(input: &PublishInput<'_>, out: &Path) -> Result<Loaded, PublishError> {
-        let site = public::project(input.ledger, input.settings, input.today);
-        let theme_dir = theme_dir(input)?;
+impl Prefetch {
+    /// Reads what a publish of the committee folder `root` (with `settings`) to `out` needs
+    /// before it has the ledger; the parts side by side, on as many threads as the caller's
+    /// rayon pool has.
+    pub fn read(
+        root: &Path,
+        settings: &SiteSettings,
+        out: &Path,
+    ) -> Result<Prefetch, PublishError> {
+        let started = Instant::now();
+        let theme_dir = theme_dir_of(root, settings)?;
         let record_path = Record::path_for(out);
-        let ((theme, guard), (program, loaded)) = rayon::join(
-            || {
-                rayon::join(
-                    || Theme::load(theme_dir.as_deref()),
-                    || guard_for(input.ledger, input.settings),
-                )
-            },
+        let (theme, (program, loaded)) = rayon::join(
+            || Theme::load(theme_dir.as_deref()),
             || {
                 rayon::join(cache::program, || {
                     let old = Record::load(record_path.as_deref());
-                    let sources = guide::sources(&input.root.join("content"))?;
+                    let sources = guide::sources(&root.join("content"))?;
                     let found = find_sources(&sources, &old)?;
                     Ok::<_, PublishError>((old, sources, found))
                 })
             },
         );
         let (old, sources, found) = loaded?;
-        Ok(Loaded {
-            site,
+        Ok(Prefetch {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
             theme_dir,
             record_path,
             theme: theme?,
-            guard,
             program,
             old,
             sources,
             found,
+            took: started.elapsed(),
+        })
+    }
+
+    /// How long the reading took.
+    pub fn took(&self) -> Duration {
+        self.took
+    }
+
+    /// Whether this was read for a publish of `input` to `out`.
+    fn is_for(&self, input: &PublishInput<'_>, out: &Path) -> bool {
+        self.root == input.root
+            && self.out == out
+            && theme_dir(input).is_ok_and(|dir| dir == self.theme_dir)
+    }
+}
+
+/// What a run reads before it renders: the public projection, the guard, and what it could
+/// read without the ledger.
+struct Loaded {
+    site: public::PublicSite,
+    guard: super::guard::Guard,
+    pre: Prefetch,
+}
+
+impl Loaded {
+    /// Reads what the run needs: the projection, the guard, and, beside the guard, what was not
+    /// read ahead (`pre`, read for this publish).
+    fn read(
+        input: &PublishInput<'_>,
+        out: &Path,
+        pre: Option<Prefetch>,
+    ) -> Result<Loaded, PublishError> {
+        let site = public::project(input.ledger, input.settings, input.today);
+        let (guard, pre) = rayon::join(
+            || guard_for(input.ledger, input.settings),
+            || match pre {
+                Some(p) => Ok(p),
+                None => Prefetch::read(input.root, input.settings, out),
+            },
+        );
+        Ok(Loaded {
+            site,
+            guard,
+            pre: pre?,
         })
     }
 
@@ -100,12 +148,12 @@ impl Loaded {
     /// and the site's head. When it changed, nothing recorded is trusted.
     fn global(&self, head: &SiteHead) -> u128 {
         let mut h = Xxh3::new();
-        match self.program {
+        match self.pre.program {
             Some(p) => h.update(&p.to_le_bytes()),
             // The program cannot be read: trust nothing recorded.
             None => h.update(&rand::random::<u128>().to_le_bytes()),
         }
-        h.update(&self.theme.key().to_le_bytes());
+        h.update(&self.pre.theme.key().to_le_bytes());
         h.update(&self.guard.key().to_le_bytes());
         h.update(&json(head));
         h.digest128()
@@ -114,7 +162,7 @@ impl Loaded {
     /// What the output holds now of what the last publish recorded. Nothing is trusted when
     /// the program, theme, committee or guard changed.
     fn intact(&self, out: &Path, global: u128) -> HashMap<&str, &Seen> {
-        let old = &self.old;
+        let old = &self.pre.old;
         if old.global != cache::hex(global) {
             return HashMap::new();
         }
@@ -383,17 +431,29 @@ impl Run<'_> {
 /// whose output files are as they were written, is neither rendered nor checked again. Every
 /// file rendered is checked by the guard; when any hit is found nothing is written.
 pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, PublishError> {
+    publish_prefetched(input, out, None)
+}
+
+/// [`publish`], with what was read ahead of the ledger (what was read for another folder,
+/// theme or output is not used: it is read again).
+pub fn publish_prefetched(
+    input: &PublishInput<'_>,
+    out: &Path,
+    pre: Option<Prefetch>,
+) -> Result<PublishReport, PublishError> {
     let started = Instant::now();
-    let mut loaded = Loaded::read(input, out)?;
+    let pre = pre.filter(|p| p.is_for(input, out));
+    let prefetched = pre.as_ref().map(Prefetch::took);
+    let mut loaded = Loaded::read(input, out, pre)?;
     let read = started.elapsed();
-    let mut found = std::mem::take(&mut loaded.found);
+    let mut found = std::mem::take(&mut loaded.pre.found);
     let head = SiteHead::of(&loaded.site);
     let base = head.context();
     let global = loaded.global(&head);
-    let old = &loaded.old;
+    let old = &loaded.pre.old;
     let intact = loaded.intact(out, global);
     let run = Run {
-        theme: &loaded.theme,
+        theme: &loaded.pre.theme,
         base: &base,
         guard: &loaded.guard,
         global,
@@ -423,13 +483,13 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
         },
         || {
             let guide = run.guide(
-                &loaded.sources,
+                &loaded.pre.sources,
                 &mut found,
                 &mut record,
                 &mut hits,
                 &mut entries,
             )?;
-            let texts = Texts::new(&loaded.sources, &found);
+            let texts = Texts::new(&loaded.pre.sources, &found);
             let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
             Ok(guide + site)
         },
@@ -454,7 +514,7 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             guard,
             input,
             &loaded.site,
-            loaded.theme_dir.as_deref(),
+            loaded.pre.theme_dir.as_deref(),
         );
         return Err(PublishError::Leak(hits));
     }
@@ -465,13 +525,14 @@ pub fn publish(input: &PublishInput<'_>, out: &Path) -> Result<PublishReport, Pu
             seen.stat = stat;
         }
     }
-    record.save(loaded.record_path.as_deref(), &loaded.old);
+    record.save(loaded.pre.record_path.as_deref(), &loaded.pre.old);
     let took = started.elapsed();
     Ok(PublishReport {
         written,
         checked,
         took,
         phases: Phases {
+            prefetched,
             read,
             build: built - read,
             render: Duration::from_nanos(render_ns.into_inner()),

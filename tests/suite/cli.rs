@@ -82,6 +82,8 @@ fn the_demo_committee_publishes_with_zero_hits() {
     assert!(phase_ms(&t, "其中生成") > 0.0, "{t}");
     assert!(phase_ms(&t, "其中隐私检查") > 0.0, "{t}");
     assert!(t.contains("峰值内存"), "{t}");
+    // The content was read while the key was being derived.
+    assert!(phase_ms(&t, "同时") > 0.0, "{t}");
     // Again, unchanged: nothing rendered, nothing checked, nothing written.
     let again = publish();
     let t = text(&again);

@@ -5,7 +5,8 @@
 use crate::fixtures::{date, sample_ledger};
 use sibai::model::*;
 use sibai::publish::{
-    Files, HitKind, PublishError, PublishInput, SiteSettings, build, check, publish,
+    Files, HitKind, Prefetch, PublishError, PublishInput, SiteSettings, build, check, publish,
+    publish_prefetched,
 };
 use std::path::Path;
 
@@ -1133,6 +1134,48 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
         .into_iter()
         .map(|(p, bytes)| (p.strip_prefix(dir).unwrap().to_path_buf(), bytes))
         .collect()
+}
+
+/// What is read ahead of the ledger (while the key is derived) makes the same publish as reading
+/// it then; read for another output folder, it is not used (and that folder is not touched).
+#[test]
+fn a_publish_read_ahead_writes_what_a_publish_reads_itself() {
+    let ledger = publish_ledger();
+    let root = root_with(&[
+        ("elderly-allowance", GUIDE_ITEM),
+        ("second", &guide_with("第二项的正文。")),
+    ]);
+    let settings = SiteSettings::default();
+    let input = PublishInput {
+        ledger: &ledger,
+        root: root.path(),
+        settings: &settings,
+        today: today(),
+    };
+    let (plain, ahead, other) = (
+        root.path().join("plain"),
+        root.path().join("ahead"),
+        root.path().join("other"),
+    );
+    let report = publish(&input, &plain).unwrap();
+    assert!(report.phases.prefetched.is_none());
+    let pre = Prefetch::read(root.path(), &settings, &ahead).unwrap();
+    let report = publish_prefetched(&input, &ahead, Some(pre)).unwrap();
+    assert!(report.phases.prefetched.is_some());
+    assert_eq!(tree(&ahead), tree(&plain));
+    // Read ahead for `other`, used for `ahead`: read again, and `other` never made.
+    std::fs::write(
+        root.path().join("content/guide/second.md"),
+        guide_with("第二项的正文，已修订。"),
+    )
+    .unwrap();
+    let pre = Prefetch::read(root.path(), &settings, &other).unwrap();
+    let report = publish_prefetched(&input, &ahead, Some(pre)).unwrap();
+    assert!(report.phases.prefetched.is_none());
+    assert_eq!(report.written.written[0], "guide/second.html", "{report:?}");
+    assert!(!other.exists());
+    publish(&input, &plain).unwrap();
+    assert_eq!(tree(&ahead), tree(&plain));
 }
 
 /// A publish that redoes only what changed (listing unchanged items from its record, remaking
