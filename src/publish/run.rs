@@ -322,7 +322,9 @@ impl Run<'_> {
     ) -> Result<usize, PublishError> {
         let mut checked = 0;
         for (chunk, found) in sources.chunks(CHUNK).zip(found.chunks_mut(CHUNK)) {
-            let done: Vec<(GuideEntry, Option<Outcome>)> = chunk
+            // Rendered first, then checked: the first chunk is rendered while the guard's
+            // patterns are still being made, instead of waiting for them page by page.
+            let rendered: Vec<(GuideEntry, Option<(String, String)>)> = chunk
                 .par_iter()
                 .zip(found.par_iter_mut())
                 .map(|(source, f)| {
@@ -342,10 +344,21 @@ impl Run<'_> {
                     if clean {
                         return Ok((entry, None));
                     }
-                    let (path, text) =
+                    let page =
                         self.rendering(|| render::guide_page(self.theme, self.base, &item))?;
-                    let found = self.scan(&path, &text);
-                    Ok((entry, Some(self.settle(path, text.into_bytes(), found)?)))
+                    Ok((entry, Some(page)))
+                })
+                .collect::<Result<_, PublishError>>()?;
+            let done: Vec<(GuideEntry, Option<Outcome>)> = rendered
+                .into_par_iter()
+                .map(|(entry, page)| {
+                    let outcome = page
+                        .map(|(path, text)| {
+                            let found = self.scan(&path, &text);
+                            self.settle(path, text.into_bytes(), found)
+                        })
+                        .transpose()?;
+                    Ok((entry, outcome))
                 })
                 .collect::<Result<_, PublishError>>()?;
             for ((source, f), (entry, outcome)) in chunk.iter().zip(found.iter()).zip(done) {
@@ -383,9 +396,9 @@ impl Run<'_> {
 
     /// Renders, checks and stages the site's own pages (home, funds, projects, the guide's
     /// index, boards, the search page), or keeps them as recorded when nothing they show
-    /// changed; a page rendered again as it was is not read again. Then the search index, whose
-    /// shards are kept or made again each by its own documents. `entries` is the whole guide.
-    /// Returns how many files were checked.
+    /// changed; a page rendered again as it was is not read again. Beside them, the search
+    /// index, whose shards are kept or made again each by its own documents. `entries` is the
+    /// whole guide. Returns how many files were checked.
     fn site_pages(
         &self,
         site: &public::PublicSite,
@@ -395,7 +408,42 @@ impl Run<'_> {
         hits: &mut Vec<Hit>,
     ) -> Result<usize, PublishError> {
         entries.sort_by(|a, b| a.order().cmp(&b.order()));
-        record.site = site_key_of(self.global, site, &entries);
+        // What the site's pages show of the guide (not the text, which only the search holds).
+        let heads: Vec<GuideEntry> = entries
+            .iter()
+            .map(|e| GuideEntry {
+                slug: e.slug.clone(),
+                title: e.title.clone(),
+                category: e.category.clone(),
+                audience: e.audience.clone(),
+                text: String::new(),
+            })
+            .collect();
+        record.site = site_key_of(self.global, site, &heads);
+        // The two side by side: neither waits for the other's longest file.
+        let (own, index) = rayon::join(
+            || self.own_pages(site, &heads, record, hits),
+            || {
+                let (mut index, mut found) = (Record::default(), Vec::new());
+                let checked = self.search(site, entries, texts, &mut index, &mut found)?;
+                Ok::<_, PublishError>((checked, index, found))
+            },
+        );
+        let (checked, index, found) = index?;
+        record.outputs.extend(index.outputs);
+        record.search.extend(index.search);
+        hits.extend(found);
+        Ok(own? + checked)
+    }
+
+    /// The site's own pages (see [`Run::site_pages`]); `record.site` is their key.
+    fn own_pages(
+        &self,
+        site: &public::PublicSite,
+        heads: &[GuideEntry],
+        record: &mut Record,
+        hits: &mut Vec<Hit>,
+    ) -> Result<usize, PublishError> {
         let own = |path: &str| {
             !is_guide_output(path, &self.old.sources) && !super::search::is_index_file(path)
         };
@@ -406,23 +454,20 @@ impl Run<'_> {
                 .keys()
                 .filter(|p| own(p))
                 .all(|p| self.known(p).is_some());
-        let checked = if clean {
+        if clean {
             for (path, seen) in &self.old.outputs {
                 if own(path) {
                     record.outputs.insert(path.clone(), seen.clone());
                 }
             }
-            0
-        } else {
-            let pages =
-                self.rendering(|| render::site_pages(self.theme, self.base, site, &entries))?;
-            let outcomes: Vec<Outcome> = pages
-                .into_par_iter()
-                .map(|(path, text)| self.check_and_settle(path, text))
-                .collect::<Result<_, _>>()?;
-            Self::tally(outcomes, record, hits)
-        };
-        Ok(checked + self.search(site, entries, texts, record, hits)?)
+            return Ok(0);
+        }
+        let pages = self.rendering(|| render::site_pages(self.theme, self.base, site, heads))?;
+        let outcomes: Vec<Outcome> = pages
+            .into_par_iter()
+            .map(|(path, text)| self.check_and_settle(path, text))
+            .collect::<Result<_, _>>()?;
+        Ok(Self::tally(outcomes, record, hits))
     }
 }
 
