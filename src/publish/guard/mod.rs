@@ -344,7 +344,7 @@ impl Guard {
                     excerpt: excerpt(text, f, &found),
                     sources: f
                         .pattern
-                        .map(|p| self.built().patterns[p].owners.clone())
+                        .map(|p| values::owners(&self.wanted, &self.built().patterns[p]))
                         .unwrap_or_default(),
                     value: fingerprint(value),
                 }

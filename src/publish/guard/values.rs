@@ -5,7 +5,6 @@ use super::canon::{Canon, DASH, canon, crosses_block, group_end, group_start};
 use super::{HitKind, Source};
 use crate::model::{Ledger, Payee, Phone};
 use aho_corasick::AhoCorasick;
-use std::collections::BTreeMap;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Where a value may appear: only as itself.
@@ -73,8 +72,8 @@ pub struct Pattern {
     pub kind: HitKind,
     /// How a match is confirmed.
     pub rule: Rule,
-    /// The records it belongs to.
-    pub owners: Vec<Source>,
+    /// The records it belongs to, by their place in the wanted values (see [`owners`]).
+    pub owners: Vec<usize>,
 }
 
 /// A value to look for as the ledger holds it, and whose it is. The canonical form and its
@@ -113,37 +112,59 @@ fn add(patterns: &mut Patterns, raw: &str, kind: HitKind, rule: Rule, source: &S
     });
 }
 
-/// The patterns of every wanted value, in canonical form (made on every core, then gathered
-/// in order): a value of one character is a word, not a name, and is left out; a long run of
-/// digits is found anywhere; a value several records hold is one pattern with each owner once.
+/// The patterns of every wanted value, in canonical form (made and sorted on every core, then
+/// gathered in order): a value of one character is a word, not a name, and is left out; a long
+/// run of digits is found anywhere; a value several records hold is one pattern with each owner
+/// once (by its place in `wanted`: the sources are cloned only for a hit).
 pub fn build(wanted: &[Wanted]) -> (Vec<String>, Vec<Pattern>) {
     use rayon::prelude::*;
-    let texts: Vec<String> = wanted.par_iter().map(|w| canon(&w.raw).text).collect();
-    let mut patterns: BTreeMap<(String, HitKind, Rule), Vec<Source>> = BTreeMap::new();
-    for (w, text) in wanted.iter().zip(texts) {
-        if text.chars().count() < 2 {
-            continue;
+    let mut keyed: Vec<(String, HitKind, Rule, usize)> = wanted
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let text = canon(&w.raw).text;
+            if text.chars().count() < 2 {
+                return None;
+            }
+            let rule = if w.rule == Rule::Bounded
+                && text.len() >= 11
+                && text.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+            {
+                Rule::Anywhere
+            } else {
+                w.rule
+            };
+            Some((text, w.kind, rule, i))
+        })
+        .collect();
+    // By pattern, and within one by the order of `wanted`.
+    keyed.par_sort_unstable();
+    let mut texts: Vec<String> = Vec::new();
+    let mut list: Vec<Pattern> = Vec::new();
+    for (text, kind, rule, i) in keyed {
+        let source = &wanted[i].source;
+        match list.last_mut() {
+            Some(p) if p.kind == kind && p.rule == rule && texts.last() == Some(&text) => {
+                if !p.owners.iter().any(|&o| wanted[o].source == *source) {
+                    p.owners.push(i);
+                }
+            }
+            _ => {
+                texts.push(text);
+                list.push(Pattern {
+                    kind,
+                    rule,
+                    owners: vec![i],
+                });
+            }
         }
-        let rule = if w.rule == Rule::Bounded
-            && text.len() >= 11
-            && text.bytes().all(|b| b.is_ascii_digit() || b == b'X')
-        {
-            Rule::Anywhere
-        } else {
-            w.rule
-        };
-        let owners = patterns.entry((text, w.kind, rule)).or_default();
-        if !owners.contains(&w.source) {
-            owners.push(w.source.clone());
-        }
-    }
-    let mut texts = Vec::with_capacity(patterns.len());
-    let mut list = Vec::with_capacity(patterns.len());
-    for ((text, kind, rule), owners) in patterns {
-        texts.push(text);
-        list.push(Pattern { kind, rule, owners });
     }
     (texts, list)
+}
+
+/// The records pattern `p` belongs to.
+pub fn owners(wanted: &[Wanted], p: &Pattern) -> Vec<Source> {
+    p.owners.iter().map(|&o| wanted[o].source.clone()).collect()
 }
 
 /// A phone as written: the whole number, and a landline's local number (bounded) with and
