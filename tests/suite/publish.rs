@@ -554,13 +554,18 @@ fn a_failed_publish_leaves_the_previous_site_as_it_was() {
     assert_eq!(crate::fixtures::snapshot(&out), before);
 }
 
+/// A committee folder with two guide items, `elderly-allowance` and `second`.
+fn two_items() -> tempfile::TempDir {
+    root_with(&[
+        ("elderly-allowance", GUIDE_ITEM),
+        ("second", &guide_with("第二项的正文。")),
+    ])
+}
+
 #[test]
 fn a_second_publish_redoes_only_what_changed_and_still_checks_it() {
     let ledger = publish_ledger();
-    let root = root_with(&[
-        ("elderly-allowance", GUIDE_ITEM),
-        ("second", &guide_with("第二项的正文。")),
-    ]);
+    let root = two_items();
     let out = root.path().join("public");
     let settings = SiteSettings::default();
     let input = PublishInput {
@@ -1141,10 +1146,7 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
 #[test]
 fn a_publish_read_ahead_writes_what_a_publish_reads_itself() {
     let ledger = publish_ledger();
-    let root = root_with(&[
-        ("elderly-allowance", GUIDE_ITEM),
-        ("second", &guide_with("第二项的正文。")),
-    ]);
+    let root = two_items();
     let settings = SiteSettings::default();
     let input = PublishInput {
         ledger: &ledger,
