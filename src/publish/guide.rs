@@ -86,6 +86,17 @@ impl GuideEntry {
         }
     }
 
+    /// The entry without its text: what the index pages show and the publish record keeps.
+    pub fn head(&self) -> GuideEntry {
+        GuideEntry {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            category: self.category.clone(),
+            audience: self.audience.clone(),
+            text: String::new(),
+        }
+    }
+
     /// Display order: by category, then title.
     pub fn order(&self) -> (&str, &str) {
         (&self.category, &self.title)

@@ -369,11 +369,7 @@ impl Run<'_> {
                         hash: cache::hex(f.hash),
                     },
                 );
-                let head = GuideEntry {
-                    text: String::new(),
-                    ..entry.clone()
-                };
-                record.entries.insert(source.slug.clone(), head);
+                record.entries.insert(source.slug.clone(), entry.head());
                 entries.push(entry);
                 match outcome {
                     Some(o) => {
@@ -409,16 +405,7 @@ impl Run<'_> {
     ) -> Result<usize, PublishError> {
         entries.sort_by(|a, b| a.order().cmp(&b.order()));
         // What the site's pages show of the guide (not the text, which only the search holds).
-        let heads: Vec<GuideEntry> = entries
-            .iter()
-            .map(|e| GuideEntry {
-                slug: e.slug.clone(),
-                title: e.title.clone(),
-                category: e.category.clone(),
-                audience: e.audience.clone(),
-                text: String::new(),
-            })
-            .collect();
+        let heads: Vec<GuideEntry> = entries.iter().map(GuideEntry::head).collect();
         record.site = site_key_of(self.global, site, &heads);
         // The two side by side: neither waits for the other's longest file.
         let (own, index) = rayon::join(
