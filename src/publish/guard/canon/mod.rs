@@ -11,16 +11,13 @@
 //! scripts ASCII digits, and Chinese numerals (〇零一…九 两 十 百 千) that run as a number
 //! become digits: `二十一号楼七〇一室` reads `21号楼701室`.
 //!
-//! Here: the text and its builder, with the per-thread cache of the template's segments;
-//! [`mod@write`] puts one segment in canonical form, [`numerals`] reads the Chinese numerals.
+//! Here: the text and its builder; [`mod@write`] puts one segment in canonical form,
+//! [`numerals`] reads the Chinese numerals.
 
 mod numerals;
 mod write;
 
-use numerals::{is_numeral, read_numerals, runs_as_number};
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use numerals::read_numerals;
 use write::{Cursor, write};
 
 /// On a character: one or more separators were dropped just before it.
@@ -87,149 +84,26 @@ pub struct Builder {
     cur: Cursor,
 }
 
-/// The canonical form of one segment on its own (lines counted from 0, nothing before it).
-struct Piece {
-    canon: Canon,
-    /// What was dropped after its last character.
-    trail: u8,
-    /// Whether some of its Chinese numerals run as a number.
-    numerals: bool,
-    /// Its last character (`\0` if none).
-    last: char,
-}
-
-/// How much each thread keeps, in bytes: a site's template is a few hundred KB.
-const MAX_PIECE_BYTES: usize = 8 << 20;
-
-/// The longest segment kept, in bytes.
-const MAX_CACHED: usize = 256;
-
-/// The key is already a fingerprint: it hashes as its own low 64 bits.
-#[derive(Default)]
-struct Fingerprint(u64);
-
-impl std::hash::Hasher for Fingerprint {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        self.0 = n as u64;
-    }
-}
-
-type Pieces = HashMap<u128, Rc<Piece>, std::hash::BuildHasherDefault<Fingerprint>>;
-
-thread_local! {
-    static PIECES: RefCell<(Pieces, usize)> = RefCell::new((Pieces::default(), 0));
-}
-
-impl Piece {
-    fn of(raw: &str) -> Piece {
-        let mut canon = Canon {
-            text: String::new(),
-            marks: Vec::new(),
-            lines: vec![(0, 0)],
-        };
-        let mut cur = Cursor::default();
-        write(&mut canon, raw, 0, 0, &mut cur);
-        let Cursor {
-            pending,
-            mut numerals,
-            mut last,
-        } = cur;
-        // Numerals that run as a number inside the segment are read here, once; a run at
-        // either end is left to the whole text, where its neighbours are known.
-        let at_edge = canon.text.chars().next().is_some_and(is_numeral) || is_numeral(last);
-        if numerals && !at_edge {
-            canon = read_numerals(canon);
-            numerals = false;
-            last = canon.text.chars().next_back().unwrap_or('\0');
-        }
-        Piece {
-            canon,
-            trail: pending,
-            numerals,
-            last,
-        }
-    }
-}
-
 impl Builder {
     /// An empty text.
     pub fn new() -> Builder {
         Builder::default()
     }
 
-    /// Adds a segment that begins on line `line` of the raw file. `flags` ([`SIGNER`]) is put
-    /// on each of its characters. The boundary before it counts as a separator.
-    ///
-    /// The pages of a site repeat their template's text (the menu, the footer, the labels)
-    /// page after page: the canonical form of a segment of 16 to 256 bytes is kept per thread,
-    /// by a 128-bit fingerprint of its raw text, and reused. Shorter ones cost less to read
-    /// than to look up, and longer ones are a page's own text, seen once.
-    pub fn push(&mut self, raw: &str, line: u32, flags: u8) {
-        self.cur.pending |= SEP | BOUNDARY;
-        if !(16..=MAX_CACHED).contains(&raw.len()) {
-            self.canon.note_line(line);
-            write(&mut self.canon, raw, line, flags, &mut self.cur);
-            return;
-        }
-        let key = xxhash_rust::xxh3::xxh3_128(raw.as_bytes());
-        let piece = PIECES.with(|cache| {
-            let (cache, bytes) = &mut *cache.borrow_mut();
-            if *bytes > MAX_PIECE_BYTES {
-                cache.clear();
-                *bytes = 0;
-            }
-            cache
-                .entry(key)
-                .or_insert_with(|| {
-                    let piece = Piece::of(raw);
-                    *bytes += 2 * piece.canon.text.len() + 8 * piece.canon.lines.len() + 64;
-                    Rc::new(piece)
-                })
-                .clone()
-        });
-        self.append(&piece, line, flags);
+    /// An empty text with room for `bytes` bytes.
+    pub fn with_capacity(bytes: usize) -> Builder {
+        let mut b = Builder::default();
+        b.canon.text.reserve(bytes);
+        b.canon.marks.reserve(bytes);
+        b
     }
 
-    /// Appends a segment's canonical form.
-    fn append(&mut self, piece: &Piece, line: u32, flags: u8) {
-        let base = self.canon.text.len();
-        for &(at, rel) in &piece.canon.lines {
-            let at = u32::try_from(base + at as usize).unwrap_or(u32::MAX);
-            let line = line + rel;
-            match self.canon.lines.last_mut() {
-                Some(last) if last.0 == at => *last = (at, line),
-                Some(last) if last.1 == line => {}
-                _ => self.canon.lines.push((at, line)),
-            }
-        }
-        let Some(first) = piece.canon.text.chars().next() else {
-            self.cur.pending |= piece.trail;
-            return;
-        };
-        if !self.cur.numerals {
-            self.cur.numerals = piece.numerals || runs_as_number(self.cur.last, first);
-        }
-        self.canon.text.push_str(&piece.canon.text);
-        if flags == 0 {
-            self.canon.marks.extend_from_slice(&piece.canon.marks);
-        } else {
-            self.canon
-                .marks
-                .extend(piece.canon.marks.iter().map(|m| m | flags));
-        }
-        self.canon.marks[base] |= self.cur.pending;
-        self.cur.pending = piece.trail;
-        self.cur.last = piece.last;
+    /// Adds a segment that begins on line `line` of the raw file. `flags` ([`SIGNER`]) is put
+    /// on each of its characters. The boundary before it counts as a separator.
+    pub fn push(&mut self, raw: &str, line: u32, flags: u8) {
+        self.cur.pending |= SEP | BOUNDARY;
+        self.canon.note_line(line);
+        write(&mut self.canon, raw, line, flags, &mut self.cur);
     }
 
     /// Marks a block boundary before whatever comes next (see [`BLOCK`]).
@@ -319,10 +193,9 @@ mod tests {
 
     #[test]
     fn a_long_segment_reads_as_the_same_text_cut_into_short_ones() {
-        // Long segments are written straight into the text, short ones through the cache.
+        // Numerals, separators and what was dropped carry across the boundary of two segments.
         let sentence = "住在二十一号楼七〇一室的居民，电话１３８－００１３－８０００，证号 11010519491231002x。";
         let long: String = sentence.repeat(8);
-        assert!(long.len() > MAX_CACHED);
         let mut whole = Builder::new();
         whole.push(&long, 1, 0);
         let whole = whole.finish();

@@ -72,50 +72,93 @@ fn positional_value(run: &[char]) -> Option<u32> {
     Some(total + digit.unwrap_or(0))
 }
 
+/// Whether `c` is a Chinese numeral ([`numeral`] or [`unit`]): looked up in a table, since it
+/// is asked of nearly every character of every page.
 pub(super) fn is_numeral(c: char) -> bool {
-    numeral(c).is_some() || unit(c).is_some()
+    is_numeral_code(c as u32)
 }
 
-/// Replaces the Chinese numerals that run as a number by ASCII digits, in one pass.
+/// [`is_numeral`] of a code point.
+pub(super) fn is_numeral_code(cp: u32) -> bool {
+    let k = cp.wrapping_sub(CJK_FIRST);
+    if k < CJK_COUNT {
+        NUMERAL_BITS[(k >> 6) as usize] >> (k & 63) & 1 != 0
+    } else {
+        cp == '〇' as u32
+    }
+}
+
+/// The first of the CJK unified ideographs, where every numeral but 〇 lies.
+const CJK_FIRST: u32 = 0x4E00;
+/// How many there are (to U+9FFF).
+const CJK_COUNT: u32 = 0x5200;
+/// Every numeral of [`numeral`] and [`unit`] in the CJK block: a test checks the two agree.
+const NUMERALS: &[char] = &[
+    '零', '一', '壹', '幺', '二', '两', '兩', '贰', '貳', '三', '叁', '參', '四', '肆', '五', '伍',
+    '六', '陆', '陸', '七', '柒', '八', '捌', '九', '玖', '十', '拾', '百', '佰', '千', '仟',
+];
+/// One bit per CJK unified ideograph: whether it is a numeral.
+static NUMERAL_BITS: [u64; (CJK_COUNT / 64) as usize] = {
+    let mut bits = [0u64; (CJK_COUNT / 64) as usize];
+    let mut i = 0;
+    while i < NUMERALS.len() {
+        let k = (NUMERALS[i] as u32).wrapping_sub(CJK_FIRST);
+        if k < CJK_COUNT {
+            bits[(k >> 6) as usize] |= 1 << (k & 63);
+        }
+        i += 1;
+    }
+    bits
+};
+
+/// Replaces the Chinese numerals that run as a number by ASCII digits, in one pass: what stands
+/// between two numerals is copied as it is, in one piece.
 pub(super) fn read_numerals(canon: Canon) -> Canon {
+    let text = canon.text.as_str();
     let mut out = Canon {
-        text: String::with_capacity(canon.text.len()),
+        text: String::with_capacity(text.len()),
         marks: Vec::with_capacity(canon.marks.len()),
         lines: Vec::with_capacity(canon.lines.len()),
     };
     let mut next_line = 0;
-    // Copies the line marks that begin at or before old byte `old` to the new text.
-    let mut lines_up_to = |out: &mut Canon, old: usize| {
-        while next_line < canon.lines.len() && canon.lines[next_line].0 as usize <= old {
-            let at = u32::try_from(out.text.len()).unwrap_or(u32::MAX);
+    // Copies the line marks that begin before old byte `old` to the new text, where old byte
+    // `from` is now the end of the new text (a mark before `from` lands there too).
+    let mut lines_before = |out: &mut Canon, from: usize, old: usize| {
+        while next_line < canon.lines.len() && (canon.lines[next_line].0 as usize) < old {
+            let start = (canon.lines[next_line].0 as usize).max(from);
+            let at = u32::try_from(out.text.len() + (start - from)).unwrap_or(u32::MAX);
             out.lines.push((at, canon.lines[next_line].1));
             next_line += 1;
         }
     };
-    let copy = |out: &mut Canon, at: usize, c: char| {
-        out.text.push(c);
-        out.marks
-            .extend_from_slice(&canon.marks[at..at + c.len_utf8()]);
+    let copy = |out: &mut Canon, from: usize, to: usize| {
+        out.text.push_str(&text[from..to]);
+        out.marks.extend_from_slice(&canon.marks[from..to]);
     };
-    let mut chars = canon.text.char_indices().peekable();
-    let mut before: Option<char> = None;
     let mut run: Vec<(usize, char)> = Vec::new();
-    while let Some((at, c)) = chars.next() {
-        lines_up_to(&mut out, at);
-        if !is_numeral(c) {
-            copy(&mut out, at, c);
-            before = Some(c);
-            continue;
-        }
+    let mut at = 0;
+    while at < text.len() {
+        let Some(start) = text[at..]
+            .char_indices()
+            .find(|(_, c)| is_numeral(*c))
+            .map(|(i, _)| at + i)
+        else {
+            lines_before(&mut out, at, text.len());
+            copy(&mut out, at, text.len());
+            break;
+        };
+        lines_before(&mut out, at, start + 1);
+        copy(&mut out, at, start);
+        let before = text[..start].chars().next_back();
         run.clear();
-        run.push((at, c));
-        while let Some(&(a, n)) = chars.peek()
-            && is_numeral(n)
-        {
-            run.push((a, n));
-            chars.next();
-        }
-        let after = chars.peek().map(|(_, c)| *c);
+        run.extend(
+            text[start..]
+                .char_indices()
+                .take_while(|(_, c)| is_numeral(*c))
+                .map(|(i, c)| (start + i, c)),
+        );
+        let end = run.last().map_or(start, |(i, c)| i + c.len_utf8());
+        let after = text[end..].chars().next();
         let number = run.len() >= 2
             || before.is_some_and(|c| c.is_ascii_digit())
             || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
@@ -145,31 +188,160 @@ pub(super) fn read_numerals(canon: Canon) -> Canon {
                     out.text.push(d);
                     out.marks.push(gap | (canon.marks[from] & SIGNER));
                 }
-                for &(a, _) in &run[1..] {
-                    lines_up_to(&mut out, a);
-                }
+                // A line that began inside the number begins after it.
+                lines_before(&mut out, usize::MAX, end);
             }
             None => {
-                for (k, &(a, n)) in run.iter().enumerate() {
-                    if k > 0 {
-                        lines_up_to(&mut out, a);
-                    }
-                    copy(&mut out, a, n);
+                for &(a, n) in &run {
+                    lines_before(&mut out, a, a + 1);
+                    copy(&mut out, a, a + n.len_utf8());
                 }
             }
         }
-        before = run.last().map(|(_, c)| *c);
+        at = end;
     }
-    lines_up_to(&mut out, usize::MAX);
+    lines_before(&mut out, text.len(), usize::MAX);
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::canon;
+    use super::super::{Builder, Canon, canon};
+    use super::{SIGNER, counts_on, is_numeral, numeral, positional_value, read_numerals, unit};
+    use proptest::strategy::Strategy;
+
+    /// The numerals read character by character, as before the text between them was copied
+    /// in one piece.
+    fn one_by_one(canon: Canon) -> Canon {
+        let mut out = Canon {
+            text: String::with_capacity(canon.text.len()),
+            marks: Vec::with_capacity(canon.marks.len()),
+            lines: Vec::with_capacity(canon.lines.len()),
+        };
+        let mut next_line = 0;
+        // Copies the line marks that begin at or before old byte `old` to the new text.
+        let mut lines_up_to = |out: &mut Canon, old: usize| {
+            while next_line < canon.lines.len() && canon.lines[next_line].0 as usize <= old {
+                let at = u32::try_from(out.text.len()).unwrap_or(u32::MAX);
+                out.lines.push((at, canon.lines[next_line].1));
+                next_line += 1;
+            }
+        };
+        let copy = |out: &mut Canon, at: usize, c: char| {
+            out.text.push(c);
+            out.marks
+                .extend_from_slice(&canon.marks[at..at + c.len_utf8()]);
+        };
+        let mut chars = canon.text.char_indices().peekable();
+        let mut before: Option<char> = None;
+        let mut run: Vec<(usize, char)> = Vec::new();
+        while let Some((at, c)) = chars.next() {
+            lines_up_to(&mut out, at);
+            if !is_numeral(c) {
+                copy(&mut out, at, c);
+                before = Some(c);
+                continue;
+            }
+            run.clear();
+            run.push((at, c));
+            while let Some(&(a, n)) = chars.peek()
+                && is_numeral(n)
+            {
+                run.push((a, n));
+                chars.next();
+            }
+            let after = chars.peek().map(|(_, c)| *c);
+            let number = run.len() >= 2
+                || before.is_some_and(|c| c.is_ascii_digit())
+                || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
+            let letters: Vec<char> = run.iter().map(|(_, c)| *c).collect();
+            let positional = letters.iter().any(|c| unit(*c).is_some());
+            let digits: Option<String> = if !number {
+                None
+            } else if positional {
+                positional_value(&letters).map(|v| v.to_string())
+            } else {
+                letters
+                    .iter()
+                    .map(|c| numeral(*c).and_then(|d| char::from_digit(d, 10)))
+                    .collect()
+            };
+            match digits {
+                Some(digits) => {
+                    for (n, d) in digits.chars().enumerate() {
+                        // Digit by digit, each keeps what stood before its numeral; a positional
+                        // number is one group.
+                        let from = if positional { run[0].0 } else { run[n].0 };
+                        let gap = if n > 0 && positional {
+                            0
+                        } else {
+                            canon.marks[from]
+                        };
+                        out.text.push(d);
+                        out.marks.push(gap | (canon.marks[from] & SIGNER));
+                    }
+                    for &(a, _) in &run[1..] {
+                        lines_up_to(&mut out, a);
+                    }
+                }
+                None => {
+                    for (k, &(a, n)) in run.iter().enumerate() {
+                        if k > 0 {
+                            lines_up_to(&mut out, a);
+                        }
+                        copy(&mut out, a, n);
+                    }
+                }
+            }
+            before = run.last().map(|(_, c)| *c);
+        }
+        lines_up_to(&mut out, usize::MAX);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn read_in_pieces_reads_as_one_character_at_a_time(
+            segments in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        '一', '二', '十', '百', '〇', '两', '号', '楼', '室', '张', '三', '丰',
+                        '1', '7', 'A', ' ', '-', '\n', '，', '的',
+                    ]),
+                    0..12,
+                ).prop_map(|v| v.into_iter().collect::<String>()),
+                1..8,
+            ),
+            signer in proptest::bool::ANY,
+        ) {
+            let mut b = Builder::new();
+            for (i, s) in segments.iter().enumerate() {
+                b.push(s, 1 + i as u32 * 3, if signer && i % 2 == 1 { SIGNER } else { 0 });
+            }
+            let raw = b.canon;
+            let copy = |c: &Canon| Canon {
+                text: c.text.clone(),
+                marks: c.marks.clone(),
+                lines: c.lines.clone(),
+            };
+            proptest::prop_assert_eq!(read_numerals(copy(&raw)), one_by_one(raw));
+        }
+    }
 
     fn text(raw: &str) -> String {
         canon(raw).text
+    }
+
+    #[test]
+    fn the_numeral_table_holds_every_numeral_and_nothing_else() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                super::is_numeral(c),
+                super::numeral(c).is_some() || super::unit(c).is_some(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]

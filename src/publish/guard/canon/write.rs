@@ -1,7 +1,7 @@
 //! One raw segment written in canonical form: what each character becomes (NFKC, kept,
 //! dropped, or a separator remembered on the next character) and where the raw lines begin.
 
-use super::numerals::{is_numeral, runs_as_number};
+use super::numerals::{is_numeral_code, runs_as_number};
 use super::{Canon, DASH, SEP};
 use icu_normalizer::ComposingNormalizerBorrowed;
 use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
@@ -122,12 +122,12 @@ fn nfkc_stable(c: char) -> bool {
 fn plain_cjk_run(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut i = 0;
+    // The ideographs U+4E00..=U+9FFF are the three-byte sequences led by E4 to E9.
     while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
         let cp = (u32::from(bytes[i] & 0x0F) << 12)
             | (u32::from(bytes[i + 1] & 0x3F) << 6)
             | u32::from(bytes[i + 2] & 0x3F);
-        let Some(c) = char::from_u32(cp) else { break };
-        if !('\u{4E00}'..='\u{9FFF}').contains(&c) || is_numeral(c) {
+        if cp < 0x4E00 || is_numeral_code(cp) {
             break;
         }
         i += 3;

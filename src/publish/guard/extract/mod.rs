@@ -65,7 +65,7 @@ fn is_html(path: &str) -> bool {
 
 /// A plain (not HTML) text that begins on line `line`, its escapes decoded.
 pub fn plain(text: &str, line: u32) -> Canon {
-    let mut b = Builder::new();
+    let mut b = Builder::with_capacity(text.len());
     b.push(&unescape(text), line, 0);
     b.finish()
 }
@@ -324,7 +324,13 @@ fn html(text: &str) -> Vec<(Place, Canon)> {
 /// The texts of an HTML page read by [`fast`]; `None` when the page holds anything it leaves
 /// to html5ever.
 fn fast_html(text: &str) -> Option<Vec<(Place, Canon)>> {
-    let sink = Sink::default();
+    // Room for all of the page in its text and a quarter in its tags' attributes: no text of a
+    // page grows more than once or twice while it is read.
+    let sink = Sink {
+        body: RefCell::new(Builder::with_capacity(text.len())),
+        tags: RefCell::new(Builder::with_capacity(text.len() / 4)),
+        ..Sink::default()
+    };
     fast::tokenize(text, &sink)?;
     Some(sink.texts())
 }
