@@ -10,7 +10,8 @@
 //!   mobile numbers with any prefix (+86, 0086), masked IDs and phones with any mask character;
 //! - every personal value in the ledger, in every spelling a person would write ([`values`]):
 //!   names, ID numbers, phones and landlines, room addresses (`21号楼701室`, `21-701`, …),
-//!   household-register addresses, payees, organisations' contact people and phones.
+//!   household-register addresses, payees, organisations' contact people and phones, all
+//!   looked for at once by one automaton ([`matcher`]).
 //!
 //! Allowed values (the signers' names, the office's phone and address) are allowed only as
 //! themselves: a signer's name where it signs (an element marked `data-signer`), the office
@@ -20,6 +21,7 @@
 
 mod canon;
 mod extract;
+mod matcher;
 mod shapes;
 mod values;
 
@@ -28,7 +30,6 @@ pub use extract::Place;
 pub use values::Allowed;
 
 use crate::model::Ledger;
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use std::fmt;
 use std::sync::OnceLock;
@@ -226,7 +227,7 @@ pub struct Guard {
 
 /// The values' patterns in canonical form, and one matcher for all of them.
 struct Built {
-    matcher: Option<AhoCorasick>,
+    matcher: Option<matcher::Matcher>,
     patterns: Vec<Pattern>,
 }
 
@@ -259,9 +260,7 @@ impl Guard {
     fn built(&self) -> &Built {
         self.built.get_or_init(|| {
             let (texts, patterns) = values::build(&self.wanted);
-            let matcher = (!texts.is_empty())
-                .then(|| AhoCorasick::new(&texts).ok())
-                .flatten();
+            let matcher = matcher::Matcher::new(&texts);
             Built { matcher, patterns }
         })
     }
@@ -359,10 +358,8 @@ impl Guard {
         if let Some(matcher) = &built.matcher {
             // Where the allowed values stand: looked for only once a value is found.
             let mut allowed = None;
-            for m in matcher.find_overlapping_iter(&text.text) {
-                let p = m.pattern().as_usize();
+            for (start, end, p) in matcher.find(&text.text) {
                 let pattern = &built.patterns[p];
-                let (start, end) = (m.start(), m.end());
                 if !pattern.rule.holds(text, start, end) {
                     continue;
                 }
