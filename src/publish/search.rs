@@ -28,7 +28,7 @@ use super::PublishError;
 use super::guide::GuideEntry;
 use super::public::PublicSite;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -208,26 +208,22 @@ fn folded_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// Gram → the documents of a group that hold it, in order.
 type Postings = FxHashMap<Gram, Vec<u32>>;
 
-/// Adds every gram of `chars` (each character, and each pair of neighbours) for `doc`. A page
-/// repeats its grams: each is first gathered in `seen` (small, cleared for each document), so
-/// that the group's large table is visited once per gram and document.
-fn add_all(
-    postings: &mut Postings,
-    seen: &mut FxHashSet<Gram>,
-    chars: impl Iterator<Item = char>,
-    doc: u32,
-) {
-    seen.clear();
+/// Adds every gram of `chars` (each character, and each pair of neighbours) for `doc`, once:
+/// documents are added in order, so a gram already listed for `doc` ends its list with it.
+fn add_all(postings: &mut Postings, chars: impl Iterator<Item = char>, doc: u32) {
+    let mut add = |g: Gram| {
+        let list = postings.entry(g).or_default();
+        if list.last() != Some(&doc) {
+            list.push(doc);
+        }
+    };
     let mut prev: Option<char> = None;
     for c in chars {
-        seen.insert(gram(c, None));
+        add(gram(c, None));
         if let Some(p) = prev {
-            seen.insert(gram(p, Some(c)));
+            add(gram(p, Some(c)));
         }
         prev = Some(c);
-    }
-    for g in seen.iter() {
-        postings.entry(*g).or_default().push(doc);
     }
 }
 
@@ -294,16 +290,14 @@ fn postings_json(lists: &[(String, &[u32])], count: usize) -> Result<String, Pub
 /// A document's grams are those of its title followed by its text, as the page folds them.
 pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String)>, PublishError> {
     let (mut body, mut title) = (Postings::default(), Postings::default());
-    let mut seen = FxHashSet::default();
     for (local, d) in docs.iter().enumerate() {
         let local = u32::try_from(local).unwrap_or(u32::MAX);
         add_all(
             &mut body,
-            &mut seen,
             folded_chars(d.title).chain(folded_chars(&d.text)),
             local,
         );
-        add_all(&mut title, &mut seen, folded_chars(d.title), local);
+        add_all(&mut title, folded_chars(d.title), local);
     }
     let count = docs.len();
     (0..BUCKETS)
@@ -423,15 +417,22 @@ mod tests {
 
     fn grams(text: &str) -> Vec<String> {
         let mut postings = Postings::default();
-        add_all(
-            &mut postings,
-            &mut FxHashSet::default(),
-            folded_chars(text),
-            0,
-        );
+        add_all(&mut postings, folded_chars(text), 0);
         let mut out: Vec<String> = postings.keys().map(|g| gram_text(*g)).collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_document_is_listed_once_for_a_gram_it_repeats() {
+        let mut postings = Postings::default();
+        add_all(&mut postings, folded_chars("老年老年老"), 0);
+        add_all(&mut postings, folded_chars("年年"), 1);
+        add_all(&mut postings, folded_chars("老"), 3);
+        assert_eq!(postings[&gram('老', None)], [0, 3]);
+        assert_eq!(postings[&gram('年', None)], [0, 1]);
+        assert_eq!(postings[&gram('老', Some('年'))], [0]);
+        assert_eq!(postings[&gram('年', Some('年'))], [1]);
     }
 
     #[test]

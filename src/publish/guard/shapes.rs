@@ -115,10 +115,20 @@ pub fn find(text: &Canon) -> Vec<Found> {
             }
         }
     }
-    if bytes.iter().any(|b| *b == b'*' || *b == b'X') {
+    if digit_beside_mask(bytes) {
         masked(text, &mut out);
     }
     out
+}
+
+/// Whether a digit stands beside a mask character (`*`, or `X`: a canonical text has its letters
+/// in upper case, so most pages hold an X somewhere, in a link or a class name). Every masked
+/// shape has one: it is a run of digits and masks holding both.
+fn digit_beside_mask(bytes: &[u8]) -> bool {
+    let mask = |b: u8| b == b'*' || b == b'X';
+    bytes
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && mask(w[1]) || mask(w[0]) && w[1].is_ascii_digit())
 }
 
 /// The masked shapes: digits and mask characters, read across the page's blocks (a mask split
@@ -204,5 +214,24 @@ mod tests {
         }
         assert!(kinds("2**3").is_empty());
         assert!(kinds("X1 XXX").is_empty());
+    }
+
+    proptest::proptest! {
+        /// The masks are looked for only where a digit stands beside a mask: nowhere else can
+        /// they be found.
+        #[test]
+        fn no_mask_is_found_without_a_digit_beside_a_mask(
+            raw in proptest::collection::vec(
+                proptest::sample::select(vec!['1', '3', '8', '0', '*', 'x', 'X', 'A', '号', ' ', '-', '\n']),
+                0..40,
+            )
+        ) {
+            let c = canon(&raw.into_iter().collect::<String>());
+            let mut out = Vec::new();
+            masked(&c, &mut out);
+            if !digit_beside_mask(c.text.as_bytes()) {
+                proptest::prop_assert!(out.is_empty(), "{:?}", c.text);
+            }
+        }
     }
 }
