@@ -503,14 +503,21 @@ pub fn publish_prefetched(
     let mut hits: Vec<Hit> = Vec::new();
     let mut entries: Vec<GuideEntry> = Vec::new();
     // A guide file the last publish did not see (all of them, the first time) is certain to be
-    // checked: the guard's patterns are made meanwhile rather than at the first check.
-    let will_check = found.iter().any(|f| f.text.is_some());
+    // checked, and every page is when nothing recorded holds (another program, theme, committee
+    // or guard): the guard's patterns are made meanwhile rather than at the first check, for
+    // about as many pages as will be checked.
+    let changed = found.iter().filter(|f| f.text.is_some()).count();
+    let will_check = if run.intact.is_empty() {
+        loaded.pre.sources.len().max(changed)
+    } else {
+        changed
+    };
     // The guide, the site's pages and the search index are rendered meanwhile; a check that
     // comes before the patterns are made waits for them.
     let result = rayon::join(
         || {
-            if will_check {
-                loaded.guard.prepare();
+            if will_check > 0 {
+                loaded.guard.prepare(will_check);
             }
         },
         || {

@@ -1,11 +1,13 @@
 //! One automaton for every personal value's canonical text: where each occurs in a text,
 //! overlapping occurrences included (a name inside a longer name, a landline inside a phone).
 //!
-//! It is daachorse's double-array Aho-Corasick automaton: on the texts of 10,000 guide pages
-//! and the demo committee's 21,000 patterns it found the same 61,290 occurrences as
-//! aho-corasick's in 47 ms instead of 247 ms (a page's text is read a byte at a time either
-//! way; the double array makes each step one lookup). Should it refuse the patterns (it takes
-//! at most 2^24 - 1 of them), aho-corasick's automaton, which takes any number, is used.
+//! Two automata do this, each best at one size of work. On the texts of 10,000 guide pages and
+//! the demo committee's 21,000 patterns, daachorse's double-array Aho-Corasick automaton found
+//! the same 61,290 occurrences as aho-corasick's in 47 ms instead of 247 ms (each byte one
+//! lookup), but takes 40 ms to build instead of 17: it pays only from about 10 MB of text, so
+//! it is built for a large check (a first publish) and aho-corasick's for a small one (an edit,
+//! a preview). Should the one asked for refuse the patterns (daachorse takes at most 2^24 - 1
+//! of them), the other is used.
 
 use aho_corasick::AhoCorasick;
 use daachorse::DoubleArrayAhoCorasick;
@@ -24,8 +26,9 @@ enum Automaton {
 
 impl Matcher {
     /// A matcher for `texts`, the patterns' canonical texts in sorted order (patterns that share
-    /// a text side by side). `None` when there is nothing to look for.
-    pub fn new(texts: &[String]) -> Option<Matcher> {
+    /// a text side by side), for a `large` check or a small one. `None` when there is nothing to
+    /// look for.
+    pub fn new(texts: &[String], large: bool) -> Option<Matcher> {
         let mut distinct: Vec<&str> = Vec::new();
         let mut starts = Vec::new();
         for (p, text) in texts.iter().enumerate() {
@@ -38,10 +41,17 @@ impl Matcher {
             return None;
         }
         starts.push(texts.len());
-        let automaton = match DoubleArrayAhoCorasick::new(&distinct) {
-            Ok(d) => Automaton::DoubleArray(d),
-            Err(_) => Automaton::AhoCorasick(AhoCorasick::new(&distinct).ok()?),
-        };
+        let double_array = || DoubleArrayAhoCorasick::new(&distinct).ok();
+        let aho_corasick = || AhoCorasick::new(&distinct).ok();
+        let automaton = if large {
+            double_array()
+                .map(Automaton::DoubleArray)
+                .or_else(|| aho_corasick().map(Automaton::AhoCorasick))
+        } else {
+            aho_corasick()
+                .map(Automaton::AhoCorasick)
+                .or_else(|| double_array().map(Automaton::DoubleArray))
+        }?;
         Some(Matcher { automaton, starts })
     }
 
@@ -81,45 +91,45 @@ mod tests {
     fn overlapping_and_shared_patterns_are_all_found() {
         // "张三" twice: two patterns (two kinds or rules) share one text.
         let texts = sorted(&["张三", "张三", "张三丰", "三丰", "13800138000", "0013"]);
-        let m = Matcher::new(&texts).expect("matcher");
-        let mut found = m.find("住户张三丰电话13800138000");
-        found.sort();
-        let named: Vec<(usize, usize, &str)> = found
-            .iter()
-            .map(|&(s, e, p)| (s, e, texts[p].as_str()))
-            .collect();
-        assert_eq!(
-            named,
-            vec![
-                (6, 12, "张三"),
-                (6, 12, "张三"),
-                (6, 15, "张三丰"),
-                (9, 15, "三丰"),
-                (21, 32, "13800138000"),
-                (24, 28, "0013"),
-            ]
-        );
-        // Every pattern index is listed, the shared text's two as well.
-        let mut patterns: Vec<usize> = found.iter().map(|f| f.2).collect();
-        patterns.sort();
-        assert_eq!(patterns, (0..texts.len()).collect::<Vec<_>>());
+        for large in [true, false] {
+            let m = Matcher::new(&texts, large).expect("matcher");
+            let mut found = m.find("住户张三丰电话13800138000");
+            found.sort();
+            let named: Vec<(usize, usize, &str)> = found
+                .iter()
+                .map(|&(s, e, p)| (s, e, texts[p].as_str()))
+                .collect();
+            assert_eq!(
+                named,
+                vec![
+                    (6, 12, "张三"),
+                    (6, 12, "张三"),
+                    (6, 15, "张三丰"),
+                    (9, 15, "三丰"),
+                    (21, 32, "13800138000"),
+                    (24, 28, "0013"),
+                ]
+            );
+            // Every pattern index is listed, the shared text's two as well.
+            let mut patterns: Vec<usize> = found.iter().map(|f| f.2).collect();
+            patterns.sort();
+            assert_eq!(patterns, (0..texts.len()).collect::<Vec<_>>());
+        }
     }
 
     #[test]
     fn nothing_to_look_for_is_no_matcher() {
-        assert!(Matcher::new(&[]).is_none());
+        assert!(Matcher::new(&[], true).is_none());
+        assert!(Matcher::new(&[], false).is_none());
     }
 
     #[test]
     fn both_automata_find_the_same() {
         let texts = sorted(&["欧阳斌", "欧阳", "阳斌", "1号楼101室", "101", "10072495549"]);
-        let m = Matcher::new(&texts).expect("matcher");
-        let ac = Matcher {
-            automaton: Automaton::AhoCorasick(
-                AhoCorasick::new(texts.iter().collect::<Vec<_>>()).expect("ac"),
-            ),
-            starts: (0..=texts.len()).collect(),
-        };
+        let m = Matcher::new(&texts, true).expect("matcher");
+        let ac = Matcher::new(&texts, false).expect("matcher");
+        assert!(matches!(m.automaton, Automaton::DoubleArray(_)));
+        assert!(matches!(ac.automaton, Automaton::AhoCorasick(_)));
         let text = "欧阳斌住1号楼101室，电话10072495549，欧阳欧阳斌斌";
         let mut a = m.find(text);
         let mut b = ac.find(text);

@@ -225,6 +225,10 @@ pub struct Guard {
     key: u128,
 }
 
+/// How many pages make a large check: a guide page and its share of the search index hold
+/// about 10 KB of text, and the faster automaton pays for its building from about 10 MB.
+pub const LARGE_CHECK: usize = 1000;
+
 /// The values' patterns in canonical form, and one matcher for all of them.
 struct Built {
     matcher: Option<matcher::Matcher>,
@@ -251,18 +255,21 @@ impl Guard {
     }
 
     /// Makes the patterns and the matcher now, rather than at the first scan (a publish that is
-    /// sure to check something does it beside other work).
-    pub fn prepare(&self) {
-        self.built();
+    /// sure to check something does it beside other work), for a check of about `pages` pages:
+    /// from [`LARGE_CHECK`] on, with the automaton that takes longer to build and reads faster.
+    pub fn prepare(&self, pages: usize) {
+        self.built.get_or_init(|| self.build(pages >= LARGE_CHECK));
     }
 
-    /// The patterns and the matcher, made on first use.
+    /// The patterns and the matcher, made on first use (for a small check) unless prepared.
     fn built(&self) -> &Built {
-        self.built.get_or_init(|| {
-            let (texts, patterns) = values::build(&self.wanted);
-            let matcher = matcher::Matcher::new(&texts);
-            Built { matcher, patterns }
-        })
+        self.built.get_or_init(|| self.build(false))
+    }
+
+    fn build(&self, large: bool) -> Built {
+        let (texts, patterns) = values::build(&self.wanted);
+        let matcher = matcher::Matcher::new(&texts, large);
+        Built { matcher, patterns }
     }
 
     /// A fingerprint of what this guard looks for in the ledger (values and allowed values).
