@@ -55,6 +55,12 @@ impl Matcher {
         Some(Matcher { automaton, starts })
     }
 
+    /// Whether this is the automaton for a large check.
+    #[cfg(test)]
+    pub fn is_large(&self) -> bool {
+        matches!(self.automaton, Automaton::DoubleArray(_))
+    }
+
     /// Every occurrence in `text` of every pattern: (start, end, pattern), by where they end.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let mut found = Vec::new();

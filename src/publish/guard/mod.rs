@@ -543,6 +543,49 @@ mod tests {
     }
 
     #[test]
+    fn a_large_check_finds_what_a_small_one_finds() {
+        let ledger = crate::demo::generate(
+            crate::demo::DemoSize::Typical,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+            7,
+        );
+        let (small, large) = (
+            Guard::new(&ledger, &Allowed::default()),
+            Guard::new(&ledger, &Allowed::default()),
+        );
+        small.prepare(1);
+        large.prepare(LARGE_CHECK);
+        assert!(matches!(
+            small
+                .built()
+                .matcher
+                .as_ref()
+                .map(matcher::Matcher::is_large),
+            Some(false)
+        ));
+        assert!(matches!(
+            large
+                .built()
+                .matcher
+                .as_ref()
+                .map(matcher::Matcher::is_large),
+            Some(true)
+        ));
+        // Every 37th value the ledger holds, each in a paragraph of its own.
+        let page: String = small
+            .wanted
+            .iter()
+            .step_by(37)
+            .map(|w| format!("<p>请联系{}办理。</p>\n", w.raw()))
+            .collect();
+        let key = |h: &Hit| (h.line, h.kind, h.masked.clone(), h.place);
+        let a: Vec<_> = small.scan("a.html", &page).iter().map(key).collect();
+        let b: Vec<_> = large.scan("a.html", &page).iter().map(key).collect();
+        assert!(a.len() > 100, "{}", a.len());
+        assert_eq!(a, b);
+    }
+
+    #[test]
     fn a_value_is_masked_for_the_message() {
         assert_eq!(mask_value(HitKind::Phone, "13800138000"), "138****8000");
         assert_eq!(mask_value(HitKind::Name, "钱多多"), "钱**");

@@ -87,6 +87,12 @@ pub struct Wanted {
 }
 
 impl Wanted {
+    /// The value as the ledger holds it.
+    #[cfg(test)]
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
     /// What goes into the guard's fingerprint: the value as held, its kind and rule.
     pub fn fingerprint_into(&self, h: &mut Xxh3) {
         h.update(self.raw.as_bytes());
