@@ -555,22 +555,11 @@ mod tests {
         );
         small.prepare(1);
         large.prepare(LARGE_CHECK);
-        assert!(matches!(
-            small
-                .built()
-                .matcher
-                .as_ref()
-                .map(matcher::Matcher::is_large),
-            Some(false)
-        ));
-        assert!(matches!(
-            large
-                .built()
-                .matcher
-                .as_ref()
-                .map(matcher::Matcher::is_large),
-            Some(true)
-        ));
+        let is_large = |g: &Guard| g.built().matcher.as_ref().map(matcher::Matcher::is_large);
+        assert_eq!(
+            (is_large(&small), is_large(&large)),
+            (Some(false), Some(true))
+        );
         // Every 37th value the ledger holds, each in a paragraph of its own.
         let page: String = small
             .wanted

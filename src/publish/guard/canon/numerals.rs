@@ -159,35 +159,9 @@ pub(super) fn read_numerals(canon: Canon) -> Canon {
         );
         let end = run.last().map_or(start, |(i, c)| i + c.len_utf8());
         let after = text[end..].chars().next();
-        let number = run.len() >= 2
-            || before.is_some_and(|c| c.is_ascii_digit())
-            || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
-        let letters: Vec<char> = run.iter().map(|(_, c)| *c).collect();
-        let positional = letters.iter().any(|c| unit(*c).is_some());
-        let digits: Option<String> = if !number {
-            None
-        } else if positional {
-            positional_value(&letters).map(|v| v.to_string())
-        } else {
-            letters
-                .iter()
-                .map(|c| numeral(*c).and_then(|d| char::from_digit(d, 10)))
-                .collect()
-        };
-        match digits {
-            Some(digits) => {
-                for (n, d) in digits.chars().enumerate() {
-                    // Digit by digit, each keeps what stood before its numeral; a positional
-                    // number is one group.
-                    let from = if positional { run[0].0 } else { run[n].0 };
-                    let gap = if n > 0 && positional {
-                        0
-                    } else {
-                        canon.marks[from]
-                    };
-                    out.text.push(d);
-                    out.marks.push(gap | (canon.marks[from] & SIGNER));
-                }
+        match run_digits(&run, before, after) {
+            Some((digits, positional)) => {
+                push_digits(&mut out, &canon.marks, &run, &digits, positional);
                 // A line that began inside the number begins after it.
                 lines_before(&mut out, usize::MAX, end);
             }
@@ -204,14 +178,57 @@ pub(super) fn read_numerals(canon: Canon) -> Canon {
     out
 }
 
+/// What a run of numerals (each with its byte in the text) reads as, given its neighbours:
+/// its digits and whether it was positional (`二十一`), or `None` when it stays words.
+fn run_digits(
+    run: &[(usize, char)],
+    before: Option<char>,
+    after: Option<char>,
+) -> Option<(String, bool)> {
+    let number = run.len() >= 2
+        || before.is_some_and(|c| c.is_ascii_digit())
+        || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
+    if !number {
+        return None;
+    }
+    let letters: Vec<char> = run.iter().map(|(_, c)| *c).collect();
+    let positional = letters.iter().any(|c| unit(*c).is_some());
+    let digits = if positional {
+        positional_value(&letters).map(|v| v.to_string())
+    } else {
+        letters
+            .iter()
+            .map(|c| numeral(*c).and_then(|d| char::from_digit(d, 10)))
+            .collect()
+    };
+    digits.map(|d| (d, positional))
+}
+
+/// Writes the digits a run reads as, digit by digit, each keeping what stood before its
+/// numeral (`marks` are the old text's); a positional number is one group.
+fn push_digits(
+    out: &mut Canon,
+    marks: &[u8],
+    run: &[(usize, char)],
+    digits: &str,
+    positional: bool,
+) {
+    for (n, d) in digits.chars().enumerate() {
+        let from = if positional { run[0].0 } else { run[n].0 };
+        let gap = if n > 0 && positional { 0 } else { marks[from] };
+        out.text.push(d);
+        out.marks.push(gap | (marks[from] & SIGNER));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Builder, Canon, canon};
-    use super::{SIGNER, counts_on, is_numeral, numeral, positional_value, read_numerals, unit};
+    use super::{SIGNER, is_numeral, push_digits, read_numerals, run_digits};
     use proptest::strategy::Strategy;
 
     /// The numerals read character by character, as before the text between them was copied
-    /// in one piece.
+    /// in one piece (what a run reads as is decided as there, by `run_digits`).
     fn one_by_one(canon: Canon) -> Canon {
         let mut out = Canon {
             text: String::with_capacity(canon.text.len()),
@@ -251,35 +268,9 @@ mod tests {
                 chars.next();
             }
             let after = chars.peek().map(|(_, c)| *c);
-            let number = run.len() >= 2
-                || before.is_some_and(|c| c.is_ascii_digit())
-                || after.is_some_and(|c| c.is_ascii_digit() || counts_on(c));
-            let letters: Vec<char> = run.iter().map(|(_, c)| *c).collect();
-            let positional = letters.iter().any(|c| unit(*c).is_some());
-            let digits: Option<String> = if !number {
-                None
-            } else if positional {
-                positional_value(&letters).map(|v| v.to_string())
-            } else {
-                letters
-                    .iter()
-                    .map(|c| numeral(*c).and_then(|d| char::from_digit(d, 10)))
-                    .collect()
-            };
-            match digits {
-                Some(digits) => {
-                    for (n, d) in digits.chars().enumerate() {
-                        // Digit by digit, each keeps what stood before its numeral; a positional
-                        // number is one group.
-                        let from = if positional { run[0].0 } else { run[n].0 };
-                        let gap = if n > 0 && positional {
-                            0
-                        } else {
-                            canon.marks[from]
-                        };
-                        out.text.push(d);
-                        out.marks.push(gap | (canon.marks[from] & SIGNER));
-                    }
+            match run_digits(&run, before, after) {
+                Some((digits, positional)) => {
+                    push_digits(&mut out, &canon.marks, &run, &digits, positional);
                     for &(a, _) in &run[1..] {
                         lines_up_to(&mut out, a);
                     }
