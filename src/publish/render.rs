@@ -221,10 +221,15 @@ impl Theme {
         let mut ctx = base.clone();
         ctx.insert("root", &"../".repeat(path.matches('/').count()));
         ctx.extend(extra);
+        // Into bytes, then validated as UTF-8 by simdutf8: tera's own `render` does it with
+        // the standard library's check, a tenth of the time of a guide page.
+        let mut html = Vec::with_capacity(RENDERED);
         self.tera
-            .render(template, &ctx)
-            .map(|html| (path.to_owned(), html))
-            .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))
+            .render_to(template, &ctx, &mut html)
+            .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))?;
+        let html = simdutf8::basic::from_utf8(&html)
+            .map_err(|_| PublishError::Template(format!("{path}：生成的文字不是 UTF-8 编码")))?;
+        Ok((path.to_owned(), html.to_owned()))
     }
 }
 
@@ -238,6 +243,9 @@ fn error_chain(e: &tera::Error) -> String {
     }
     text
 }
+
+/// Room made for a rendered page before it is rendered (a guide page is 6–10 KB).
+const RENDERED: usize = 16 * 1024;
 
 /// One rendered file: relative path and text.
 pub type Page = Result<(String, String), PublishError>;

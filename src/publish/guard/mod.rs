@@ -363,17 +363,12 @@ impl Guard {
         let mut found: Vec<Found> = Vec::new();
         let built = self.built();
         if let Some(matcher) = &built.matcher {
-            // Where the allowed values stand: looked for only once a value is found.
-            let mut allowed = None;
             for (start, end, p) in matcher.find(&text.text) {
                 let pattern = &built.patterns[p];
                 if !pattern.rule.holds(text, start, end) {
                     continue;
                 }
-                if allowed
-                    .get_or_insert_with(|| self.allowed.occurrences(text))
-                    .covers(text, pattern.kind, start, end)
-                {
+                if self.allowed.covers(text, pattern.kind, start, end) {
                     continue;
                 }
                 found.push(Found {

@@ -69,12 +69,8 @@ pub fn find(text: &Canon) -> Vec<Found> {
         pattern: None,
     };
     let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let a = i;
+    while let Some(a) = next_digit(bytes, i) {
+        i = a;
         while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
@@ -121,14 +117,42 @@ pub fn find(text: &Canon) -> Vec<Found> {
     out
 }
 
+/// How many bytes the scans below look at in one step. Most of a page is neither digits nor
+/// masks: a step's bytes are tested together, without stopping at the first (which the
+/// compiler makes into vector instructions), and only a step that holds one is looked into.
+const STEP: usize = 64;
+
+/// Where the first digit at or after `from` stands.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut at = 0;
+    for step in rest.chunks(STEP) {
+        if step.iter().fold(false, |any, b| any | b.is_ascii_digit()) {
+            return step
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|i| from + at + i);
+        }
+        at += step.len();
+    }
+    None
+}
+
 /// Whether a digit stands beside a mask character (`*`, or `X`: a canonical text has its letters
 /// in upper case, so most pages hold an X somewhere, in a link or a class name). Every masked
 /// shape has one: it is a run of digits and masks holding both.
 fn digit_beside_mask(bytes: &[u8]) -> bool {
-    let mask = |b: u8| b == b'*' || b == b'X';
-    bytes
-        .windows(2)
-        .any(|w| w[0].is_ascii_digit() && mask(w[1]) || mask(w[0]) && w[1].is_ascii_digit())
+    let mask = |b: &u8| *b == b'*' || *b == b'X';
+    let Some(last) = bytes.len().checked_sub(1) else {
+        return false;
+    };
+    // Each byte beside the next one.
+    let (left, right) = (&bytes[..last], &bytes[1..]);
+    left.chunks(STEP).zip(right.chunks(STEP)).any(|(l, r)| {
+        l.iter().zip(r).fold(false, |any, (a, b)| {
+            any | (a.is_ascii_digit() & mask(b)) | (mask(a) & b.is_ascii_digit())
+        })
+    })
 }
 
 /// The masked shapes: digits and mask characters, read across the page's blocks (a mask split
@@ -217,6 +241,30 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The scans that test a step of bytes at a time find what a byte-by-byte reading
+        /// finds, wherever in or across a step the digits and masks stand.
+        #[test]
+        fn the_scans_by_steps_read_as_byte_by_byte(
+            // Mostly other bytes: digits and masks stand a step or more apart.
+            raw in proptest::collection::vec(
+                proptest::prop_oneof![
+                    60 => proptest::strategy::Just(b'a'),
+                    10 => proptest::strategy::Just(0xE4u8),
+                    1 => proptest::sample::select(vec![b'0', b'9', b'*', b'X']),
+                ],
+                0..300,
+            ),
+            from in 0usize..310,
+        ) {
+            let want = raw.iter().skip(from).position(u8::is_ascii_digit).map(|i| from + i);
+            proptest::prop_assert_eq!(next_digit(&raw, from), want);
+            let mask = |b: u8| b == b'*' || b == b'X';
+            let beside = raw.windows(2).any(|w| {
+                w[0].is_ascii_digit() && mask(w[1]) || mask(w[0]) && w[1].is_ascii_digit()
+            });
+            proptest::prop_assert_eq!(digit_beside_mask(&raw), beside);
+        }
+
         /// The masks are looked for only where a digit stands beside a mask: nowhere else can
         /// they be found.
         #[test]

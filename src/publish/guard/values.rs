@@ -393,11 +393,11 @@ enum AllowedKind {
 pub struct AllowedMatch {
     matcher: Option<AhoCorasick>,
     kinds: Vec<AllowedKind>,
+    /// The longest allowed value, in bytes: an occurrence that holds a hit lies within this
+    /// many bytes of it.
+    longest: usize,
     key: u128,
 }
-
-/// Where the allowed values stand in one text.
-pub struct Occurrences(Vec<(AllowedKind, usize, usize)>);
 
 /// The canonical digits of a setting that is a landline and nothing else.
 fn landline(raw: &str) -> Option<String> {
@@ -447,6 +447,7 @@ impl AllowedMatch {
                 .then(|| AhoCorasick::new(&texts).ok())
                 .flatten(),
             kinds,
+            longest: texts.iter().map(String::len).max().unwrap_or(0),
             key: key.digest128(),
         }
     }
@@ -456,17 +457,48 @@ impl AllowedMatch {
         self.key
     }
 
-    /// Where the allowed values stand in `text` (a phone only as a whole group of digits).
-    pub fn occurrences(&self, text: &Canon) -> Occurrences {
+    /// Whether a hit of `kind` at `start..end` of `text` is an allowed value standing as
+    /// itself. Only the allowed values that hold the hit count, and they all lie within
+    /// [`AllowedMatch::longest`] bytes of it: that much of the text is read, not all of it (nearly
+    /// every page has a hit that is allowed, the signers' names in its footer).
+    pub fn covers(&self, text: &Canon, kind: HitKind, start: usize, end: usize) -> bool {
         let Some(m) = &self.matcher else {
-            return Occurrences(Vec::new());
+            return false;
         };
-        Occurrences(
-            m.find_overlapping_iter(&text.text)
-                .map(|m| (self.kinds[m.pattern().as_usize()], m.start(), m.end()))
-                .filter(|(k, s, e)| *k != AllowedKind::Phone || Rule::Bounded.holds(text, *s, *e))
-                .collect(),
-        )
+        let mut from = start.saturating_sub(self.longest);
+        while !text.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (end + self.longest).min(text.text.len());
+        while !text.text.is_char_boundary(to) {
+            to += 1;
+        }
+        m.find_overlapping_iter(&text.text[from..to])
+            .map(|m| {
+                (
+                    self.kinds[m.pattern().as_usize()],
+                    from + m.start(),
+                    from + m.end(),
+                )
+            })
+            .filter(|&(k, s, e)| k != AllowedKind::Phone || Rule::Bounded.holds(text, s, e))
+            .any(|(k, s, e)| {
+                let inside = s <= start && end <= e;
+                match (k, kind) {
+                    // A name inside a signer's longer name (张丽 in 张丽华) is the signer; the
+                    // signer's own name only where it signs.
+                    (AllowedKind::Signer, HitKind::Name) => {
+                        inside
+                            && (e - s > end - start
+                                || text.signer(s) && signer_run(text, s) == (s, e))
+                    }
+                    // The office's phone and address only whole: a resident's room address or
+                    // phone written into the office address is not the office address.
+                    (AllowedKind::Phone, HitKind::Phone)
+                    | (AllowedKind::Address, HitKind::Address) => s == start && e == end,
+                    _ => false,
+                }
+            })
     }
 }
 
@@ -483,29 +515,6 @@ fn signer_run(text: &Canon, at: usize) -> (usize, usize) {
     (s, e)
 }
 
-impl Occurrences {
-    /// Whether a hit of `kind` at `start..end` is an allowed value standing as itself.
-    pub fn covers(&self, text: &Canon, kind: HitKind, start: usize, end: usize) -> bool {
-        self.0.iter().any(|&(k, s, e)| {
-            let inside = s <= start && end <= e;
-            match (k, kind) {
-                // A name inside a signer's longer name (张丽 in 张丽华) is the signer; the
-                // signer's own name only where it signs.
-                (AllowedKind::Signer, HitKind::Name) => {
-                    inside
-                        && (e - s > end - start || text.signer(s) && signer_run(text, s) == (s, e))
-                }
-                // The office's phone and address only whole: a resident's room address or phone
-                // written into the office address is not the office address.
-                (AllowedKind::Phone, HitKind::Phone) | (AllowedKind::Address, HitKind::Address) => {
-                    s == start && e == end
-                }
-                _ => false,
-            }
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,5 +526,74 @@ mod tests {
         assert_eq!(landline("13912345678"), None);
         assert_eq!(landline("021-64321234 张三"), None);
         assert_eq!(landline("021-64321234 / 13912345678"), None);
+    }
+
+    proptest::proptest! {
+        /// Reading only a window around a hit decides as reading the whole text for every
+        /// allowed value did (the reading it replaced, kept here): for every span of a text
+        /// made of allowed values, parts of them and other words, some where a signer signs.
+        #[test]
+        fn a_window_around_a_hit_decides_as_the_whole_text(
+            parts in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "王慧敏", "王慧", "张丽华", "张丽", "021-6000 1000", "60001000",
+                        "示例路100弄1号一楼", "示例路100弄", "1号", "一楼", "，", " ", "X", "居民",
+                    ]),
+                    proptest::bool::ANY,
+                ),
+                0..12,
+            )
+        ) {
+            use super::super::canon::{Builder, SIGNER};
+            let allowed = AllowedMatch::new(&Allowed {
+                signers: vec!["王慧敏".into(), "张丽华".into()],
+                phones: vec!["021-60001000".into()],
+                addresses: vec!["示例路100弄1号一楼".into(), "樱园新村".into()],
+            });
+            let mut b = Builder::new();
+            for (part, signs) in &parts {
+                b.push(part, 1, if *signs { SIGNER } else { 0 });
+            }
+            let text = b.finish();
+            // Every occurrence in the whole text, as before.
+            let everywhere: Vec<(AllowedKind, usize, usize)> = allowed
+                .matcher
+                .as_ref()
+                .map(|m| {
+                    m.find_overlapping_iter(&text.text)
+                        .map(|m| (allowed.kinds[m.pattern().as_usize()], m.start(), m.end()))
+                        .filter(|&(k, s, e)| k != AllowedKind::Phone || Rule::Bounded.holds(&text, s, e))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let whole = |kind: HitKind, start: usize, end: usize| {
+                everywhere.iter().any(|&(k, s, e)| match (k, kind) {
+                    (AllowedKind::Signer, HitKind::Name) => {
+                        s <= start
+                            && end <= e
+                            && (e - s > end - start
+                                || text.signer(s) && signer_run(&text, s) == (s, e))
+                    }
+                    (AllowedKind::Phone, HitKind::Phone)
+                    | (AllowedKind::Address, HitKind::Address) => s == start && e == end,
+                    _ => false,
+                })
+            };
+            let bounds: Vec<usize> = (0..=text.text.len())
+                .filter(|i| text.text.is_char_boundary(*i))
+                .collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i + 1..] {
+                    for kind in [HitKind::Name, HitKind::Phone, HitKind::Address] {
+                        proptest::prop_assert_eq!(
+                            allowed.covers(&text, kind, start, end),
+                            whole(kind, start, end),
+                            "{:?} {:?} {}..{}", &text.text, kind, start, end
+                        );
+                    }
+                }
+            }
+        }
     }
 }
