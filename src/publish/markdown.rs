@@ -68,11 +68,39 @@ pub fn render_with_text(markdown: &str) -> (String, String) {
 /// `text` with every run of whitespace made one space, and none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
+    // Whitespace (Unicode's) is ASCII, or begins with one of these bytes; nothing else does,
+    // and Chinese text (ideographs begin with E4–E9) is copied a run at a time without
+    // reading its characters.
+    let may_be_space = |b: u8| b <= b' ' || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let bytes = text.as_bytes();
+    // Where the word being read began, and whether whitespace came before it.
+    let (mut word, mut spaced) = (0, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !may_be_space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if c.is_whitespace() {
+            if word < i {
+                if spaced && !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&text[word..i]);
+            }
+            spaced = true;
+            word = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    if word < bytes.len() {
+        if spaced && !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[word..]);
     }
     out
 }
@@ -129,6 +157,25 @@ mod tests {
             "标题 一项 重要 甲 ｜ 乙 ｜ 1 ｜ 2 ｜"
         );
         assert_eq!(collapse_whitespace("  甲 \n\t 乙  "), "甲 乙");
+    }
+
+    proptest::proptest! {
+        /// Whitespace is collapsed as the standard library splits it, whatever its kind.
+        #[test]
+        fn whitespace_collapses_as_split_whitespace(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    '甲', '。', '、', 'a', ' ', '\n', '\t', '\u{85}', '\u{A0}', '\u{1680}',
+                    '\u{2003}', '\u{2028}', '\u{202F}', '\u{205F}', '\u{3000}', '\u{FEFF}',
+                    '\u{200B}', 'é', '—', '“', '🙂',
+                ]),
+                0..30,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(collapse_whitespace(&text), want);
+        }
     }
 
     #[test]

@@ -193,8 +193,7 @@ fn folded_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         };
         let (one, many) = if c.is_ascii() {
             ((!is_js_space(c)).then(|| c.to_ascii_lowercase()), None)
-        } else if ('\u{3400}'..='\u{9FFF}').contains(&c) {
-            // CJK ideographs have no case (most of a page: no table to search).
+        } else if is_ideograph(c) {
             (Some(c), None)
         } else if is_js_space(c) {
             (None, None)
@@ -205,12 +204,30 @@ fn folded_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
+/// CJK ideographs: they have no case and are no space, and they are most of a page.
+fn is_ideograph(c: char) -> bool {
+    ('\u{3400}'..='\u{9FFF}').contains(&c)
+}
+
+/// Calls `each` with the characters of `text` as [`folded_chars`] gives them: an ideograph
+/// as it is, without going through the folding's iterators.
+fn each_folded(text: &str, mut each: impl FnMut(char)) {
+    for c in text.chars() {
+        if is_ideograph(c) {
+            each(c);
+        } else {
+            folded_chars(c.encode_utf8(&mut [0; 4])).for_each(&mut each);
+        }
+    }
+}
+
 /// Gram → the documents of a group that hold it, in order.
 type Postings = FxHashMap<Gram, Vec<u32>>;
 
-/// Adds every gram of `chars` (each character, and each pair of neighbours) for `doc`, once:
-/// documents are added in order, so a gram already listed for `doc` ends its list with it.
-fn add_all(postings: &mut Postings, chars: impl Iterator<Item = char>, doc: u32) {
+/// Adds every gram of `texts`, folded and read as one text (each character, and each pair of
+/// neighbours), for `doc`, once: documents are added in order, so a gram already listed for
+/// `doc` ends its list with it.
+fn add_all(postings: &mut Postings, texts: &[&str], doc: u32) {
     let mut add = |g: Gram| {
         let list = postings.entry(g).or_default();
         if list.last() != Some(&doc) {
@@ -218,12 +235,14 @@ fn add_all(postings: &mut Postings, chars: impl Iterator<Item = char>, doc: u32)
         }
     };
     let mut prev: Option<char> = None;
-    for c in chars {
-        add(gram(c, None));
-        if let Some(p) = prev {
-            add(gram(p, Some(c)));
-        }
-        prev = Some(c);
+    for text in texts {
+        each_folded(text, |c| {
+            add(gram(c, None));
+            if let Some(p) = prev {
+                add(gram(p, Some(c)));
+            }
+            prev = Some(c);
+        });
     }
 }
 
@@ -292,12 +311,8 @@ pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String
     let (mut body, mut title) = (Postings::default(), Postings::default());
     for (local, d) in docs.iter().enumerate() {
         let local = u32::try_from(local).unwrap_or(u32::MAX);
-        add_all(
-            &mut body,
-            folded_chars(d.title).chain(folded_chars(&d.text)),
-            local,
-        );
-        add_all(&mut title, folded_chars(d.title), local);
+        add_all(&mut body, &[d.title, &d.text], local);
+        add_all(&mut title, &[d.title], local);
     }
     let count = docs.len();
     (0..BUCKETS)
@@ -417,7 +432,7 @@ mod tests {
 
     fn grams(text: &str) -> Vec<String> {
         let mut postings = Postings::default();
-        add_all(&mut postings, folded_chars(text), 0);
+        add_all(&mut postings, &[text], 0);
         let mut out: Vec<String> = postings.keys().map(|g| gram_text(*g)).collect();
         out.sort();
         out
@@ -426,9 +441,9 @@ mod tests {
     #[test]
     fn a_document_is_listed_once_for_a_gram_it_repeats() {
         let mut postings = Postings::default();
-        add_all(&mut postings, folded_chars("老年老年老"), 0);
-        add_all(&mut postings, folded_chars("年年"), 1);
-        add_all(&mut postings, folded_chars("老"), 3);
+        add_all(&mut postings, &["老年老年老"], 0);
+        add_all(&mut postings, &["年年"], 1);
+        add_all(&mut postings, &["老"], 3);
         assert_eq!(postings[&gram('老', None)], [0, 3]);
         assert_eq!(postings[&gram('年', None)], [0, 1]);
         assert_eq!(postings[&gram('老', Some('年'))], [0]);
@@ -443,6 +458,32 @@ mod tests {
         assert!(grams("").is_empty());
         assert_eq!(grams("A"), ["a"]);
         assert_eq!(grams("Ａ b"), ["a", "ab", "b"]);
+    }
+
+    #[test]
+    fn a_title_and_its_text_are_read_as_one() {
+        let mut postings = Postings::default();
+        add_all(&mut postings, &["老年", "补贴"], 0);
+        assert_eq!(postings[&gram('年', Some('补'))], [0]);
+    }
+
+    proptest::proptest! {
+        /// The folding that passes ideographs straight on folds as the iterator does.
+        #[test]
+        fn ideographs_passed_on_fold_as_the_iterator(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    '老', '㐀', '鿿', '䶿', 'A', 'z', 'Ａ', 'ｚ', '１', ' ', '\u{3000}', '\u{A0}', '\n',
+                    'İ', 'Σ', 'ß', '。', '\u{FEFF}', '🙂',
+                ]),
+                0..30,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut passed = Vec::new();
+            each_folded(&text, |c| passed.push(c));
+            proptest::prop_assert_eq!(passed, folded_chars(&text).collect::<Vec<_>>());
+        }
     }
 
     /// Reads a bitmap back, as search.js does.
