@@ -147,6 +147,9 @@ pub struct Theme {
     tera: Tera,
     assets: Vec<(String, String)>,
     key: u128,
+    /// Whether the theme overrides a template: it may have been written before the plain
+    /// names, so a guide page also carries its item as `g` (see [`guide_page`]).
+    overrides: bool,
 }
 
 impl Theme {
@@ -164,10 +167,12 @@ impl Theme {
                 detail: e.to_string(),
             }),
         };
+        let mut overrides = false;
         if let Some(dir) = theme_dir {
             for (name, text) in &mut templates {
                 if let Some(over) = read(dir.join("templates").join(&*name))? {
                     *text = over;
+                    overrides = true;
                 }
             }
         }
@@ -201,6 +206,7 @@ impl Theme {
                 .map(|(n, t)| (format!("assets/{n}"), t))
                 .collect(),
             key: key.digest128(),
+            overrides,
         })
     }
 
@@ -267,10 +273,21 @@ impl<'a> SiteHead<'a> {
         }
     }
 
-    /// The base context of every page.
+    /// The base context of every page: the committee's public fields and the signers under
+    /// plain names (`committee_name`, `committee_area`, `office_address`, `office_hours`,
+    /// `office_phone`, `signers`), which the built-in templates use, and the same under `site`
+    /// (`site.committee.name`…) for themes written before. Tera looks a dotted name up by
+    /// building a JSON pointer and two copies of each part of it: dotted names were half the
+    /// instructions of rendering a guide page (callgrind).
     pub fn context(&self) -> Context {
         let mut base = Context::new();
         base.insert("site", self);
+        base.insert("committee_name", &self.committee.name);
+        base.insert("committee_area", &self.committee.area);
+        base.insert("office_address", &self.committee.office_address);
+        base.insert("office_hours", &self.committee.office_hours);
+        base.insert("office_phone", &self.committee.office_phone);
+        base.insert("signers", self.signers);
         base.insert("csp", CSP);
         base
     }
@@ -314,8 +331,14 @@ pub fn guide_path(slug: &str) -> String {
 /// verified date, so the page changes only when the item does.
 pub fn guide_page(theme: &Theme, base: &Context, g: &PublicGuideItem) -> Page {
     let path = guide_path(&g.slug);
-    let mut c = Context::new();
-    c.insert("g", g);
+    // The item's fields under plain names (`title`, `audience`, `body_html`…), as the built-in
+    // templates read them (see [`SiteHead::context`]); also as `g` where the theme has its own
+    // templates, which may have been written before.
+    let mut c = Context::from_serialize(g)
+        .map_err(|e| PublishError::Template(format!("{path}：{}", error_chain(&e))))?;
+    if theme.overrides {
+        c.insert("g", g);
+    }
     let b = guide_board(&g.slug, &g.front.title, &g.front.category);
     let date = chrono::NaiveDate::parse_from_str(g.front.verified.trim(), "%Y-%m-%d")
         .map_or_else(|_| g.front.verified.clone(), super::public::date_text);

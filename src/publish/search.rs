@@ -31,7 +31,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// Documents per group of term shards.
 pub const GROUP: usize = 1000;
@@ -298,7 +297,20 @@ fn postings_json(lists: &[(String, &[u32])], count: usize) -> Result<String, Pub
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "\n{}:{}", json(gram)?, postings_value(ids, count));
+        out.push('\n');
+        // A gram is one or two characters of text: quoted as it is unless JSON must escape it.
+        if gram
+            .chars()
+            .any(|c| matches!(c, '"' | '\\' | '\0'..='\u{1F}'))
+        {
+            out.push_str(&json(gram)?);
+        } else {
+            out.push('"');
+            out.push_str(gram);
+            out.push('"');
+        }
+        out.push(':');
+        out.push_str(&postings_value(ids, count));
     }
     out.push_str("\n}");
     Ok(out)
@@ -391,6 +403,23 @@ pub fn files(docs: &[Doc<'_>]) -> Result<Vec<(String, String)>, PublishError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_gram_is_a_json_key_as_it_was_written() {
+        let grams = [
+            "老", "老人", "\"", "a\"", "\\", "\n", "x\u{1F}", "<", "\u{2028}", "é",
+        ];
+        let ids = [0u32, 3];
+        let lists: Vec<(String, &[u32])> =
+            grams.iter().map(|g| ((*g).to_owned(), &ids[..])).collect();
+        let text = postings_json(&lists, 10).unwrap();
+        let read: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let mut keys: Vec<&str> = read.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = grams.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want, "{text}");
+    }
 
     /// Decodes what [`encode`] wrote, as search.js does.
     fn decode(s: &str) -> Vec<u32> {

@@ -779,6 +779,48 @@ fn a_theme_overrides_templates_file_by_file() {
     assert!(err.to_string().contains("主题“nope”不存在"), "{err}");
 }
 
+/// A committee's theme written before the templates read plain names (`g.title`,
+/// `site.committee.name`) still renders, and renders the same page as the built-in theme.
+#[test]
+fn a_theme_written_with_the_earlier_names_renders_the_same_page() {
+    const OLD_GUIDE_BODY: &str = r#"{% if g.sample %}<p class="sample">此条为示例，请以当地现行政策为准，办理前请向居委会确认。</p>{% endif %}
+<dl class="facts">
+<dt>适用对象</dt><dd>{{ g.audience }}</dd>
+{% if g.conditions %}<dt>办理条件</dt><dd><ul>{% for c in g.conditions %}<li>{{ c }}</li>{% endfor %}</ul></dd>{% endif %}
+{% if g.materials %}<dt>所需材料</dt><dd><ul>{% for m in g.materials %}<li>{{ m }}</li>{% endfor %}</ul></dd>{% endif %}
+{% if g.steps %}<dt>办事流程</dt><dd><ol>{% for s in g.steps %}<li>{{ s }}</li>{% endfor %}</ol></dd>{% endif %}
+<dt>办理地点与时间</dt><dd>{{ g.place_and_time }}</dd>
+{% if g.basis %}<dt>政策依据</dt><dd><ul>{% for b in g.basis %}<li>{{ b }}</li>{% endfor %}</ul></dd>{% endif %}
+{% if g.evaluation %}<dt>评价方式</dt><dd>{{ g.evaluation }}</dd>{% endif %}
+<dt>核实日期</dt><dd>{{ g.verified }}</dd>
+</dl>
+<div class="body">{{ g.body_html | safe }}</div>
+"#;
+    const OLD_SITE_FOOT: &str = r#"<footer class="site-foot">
+<p>{{ site.committee.name }}{% if site.committee.office_address %} · {{ site.committee.office_address }}{% endif %}{% if site.committee.office_phone %} · 电话 {{ site.committee.office_phone }}{% endif %}</p>
+</footer>
+"#;
+    let ledger = publish_ledger();
+    let root = root_with_guide();
+    let built_in = build_site(&ledger, root.path(), &SiteSettings::default());
+    let theme = root.path().join("themes").join("old").join("templates");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(theme.join("guide_body.html"), OLD_GUIDE_BODY).unwrap();
+    std::fs::write(theme.join("site_foot.html"), OLD_SITE_FOOT).unwrap();
+    let settings = SiteSettings {
+        theme: "old".into(),
+        ..SiteSettings::default()
+    };
+    let themed = build_site(&ledger, root.path(), &settings);
+    let item = page(&built_in, "guide/elderly-allowance.html");
+    assert!(
+        item.contains("适用对象") && item.contains("site-foot"),
+        "{item}"
+    );
+    assert_eq!(page(&themed, "guide/elderly-allowance.html"), item);
+    assert_eq!(page(&themed, "index.html"), page(&built_in, "index.html"));
+}
+
 #[test]
 fn a_malformed_guide_file_is_named_in_the_error() {
     let root = root_with(&[("broken", "没有开头的事项信息")]);
