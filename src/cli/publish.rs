@@ -7,6 +7,7 @@ use super::{CliError, UnlockArgs, open_timed, options, peak_memory_mib};
 use crate::publish::{Prefetch, PublishInput, SiteSettings, publish_prefetched};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Arguments of `sibai publish`.
 #[derive(Debug, clap::Args)]
@@ -30,8 +31,9 @@ pub struct Args {
 
 /// Runs `sibai publish`. Once the passphrase is given, what the publish reads without the
 /// ledger (the theme, the last publish's record, every guide file) is read on one more thread
-/// while the key is derived: the derivation keeps its core, and the other one, idle otherwise,
-/// does the reading.
+/// while the key is derived, and what can be made of it is made there until the ledger is
+/// open (the changed guide files parsed, the guide's search term shards): the derivation keeps
+/// its core, and the other one, idle otherwise, does the work.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let vault_dir = args.dir.join("data");
     let settings = SiteSettings::load(&vault_dir).map_err(crate::publish::PublishError::from)?;
@@ -40,6 +42,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         member: args.member,
     };
     let out = args.out.unwrap_or_else(|| args.dir.join("public"));
+    // Set once the ledger is open: what is being made ahead stops there, and the publish
+    // makes the rest.
+    let stop = AtomicBool::new(false);
     let (mut vault, mut times, pre) = std::thread::scope(|scope| {
         let mut reading = None;
         let opened = open_timed(&unlock, options(), args.phases, || {
@@ -48,10 +53,11 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
                     .num_threads(1)
                     .build()
                     .ok()?;
-                pool.install(|| Prefetch::read(&args.dir, &settings, &out))
+                pool.install(|| Prefetch::read_ahead(&args.dir, &settings, &out, &stop))
                     .ok()
             }));
         });
+        stop.store(true, Ordering::Relaxed);
         // A prefetch that failed is read again by the publish, which reports what failed.
         let pre = reading.and_then(|r| r.join().ok().flatten());
         opened.map(|(vault, times)| (vault, times, pre))

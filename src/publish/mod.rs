@@ -110,6 +110,9 @@ pub struct Phases {
     /// theme, the record of the last publish, every guide file (see [`Prefetch`]); `None` when
     /// it was not read ahead.
     pub prefetched: Option<Duration>,
+    /// Of what was read ahead: how many guide files were parsed, and how many groups of the
+    /// search index's term shards made (and used by the publish).
+    pub made_ahead: (usize, usize),
     /// Reading what the run needs: the public projection, the guard's values, and what was not
     /// read ahead (the theme, the record of the last publish, every guide file read whole and
     /// fingerprinted).
@@ -131,8 +134,9 @@ impl Phases {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let mut lines = Vec::new();
         if let Some(pre) = self.prefetched {
+            let (parsed, groups) = self.made_ahead;
             lines.push(format!(
-                "  同时（解锁的同时，另一个线程）读取主题、上次记录、内容文件：{:.1} ms",
+                "  同时（解锁的同时，另一个线程）读取主题、上次记录、内容文件，解析 {parsed} 个改动的事项，生成 {groups} 组搜索词表：{:.1} ms",
                 ms(pre)
             ));
         }

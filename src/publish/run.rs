@@ -9,30 +9,26 @@ use super::guide::{self, GuideEntry};
 use super::output::{Settled, Staging};
 use super::render::{self, SiteHead, Theme};
 use super::{
-    Hit, Phases, PublishError, PublishInput, PublishReport, SiteSettings, guard_for, json, public,
-    theme_dir, theme_dir_of, trace,
+    Hit, Phases, PublishError, PublishInput, PublishReport, guard_for, json, public, trace,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::mem::take;
+use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
+mod ahead;
 mod search;
+use ahead::Found;
+pub use ahead::Prefetch;
 use search::Texts;
 
 /// How many guide items are rendered, checked and staged at a time: enough to keep every core
 /// busy, few enough that a large guide is never held in memory whole.
 const CHUNK: usize = 512;
-
-/// A guide file as found now: its size, the fingerprint of its content, and its text when the
-/// last publish did not see it as it is (the time is not read: the content is what counts).
-struct Found {
-    stat: Stat,
-    hash: u128,
-    text: Option<String>,
-}
 
 /// What came of one rendered file.
 struct Outcome {
@@ -41,76 +37,6 @@ struct Outcome {
     hits: Vec<Hit>,
     /// Whether the guard read it (not when it is byte for byte what it last passed).
     checked: bool,
-}
-
-/// What a publish reads that the ledger has no part in: the theme, the program's fingerprint,
-/// the record of the last publish, and the guide files (each read whole: its fingerprint is of
-/// its content). `sibai publish` reads it on one thread while the other derives the key from
-/// the passphrase (see [`publish_prefetched`]).
-pub struct Prefetch {
-    root: PathBuf,
-    out: PathBuf,
-    theme_dir: Option<PathBuf>,
-    record_path: Option<PathBuf>,
-    theme: Theme,
-    program: Option<u128>,
-    old: Record,
-    sources: Vec<guide::GuideSource>,
-    /// Taken by the run, which hands each text on as it renders.
-    found: Vec<Found>,
-    /// How long the reading took.
-    took: Duration,
-}
-
-impl Prefetch {
-    /// Reads what a publish of the committee folder `root` (with `settings`) to `out` needs
-    /// before it has the ledger; the parts side by side, on as many threads as the caller's
-    /// rayon pool has.
-    pub fn read(
-        root: &Path,
-        settings: &SiteSettings,
-        out: &Path,
-    ) -> Result<Prefetch, PublishError> {
-        let started = Instant::now();
-        let theme_dir = theme_dir_of(root, settings)?;
-        let record_path = Record::path_for(out);
-        let (theme, (program, loaded)) = rayon::join(
-            || Theme::load(theme_dir.as_deref()),
-            || {
-                rayon::join(cache::program, || {
-                    let old = Record::load(record_path.as_deref());
-                    let sources = guide::sources(&root.join("content"))?;
-                    let found = find_sources(&sources, &old)?;
-                    Ok::<_, PublishError>((old, sources, found))
-                })
-            },
-        );
-        let (old, sources, found) = loaded?;
-        Ok(Prefetch {
-            root: root.to_path_buf(),
-            out: out.to_path_buf(),
-            theme_dir,
-            record_path,
-            theme: theme?,
-            program,
-            old,
-            sources,
-            found,
-            took: started.elapsed(),
-        })
-    }
-
-    /// How long the reading took.
-    pub fn took(&self) -> Duration {
-        self.took
-    }
-
-    /// Whether this was read for a publish of `input` to `out`.
-    fn is_for(&self, input: &PublishInput<'_>, out: &Path) -> bool {
-        self.root == input.root
-            && self.out == out
-            && theme_dir(input).is_ok_and(|dir| dir == self.theme_dir)
-    }
 }
 
 /// What a run reads before it renders: the public projection, the guard, and what it could
@@ -206,6 +132,9 @@ struct Run<'a> {
     staging: Staging,
     /// Set at the first hit: from then on nothing more is staged, and a file with a hit never is.
     refused: AtomicBool,
+    /// Term shards made ahead of the ledger, by the fingerprint of what they were made from
+    /// (see [`search::group_key`](super::search::group_key)); each taken when used.
+    terms: Mutex<HashMap<u128, Vec<(String, String)>>>,
     /// Thread time spent rendering and checking, in nanoseconds.
     render_ns: AtomicU64,
     check_ns: AtomicU64,
@@ -334,13 +263,21 @@ impl Run<'_> {
                         // search needs it); its page stays as written.
                         return Ok((entry.clone(), None));
                     }
-                    let text = match f.text.take() {
-                        Some(t) => t,
-                        None => source.read()?,
+                    let (item, entry) = match f.parsed.take() {
+                        // Parsed ahead of the ledger, from the same text.
+                        Some(parsed) => parsed?,
+                        None => {
+                            let text = match f.text.take() {
+                                Some(t) => t,
+                                None => source.read()?,
+                            };
+                            let item = self.rendering(|| {
+                                guide::parse_item(&source.slug, &text, &source.path)
+                            })?;
+                            let entry = GuideEntry::of(&item);
+                            (item, entry)
+                        }
                     };
-                    let item =
-                        self.rendering(|| guide::parse_item(&source.slug, &text, &source.path))?;
-                    let entry = GuideEntry::of(&item);
                     if clean {
                         return Ok((entry, None));
                     }
@@ -476,23 +413,24 @@ pub fn publish_prefetched(
     let started = Instant::now();
     let pre = pre.filter(|p| p.is_for(input, out));
     let prefetched = pre.as_ref().map(Prefetch::took);
+    let parsed_ahead = pre.as_ref().map_or(0, |p| p.made().0);
     let mut loaded = Loaded::read(input, out, pre)?;
     let read = started.elapsed();
-    let mut found = std::mem::take(&mut loaded.pre.found);
+    let (mut found, terms) = (take(&mut loaded.pre.found), take(&mut loaded.pre.terms));
+    let terms_ahead = terms.len();
     let head = SiteHead::of(&loaded.site);
     let base = head.context();
     let global = loaded.global(&head);
-    let old = &loaded.pre.old;
-    let intact = loaded.intact(out, global);
     let run = Run {
         theme: &loaded.pre.theme,
         base: &base,
         guard: &loaded.guard,
         global,
-        old,
-        intact,
+        old: &loaded.pre.old,
+        intact: loaded.intact(out, global),
         staging: Staging::new(out)?,
         refused: AtomicBool::new(false),
+        terms: Mutex::new(terms),
         render_ns: AtomicU64::new(0),
         check_ns: AtomicU64::new(0),
     };
@@ -502,16 +440,7 @@ pub fn publish_prefetched(
     };
     let mut hits: Vec<Hit> = Vec::new();
     let mut entries: Vec<GuideEntry> = Vec::new();
-    // A guide file the last publish did not see (all of them, the first time) is certain to be
-    // checked, and every page is when nothing recorded holds (another program, theme, committee
-    // or guard): the guard's patterns are made meanwhile rather than at the first check, for
-    // about as many pages as will be checked.
-    let changed = found.iter().filter(|f| f.text.is_some()).count();
-    let will_check = if run.intact.is_empty() {
-        loaded.pre.sources.len().max(changed)
-    } else {
-        changed
-    };
+    let will_check = will_check(&found, run.intact.is_empty());
     // The guide, the site's pages and the search index are rendered meanwhile; a check that
     // comes before the patterns are made waits for them.
     let result = rayon::join(
@@ -539,18 +468,21 @@ pub fn publish_prefetched(
         staging,
         render_ns,
         check_ns,
+        terms,
         ..
     } = run;
+    // Term shards made ahead that the run used (the others were not made from its documents).
+    let used = terms_ahead - terms.into_inner().map_or(0, |t| t.len());
+    let made_ahead = (parsed_ahead, used);
     let checked = match result {
         Ok(checked) => checked,
         Err(e) => return Err(staging.discard().unwrap_or(e)),
     };
     if !hits.is_empty() {
         staging.discard();
-        let guard = &loaded.guard;
         trace::attribute(
             &mut hits,
-            guard,
+            &loaded.guard,
             input,
             &loaded.site,
             loaded.pre.theme_dir.as_deref(),
@@ -572,6 +504,7 @@ pub fn publish_prefetched(
         took,
         phases: Phases {
             prefetched,
+            made_ahead,
             read,
             build: built - read,
             render: Duration::from_nanos(render_ns.into_inner()),
@@ -581,49 +514,20 @@ pub fn publish_prefetched(
     })
 }
 
-/// The guide files as found now: each one's size and the fingerprint of its content, read whole
-/// (an edit that keeps the size and the time must still be noticed). The text is kept only of a
-/// file that the last publish did not see as it is now: an unchanged one is read again only if
-/// something needs it, so that a republish of a large guide holds no copy of it.
-fn find_sources(sources: &[guide::GuideSource], old: &Record) -> Result<Vec<Found>, PublishError> {
-    use std::io::Read as _;
-    sources
-        .par_iter()
-        .map_init(Vec::new, |bytes, s| {
-            let failed = |e: std::io::Error| PublishError::Io {
-                path: s.path.clone(),
-                detail: e.to_string(),
-            };
-            bytes.clear();
-            std::fs::File::open(&s.path)
-                .and_then(|mut f| f.read_to_end(bytes))
-                .map_err(failed)?;
-            let hash = xxh3_128(bytes);
-            let known = old
-                .sources
-                .get(&s.slug)
-                .is_some_and(|seen| seen.hash == cache::hex(hash));
-            let text = if known {
-                None
-            } else {
-                let text = String::from_utf8(bytes.clone()).map_err(|_| {
-                    failed(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "不是 UTF-8 编码的文本",
-                    ))
-                })?;
-                Some(text)
-            };
-            Ok(Found {
-                stat: Stat {
-                    len: bytes.len() as u64,
-                    mtime: 0,
-                },
-                hash,
-                text,
-            })
-        })
-        .collect()
+/// About how many pages a run will check: a guide file the last publish did not see (all of
+/// them, the first time) is certain to be, and every page is when nothing recorded holds
+/// (another program, theme, committee or guard). The guard's patterns are made for that many
+/// while the first pages are rendered, rather than at the first check.
+fn will_check(found: &[Found], nothing_recorded: bool) -> usize {
+    let changed = found
+        .iter()
+        .filter(|f| f.text.is_some() || f.parsed.is_some())
+        .count();
+    if nothing_recorded {
+        found.len().max(changed)
+    } else {
+        changed
+    }
 }
 
 /// Whether `path` is the page of a guide item recorded in `sources`.

@@ -55,15 +55,7 @@ pub struct Doc<'a> {
 /// The site's searchable pages, numbered: the guide (in display order), then the notices, then
 /// the projects.
 pub fn docs<'a>(site: &'a PublicSite, guide: &'a [GuideEntry]) -> Vec<Doc<'a>> {
-    let mut docs: Vec<Doc> = guide
-        .iter()
-        .map(|g| Doc {
-            title: &g.title,
-            url: format!("guide/{}.html", g.slug),
-            kind: "百事汇",
-            text: g.text.as_str().into(),
-        })
-        .collect();
+    let mut docs: Vec<Doc> = guide.iter().map(guide_doc).collect();
     docs.extend(site.notices.iter().map(|n| Doc {
         title: &n.title,
         url: n.href.clone(),
@@ -81,6 +73,16 @@ pub fn docs<'a>(site: &'a PublicSite, guide: &'a [GuideEntry]) -> Vec<Doc<'a>> {
         }
     }));
     docs
+}
+
+/// The document of a guide item.
+pub fn guide_doc(g: &GuideEntry) -> Doc<'_> {
+    Doc {
+        title: &g.title,
+        url: format!("guide/{}.html", g.slug),
+        kind: "百事汇",
+        text: g.text.as_str().into(),
+    }
 }
 
 /// A text as the search page folds it: full-width ASCII forms as ASCII, white space (as
@@ -220,17 +222,29 @@ fn each_folded(text: &str, mut each: impl FnMut(char)) {
     }
 }
 
-/// Gram → the documents of a group that hold it, in order.
-type Postings = FxHashMap<Gram, Vec<u32>>;
+/// The documents of a group that hold a gram, in order.
+#[derive(Debug, Default)]
+struct List {
+    /// The last document listed, plus one (0: none yet). Kept beside the gram in the table:
+    /// asking whether a document is already listed reads no further than the table (the
+    /// list's own end lies elsewhere in memory, and most grams repeat within a document).
+    last: u32,
+    ids: Vec<u32>,
+}
+
+/// Gram → the documents of a group that hold it.
+type Postings = FxHashMap<Gram, List>;
 
 /// Adds every gram of `texts`, folded and read as one text (each character, and each pair of
 /// neighbours), for `doc`, once: documents are added in order, so a gram already listed for
-/// `doc` ends its list with it.
+/// `doc` has it last.
 fn add_all(postings: &mut Postings, texts: &[&str], doc: u32) {
+    let mark = doc.saturating_add(1);
     let mut add = |g: Gram| {
         let list = postings.entry(g).or_default();
-        if list.last() != Some(&doc) {
-            list.push(doc);
+        if list.last != mark {
+            list.last = mark;
+            list.ids.push(doc);
         }
     };
     let mut prev: Option<char> = None;
@@ -250,7 +264,7 @@ fn bucket_lists(postings: &Postings, b: u32) -> Vec<(String, &[u32])> {
     let mut lists: Vec<(Gram, &[u32])> = postings
         .iter()
         .filter(|(g, _)| (**g >> 21) as u32 % BUCKETS == b)
-        .map(|(g, ids)| (*g, ids.as_slice()))
+        .map(|(g, list)| (*g, list.ids.as_slice()))
         .collect();
     lists.sort_unstable_by_key(|(g, _)| *g);
     lists
@@ -320,23 +334,54 @@ fn postings_json(lists: &[(String, &[u32])], count: usize) -> Result<String, Pub
 /// one file for every bucket, empty ones too, so that the page never asks for a missing file.
 /// A document's grams are those of its title followed by its text, as the page folds them.
 pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String)>, PublishError> {
+    let made = term_shards_unless(group, docs, &|| false);
+    made.unwrap_or_else(|| Ok(Vec::new()))
+}
+
+/// [`term_shards`], given up (`None`) as soon as `stop` says so: it is asked between documents.
+pub fn term_shards_unless(
+    group: usize,
+    docs: &[Doc<'_>],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Result<Vec<(String, String)>, PublishError>> {
     let (mut body, mut title) = (Postings::default(), Postings::default());
     for (local, d) in docs.iter().enumerate() {
+        if stop() {
+            return None;
+        }
         let local = u32::try_from(local).unwrap_or(u32::MAX);
         add_all(&mut body, &[d.title, &d.text], local);
         add_all(&mut title, &[d.title], local);
     }
     let count = docs.len();
-    (0..BUCKETS)
-        .into_par_iter()
-        .map(|b| {
-            let parts = [
-                postings_json(&bucket_lists(&body, b), count)?,
-                postings_json(&bucket_lists(&title, b), count)?,
-            ];
-            Ok((term_path(group, b), script("t", &parts)))
-        })
-        .collect()
+    Some(
+        (0..BUCKETS)
+            .into_par_iter()
+            .map(|b| {
+                let parts = [
+                    postings_json(&bucket_lists(&body, b), count)?,
+                    postings_json(&bucket_lists(&title, b), count)?,
+                ];
+                Ok((term_path(group, b), script("t", &parts)))
+            })
+            .collect(),
+    )
+}
+
+/// The fingerprint of everything [`term_shards`] makes group `group`'s files from: the group,
+/// and its documents' titles and texts in order. Shards made with the same fingerprint are the
+/// same files.
+pub fn group_key(group: usize, docs: &[Doc<'_>]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&group.to_le_bytes());
+    h.update(&docs.len().to_le_bytes());
+    for d in docs {
+        for part in [d.title, &d.text] {
+            h.update(&part.len().to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
+    h.digest128()
 }
 
 /// Whether `path` is a file of the search index (its shards and the meta file; the search page
@@ -473,10 +518,10 @@ mod tests {
         add_all(&mut postings, &["老年老年老"], 0);
         add_all(&mut postings, &["年年"], 1);
         add_all(&mut postings, &["老"], 3);
-        assert_eq!(postings[&gram('老', None)], [0, 3]);
-        assert_eq!(postings[&gram('年', None)], [0, 1]);
-        assert_eq!(postings[&gram('老', Some('年'))], [0]);
-        assert_eq!(postings[&gram('年', Some('年'))], [1]);
+        assert_eq!(postings[&gram('老', None)].ids, [0, 3]);
+        assert_eq!(postings[&gram('年', None)].ids, [0, 1]);
+        assert_eq!(postings[&gram('老', Some('年'))].ids, [0]);
+        assert_eq!(postings[&gram('年', Some('年'))].ids, [1]);
     }
 
     #[test]
@@ -493,7 +538,7 @@ mod tests {
     fn a_title_and_its_text_are_read_as_one() {
         let mut postings = Postings::default();
         add_all(&mut postings, &["老年", "补贴"], 0);
-        assert_eq!(postings[&gram('年', Some('补'))], [0]);
+        assert_eq!(postings[&gram('年', Some('补'))].ids, [0]);
     }
 
     proptest::proptest! {
@@ -602,5 +647,54 @@ mod tests {
             (letters(0), letters(25), letters(26), letters(703)),
             ("a".into(), "z".into(), "ba".into(), "bbb".into())
         );
+    }
+
+    #[test]
+    fn shards_with_the_same_key_are_the_same_files() {
+        let doc = |title: &'static str, text: &'static str| Doc {
+            title,
+            url: "guide/a.html".into(),
+            kind: "百事汇",
+            text: text.into(),
+        };
+        let docs = [doc("高龄津贴", "申请津贴"), doc("垃圾分类", "楼道照明")];
+        let key = group_key(0, &docs);
+        // Only what the shards are made of counts: the address and kind do not.
+        let mut moved = docs.clone();
+        moved[0].url = "guide/b.html".into();
+        assert_eq!(group_key(0, &moved), key);
+        assert_eq!(
+            term_shards(0, &moved).unwrap_or_default(),
+            term_shards(0, &docs).unwrap_or_default()
+        );
+        // A title, a text, their split, the order, the group: each another key.
+        let others = [
+            group_key(1, &docs),
+            group_key(0, &[doc("高龄", "津贴申请津贴"), docs[1].clone()]),
+            group_key(0, &[doc("高龄津贴", "申请补贴"), docs[1].clone()]),
+            group_key(0, &[docs[1].clone(), docs[0].clone()]),
+            group_key(0, &docs[..1]),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert_ne!(*other, key, "{i}");
+        }
+    }
+
+    #[test]
+    fn term_shards_stop_between_documents_when_asked() {
+        let docs: Vec<Doc> = (0..5)
+            .map(|i| Doc {
+                title: "垃圾分类",
+                url: format!("guide/{i}.html"),
+                kind: "百事汇",
+                text: "楼道照明".into(),
+            })
+            .collect();
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let stop_at_third = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 2;
+        assert!(term_shards_unless(0, &docs, &stop_at_third).is_none());
+        let made = term_shards_unless(0, &docs, &|| false).and_then(Result::ok);
+        assert_eq!(made, term_shards(0, &docs).ok());
+        assert_eq!(made.map(|m| m.len()), Some(BUCKETS as usize));
     }
 }

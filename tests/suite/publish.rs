@@ -1222,6 +1222,104 @@ fn a_publish_read_ahead_writes_what_a_publish_reads_itself() {
     assert_eq!(tree(&ahead), tree(&plain));
 }
 
+/// A guide of `n` short items, `item-0000` onwards, in a committee folder.
+fn short_items(n: usize) -> tempfile::TempDir {
+    let items: Vec<(String, String)> = (0..n)
+        .map(|i| {
+            let text = format!(
+                "+++\ntitle = \"第{i}项服务\"\ncategory = \"测试\"\naudience = \"居民\"\nplace_and_time = \"居委会\"\nverified = \"2026-11-01\"\n+++\n\n第{i}项的正文：楼道照明。\n"
+            );
+            (format!("item-{i:04}"), text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = items
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    root_with(&refs)
+}
+
+/// What is made ahead of the ledger while the key is derived (the changed guide files parsed,
+/// the term shards of the groups that hold guide items only) makes the same publish as making it
+/// then, from nothing and after an edit, and is used; shards made from documents other than the
+/// run's (the record's titles are not the files') are not used; stopped at once, nothing is made.
+#[test]
+fn what_is_made_ahead_of_the_ledger_is_what_the_publish_would_make() {
+    let ledger = publish_ledger();
+    // One group of term shards of guide items only; the next holds the notices and projects.
+    let root = short_items(sibai::publish::search::GROUP + 3);
+    let settings = SiteSettings::default();
+    let input = PublishInput {
+        ledger: &ledger,
+        root: root.path(),
+        settings: &settings,
+        today: today(),
+    };
+    let (plain, ahead) = (root.path().join("plain"), root.path().join("ahead"));
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let read_ahead = |out: &Path, stop: &std::sync::atomic::AtomicBool| {
+        Prefetch::read_ahead(root.path(), &settings, out, stop).unwrap()
+    };
+    let same = |step: &str| {
+        let (a, b) = (tree(&ahead), tree(&plain));
+        assert_eq!(a.len(), b.len(), "{step}");
+        for (path, bytes) in &b {
+            assert!(a[path] == *bytes, "{step}: {}", path.display());
+        }
+    };
+
+    publish(&input, &plain).unwrap();
+    let pre = read_ahead(&ahead, &never);
+    assert_eq!(pre.made(), (sibai::publish::search::GROUP + 3, 1));
+    let report = publish_prefetched(&input, &ahead, Some(pre)).unwrap();
+    assert_eq!(
+        report.phases.made_ahead,
+        (sibai::publish::search::GROUP + 3, 1)
+    );
+    same("from nothing");
+
+    // One item edited: it is parsed ahead and its group's shards made ahead from the record's
+    // entries and the other items' files.
+    let item = root.path().join("content/guide/item-0007.md");
+    let text = std::fs::read_to_string(&item).unwrap();
+    std::fs::write(&item, text.replace("楼道照明", "楼道照明与琴房开放")).unwrap();
+    publish(&input, &plain).unwrap();
+    let report = publish_prefetched(&input, &ahead, Some(read_ahead(&ahead, &never))).unwrap();
+    assert_eq!(report.phases.made_ahead, (1, 1));
+    assert!(
+        report
+            .written
+            .written
+            .contains(&"guide/item-0007.html".to_owned())
+    );
+    same("one item edited");
+
+    // The record lists an item under another title than its file's, and its page is gone from
+    // the output, so the run reads the file again: the shards made ahead from the record's
+    // title are not the run's documents, and are not used.
+    let record_path = root.path().join(".ahead.sibai-publish.json");
+    let record = std::fs::read_to_string(&record_path).unwrap();
+    assert!(record.contains("第5项服务"));
+    std::fs::write(&record_path, record.replace("第5项服务", "改过的标题")).unwrap();
+    std::fs::remove_file(ahead.join("guide/item-0005.html")).unwrap();
+    std::fs::write(&item, text.replace("楼道照明", "楼道照明与活动室")).unwrap();
+    publish(&input, &plain).unwrap();
+    let pre = read_ahead(&ahead, &never);
+    assert_eq!(pre.made(), (1, 1));
+    let report = publish_prefetched(&input, &ahead, Some(pre)).unwrap();
+    assert_eq!(report.phases.made_ahead, (1, 0));
+    same("record not the files");
+
+    // Stopped before it begins: only read.
+    std::fs::write(&item, text).unwrap();
+    publish(&input, &plain).unwrap();
+    let stopped = std::sync::atomic::AtomicBool::new(true);
+    let pre = read_ahead(&ahead, &stopped);
+    assert_eq!(pre.made(), (0, 0));
+    publish_prefetched(&input, &ahead, Some(pre)).unwrap();
+    same("stopped at once");
+}
+
 /// A publish that redoes only what changed (listing unchanged items from its record, remaking
 /// only the search shards whose documents changed) writes exactly what a publish from nothing
 /// writes: after a body edited, a title edited so that the item moves in the list, an item

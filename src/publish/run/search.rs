@@ -49,9 +49,14 @@ impl<'a> Texts<'a> {
         let Some(&i) = self.by_slug.get(slug) else {
             return Ok(String::new());
         };
+        let found = self.found.get(i);
+        // Read ahead of the ledger, for a term shard made ahead.
+        if let Some(text) = found.and_then(|f| f.search_text.as_ref()) {
+            return Ok(text.clone());
+        }
         let source = &self.sources[i];
         let read;
-        let text = match self.found.get(i).and_then(|f| f.text.as_deref()) {
+        let text = match found.and_then(|f| f.text.as_deref()) {
             Some(text) => text,
             None => {
                 read = source.read()?;
@@ -69,7 +74,16 @@ struct Shards {
     fingerprint: String,
 }
 
-fn fingerprint(docs: &[u128]) -> String {
+/// What a guide item's document is recorded by: its address and its file's content.
+pub(super) fn guide_doc_hash(url: &str, file: u128) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(url.as_bytes());
+    h.update(&[0]);
+    h.update(&file.to_le_bytes());
+    h.digest128()
+}
+
+pub(super) fn fingerprint(docs: &[u128]) -> String {
     let mut h = Xxh3::new();
     h.update(&docs.len().to_le_bytes());
     for d in docs {
@@ -110,22 +124,18 @@ impl Run<'_> {
         let docs: Vec<u128> = search::docs(site, &entries)
             .iter()
             .enumerate()
-            .map(|(i, d)| {
-                let mut h = Xxh3::new();
-                h.update(d.url.as_bytes());
-                h.update(&[0]);
-                match entries.get(i) {
-                    Some(entry) if i < guide_count => {
-                        h.update(&texts.hash(&entry.slug).to_le_bytes());
+            .map(|(i, d)| match entries.get(i) {
+                Some(entry) if i < guide_count => guide_doc_hash(&d.url, texts.hash(&entry.slug)),
+                _ => {
+                    let mut h = Xxh3::new();
+                    h.update(d.url.as_bytes());
+                    h.update(&[0]);
+                    for part in [d.title, d.kind, &d.text] {
+                        h.update(part.as_bytes());
+                        h.update(&[0]);
                     }
-                    _ => {
-                        for part in [d.title, d.kind, &d.text] {
-                            h.update(part.as_bytes());
-                            h.update(&[0]);
-                        }
-                    }
+                    h.digest128()
                 }
-                h.digest128()
             })
             .collect();
         let groups: Vec<(usize, Shards)> = docs
@@ -175,7 +185,17 @@ impl Run<'_> {
         // side, and each file is checked as soon as it is made.
         let terms = groups.par_iter().map(|(g, _)| {
             let end = ((g + 1) * GROUP).min(docs.len());
-            self.rendering(|| search::term_shards(*g, &docs[g * GROUP..end]))
+            let group = &docs[g * GROUP..end];
+            // Made ahead of the ledger from the same documents, or made now.
+            let ahead = self
+                .terms
+                .lock()
+                .ok()
+                .and_then(|mut made| made.remove(&search::group_key(*g, group)));
+            match ahead {
+                Some(files) => Ok(files),
+                None => self.rendering(|| search::term_shards(*g, group)),
+            }
         });
         let doc_shards = shards.par_iter().map(|(k, _)| {
             let end = ((k + 1) * PER_SHARD).min(docs.len());
