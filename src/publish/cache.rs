@@ -115,7 +115,7 @@ impl Record {
     /// `old`, the one read at the start (a republish with nothing to do writes nothing at all).
     /// A record that cannot be written only makes the next publish slower, so failure is not an
     /// error.
-    pub fn save(mut self, path: Option<&Path>, old: &Record) {
+    pub fn save(&mut self, path: Option<&Path>, old: &Record) {
         let Some(path) = path else { return };
         if self.global == old.global
             && self.site == old.site
