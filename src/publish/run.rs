@@ -30,6 +30,14 @@ use search::Texts;
 /// busy, few enough that a large guide is never held in memory whole.
 const CHUNK: usize = 512;
 
+/// How many rendered chunks may wait for the guard's patterns (about 6 MB of pages on the
+/// 10,000-item guide): rendering goes on meanwhile instead of waiting.
+const AHEAD: usize = 4;
+
+/// What came of one guide item in a chunk: its entry, its page when it was rendered, and its
+/// file's size and fingerprint.
+type Rendered = (GuideEntry, Option<(String, String)>, Stat, u128);
+
 /// What came of one rendered file.
 struct Outcome {
     path: String,
@@ -240,7 +248,9 @@ impl Run<'_> {
     }
 
     /// Renders, checks and stages the guide items that changed, a chunk at a time; returns how
-    /// many pages were checked.
+    /// many pages were checked. While the guard's patterns are still being made, the next chunk
+    /// is rendered instead of waiting for them (up to [`AHEAD`] chunks): a check would wait,
+    /// and the core with it.
     fn guide(
         &self,
         sources: &[guide::GuideSource],
@@ -250,76 +260,110 @@ impl Run<'_> {
         entries: &mut Vec<GuideEntry>,
     ) -> Result<usize, PublishError> {
         let mut checked = 0;
-        for (chunk, found) in sources.chunks(CHUNK).zip(found.chunks_mut(CHUNK)) {
-            // Rendered first, then checked: the first chunk is rendered while the guard's
-            // patterns are still being made, instead of waiting for them page by page.
-            let rendered: Vec<(GuideEntry, Option<(String, String)>)> = chunk
-                .par_iter()
-                .zip(found.par_iter_mut())
-                .map(|(source, f)| {
-                    let clean = self.unit_clean(&source.slug, f.hash);
-                    if clean && let Some(entry) = self.old.entries.get(&source.slug) {
-                        // Listed as recorded (without its text: read again only if the
-                        // search needs it); its page stays as written.
-                        return Ok((entry.clone(), None));
-                    }
-                    let (item, entry) = match f.parsed.take() {
-                        // Parsed ahead of the ledger, from the same text.
-                        Some(parsed) => parsed?,
-                        None => {
-                            let text = match f.text.take() {
-                                Some(t) => t,
-                                None => source.read()?,
-                            };
-                            let item = self.rendering(|| {
-                                guide::parse_item(&source.slug, &text, &source.path)
-                            })?;
-                            let entry = GuideEntry::of(&item);
-                            (item, entry)
-                        }
-                    };
-                    if clean {
-                        return Ok((entry, None));
-                    }
-                    let page =
-                        self.rendering(|| render::guide_page(self.theme, self.base, &item))?;
-                    Ok((entry, Some(page)))
-                })
-                .collect::<Result<_, PublishError>>()?;
-            let done: Vec<(GuideEntry, Option<Outcome>)> = rendered
-                .into_par_iter()
-                .map(|(entry, page)| {
-                    let outcome = page
-                        .map(|(path, text)| {
-                            let found = self.scan(&path, &text);
-                            self.settle(path, text.into_bytes(), found)
-                        })
-                        .transpose()?;
-                    Ok((entry, outcome))
-                })
-                .collect::<Result<_, PublishError>>()?;
-            for ((source, f), (entry, outcome)) in chunk.iter().zip(found.iter()).zip(done) {
-                record.sources.insert(
-                    source.slug.clone(),
-                    Seen {
-                        stat: f.stat,
-                        hash: cache::hex(f.hash),
-                    },
-                );
-                record.entries.insert(source.slug.clone(), entry.head());
-                entries.push(entry);
-                match outcome {
-                    Some(o) => {
-                        checked += usize::from(o.checked);
-                        hits.extend(o.hits);
-                        record.outputs.insert(o.path, o.seen);
-                    }
-                    // Not rendered: its page stays as recorded.
+        let chunks = sources.len().div_ceil(CHUNK);
+        // Rendered and not yet checked: each chunk's first item, and what came of its items.
+        let mut waiting: Vec<(usize, Vec<Rendered>)> = Vec::new();
+        for (k, (chunk, found)) in sources
+            .chunks(CHUNK)
+            .zip(found.chunks_mut(CHUNK))
+            .enumerate()
+        {
+            waiting.push((k * CHUNK, self.render_chunk(chunk, found)?));
+            if k + 1 < chunks && waiting.len() < AHEAD && !self.guard.is_ready() {
+                continue;
+            }
+            for (first, rendered) in waiting.drain(..) {
+                checked += self.check_chunk(&sources[first..], rendered, record, hits, entries)?;
+            }
+        }
+        Ok(checked)
+    }
+
+    /// Renders the items of one chunk that changed (a changed file, or a page no longer as
+    /// written); lists the others as recorded.
+    fn render_chunk(
+        &self,
+        chunk: &[guide::GuideSource],
+        found: &mut [Found],
+    ) -> Result<Vec<Rendered>, PublishError> {
+        chunk
+            .par_iter()
+            .zip(found.par_iter_mut())
+            .map(|(source, f)| {
+                let (stat, hash) = (f.stat, f.hash);
+                let clean = self.unit_clean(&source.slug, f.hash);
+                if clean && let Some(entry) = self.old.entries.get(&source.slug) {
+                    // Listed as recorded (without its text: read again only if the search
+                    // needs it); its page stays as written.
+                    return Ok((entry.clone(), None, stat, hash));
+                }
+                let (item, entry) = match f.parsed.take() {
+                    // Parsed ahead of the ledger, from the same text.
+                    Some(parsed) => parsed?,
                     None => {
-                        let path = render::guide_path(&source.slug);
-                        if let Some(seen) = self.known(&path) {
-                            record.outputs.insert(path, seen.clone());
-                        }
+                        let text = match f.text.take() {
+                            Some(t) => t,
+                            None => source.read()?,
+                        };
+                        let item = self
+                            .rendering(|| guide::parse_item(&source.slug, &text, &source.path))?;
+                        let entry = GuideEntry::of(&item);
+                        (item, entry)
+                    }
+                };
+                if clean {
+                    return Ok((entry, None, stat, hash));
+                }
+                let page = self.rendering(|| render::guide_page(self.theme, self.base, &item))?;
+                Ok((entry, Some(page), stat, hash))
+            })
+            .collect()
+    }
+
+    /// Checks and stages a rendered chunk, whose items are the first of `sources`, and records
+    /// it; returns how many pages were checked.
+    fn check_chunk(
+        &self,
+        sources: &[guide::GuideSource],
+        rendered: Vec<Rendered>,
+        record: &mut Record,
+        hits: &mut Vec<Hit>,
+        entries: &mut Vec<GuideEntry>,
+    ) -> Result<usize, PublishError> {
+        let done: Vec<(GuideEntry, Option<Outcome>, Stat, u128)> = rendered
+            .into_par_iter()
+            .map(|(entry, page, stat, hash)| {
+                let outcome = page
+                    .map(|(path, text)| {
+                        let found = self.scan(&path, &text);
+                        self.settle(path, text.into_bytes(), found)
+                    })
+                    .transpose()?;
+                Ok((entry, outcome, stat, hash))
+            })
+            .collect::<Result<_, PublishError>>()?;
+        let mut checked = 0;
+        for (source, (entry, outcome, stat, hash)) in sources.iter().zip(done) {
+            record.sources.insert(
+                source.slug.clone(),
+                Seen {
+                    stat,
+                    hash: cache::hex(hash),
+                },
+            );
+            record.entries.insert(source.slug.clone(), entry.head());
+            entries.push(entry);
+            match outcome {
+                Some(o) => {
+                    checked += usize::from(o.checked);
+                    hits.extend(o.hits);
+                    record.outputs.insert(o.path, o.seen);
+                }
+                // Not rendered: its page stays as recorded.
+                None => {
+                    let path = render::guide_path(&source.slug);
+                    if let Some(seen) = self.known(&path) {
+                        record.outputs.insert(path, seen.clone());
                     }
                 }
             }

@@ -1278,21 +1278,25 @@ fn what_is_made_ahead_of_the_ledger_is_what_the_publish_would_make() {
     );
     same("from nothing");
 
-    // One item edited: it is parsed ahead and its group's shards made ahead from the record's
-    // entries and the other items' files.
+    // Two items edited, one in each chunk of pages: each is parsed ahead, and the group of
+    // the first has its shards made ahead from the record's entries and the other files.
     let item = root.path().join("content/guide/item-0007.md");
     let text = std::fs::read_to_string(&item).unwrap();
     std::fs::write(&item, text.replace("楼道照明", "楼道照明与琴房开放")).unwrap();
+    let late = root.path().join("content/guide/item-1001.md");
+    let late_text = std::fs::read_to_string(&late).unwrap();
+    std::fs::write(&late, late_text.replace("楼道照明", "楼道照明与活动室")).unwrap();
     publish(&input, &plain).unwrap();
     let report = publish_prefetched(&input, &ahead, Some(read_ahead(&ahead, &never))).unwrap();
-    assert_eq!(report.phases.made_ahead, (1, 1));
-    assert!(
-        report
-            .written
-            .written
-            .contains(&"guide/item-0007.html".to_owned())
-    );
-    same("one item edited");
+    assert_eq!(report.phases.made_ahead, (2, 1));
+    let pages: Vec<&String> = report
+        .written
+        .written
+        .iter()
+        .filter(|p| p.starts_with("guide/"))
+        .collect();
+    assert_eq!(pages, ["guide/item-0007.html", "guide/item-1001.html"]);
+    same("two items edited");
 
     // The record lists an item under another title than its file's, and its page is gone from
     // the output, so the run reads the file again: the shards made ahead from the record's

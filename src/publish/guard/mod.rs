@@ -261,6 +261,11 @@ impl Guard {
         self.built.get_or_init(|| self.build(pages >= LARGE_CHECK));
     }
 
+    /// Whether the patterns and the matcher are made: a check now would not wait for them.
+    pub fn is_ready(&self) -> bool {
+        self.built.get().is_some()
+    }
+
     /// The patterns and the matcher, made on first use (for a small check) unless prepared.
     fn built(&self) -> &Built {
         self.built.get_or_init(|| self.build(false))
