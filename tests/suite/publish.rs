@@ -158,13 +158,7 @@ pub fn root_with(guide: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn build_site(ledger: &Ledger, root: &Path, settings: &SiteSettings) -> Files {
-    build(&PublishInput {
-        ledger,
-        root,
-        settings,
-        today: today(),
-    })
-    .unwrap()
+    build(&input_of(ledger, root, settings)).unwrap()
 }
 
 fn page(files: &Files, path: &str) -> String {
@@ -237,6 +231,20 @@ struct Leak {
     seed: fn(&mut Ledger, &mut Vec<(String, String)>, &mut SiteSettings),
     file: &'static str,
     kind: HitKind,
+}
+
+/// What a publish of `root` reads, on the test's date.
+fn input_of<'a>(
+    ledger: &'a Ledger,
+    root: &'a Path,
+    settings: &'a SiteSettings,
+) -> PublishInput<'a> {
+    PublishInput {
+        ledger,
+        root,
+        settings,
+        today: today(),
+    }
 }
 
 /// Marks a leak expected in a file name (reported as line 0, with the name masked).
@@ -519,12 +527,7 @@ fn a_failed_publish_leaves_the_previous_site_as_it_was() {
     let root = root_with(&[("elderly-allowance", GUIDE_ITEM)]);
     let out = root.path().join("public");
     let settings = SiteSettings::default();
-    let input = PublishInput {
-        ledger: &ledger,
-        root: root.path(),
-        settings: &settings,
-        today: today(),
-    };
+    let input = input_of(&ledger, root.path(), &settings);
     let first = publish(&input, &out).unwrap();
     assert!(first.written.written.len() > 10);
     // Nothing changed: nothing written.
@@ -568,12 +571,7 @@ fn a_second_publish_redoes_only_what_changed_and_still_checks_it() {
     let root = two_items();
     let out = root.path().join("public");
     let settings = SiteSettings::default();
-    let input = PublishInput {
-        ledger: &ledger,
-        root: root.path(),
-        settings: &settings,
-        today: today(),
-    };
+    let input = input_of(&ledger, root.path(), &settings);
     let first = publish(&input, &out).unwrap();
     let total = first.written.written.len();
     assert_eq!(first.checked, total);
@@ -769,13 +767,7 @@ fn a_theme_overrides_templates_file_by_file() {
         theme: "nope".into(),
         ..SiteSettings::default()
     };
-    let err = build(&PublishInput {
-        ledger: &ledger,
-        root: root.path(),
-        settings: &missing,
-        today: today(),
-    })
-    .unwrap_err();
+    let err = build(&input_of(&ledger, root.path(), &missing)).unwrap_err();
     assert!(err.to_string().contains("主题“nope”不存在"), "{err}");
 }
 
@@ -1190,12 +1182,7 @@ fn a_publish_read_ahead_writes_what_a_publish_reads_itself() {
     let ledger = publish_ledger();
     let root = two_items();
     let settings = SiteSettings::default();
-    let input = PublishInput {
-        ledger: &ledger,
-        root: root.path(),
-        settings: &settings,
-        today: today(),
-    };
+    let input = input_of(&ledger, root.path(), &settings);
     let (plain, ahead, other) = (
         root.path().join("plain"),
         root.path().join("ahead"),
@@ -1249,12 +1236,7 @@ fn what_is_made_ahead_of_the_ledger_is_what_the_publish_would_make() {
     // One group of term shards of guide items only; the next holds the notices and projects.
     let root = short_items(sibai::publish::search::GROUP + 3);
     let settings = SiteSettings::default();
-    let input = PublishInput {
-        ledger: &ledger,
-        root: root.path(),
-        settings: &settings,
-        today: today(),
-    };
+    let input = input_of(&ledger, root.path(), &settings);
     let (plain, ahead) = (root.path().join("plain"), root.path().join("ahead"));
     let never = std::sync::atomic::AtomicBool::new(false);
     let read_ahead = |out: &Path, stop: &std::sync::atomic::AtomicBool| {
@@ -1348,12 +1330,7 @@ fn an_incremental_publish_writes_what_a_publish_from_nothing_writes() {
     let root = root_with(&refs);
     let guide = root.path().join("content/guide");
     let settings = SiteSettings::default();
-    let input = PublishInput {
-        ledger: &ledger,
-        root: root.path(),
-        settings: &settings,
-        today: today(),
-    };
+    let input = input_of(&ledger, root.path(), &settings);
     let out = root.path().join("public");
     publish(&input, &out).unwrap();
     let edit = |name: &str, from: &str, to: &str| {
