@@ -111,7 +111,7 @@ pub struct Phases {
     /// it was not read ahead.
     pub prefetched: Option<Duration>,
     /// Of what was read ahead: how many guide files were parsed, and how many groups of the
-    /// search index's term shards made (and used by the publish).
+    /// search index's term shards made ahead the publish used.
     pub made_ahead: (usize, usize),
     /// Reading what the run needs: the public projection, the guard's values, and what was not
     /// read ahead (the theme, the record of the last publish, every guide file read whole and

@@ -6,8 +6,8 @@
 //! the same 61,290 occurrences as aho-corasick's in 47 ms instead of 247 ms (each byte one
 //! lookup), but takes 40 ms to build instead of 17: it pays only from about 10 MB of text, so
 //! it is built for a large check (a first publish) and aho-corasick's non-contiguous NFA, the
-//! quickest to build, for a small one (an edit, a preview). Should the one asked for refuse the patterns (daachorse takes at most 2^24 - 1
-//! of them), the other is used.
+//! quickest to build, for a small one (an edit, a preview). Should the one asked for refuse
+//! the patterns (daachorse takes at most 2^24 - 1 of them), the other is used.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use daachorse::DoubleArrayAhoCorasick;

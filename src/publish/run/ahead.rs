@@ -231,11 +231,7 @@ impl Prefetch {
                 let text = match &f.search_text {
                     Some(text) => text.clone(),
                     None => {
-                        let source = &self.sources[*i];
-                        let item =
-                            guide::parse_item(&source.slug, &source.read().ok()?, &source.path)
-                                .ok()?;
-                        let text = GuideEntry::of(&item).text;
+                        let text = GuideEntry::of(&self.sources[*i].load().ok()?).text;
                         f.search_text = Some(text.clone());
                         text
                     }
