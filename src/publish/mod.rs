@@ -28,6 +28,7 @@ pub use markdown::{allowed_link, render as render_markdown};
 pub use output::WriteReport;
 pub use public::{MIN_RESPONDENTS, PublicSite, project};
 pub use render::{CSP, Files};
+pub(crate) use run::drop_aside;
 pub use run::{Prefetch, publish, publish_prefetched};
 
 pub use settings::{Cadence, SettingsError, SiteSettings};

@@ -12,7 +12,7 @@
 
 use super::PublishError;
 use super::cache::{Seen, Stat, hex};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
@@ -199,10 +199,11 @@ impl Staging {
     }
 
     /// Moves the staged files into the output and removes every file of the output that is not
-    /// in `keep`. Returns what was done, and the size and time of each file written.
-    pub fn commit(
+    /// a key of `keep` (the record of what the publish made). Returns what was done, and the
+    /// size and time of each file written.
+    pub fn commit<V>(
         mut self,
-        keep: &BTreeSet<String>,
+        keep: &BTreeMap<String, V>,
     ) -> Result<(WriteReport, Vec<(String, Stat)>), PublishError> {
         let stats = match self.written() {
             Ok(stats) => stats,
@@ -247,7 +248,7 @@ impl Staging {
             }
         }
         report.written = staged;
-        for rel in before.difference(keep) {
+        for rel in before.iter().filter(|rel| !keep.contains_key(*rel)) {
             let path = self.out.join(rel);
             std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
             report.removed.push(rel.clone());
@@ -315,7 +316,7 @@ mod tests {
                 break;
             }
         }
-        let keep: BTreeSet<String> = ["index.html".to_owned()].into();
+        let keep: BTreeMap<String, ()> = [("index.html".to_owned(), ())].into();
         let err = match staging.commit(&keep) {
             Err(e) => e,
             Ok(_) => panic!("the commit went through"),

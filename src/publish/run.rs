@@ -12,7 +12,7 @@ use super::{
     Hit, Phases, PublishError, PublishInput, PublishReport, guard_for, json, public, trace,
 };
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::mem::take;
 use std::path::Path;
 use std::sync::Mutex;
@@ -533,8 +533,7 @@ pub fn publish_prefetched(
         );
         return Err(PublishError::Leak(hits));
     }
-    let keep: BTreeSet<String> = record.outputs.keys().cloned().collect();
-    let (written, stats) = staging.commit(&keep)?;
+    let (written, stats) = staging.commit(&record.outputs)?;
     for (path, stat) in stats {
         if let Some(seen) = record.outputs.get_mut(&path) {
             seen.stat = stat;
@@ -560,10 +559,11 @@ pub fn publish_prefetched(
 }
 
 /// Frees `held` on a thread of its own: what a run held (the records of the last publish and of
-/// this one, the projection, the guard, the theme) is tens of thousands of small allocations,
-/// and freeing them took ~25 ms of a one-item republish after the work was done. A program that
-/// exits meanwhile has nothing more to free; if no thread can be started, it is freed here.
-fn drop_aside<T: Send + 'static>(held: T) {
+/// this one, the projection, the guard, the theme; the guide's search texts; in `sibai publish`,
+/// the ledger) is tens of thousands of small allocations, and freeing them took ~25 ms of a
+/// one-item republish after the work was done. A program that exits meanwhile has nothing more
+/// to free; if no thread can be started, it is freed here.
+pub(crate) fn drop_aside<T: Send + 'static>(held: T) {
     let _ = std::thread::Builder::new()
         .name("publish-free".into())
         .spawn(move || drop(held));

@@ -222,6 +222,10 @@ impl Run<'_> {
                 record.search.insert(p.clone(), shards.fingerprint.clone());
             }
         }
+        // The guide's texts, tens of thousands of strings, are freed beside the rest of the run
+        // rather than before it can end.
+        drop(docs);
+        super::drop_aside(entries);
         Ok(Self::tally(outcomes, record, hits))
     }
 }
