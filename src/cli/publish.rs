@@ -89,7 +89,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
     }
     // The ledger is tens of thousands of records: freed on a thread of its own while the
-    // program ends (the system takes back the memory either way).
-    crate::publish::drop_aside(vault);
+    // program ends (the system takes back the memory either way). The vault, and its lock,
+    // is closed here: nothing is saved after a publish.
+    crate::publish::drop_aside(std::mem::take(vault.ledger_mut()));
+    drop(vault);
     Ok(ExitCode::SUCCESS)
 }
