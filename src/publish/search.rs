@@ -338,7 +338,9 @@ pub fn term_shards(group: usize, docs: &[Doc<'_>]) -> Result<Vec<(String, String
     made.unwrap_or_else(|| Ok(Vec::new()))
 }
 
-/// [`term_shards`], given up (`None`) as soon as `stop` says so: it is asked between documents.
+/// [`term_shards`], given up (`None`) as soon as `stop` says so: it is asked between documents
+/// and between buckets. What was made is then freed on a thread of its own (a group's postings
+/// are tens of thousands of lists), so that the caller is not kept waiting.
 pub fn term_shards_unless(
     group: usize,
     docs: &[Doc<'_>],
@@ -347,6 +349,7 @@ pub fn term_shards_unless(
     let (mut body, mut title) = (Postings::default(), Postings::default());
     for (local, d) in docs.iter().enumerate() {
         if stop() {
+            super::drop_aside((body, title));
             return None;
         }
         let local = u32::try_from(local).unwrap_or(u32::MAX);
@@ -354,18 +357,27 @@ pub fn term_shards_unless(
         add_all(&mut title, &[d.title], local);
     }
     let count = docs.len();
-    Some(
-        (0..BUCKETS)
-            .into_par_iter()
-            .map(|b| {
-                let parts = [
-                    postings_json(&bucket_lists(&body, b), count)?,
-                    postings_json(&bucket_lists(&title, b), count)?,
-                ];
-                Ok((term_path(group, b), script("t", &parts)))
+    let made: Option<Vec<Result<(String, String), PublishError>>> = (0..BUCKETS)
+        .into_par_iter()
+        .map(|b| {
+            if stop() {
+                return None;
+            }
+            let parts = [
+                postings_json(&bucket_lists(&body, b), count),
+                postings_json(&bucket_lists(&title, b), count),
+            ];
+            Some(match parts {
+                [Ok(body), Ok(title)] => Ok((term_path(group, b), script("t", &[body, title]))),
+                [Err(e), _] | [_, Err(e)] => Err(e),
             })
-            .collect(),
-    )
+        })
+        .collect();
+    let Some(made) = made else {
+        super::drop_aside((body, title));
+        return None;
+    };
+    Some(made.into_iter().collect())
 }
 
 /// The fingerprint of everything [`term_shards`] makes group `group`'s files from: the group,
@@ -693,6 +705,12 @@ mod tests {
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let stop_at_third = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 2;
         assert!(term_shards_unless(0, &docs, &stop_at_third).is_none());
+        // Asked once more after each of the five documents, then before each bucket: stopped
+        // while the buckets are written, nothing is made either.
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let stop_in_buckets = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 8;
+        assert!(term_shards_unless(0, &docs, &stop_in_buckets).is_none());
+        assert!(asked.load(std::sync::atomic::Ordering::Relaxed) >= 9);
         let made = term_shards_unless(0, &docs, &|| false).and_then(Result::ok);
         assert_eq!(made, term_shards(0, &docs).ok());
         assert_eq!(made.map(|m| m.len()), Some(BUCKETS as usize));
