@@ -565,7 +565,7 @@ pub fn publish_prefetched(
 /// to free; if no thread can be started, it is freed here.
 pub(crate) fn drop_aside<T: Send + 'static>(held: T) {
     let _ = std::thread::Builder::new()
-        .name("publish-free".into())
+        .name("free-aside".into())
         .spawn(move || drop(held));
 }
 

@@ -357,27 +357,30 @@ pub fn term_shards_unless(
         add_all(&mut title, &[d.title], local);
     }
     let count = docs.len();
-    let made: Option<Vec<Result<(String, String), PublishError>>> = (0..BUCKETS)
+    let made: Option<Result<Vec<(String, String)>, PublishError>> = (0..BUCKETS)
         .into_par_iter()
-        .map(|b| {
-            if stop() {
-                return None;
-            }
-            let parts = [
-                postings_json(&bucket_lists(&body, b), count),
-                postings_json(&bucket_lists(&title, b), count),
-            ];
-            Some(match parts {
-                [Ok(body), Ok(title)] => Ok((term_path(group, b), script("t", &[body, title]))),
-                [Err(e), _] | [_, Err(e)] => Err(e),
-            })
-        })
+        .map(|b| (!stop()).then(|| bucket_shard(group, b, &body, &title, count)))
         .collect();
-    let Some(made) = made else {
+    if made.is_none() {
         super::drop_aside((body, title));
-        return None;
-    };
-    Some(made.into_iter().collect())
+    }
+    made
+}
+
+/// The file of bucket `b` of a group of `count` documents: the postings of its grams in the
+/// documents' texts and in their titles.
+fn bucket_shard(
+    group: usize,
+    b: u32,
+    body: &Postings,
+    title: &Postings,
+    count: usize,
+) -> Result<(String, String), PublishError> {
+    let parts = [
+        postings_json(&bucket_lists(body, b), count)?,
+        postings_json(&bucket_lists(title, b), count)?,
+    ];
+    Ok((term_path(group, b), script("t", &parts)))
 }
 
 /// The fingerprint of everything [`term_shards`] makes group `group`'s files from: the group,
@@ -705,8 +708,8 @@ mod tests {
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let stop_at_third = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 2;
         assert!(term_shards_unless(0, &docs, &stop_at_third).is_none());
-        // Asked once more after each of the five documents, then before each bucket: stopped
-        // while the buckets are written, nothing is made either.
+        // Asked before each of the five documents, then before each bucket: stopped while the
+        // buckets are written, nothing is made either.
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let stop_in_buckets = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 8;
         assert!(term_shards_unless(0, &docs, &stop_in_buckets).is_none());
