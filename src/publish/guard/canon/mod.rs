@@ -18,7 +18,8 @@ mod numerals;
 mod write;
 
 use numerals::read_numerals;
-use write::{Cursor, write};
+pub use write::Cursor;
+use write::write;
 
 /// On a character: one or more separators were dropped just before it.
 pub const SEP: u8 = 1;
@@ -40,7 +41,7 @@ pub const SIGNER: u8 = 16;
 /// A text in canonical form. For each byte it knows what was dropped before it (on a
 /// character's first byte only) and whether it stood where a signer signs; for each line of the
 /// raw file, where it begins.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Canon {
     /// The canonical text.
     pub text: String,
@@ -49,7 +50,18 @@ pub struct Canon {
     marks: Vec<u8>,
     /// Where each run of the text begins in the raw file: (byte of `text`, line), ascending.
     lines: Vec<(u32, u32)>,
+    /// While a builder notes what it writes ([`Builder::begin`]): each line noted, as (byte of
+    /// `text`, line), in order. Not part of the text.
+    log: Option<Vec<(u32, u32)>>,
 }
+
+impl PartialEq for Canon {
+    fn eq(&self, other: &Canon) -> bool {
+        self.text == other.text && self.marks == other.marks && self.lines == other.lines
+    }
+}
+
+impl Eq for Canon {}
 
 impl Canon {
     /// What was dropped before the character at byte `at`.
@@ -116,6 +128,61 @@ impl Builder {
         self.canon.text.is_empty()
     }
 
+    /// What is carried to the next character written (with [`Builder::replay`], what a
+    /// [`Delta`] is keyed by).
+    pub fn cursor(&self) -> Cursor {
+        self.cur
+    }
+
+    /// Starts noting what is written from here on, for [`Builder::end`]; returns where it
+    /// starts.
+    pub fn begin(&mut self) -> usize {
+        self.canon.log = Some(Vec::new());
+        self.canon.text.len()
+    }
+
+    /// Stops noting: what was written since [`Builder::begin`] returned `from`, with the lines
+    /// noted counted from `base`.
+    pub fn end(&mut self, from: usize, base: u32) -> Delta {
+        let at = u32::try_from(from).unwrap_or(u32::MAX);
+        let notes = self
+            .canon
+            .log
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(byte, line)| (byte.saturating_sub(at), line.wrapping_sub(base)))
+            .collect();
+        Delta {
+            text: self.canon.text.get(from..).unwrap_or_default().into(),
+            marks: self.canon.marks.get(from..).unwrap_or_default().into(),
+            notes,
+            cur: self.cur,
+        }
+    }
+
+    /// Stops noting, keeping nothing.
+    pub fn abandon(&mut self) {
+        self.canon.log = None;
+    }
+
+    /// Writes `delta` again, its lines counted from `base`: a builder whose cursor is the one
+    /// `delta`'s builder had at [`Builder::begin`] is left as if it had been given the same
+    /// segments (on lines as far from `base` as they were from the first one's).
+    pub fn replay(&mut self, delta: &Delta, base: u32) {
+        let mut done = 0;
+        for &(at, line) in &delta.notes {
+            let at = at as usize;
+            self.canon.text.push_str(&delta.text[done..at]);
+            self.canon.marks.extend_from_slice(&delta.marks[done..at]);
+            done = at;
+            self.canon.note_line(base.wrapping_add(line));
+        }
+        self.canon.text.push_str(&delta.text[done..]);
+        self.canon.marks.extend_from_slice(&delta.marks[done..]);
+        self.cur = delta.cur;
+    }
+
     /// The canonical text, its Chinese numerals read.
     pub fn finish(self) -> Canon {
         if self.cur.numerals {
@@ -123,6 +190,26 @@ impl Builder {
         } else {
             self.canon
         }
+    }
+}
+
+/// What a [`Builder`] wrote between [`Builder::begin`] and [`Builder::end`], to be written
+/// again by [`Builder::replay`].
+#[derive(Debug, Clone)]
+pub struct Delta {
+    text: Box<str>,
+    /// One per byte of `text`.
+    marks: Box<[u8]>,
+    /// The lines noted, in order: (byte of `text`, line less the base line).
+    notes: Box<[(u32, u32)]>,
+    /// The cursor after.
+    cur: Cursor,
+}
+
+impl Delta {
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        self.text.len() * 2 + self.notes.len() * 8
     }
 }
 

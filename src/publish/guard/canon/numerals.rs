@@ -119,6 +119,7 @@ pub(super) fn read_numerals(canon: Canon) -> Canon {
         text: String::with_capacity(text.len()),
         marks: Vec::with_capacity(canon.marks.len()),
         lines: Vec::with_capacity(canon.lines.len()),
+        log: None,
     };
     let mut next_line = 0;
     // Copies the line marks that begin before old byte `old` to the new text, where old byte
@@ -234,6 +235,7 @@ mod tests {
             text: String::with_capacity(canon.text.len()),
             marks: Vec::with_capacity(canon.marks.len()),
             lines: Vec::with_capacity(canon.lines.len()),
+            log: None,
         };
         let mut next_line = 0;
         // Copies the line marks that begin at or before old byte `old` to the new text.
@@ -314,6 +316,7 @@ mod tests {
                 text: c.text.clone(),
                 marks: c.marks.clone(),
                 lines: c.lines.clone(),
+                log: None,
             };
             proptest::prop_assert_eq!(read_numerals(copy(&raw)), one_by_one(raw));
         }

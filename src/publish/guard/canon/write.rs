@@ -138,11 +138,18 @@ fn plain_cjk_run(text: &str) -> usize {
 /// What is carried from one character to the next while a text is written: what was dropped
 /// before the next kept character, whether some Chinese numerals run as a number, and the
 /// character kept last.
-#[derive(Clone, Copy)]
-pub(super) struct Cursor {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
     pub(super) pending: u8,
     pub(super) numerals: bool,
     pub(super) last: char,
+}
+
+impl Cursor {
+    /// The cursor in 64 bits, for a key.
+    pub fn packed(self) -> u64 {
+        u64::from(self.pending) | (u64::from(self.numerals) << 8) | (u64::from(self.last) << 16)
+    }
 }
 
 impl Default for Cursor {
@@ -186,6 +193,7 @@ pub(super) fn write(canon: &mut Canon, raw: &str, line: u32, flags: u8, cur: &mu
         canon.lines.len(),
         canon.lines.last().copied(),
         *cur,
+        canon.log.as_ref().map_or(0, Vec::len),
     );
     if write_chars(canon, &decoded, line, flags, cur, true) {
         return;
@@ -197,6 +205,9 @@ pub(super) fn write(canon: &mut Canon, raw: &str, line: u32, flags: u8, cur: &mu
         *last = was;
     }
     *cur = saved.4;
+    if let Some(log) = &mut canon.log {
+        log.truncate(saved.5);
+    }
     let normalised = ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded);
     write_chars(canon, &normalised, line, flags, cur, false);
 }
@@ -326,6 +337,9 @@ impl Canon {
     /// Records that the text from here on comes from raw line `line`.
     pub(super) fn note_line(&mut self, line: u32) {
         let at = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        if let Some(log) = &mut self.log {
+            log.push((at, line));
+        }
         match self.lines.last_mut() {
             Some(last) if last.0 == at => *last = (at, line),
             Some(last) if last.1 == line => {}

@@ -13,13 +13,15 @@
 //! The tests read every page of the demo site and thousands of generated ones both ways and
 //! compare the results.
 
+use super::memo::{Look, Memo, Recording};
 use super::{Sink, TagRead};
 use html5ever::tokenizer::states::RawKind;
 use std::borrow::Cow;
 
 /// Gives the sink the tokens of `text`; `None` (the sink then half-filled, to be dropped) at
-/// anything this tokenizer leaves to html5ever.
-pub(super) fn tokenize(text: &str, sink: &Sink) -> Option<()> {
+/// anything this tokenizer leaves to html5ever. With a `memo`, a line it holds is replayed into
+/// the sink rather than read (the sink is left the same), and lines seen again are kept in it.
+pub(super) fn tokenize(text: &str, sink: &Sink, mut memo: Option<&mut Memo>) -> Option<()> {
     let b = text.as_bytes();
     if memchr::memchr2(b'\r', b'\0', b).is_some() {
         return None;
@@ -30,7 +32,24 @@ pub(super) fn tokenize(text: &str, sink: &Sink) -> Option<()> {
         at: if text.starts_with('\u{FEFF}') { 3 } else { 0 },
         line: 1,
     };
+    let mut recording: Option<Recording> = None;
     while r.at < b.len() {
+        if let Some(memo) = memo.as_deref_mut() {
+            if let Some(rec) = recording.take_if(|rec| r.at >= rec.end) {
+                memo.finish(rec, b, r.at, sink);
+            }
+            if recording.is_none() && b[r.at] == b'\n' {
+                match memo.look(b, r.at, r.line, sink) {
+                    Look::Replayed(end) => {
+                        r.at = end;
+                        r.line += 1;
+                        continue;
+                    }
+                    Look::Record(rec) => recording = Some(rec),
+                    Look::Read => {}
+                }
+            }
+        }
         match b[r.at] {
             // html5ever reads a line break that begins a run of text on its own.
             b'\n' => {
@@ -45,6 +64,9 @@ pub(super) fn tokenize(text: &str, sink: &Sink) -> Option<()> {
                 r.text_run(sink, end);
             }
         }
+    }
+    if let (Some(memo), Some(rec)) = (memo, recording) {
+        memo.finish(rec, b, r.at, sink);
     }
     Some(())
 }

@@ -9,9 +9,11 @@
 //! character references are decoded as a browser decodes them, and a tag written strangely is
 //! still a tag. The plain HTML the site's own templates and Markdown make is read by [`fast`],
 //! which gives the same tokens as html5ever for it in a fraction of the time, and hands anything
-//! else to html5ever.
+//! else to html5ever; a line it has met before in the same state (most of a page's template) is
+//! copied from [`memo`].
 
 mod fast;
+mod memo;
 
 use super::canon::{Builder, Canon, SIGNER};
 use html5ever::tendril::StrTendril;
@@ -331,7 +333,7 @@ fn fast_html(text: &str) -> Option<Vec<(Place, Canon)>> {
         tags: RefCell::new(Builder::with_capacity(text.len() / 4)),
         ..Sink::default()
     };
-    fast::tokenize(text, &sink)?;
+    memo::MEMO.with_borrow_mut(|memo| fast::tokenize(text, &sink, Some(memo)))?;
     Some(sink.texts())
 }
 
