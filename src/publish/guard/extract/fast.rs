@@ -511,24 +511,10 @@ mod tests {
 
     #[test]
     fn every_page_of_the_demo_site_is_read_as_html5ever_reads_it() {
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let ledger = crate::demo::generate(crate::demo::DemoSize::Typical, today, 7);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let settings = crate::publish::SiteSettings::default();
-        let input = crate::publish::PublishInput {
-            ledger: &ledger,
-            root,
-            settings: &settings,
-            today,
-        };
-        let files = crate::publish::build(&input).unwrap();
         let mut pages = 0;
-        for (path, bytes) in &files {
-            if path.ends_with(".html") {
-                let text = std::str::from_utf8(bytes).unwrap();
-                assert!(both(text).is_some(), "{path} is not read");
-                pages += 1;
-            }
+        for (path, text) in super::super::demo_site_pages() {
+            assert!(both(&text).is_some(), "{path} is not read");
+            pages += 1;
         }
         assert!(pages > 30, "{pages}");
     }

@@ -473,15 +473,19 @@ fn entity(rest: &str) -> Option<(Option<char>, usize)> {
     if !head[..end].is_ascii() {
         return None;
     }
-    let body = &rest[1..end];
-    let ch = if let Some(num) = body.strip_prefix('#') {
+    Some((Some(reference_char(&rest[1..end])?), end + 1))
+}
+
+/// The character a reference's body names: `#49`, `#x31`, or a name (`amp`, `nbsp`, `zwsp`…).
+fn reference_char(body: &str) -> Option<char> {
+    if let Some(num) = body.strip_prefix('#') {
         match num.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok(),
             None => num.parse::<u32>().ok(),
         }
-        .and_then(char::from_u32)?
+        .and_then(char::from_u32)
     } else {
-        match body {
+        Some(match body {
             "amp" => '&',
             "lt" => '<',
             "gt" => '>',
@@ -503,9 +507,28 @@ fn entity(rest: &str) -> Option<(Option<char>, usize)> {
             "sol" => '/',
             "hyphen" | "dash" => '‐',
             _ => return None,
-        }
+        })
+    }
+}
+
+/// The HTML pages of the demo committee's site, (path, text): what the tokenizer's tests read.
+#[cfg(test)]
+fn demo_site_pages() -> Vec<(String, String)> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let ledger = crate::demo::generate(crate::demo::DemoSize::Typical, today, 7);
+    let settings = crate::publish::SiteSettings::default();
+    let input = crate::publish::PublishInput {
+        ledger: &ledger,
+        root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        settings: &settings,
+        today,
     };
-    Some((Some(ch), end + 1))
+    crate::publish::build(&input)
+        .unwrap()
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -675,38 +698,7 @@ mod tests {
     fn entity_by_chars(rest: &[char]) -> Option<(char, usize)> {
         let end = rest.iter().take(12).position(|c| *c == ';')?;
         let body: String = rest[1..end].iter().collect();
-        let ch = if let Some(num) = body.strip_prefix('#') {
-            match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => num.parse::<u32>().ok(),
-            }
-            .and_then(char::from_u32)?
-        } else {
-            match body.as_str() {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                "nbsp" => ' ',
-                "shy" => '\u{AD}',
-                "zwsp" | "ZeroWidthSpace" => '\u{200B}',
-                "zwj" => '\u{200D}',
-                "zwnj" => '\u{200C}',
-                "minus" => '−',
-                "ndash" => '–',
-                "mdash" => '—',
-                "middot" => '·',
-                "times" => '×',
-                "lpar" => '(',
-                "rpar" => ')',
-                "period" => '.',
-                "sol" => '/',
-                "hyphen" | "dash" => '‐',
-                _ => return None,
-            }
-        };
-        Some((ch, end + 1))
+        Some((reference_char(&body)?, end + 1))
     }
 
     use proptest::strategy::Strategy;
