@@ -22,7 +22,7 @@ pub mod search;
 mod settings;
 mod trace;
 
-pub use guard::{Allowed, Guard, Hit, HitKind, Place, Source};
+pub use guard::{Allowed, Guard, Hit, HitKind, Place, Reading, Source};
 pub use guide::{GuideFront, PublicGuideItem};
 pub use markdown::{allowed_link, render as render_markdown};
 pub use output::WriteReport;

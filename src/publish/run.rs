@@ -5,6 +5,7 @@
 //! came from.
 
 use super::cache::{self, Record, Seen, Stat};
+use super::guard::Reading;
 use super::guide::{self, GuideEntry};
 use super::output::{Settled, Staging};
 use super::render::{self, SiteHead, Theme};
@@ -30,13 +31,39 @@ use search::Texts;
 /// busy, few enough that a large guide is never held in memory whole.
 const CHUNK: usize = 512;
 
-/// How many rendered chunks may wait for the guard's patterns (about 6 MB of pages on the
-/// 10,000-item guide): rendering goes on meanwhile instead of waiting.
+/// How many chunks' worth of rendered pages may wait for the guard's patterns (about 6 MB of
+/// pages on the 10,000-item guide, and the guard's reading of them): rendering goes on
+/// meanwhile instead of waiting.
 const AHEAD: usize = 4;
 
-/// What came of one guide item in a chunk: its entry, its page when it was rendered, and its
-/// file's size and fingerprint.
-type Rendered = (GuideEntry, Option<(String, String)>, Stat, u128);
+/// What came of one guide item in a chunk.
+struct Rendered {
+    entry: GuideEntry,
+    /// Its page (path and text), when it was rendered.
+    page: Option<(String, String)>,
+    /// Its file's size and fingerprint.
+    stat: Stat,
+    hash: u128,
+}
+
+impl Rendered {
+    fn new(entry: GuideEntry, page: Option<(String, String)>, stat: Stat, hash: u128) -> Self {
+        Rendered {
+            entry,
+            page,
+            stat,
+            hash,
+        }
+    }
+}
+
+/// A rendered page waiting for its check: its path and text, and the guard's reading of it
+/// when it was read before the guard's patterns were made.
+struct Page {
+    path: String,
+    text: String,
+    reading: Option<Reading>,
+}
 
 /// What came of one rendered file.
 struct Outcome {
@@ -56,19 +83,22 @@ struct Loaded {
 }
 
 impl Loaded {
-    /// Reads what the run needs: the projection, the guard, and, beside the guard, what was not
-    /// read ahead (`pre`, read for this publish).
+    /// Reads what the run needs: the guard, and beside it the projection and what was not read
+    /// ahead (`pre`, read for this publish).
     fn read(
         input: &PublishInput<'_>,
         out: &Path,
         pre: Option<Prefetch>,
     ) -> Result<Loaded, PublishError> {
-        let site = public::project(input.ledger, input.settings, input.today);
-        let (guard, pre) = rayon::join(
+        let (guard, (site, pre)) = rayon::join(
             || guard_for(input.ledger, input.settings),
-            || match pre {
-                Some(p) => Ok(p),
-                None => Prefetch::read(input.root, input.settings, out),
+            || {
+                let site = public::project(input.ledger, input.settings, input.today);
+                let pre = match pre {
+                    Some(p) => Ok(p),
+                    None => Prefetch::read(input.root, input.settings, out),
+                };
+                (site, pre)
             },
         );
         Ok(Loaded {
@@ -91,6 +121,43 @@ impl Loaded {
         h.update(&self.guard.key().to_le_bytes());
         h.update(&json(head));
         h.digest128()
+    }
+
+    /// A run with what was read: it looks at what the output holds now and opens the staging
+    /// folder.
+    fn run<'a>(
+        &'a self,
+        base: &'a tera::Context,
+        global: u128,
+        out: &Path,
+        terms: HashMap<u128, Vec<(String, String)>>,
+    ) -> Result<Run<'a>, PublishError> {
+        Ok(Run {
+            theme: &self.pre.theme,
+            base,
+            guard: &self.guard,
+            global,
+            old: &self.pre.old,
+            intact: self.intact(out, global),
+            staging: Staging::new(out)?,
+            refused: AtomicBool::new(false),
+            terms: Mutex::new(terms),
+            render_ns: AtomicU64::new(0),
+            check_ns: AtomicU64::new(0),
+        })
+    }
+
+    /// Whether the output may still hold what the last publish recorded: the record was made
+    /// with everything global as now, and the first file it lists is as written (a quick look
+    /// before the patterns are made; [`Loaded::intact`] looks at every file).
+    fn may_hold(&self, out: &Path, global: u128) -> bool {
+        let old = &self.pre.old;
+        old.global == cache::hex(global)
+            && old
+                .outputs
+                .iter()
+                .next()
+                .is_some_and(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
     }
 
     /// What the output holds now of what the last publish recorded. Nothing is trusted when
@@ -247,10 +314,12 @@ impl Run<'_> {
         checked
     }
 
-    /// Renders, checks and stages the guide items that changed, a chunk at a time; returns how
-    /// many pages were checked. While the guard's patterns are still being made, the next chunk
-    /// is rendered instead of waiting for them (up to [`AHEAD`] chunks): a check would wait,
-    /// and the core with it.
+    /// Renders, checks and stages the guide items that changed, a chunk at a time, and records
+    /// every item; returns how many pages were checked. While the guard's patterns are still
+    /// being made, each rendered page is read by the guard at once (reading needs no pattern)
+    /// and rendering goes on, up to [`AHEAD`] chunks' worth of pages, instead of waiting for
+    /// them: a check would wait, and the core with it. Items whose page is not made again are
+    /// recorded without waiting.
     fn guide(
         &self,
         sources: &[guide::GuideSource],
@@ -261,20 +330,23 @@ impl Run<'_> {
     ) -> Result<usize, PublishError> {
         let mut checked = 0;
         let chunks = sources.len().div_ceil(CHUNK);
-        // Rendered and not yet checked: each chunk's first item, and what came of its items.
-        let mut waiting: Vec<(usize, Vec<Rendered>)> = Vec::new();
+        // Rendered and not yet checked.
+        let mut waiting: Vec<Page> = Vec::new();
         for (k, (chunk, found)) in sources
             .chunks(CHUNK)
             .zip(found.chunks_mut(CHUNK))
             .enumerate()
         {
-            waiting.push((k * CHUNK, self.render_chunk(chunk, found)?));
-            if k + 1 < chunks && waiting.len() < AHEAD && !self.guard.is_ready() {
+            let rendered = self.render_chunk(chunk, found)?;
+            let mut pages = self.record_chunk(chunk, rendered, record, entries);
+            if !self.guard.is_ready() {
+                self.read_early(&mut pages);
+            }
+            waiting.append(&mut pages);
+            if k + 1 < chunks && waiting.len() < AHEAD * CHUNK && !self.guard.is_ready() {
                 continue;
             }
-            for (first, rendered) in waiting.drain(..) {
-                checked += self.check_chunk(&sources[first..], rendered, record, hits, entries)?;
-            }
+            checked += self.check_pages(take(&mut waiting), record, hits)?;
         }
         Ok(checked)
     }
@@ -295,7 +367,7 @@ impl Run<'_> {
                 if clean && let Some(entry) = self.old.entries.get(&source.slug) {
                     // Listed as recorded (without its text: read again only if the search
                     // needs it); its page stays as written.
-                    return Ok((entry.clone(), None, stat, hash));
+                    return Ok(Rendered::new(entry.clone(), None, stat, hash));
                 }
                 let (item, entry) = match f.parsed.take() {
                     // Parsed ahead of the ledger, from the same text.
@@ -312,53 +384,41 @@ impl Run<'_> {
                     }
                 };
                 if clean {
-                    return Ok((entry, None, stat, hash));
+                    return Ok(Rendered::new(entry, None, stat, hash));
                 }
                 let page = self.rendering(|| render::guide_page(self.theme, self.base, &item))?;
-                Ok((entry, Some(page), stat, hash))
+                Ok(Rendered::new(entry, Some(page), stat, hash))
             })
             .collect()
     }
 
-    /// Checks and stages a rendered chunk, whose items are the first of `sources`, and records
-    /// it; returns how many pages were checked.
-    fn check_chunk(
+    /// Records a rendered chunk, whose items are `sources`, in order: each item's file, entry
+    /// and, when its page was not made again, the page as recorded. Returns the pages made, to
+    /// be checked.
+    fn record_chunk(
         &self,
         sources: &[guide::GuideSource],
         rendered: Vec<Rendered>,
         record: &mut Record,
-        hits: &mut Vec<Hit>,
         entries: &mut Vec<GuideEntry>,
-    ) -> Result<usize, PublishError> {
-        let done: Vec<(GuideEntry, Option<Outcome>, Stat, u128)> = rendered
-            .into_par_iter()
-            .map(|(entry, page, stat, hash)| {
-                let outcome = page
-                    .map(|(path, text)| {
-                        let found = self.scan(&path, &text);
-                        self.settle(path, text.into_bytes(), found)
-                    })
-                    .transpose()?;
-                Ok((entry, outcome, stat, hash))
-            })
-            .collect::<Result<_, PublishError>>()?;
-        let mut checked = 0;
-        for (source, (entry, outcome, stat, hash)) in sources.iter().zip(done) {
+    ) -> Vec<Page> {
+        let mut pages = Vec::new();
+        for (source, r) in sources.iter().zip(rendered) {
             record.sources.insert(
                 source.slug.clone(),
                 Seen {
-                    stat,
-                    hash: cache::hex(hash),
+                    stat: r.stat,
+                    hash: cache::hex(r.hash),
                 },
             );
-            record.entries.insert(source.slug.clone(), entry.head());
-            entries.push(entry);
-            match outcome {
-                Some(o) => {
-                    checked += usize::from(o.checked);
-                    hits.extend(o.hits);
-                    record.outputs.insert(o.path, o.seen);
-                }
+            record.entries.insert(source.slug.clone(), r.entry.head());
+            entries.push(r.entry);
+            match r.page {
+                Some((path, text)) => pages.push(Page {
+                    path,
+                    text,
+                    reading: None,
+                }),
                 // Not rendered: its page stays as recorded.
                 None => {
                     let path = render::guide_path(&source.slug);
@@ -368,7 +428,35 @@ impl Run<'_> {
                 }
             }
         }
-        Ok(checked)
+        pages
+    }
+
+    /// Reads rendered pages as the guard reads a file, before its patterns are made (the time
+    /// counts as checking).
+    fn read_early(&self, pages: &mut [Page]) {
+        pages.par_iter_mut().for_each(|p| {
+            p.reading = Self::timed(&self.check_ns, || Reading::of(&p.path, &p.text));
+        });
+    }
+
+    /// Checks and stages rendered pages, and records them; returns how many were checked.
+    fn check_pages(
+        &self,
+        pages: Vec<Page>,
+        record: &mut Record,
+        hits: &mut Vec<Hit>,
+    ) -> Result<usize, PublishError> {
+        let outcomes: Vec<Outcome> = pages
+            .into_par_iter()
+            .map(|p| {
+                let found = match &p.reading {
+                    Some(reading) => Self::timed(&self.check_ns, || self.guard.hits(reading)),
+                    None => self.scan(&p.path, &p.text),
+                };
+                self.settle(p.path, p.text.into_bytes(), found)
+            })
+            .collect::<Result<_, PublishError>>()?;
+        Ok(Self::tally(outcomes, record, hits))
     }
 
     /// Renders, checks and stages the site's own pages (home, funds, projects, the guide's
@@ -465,48 +553,41 @@ pub fn publish_prefetched(
     let head = SiteHead::of(&loaded.site);
     let base = head.context();
     let global = loaded.global(&head);
-    let run = Run {
-        theme: &loaded.pre.theme,
-        base: &base,
-        guard: &loaded.guard,
-        global,
-        old: &loaded.pre.old,
-        intact: loaded.intact(out, global),
-        staging: Staging::new(out)?,
-        refused: AtomicBool::new(false),
-        terms: Mutex::new(terms),
-        render_ns: AtomicU64::new(0),
-        check_ns: AtomicU64::new(0),
-    };
     let mut record = Record {
         global: cache::hex(global),
         ..Record::default()
     };
     let mut hits: Vec<Hit> = Vec::new();
     let mut entries: Vec<GuideEntry> = Vec::new();
-    let will_check = will_check(&found, run.intact.is_empty());
-    // The guide, the site's pages and the search index are rendered meanwhile; a check that
-    // comes before the patterns are made waits for them.
-    let result = rayon::join(
+    let will_check = will_check(&found, !loaded.may_hold(out, global));
+    // The guard's patterns are made from here on, on one core; on the other, what the output
+    // holds is looked at and the guide, the site's pages and the search index are rendered
+    // meanwhile. A check that comes before the patterns are made waits for them.
+    let (_, made) = rayon::join(
         || {
             if will_check > 0 {
                 loaded.guard.prepare(will_check);
             }
         },
         || {
-            let guide = run.guide(
-                &loaded.pre.sources,
-                &mut found,
-                &mut record,
-                &mut hits,
-                &mut entries,
-            )?;
-            let texts = Texts::new(&loaded.pre.sources, &found);
-            let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
-            Ok(guide + site)
+            let run = loaded.run(&base, global, out, terms)?;
+            let made = || {
+                let guide = run.guide(
+                    &loaded.pre.sources,
+                    &mut found,
+                    &mut record,
+                    &mut hits,
+                    &mut entries,
+                )?;
+                let texts = Texts::new(&loaded.pre.sources, &found);
+                let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
+                Ok(guide + site)
+            };
+            let result = made();
+            Ok::<_, PublishError>((run, result))
         },
-    )
-    .1;
+    );
+    let (run, result) = made?;
     let built = started.elapsed();
     let Run {
         staging,

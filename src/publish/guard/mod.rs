@@ -235,6 +235,29 @@ struct Built {
     patterns: Vec<Pattern>,
 }
 
+/// An output file as the guard reads it, before anything is looked for in it: its name and
+/// what a reader can see of it, in canonical form. Reading needs no pattern, so a publish
+/// reads the pages it has rendered while the guard's patterns are still being made.
+pub struct Reading {
+    file: String,
+    texts: Vec<(Place, Canon)>,
+}
+
+impl Reading {
+    /// `file` (its path in the output) with content `text`, read whole; `None` for a large file,
+    /// which [`Guard::scan`] reads in pieces, each dropped once checked.
+    pub fn of(file: &str, text: &str) -> Option<Reading> {
+        (!extract::in_pieces(file, text)).then(|| Reading::whole(file, text))
+    }
+
+    fn whole(file: &str, text: &str) -> Reading {
+        Reading {
+            file: file.to_owned(),
+            texts: extract::texts(file, text),
+        }
+    }
+}
+
 impl Guard {
     /// Collects every personal value of the ledger, in every spelling. `allowed` may appear,
     /// each only as itself.
@@ -286,8 +309,40 @@ impl Guard {
     /// Scans one output file: its name and what a reader can see of it. When the name itself
     /// holds a hit, every hit of the file is reported under the masked name.
     pub fn scan(&self, file: &str, text: &str) -> Vec<Hit> {
-        let name = canon(file);
-        let mut hits = self.hits_in(&name, Place::FileName);
+        match extract::pieces(file, text) {
+            None => self.hits(&Reading::whole(file, text)),
+            // A large file (the search index) by all the cores, each piece read and checked
+            // and dropped in turn; the pieces overlap by a line.
+            Some(pieces) => {
+                let (mut hits, shown) = self.name_hits(file);
+                hits.par_extend(pieces.into_par_iter().flat_map_iter(|(from, to, line)| {
+                    self.hits_in(&extract::plain(&text[from..to], line), Place::Text)
+                }));
+                let mut seen = std::collections::HashSet::new();
+                hits.retain(|h| seen.insert((h.line, h.kind, h.value, h.place)));
+                for h in &mut hits {
+                    h.file.clone_from(&shown);
+                }
+                hits
+            }
+        }
+    }
+
+    /// The hits of a file read beforehand, as [`Guard::scan`] finds them in it.
+    pub fn hits(&self, reading: &Reading) -> Vec<Hit> {
+        let (mut hits, shown) = self.name_hits(&reading.file);
+        for (place, text) in &reading.texts {
+            hits.extend(self.hits_in(text, *place));
+        }
+        for h in &mut hits {
+            h.file.clone_from(&shown);
+        }
+        hits
+    }
+
+    /// The hits in a file's name (on line 0), and the name as its hits may show it.
+    fn name_hits(&self, file: &str) -> (Vec<Hit>, String) {
+        let mut hits = self.hits_in(&canon(file), Place::FileName);
         for h in &mut hits {
             h.line = 0;
         }
@@ -296,26 +351,7 @@ impl Guard {
         } else {
             masked_path(file)
         };
-        match extract::pieces(file, text) {
-            // A large file (the search index) by all the cores, each piece read and checked
-            // and dropped in turn; the pieces overlap by a line.
-            Some(pieces) => {
-                hits.par_extend(pieces.into_par_iter().flat_map_iter(|(from, to, line)| {
-                    self.hits_in(&extract::plain(&text[from..to], line), Place::Text)
-                }));
-                let mut seen = std::collections::HashSet::new();
-                hits.retain(|h| seen.insert((h.line, h.kind, h.value, h.place)));
-            }
-            None => {
-                for (place, text) in extract::texts(file, text) {
-                    hits.extend(self.hits_in(&text, place));
-                }
-            }
-        }
-        for h in &mut hits {
-            h.file.clone_from(&shown);
-        }
-        hits
+        (hits, shown)
     }
 
     /// `path` as a message may show it: masked when it holds a hit.
@@ -502,6 +538,8 @@ fn masked_path(path: &str) -> String {
 mod tests {
     use super::*;
 
+    use std::collections::BTreeSet;
+
     fn guard() -> Guard {
         Guard::new(&Ledger::default(), &Allowed::default())
     }
@@ -572,6 +610,70 @@ mod tests {
         let b: Vec<_> = large.scan("a.html", &page).iter().map(key).collect();
         assert!(a.len() > 100, "{}", a.len());
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_file_read_before_the_patterns_are_made_has_the_hits_of_a_scan() {
+        let ledger = crate::demo::generate(
+            crate::demo::DemoSize::Typical,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+            7,
+        );
+        // Residents' names (the ledger's values that are all Chinese characters).
+        let names: Vec<String> = Guard::new(&ledger, &Allowed::default())
+            .wanted
+            .iter()
+            .map(|w| w.raw().to_owned())
+            .filter(|v| {
+                v.chars().count() >= 2 && v.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            })
+            .step_by(17)
+            .collect();
+        assert!(names.len() > 20, "{}", names.len());
+        // Values in the text (split by a line break), an attribute, a comment, a script, and
+        // a file named after one; a plain file; a large plain file, which is read in pieces.
+        let page = format!(
+            "<p>请联系{}\n办理。</p>\n<img alt=\"{}\">\n<!-- {} -->\n<script>var a=\"{}\";</script>\n",
+            names[0], names[1], names[2], names[3]
+        );
+        let files = [
+            ("guide/a.html".to_owned(), page),
+            (format!("guide/{}.html", names[4]), "<p>无</p>".to_owned()),
+            ("search/d/a.js".to_owned(), format!("[\"{}\"]", names[5])),
+        ];
+        let reader = Guard::new(&ledger, &Allowed::default());
+        let readings: Vec<Reading> = files
+            .iter()
+            .map(|(file, text)| Reading::of(file, text).expect("read whole"))
+            .collect();
+        // Read with no pattern made; checked once they are.
+        assert!(!reader.is_ready());
+        let scanner = Guard::new(&ledger, &Allowed::default());
+        for ((file, text), reading) in files.iter().zip(&readings) {
+            let scanned = scanner.scan(file, text);
+            assert_eq!(reader.hits(reading), scanned, "{file}");
+            let places: BTreeSet<(Place, usize)> =
+                scanned.iter().map(|h| (h.place, h.line)).collect();
+            let expected: &[(Place, usize)] = match file.as_str() {
+                "guide/a.html" => &[
+                    (Place::Text, 1),
+                    (Place::Attribute, 3),
+                    (Place::Comment, 4),
+                    (Place::Code, 5),
+                ],
+                "search/d/a.js" => &[(Place::Text, 1)],
+                _ => &[(Place::FileName, 0)],
+            };
+            assert_eq!(
+                places,
+                expected.iter().copied().collect(),
+                "{file}: {scanned:?}"
+            );
+        }
+        assert!(reader.is_ready());
+        let large = "[\"公开\"]\n".repeat(extract::CHUNK / 8);
+        assert!(Reading::of("search/d/b.js", &large).is_none());
+        assert!(Reading::of("guide/b.html", &large).is_some());
     }
 
     #[test]

@@ -73,11 +73,16 @@ pub fn plain(text: &str, line: u32) -> Canon {
     b.finish()
 }
 
+/// Whether a file is read in [`pieces`]: a large plain file.
+pub fn in_pieces(path: &str, text: &str) -> bool {
+    !is_html(path) && text.len() > CHUNK
+}
+
 /// A large plain file (the search index, one entry a line) in pieces of whole lines, each
 /// running one line into the next so that nothing is split: (from, to, first line). `None` for
 /// HTML or a small file.
 pub fn pieces(path: &str, text: &str) -> Option<Vec<(usize, usize, u32)>> {
-    if is_html(path) || text.len() <= CHUNK {
+    if !in_pieces(path, text) {
         return None;
     }
     let newline_from = |at: usize| text.as_bytes()[at..].iter().position(|b| *b == b'\n');
@@ -117,7 +122,7 @@ pub fn pieces(path: &str, text: &str) -> Option<Vec<(usize, usize, u32)>> {
 }
 
 /// A file larger than this is read in pieces of about this size.
-const CHUNK: usize = 1 << 18;
+pub(super) const CHUNK: usize = 1 << 18;
 
 #[derive(Default)]
 struct Sink {
