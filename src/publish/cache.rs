@@ -46,7 +46,11 @@ pub struct Stat {
 impl Stat {
     /// The file's size and time, or `None` when it is missing or not a file.
     pub fn of(path: &Path) -> Option<Stat> {
-        let meta = std::fs::metadata(path).ok()?;
+        Stat::of_meta(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The size and time in `meta`, or `None` when it is not a file's.
+    pub fn of_meta(meta: &std::fs::Metadata) -> Option<Stat> {
         if !meta.is_file() {
             return None;
         }

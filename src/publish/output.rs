@@ -12,7 +12,7 @@
 
 use super::PublishError;
 use super::cache::{Seen, Stat, hex};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
@@ -35,11 +35,15 @@ fn io(path: &Path, e: std::io::Error) -> PublishError {
     }
 }
 
-/// Every file under `dir`, relative, with `/` separators.
-fn existing(dir: &Path) -> Result<BTreeSet<String>, PublishError> {
+/// Every file under a folder, relative, with `/` separators, and its size and time (`None`
+/// for what is not a plain file: a link, a device).
+pub type Listing = BTreeMap<String, Option<Stat>>;
+
+/// Every file under `dir` (none when it does not exist), as a [`Listing`].
+pub fn list(dir: &Path) -> Result<Listing, PublishError> {
     // Each folder with its path relative to `dir` ("" or "guide/"); each file named from its
     // folder's, without taking paths apart (a large site holds tens of thousands).
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<(String, Option<Stat>)> = Vec::new();
     let mut stack: Vec<(PathBuf, String)> = vec![(dir.to_path_buf(), String::new())];
     while let Some((d, prefix)) = stack.pop() {
         let entries = match std::fs::read_dir(&d) {
@@ -51,18 +55,21 @@ fn existing(dir: &Path) -> Result<BTreeSet<String>, PublishError> {
             let entry = entry.map_err(|e| io(&d, e))?;
             let name = entry.file_name();
             let rel = format!("{prefix}{}", name.to_string_lossy());
-            if entry
-                .file_type()
-                .map_err(|e| io(&d.join(&name), e))?
-                .is_dir()
-            {
+            // The entry's own (a link is not followed), read relative to its folder.
+            let meta = match entry.metadata() {
+                Ok(meta) => meta,
+                // Gone since the folder was read.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io(&d.join(&name), e)),
+            };
+            if meta.is_dir() {
                 stack.push((d.join(&name), rel + "/"));
             } else {
-                out.push(rel);
+                out.push((rel, Stat::of_meta(&meta)));
             }
         }
     }
-    out.sort_unstable();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(out.into_iter().collect())
 }
 
@@ -199,11 +206,13 @@ impl Staging {
     }
 
     /// Moves the staged files into the output and removes every file of the output that is not
-    /// a key of `keep` (the record of what the publish made). Returns what was done, and the
-    /// size and time of each file written.
+    /// a key of `keep` (the record of what the publish made): of the files `before` lists (the
+    /// output as listed earlier in the publish), or, without it, of those it holds now.
+    /// Returns what was done, and the size and time of each file written.
     pub fn commit<V>(
         mut self,
         keep: &BTreeMap<String, V>,
+        before: Option<Listing>,
     ) -> Result<(WriteReport, Vec<(String, Stat)>), PublishError> {
         let stats = match self.written() {
             Ok(stats) => stats,
@@ -226,7 +235,10 @@ impl Staging {
             }
         }
         std::fs::create_dir_all(&self.out).map_err(|e| io(&self.out, e))?;
-        let before = existing(&self.out)?;
+        let before = match before {
+            Some(listed) => listed,
+            None => list(&self.out)?,
+        };
         let mut made: HashSet<PathBuf> = HashSet::new();
         for rel in &staged {
             let (from, to) = (self.dir.join(rel), self.out.join(rel));
@@ -248,10 +260,14 @@ impl Staging {
             }
         }
         report.written = staged;
-        for rel in before.iter().filter(|rel| !keep.contains_key(*rel)) {
+        for rel in before.keys().filter(|rel| !keep.contains_key(*rel)) {
             let path = self.out.join(rel);
-            std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
-            report.removed.push(rel.clone());
+            match std::fs::remove_file(&path) {
+                Ok(()) => report.removed.push(rel.clone()),
+                // Gone since it was listed.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&path, e)),
+            }
         }
         // Only a removal can leave a folder empty (a file moved in fills its folder).
         if !report.removed.is_empty() {
@@ -317,7 +333,7 @@ mod tests {
             }
         }
         let keep: BTreeMap<String, ()> = [("index.html".to_owned(), ())].into();
-        let err = match staging.commit(&keep) {
+        let err = match staging.commit(&keep, None) {
             Err(e) => e,
             Ok(_) => panic!("the commit went through"),
         };
@@ -347,6 +363,69 @@ mod tests {
         assert!(why.contains("guide"), "{why}");
         assert!(!out.exists());
         assert!(!staging_dir(&out).exists());
+    }
+
+    #[test]
+    fn a_listing_made_earlier_is_committed_against_what_is_there_now() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        std::fs::create_dir_all(out.join("guide/old")).unwrap();
+        for (rel, text) in [
+            ("index.html", "首页"),
+            ("guide/a.html", "甲"),
+            ("guide/old/b.html", "乙"),
+            ("gone.html", "已删"),
+        ] {
+            std::fs::write(out.join(rel), text).unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(out.join("index.html"), out.join("link.html")).unwrap();
+        assert!(list(&root.path().join("missing")).unwrap().is_empty());
+        let listed = list(&out).unwrap();
+        let names: Vec<&str> = listed.keys().map(String::as_str).collect();
+        let mut expected = vec![
+            "gone.html",
+            "guide/a.html",
+            "guide/old/b.html",
+            "index.html",
+        ];
+        if cfg!(unix) {
+            expected.push("link.html");
+        }
+        expected.sort_unstable();
+        assert_eq!(names, expected);
+        assert_eq!(listed["guide/a.html"], Stat::of(&out.join("guide/a.html")));
+        assert_eq!(listed["guide/a.html"].map(|s| s.len), Some(3));
+        if cfg!(unix) {
+            // A link is listed (and removed like any other file), not followed.
+            assert_eq!(listed["link.html"], None);
+        }
+        // Removed by hand after the listing, and a file made after it: the commit removes
+        // what is listed and not kept, passes over what is gone, and leaves the new file.
+        std::fs::remove_file(out.join("gone.html")).unwrap();
+        std::fs::write(out.join("new.html"), "后来").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging
+            .settle("guide/a.html", "甲二".as_bytes().to_vec(), None)
+            .unwrap();
+        let keep: BTreeMap<String, ()> = [
+            ("index.html".to_owned(), ()),
+            ("guide/a.html".to_owned(), ()),
+        ]
+        .into();
+        let (report, _) = staging.commit(&keep, Some(listed)).unwrap();
+        let mut removed = vec!["guide/old/b.html"];
+        if cfg!(unix) {
+            removed.push("link.html");
+        }
+        assert_eq!(report.removed, removed);
+        assert_eq!(report.written, ["guide/a.html"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("guide/a.html")).unwrap(),
+            "甲二"
+        );
+        assert!(out.join("new.html").exists() && out.join("index.html").exists());
+        assert!(!out.join("guide/old").exists());
     }
 
     fn staging_dir(out: &Path) -> PathBuf {

@@ -153,11 +153,13 @@ impl Loaded {
     fn may_hold(&self, out: &Path, global: u128) -> bool {
         let old = &self.pre.old;
         old.global == cache::hex(global)
-            && old
-                .outputs
-                .iter()
-                .next()
-                .is_some_and(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
+            && old.outputs.iter().next().is_some_and(|(path, seen)| {
+                let now = match &self.pre.listing {
+                    Some(listing) => listing.get(path).copied().flatten(),
+                    None => Stat::of(&out.join(path.as_str())),
+                };
+                now == Some(seen.stat)
+            })
     }
 
     /// What the output holds now of what the last publish recorded. Nothing is trusted when
@@ -167,11 +169,20 @@ impl Loaded {
         if old.global != cache::hex(global) {
             return HashMap::new();
         }
-        old.outputs
-            .par_iter()
-            .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
-            .map(|(path, seen)| (path.as_str(), seen))
-            .collect()
+        match &self.pre.listing {
+            Some(listing) => old
+                .outputs
+                .iter()
+                .filter(|(path, seen)| listing.get(*path) == Some(&Some(seen.stat)))
+                .map(|(path, seen)| (path.as_str(), seen))
+                .collect(),
+            None => old
+                .outputs
+                .par_iter()
+                .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
+                .map(|(path, seen)| (path.as_str(), seen))
+                .collect(),
+        }
     }
 }
 
@@ -614,7 +625,7 @@ pub fn publish_prefetched(
         );
         return Err(PublishError::Leak(hits));
     }
-    let (written, stats) = staging.commit(&record.outputs)?;
+    let (written, stats) = staging.commit(&record.outputs, take(&mut loaded.pre.listing))?;
     for (path, stat) in stats {
         if let Some(seen) = record.outputs.get_mut(&path) {
             seen.stat = stat;

@@ -2,7 +2,8 @@
 //!
 //! `sibai publish` derives the key from the passphrase on one core for about a second; the
 //! other core would be idle. Nothing the ledger holds is needed to read the theme, the record
-//! of the last publish and every guide file ([`Prefetch::read`]), nor to parse the guide
+//! of the last publish, every guide file and what the output folder holds, with each file's
+//! size and time ([`Prefetch::read`]), nor to parse the guide
 //! files that changed and make the search index's term shards of the groups that hold guide
 //! items only ([`Prefetch::read_ahead`]): the guide comes first in the index, and a term shard
 //! is made from its documents' titles and texts alone.
@@ -12,10 +13,15 @@
 //! are kept under the fingerprint of everything they are made from ([`search::group_key`]),
 //! and the run takes them only when the documents it has for that group give the same
 //! fingerprint. The run still checks every file it writes. Making ahead stops as soon as the
-//! key is there (`stop`): what was not made is made by the run, as without it.
+//! key is there (`stop`): what was not made is made by the run, as without it. The output
+//! folder is looked at once, here, about a second before the run decides which pages it
+//! holds as written and which files to remove: a file changed in that second by another
+//! program is taken as it was listed, as it would be in the moment between any look and the
+//! commit; one removed meanwhile is passed over.
 
 use super::super::cache::{self, Record, Stat};
 use super::super::guide::{self, GuideEntry, GuideSource, PublicGuideItem};
+use super::super::output::{self, Listing};
 use super::super::render::Theme;
 use super::super::search::{self, Doc, GROUP};
 use super::super::{PublishError, PublishInput, SiteSettings, theme_dir, theme_dir_of};
@@ -43,7 +49,8 @@ pub(in crate::publish) struct Found {
 }
 
 /// What was read, and made, ahead of the ledger: the theme, the program's fingerprint, the
-/// record of the last publish, the guide files (each read whole: its fingerprint is of its
+/// output folder's files with their sizes and times, the record of the last publish, the guide
+/// files (each read whole: its fingerprint is of its
 /// content), and what could be made of them. `sibai publish` reads it on one thread while the
 /// other derives the key from the passphrase.
 pub struct Prefetch {
@@ -53,6 +60,9 @@ pub struct Prefetch {
     pub(super) record_path: Option<PathBuf>,
     pub(super) theme: Theme,
     pub(super) program: Option<u128>,
+    /// What the output folder held (`None` if it could not be read: it is read again when the
+    /// run commits).
+    pub(super) listing: Option<Listing>,
     pub(super) old: Record,
     pub(super) sources: Vec<GuideSource>,
     /// Taken by the run, which hands each text on as it renders.
@@ -77,15 +87,18 @@ impl Prefetch {
         let started = Instant::now();
         let theme_dir = theme_dir_of(root, settings)?;
         let record_path = Record::path_for(out);
-        let (theme, (program, loaded)) = rayon::join(
+        let (theme, ((program, listing), loaded)) = rayon::join(
             || Theme::load(theme_dir.as_deref()),
             || {
-                rayon::join(cache::program, || {
-                    let old = Record::load(record_path.as_deref());
-                    let sources = guide::sources(&root.join("content"))?;
-                    let found = find_sources(&sources, &old)?;
-                    Ok::<_, PublishError>((old, sources, found))
-                })
+                rayon::join(
+                    || (cache::program(), output::list(out).ok()),
+                    || {
+                        let old = Record::load(record_path.as_deref());
+                        let sources = guide::sources(&root.join("content"))?;
+                        let found = find_sources(&sources, &old)?;
+                        Ok::<_, PublishError>((old, sources, found))
+                    },
+                )
             },
         );
         let (old, sources, found) = loaded?;
@@ -96,6 +109,7 @@ impl Prefetch {
             record_path,
             theme: theme?,
             program,
+            listing,
             old,
             sources,
             found,
