@@ -676,6 +676,45 @@ mod tests {
         assert!(Reading::of("guide/b.html", &large).is_some());
     }
 
+    /// The patterns are made on first use, inside a parallel check, on a pool of more threads
+    /// than this machine's cores: the thread that makes them must not take up another check
+    /// meanwhile (it would wait for itself). A hang is reported as a failure after a minute.
+    #[test]
+    fn patterns_made_inside_a_parallel_check_on_many_threads_do_not_wait_for_themselves() {
+        let ledger = crate::demo::generate(
+            crate::demo::DemoSize::Typical,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+            7,
+        );
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(6)
+                .build()
+                .expect("pool");
+            let pages: Vec<String> = (0..12)
+                .map(|i| format!("<p>第{i}页，办理须知。</p>"))
+                .collect();
+            for _ in 0..20 {
+                let guard = Guard::new(&ledger, &Allowed::default());
+                let hits: usize = pool.install(|| {
+                    pages
+                        .par_iter()
+                        .map(|p| guard.scan("a.html", p).len())
+                        .sum()
+                });
+                assert_eq!(hits, 0);
+            }
+            let _ = done.send(());
+        });
+        assert!(
+            finished
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .is_ok(),
+            "the check never finished"
+        );
+    }
+
     #[test]
     fn a_value_is_masked_for_the_message() {
         assert_eq!(mask_value(HitKind::Phone, "13800138000"), "138****8000");

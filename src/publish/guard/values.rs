@@ -118,14 +118,18 @@ fn add(patterns: &mut Patterns, raw: &str, kind: HitKind, rule: Rule, source: &S
     });
 }
 
-/// The patterns of every wanted value, in canonical form (made and sorted on every core, then
-/// gathered in order): a value of one character is a word, not a name, and is left out; a long
-/// run of digits is found anywhere; a value several records hold is one pattern with each owner
-/// once (by its place in `wanted`: the sources are cloned only for a hit).
+/// The patterns of every wanted value, in canonical form: a value of one character is a word,
+/// not a name, and is left out; a long run of digits is found anywhere; a value several
+/// records hold is one pattern with each owner once (by its place in `wanted`: the sources are
+/// cloned only for a hit).
+///
+/// On one thread, with no parallel work: the guard makes its patterns on first use, and checks
+/// on other threads wait for them meanwhile. A thread making them that waited on parallel work
+/// would take up other work of the pool in the meantime, a check among it, and that check would
+/// wait for the patterns its own thread is making, for ever (seen on a pool of six threads).
 pub fn build(wanted: &[Wanted]) -> (Vec<String>, Vec<Pattern>) {
-    use rayon::prelude::*;
     let mut keyed: Vec<(String, HitKind, Rule, usize)> = wanted
-        .par_iter()
+        .iter()
         .enumerate()
         .filter_map(|(i, w)| {
             let text = canon(&w.raw).text;
@@ -144,7 +148,7 @@ pub fn build(wanted: &[Wanted]) -> (Vec<String>, Vec<Pattern>) {
         })
         .collect();
     // By pattern, and within one by the order of `wanted`.
-    keyed.par_sort_unstable();
+    keyed.sort_unstable();
     let mut texts: Vec<String> = Vec::new();
     let mut list: Vec<Pattern> = Vec::new();
     for (text, kind, rule, i) in keyed {
