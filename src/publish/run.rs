@@ -153,13 +153,19 @@ impl Loaded {
     fn may_hold(&self, out: &Path, global: u128) -> bool {
         let old = &self.pre.old;
         old.global == cache::hex(global)
-            && old.outputs.iter().next().is_some_and(|(path, seen)| {
-                let now = match &self.pre.listing {
-                    Some(listing) => listing.get(path).copied().flatten(),
-                    None => Stat::of(&out.join(path.as_str())),
-                };
-                now == Some(seen.stat)
-            })
+            && old
+                .outputs
+                .iter()
+                .next()
+                .is_some_and(|(path, seen)| self.stat_now(out, path) == Some(seen.stat))
+    }
+
+    /// The size and time of the output's file `path` now: as listed ahead, or looked at here.
+    fn stat_now(&self, out: &Path, path: &str) -> Option<Stat> {
+        match &self.pre.listing {
+            Some(listing) => listing.get(path).copied().flatten(),
+            None => Stat::of(&out.join(path)),
+        }
     }
 
     /// What the output holds now of what the last publish recorded. Nothing is trusted when
@@ -169,20 +175,11 @@ impl Loaded {
         if old.global != cache::hex(global) {
             return HashMap::new();
         }
-        match &self.pre.listing {
-            Some(listing) => old
-                .outputs
-                .iter()
-                .filter(|(path, seen)| listing.get(*path) == Some(&Some(seen.stat)))
-                .map(|(path, seen)| (path.as_str(), seen))
-                .collect(),
-            None => old
-                .outputs
-                .par_iter()
-                .filter(|(path, seen)| Stat::of(&out.join(path.as_str())) == Some(seen.stat))
-                .map(|(path, seen)| (path.as_str(), seen))
-                .collect(),
-        }
+        old.outputs
+            .par_iter()
+            .filter(|(path, seen)| self.stat_now(out, path) == Some(seen.stat))
+            .map(|(path, seen)| (path.as_str(), seen))
+            .collect()
     }
 }
 

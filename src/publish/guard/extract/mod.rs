@@ -641,19 +641,10 @@ mod tests {
                             continue;
                         }
                     }
-                    'u' => {
-                        let end = hex_run(i + 2, 4);
-                        if end == i + 6
-                            && let Some(ch) = from_hex(i + 2, end)
-                        {
-                            out.push(ch);
-                            i = end;
-                            continue;
-                        }
-                    }
-                    'x' => {
-                        let end = hex_run(i + 2, 2);
-                        if end == i + 4
+                    'u' | 'x' => {
+                        let width = if n == 'u' { 4 } else { 2 };
+                        let end = hex_run(i + 2, width);
+                        if end == i + 2 + width
                             && let Some(ch) = from_hex(i + 2, end)
                         {
                             out.push(ch);
