@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    sibai::memory::configure();
     let cli = Cli::parse();
     match cli.command {
         None => sibai::gui::run(&PathBuf::from(".")),
