@@ -46,17 +46,6 @@ struct Rendered {
     hash: u128,
 }
 
-impl Rendered {
-    fn new(entry: GuideEntry, page: Option<(String, String)>, stat: Stat, hash: u128) -> Self {
-        Rendered {
-            entry,
-            page,
-            stat,
-            hash,
-        }
-    }
-}
-
 /// A rendered page waiting for its check: its path and text, and the guard's reading of it
 /// when it was read before the guard's patterns were made.
 struct Page {
@@ -375,7 +364,12 @@ impl Run<'_> {
                 if clean && let Some(entry) = self.old.entries.get(&source.slug) {
                     // Listed as recorded (without its text: read again only if the search
                     // needs it); its page stays as written.
-                    return Ok(Rendered::new(entry.clone(), None, stat, hash));
+                    return Ok(Rendered {
+                        entry: entry.clone(),
+                        page: None,
+                        stat,
+                        hash,
+                    });
                 }
                 let (item, entry) = match f.parsed.take() {
                     // Parsed ahead of the ledger, from the same text.
@@ -392,10 +386,20 @@ impl Run<'_> {
                     }
                 };
                 if clean {
-                    return Ok(Rendered::new(entry, None, stat, hash));
+                    return Ok(Rendered {
+                        entry,
+                        page: None,
+                        stat,
+                        hash,
+                    });
                 }
                 let page = self.rendering(|| render::guide_page(self.theme, self.base, &item))?;
-                Ok(Rendered::new(entry, Some(page), stat, hash))
+                Ok(Rendered {
+                    entry,
+                    page: Some(page),
+                    stat,
+                    hash,
+                })
             })
             .collect()
     }
@@ -571,7 +575,7 @@ pub fn publish_prefetched(
     // The guard's patterns are made from here on, on one core; on the other, what the output
     // holds is looked at and the guide, the site's pages and the search index are rendered
     // meanwhile. A check that comes before the patterns are made waits for them.
-    let (_, made) = rayon::join(
+    let (_, ran) = rayon::join(
         || {
             if will_check > 0 {
                 loaded.guard.prepare(will_check);
@@ -579,7 +583,8 @@ pub fn publish_prefetched(
         },
         || {
             let run = loaded.run(&base, global, out, terms)?;
-            let made = || {
+            // The run is handed back even when rendering failed: its staging is discarded.
+            let render_all = || {
                 let guide = run.guide(
                     &loaded.pre.sources,
                     &mut found,
@@ -591,11 +596,11 @@ pub fn publish_prefetched(
                 let site = run.site_pages(&loaded.site, entries, &texts, &mut record, &mut hits)?;
                 Ok(guide + site)
             };
-            let result = made();
+            let result = render_all();
             Ok::<_, PublishError>((run, result))
         },
     );
-    let (run, result) = made?;
+    let (run, result) = ran?;
     let built = started.elapsed();
     let Run {
         staging,
