@@ -28,6 +28,26 @@ pub struct WriteReport {
     pub removed: Vec<String>,
 }
 
+/// Writes `bytes` to the new file `path`; returns its size and time as written (`None` if it
+/// is not a plain file then).
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<Option<Stat>> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    // On Unix the time the write set stays the file's: it is asked of the open file, without
+    // looking the path up again. Windows may set it once more when the file is closed: asked
+    // after.
+    #[cfg(unix)]
+    {
+        Ok(Stat::of_meta(&file.metadata()?))
+    }
+    #[cfg(not(unix))]
+    {
+        drop(file);
+        Ok(Stat::of(path))
+    }
+}
+
 fn io(path: &Path, e: std::io::Error) -> PublishError {
     PublishError::Io {
         path: path.to_path_buf(),
@@ -137,12 +157,13 @@ impl Staging {
                         std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
                         made.insert(parent.to_path_buf());
                     }
-                    std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
                     // A rename keeps the time, so this is what the output will show.
-                    let stat = Stat::of(&path).ok_or_else(|| PublishError::Io {
-                        path: path.clone(),
-                        detail: "刚写入的文件读不到".into(),
-                    })?;
+                    let stat = write_new(&path, &bytes)
+                        .map_err(|e| io(&path, e))?
+                        .ok_or_else(|| PublishError::Io {
+                            path: path.clone(),
+                            detail: "刚写入的文件读不到".into(),
+                        })?;
                     written.push((rel, stat));
                 }
                 Ok(written)
