@@ -120,19 +120,25 @@ fn nfkc_stable(c: char) -> bool {
 /// The length in bytes of the run of CJK unified ideographs other than numerals that `text`
 /// begins with (each is its own canonical form and is kept).
 fn plain_cjk_run(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    // The ideographs U+4E00..=U+9FFF are the three-byte sequences led by E4 to E9.
-    while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
-        let cp = (u32::from(bytes[i] & 0x0F) << 12)
-            | (u32::from(bytes[i + 1] & 0x3F) << 6)
-            | u32::from(bytes[i + 2] & 0x3F);
+    // The ideographs U+4E00..=U+9FFF are the three-byte sequences led by E4 to E9: read three
+    // bytes at a time while each three are one.
+    let mut run = 0;
+    for c in text.as_bytes().chunks_exact(3) {
+        let &[lead, second, third] = c else {
+            break;
+        };
+        if !(0xE4..=0xE9).contains(&lead) {
+            break;
+        }
+        let cp = (u32::from(lead & 0x0F) << 12)
+            | (u32::from(second & 0x3F) << 6)
+            | u32::from(third & 0x3F);
         if cp < 0x4E00 || is_numeral_code(cp) {
             break;
         }
-        i += 3;
+        run += 3;
     }
-    i
+    run
 }
 
 /// What is carried from one character to the next while a text is written: what was dropped
