@@ -27,7 +27,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// How long memory freed is kept before it goes back to the system (ms).
 const PURGE_AFTER_MS: std::ffi::c_long = 50;
 
-/// Sets the allocator up: called first thing in `main`, before any other thread exists.
+/// Sets the allocator up: called first thing in `main` of both programs (`sibai`, `sibaiw`),
+/// before any other thread exists.
 #[allow(unsafe_code)]
 pub fn configure() {
     // SAFETY: `mi_option_set` takes no pointer; it writes one option, which is not safe while
