@@ -84,6 +84,17 @@ impl Prefetch {
         settings: &SiteSettings,
         out: &Path,
     ) -> Result<Prefetch, PublishError> {
+        Prefetch::read_parsing(root, settings, out, None)
+    }
+
+    /// [`Prefetch::read`]; with `parse`, each changed guide file is parsed as soon as it is
+    /// read, until `parse` is set, rather than kept as text (see [`find_sources`]).
+    fn read_parsing(
+        root: &Path,
+        settings: &SiteSettings,
+        out: &Path,
+        parse: Option<&AtomicBool>,
+    ) -> Result<Prefetch, PublishError> {
         let started = Instant::now();
         let theme_dir = theme_dir_of(root, settings)?;
         let record_path = Record::path_for(out);
@@ -95,13 +106,14 @@ impl Prefetch {
                     || {
                         let old = Record::load(record_path.as_deref());
                         let sources = guide::sources(&root.join("content"))?;
-                        let found = find_sources(&sources, &old)?;
+                        let found = find_sources(&sources, &old, parse)?;
                         Ok::<_, PublishError>((old, sources, found))
                     },
                 )
             },
         );
         let (old, sources, found) = loaded?;
+        let parsed = found.iter().filter(|f| f.parsed.is_some()).count();
         Ok(Prefetch {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
@@ -114,7 +126,7 @@ impl Prefetch {
             sources,
             found,
             terms: HashMap::new(),
-            parsed: 0,
+            parsed,
             took: started.elapsed(),
         })
     }
@@ -129,7 +141,7 @@ impl Prefetch {
         stop: &AtomicBool,
     ) -> Result<Prefetch, PublishError> {
         let started = Instant::now();
-        let mut pre = Prefetch::read(root, settings, out)?;
+        let mut pre = Prefetch::read_parsing(root, settings, out, Some(stop))?;
         pre.parse_changed(stop);
         pre.make_terms(stop);
         pre.took = started.elapsed();
@@ -160,14 +172,7 @@ impl Prefetch {
                 return;
             }
             if let Some(text) = f.text.take() {
-                let parsed =
-                    guide::parse_item(&source.slug, &text, &source.path).map(|mut item| {
-                        let entry = GuideEntry::of(&item);
-                        // Its search text is the entry's now; the page does not show it.
-                        item.text = String::new();
-                        (item, entry)
-                    });
-                f.parsed = Some(parsed);
+                f.parsed = Some(parse(source, &text));
                 self.parsed += 1;
             }
         }
@@ -259,11 +264,30 @@ impl Prefetch {
     }
 }
 
+/// A changed guide file parsed ahead: the item and its entry (the item's search text moved to
+/// the entry: the page does not show it).
+fn parse(source: &GuideSource, text: &str) -> Result<(PublicGuideItem, GuideEntry), PublishError> {
+    guide::parse_item(&source.slug, text, &source.path).map(|mut item| {
+        let entry = GuideEntry::of(&item);
+        item.text = String::new();
+        (item, entry)
+    })
+}
+
 /// The guide files as found now: each one's size and the fingerprint of its content, read whole
 /// (an edit that keeps the size and the time must still be noticed). The text is kept only of a
 /// file that the last publish did not see as it is now: an unchanged one is read again only if
 /// something needs it, so that a republish of a large guide holds no copy of it.
-fn find_sources(sources: &[GuideSource], old: &Record) -> Result<Vec<Found>, PublishError> {
+///
+/// With `parse` (reading ahead of the ledger), a changed file is parsed from the bytes just read
+/// until `parse` is set, and only what was parsed is kept: copying every file's text first, to
+/// parse it after, touched 35 MB more of fresh memory for 10,000 items, which this machine
+/// clears at well under 1 GB/s (a fifth of the reading thread's time, perf).
+fn find_sources(
+    sources: &[GuideSource],
+    old: &Record,
+    parse: Option<&AtomicBool>,
+) -> Result<Vec<Found>, PublishError> {
     use std::io::Read as _;
     sources
         .par_iter()
@@ -281,19 +305,23 @@ fn find_sources(sources: &[GuideSource], old: &Record) -> Result<Vec<Found>, Pub
                 .sources
                 .get(&s.slug)
                 .is_some_and(|seen| seen.hash == cache::hex(hash));
-            let text = if known {
-                None
-            } else {
-                // Checked by simdutf8, then copied: the standard library's check took ~10
-                // instructions a byte of the guide's files (36 million for 1,000, callgrind).
-                let text = simdutf8::basic::from_utf8(bytes).map_err(|_| {
+            let (mut text, mut parsed) = (None, None);
+            if !known {
+                // Checked by simdutf8: the standard library's check took ~10 instructions a
+                // byte of the guide's files (36 million for 1,000, callgrind).
+                let checked = simdutf8::basic::from_utf8(bytes).map_err(|_| {
                     failed(std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
                         "不是 UTF-8 编码的文本",
                     ))
                 })?;
-                Some(text.to_owned())
-            };
+                match parse {
+                    Some(stop) if !stop.load(Ordering::Relaxed) => {
+                        parsed = Some(self::parse(s, checked));
+                    }
+                    _ => text = Some(checked.to_owned()),
+                }
+            }
             Ok(Found {
                 stat: Stat {
                     len: bytes.len() as u64,
@@ -301,7 +329,7 @@ fn find_sources(sources: &[GuideSource], old: &Record) -> Result<Vec<Found>, Pub
                 },
                 hash,
                 text,
-                parsed: None,
+                parsed,
                 search_text: None,
             })
         })
