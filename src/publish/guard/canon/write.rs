@@ -110,11 +110,12 @@ fn percent_decoded(raw: &str) -> Cow<'_, str> {
 }
 
 /// Whether `c` is certainly its own NFKC and composes with nothing: ASCII, the CJK unified
-/// ideographs, and the everyday Chinese punctuation (、。《》「」『』【】 and curly quotes).
+/// ideographs, and the everyday Chinese punctuation (、。《》「」『』【】, curly quotes, the
+/// dashes of ——, the middle dot of 地点·时间).
 fn nfkc_stable(c: char) -> bool {
     c.is_ascii()
         || ('\u{4E00}'..='\u{9FFF}').contains(&c)
-        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{2019}' | '\u{201C}'..='\u{201D}')
+        || matches!(c, '\u{3001}'..='\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{2018}'..='\u{2019}' | '\u{201C}'..='\u{201D}' | '\u{2012}'..='\u{2015}' | '\u{00B7}')
 }
 
 /// The length in bytes of the run of CJK unified ideographs other than numerals that `text`
@@ -189,38 +190,59 @@ fn nfkc_simple(c: char) -> Option<char> {
 ///
 /// Most text needs no Unicode normaliser: ASCII, the common CJK ideographs and punctuation are
 /// their own NFKC, and a full-width form is one ASCII character ([`nfkc_simple`]). The segment
-/// is read so in one pass; at the first character that is none of these, what was written of it
-/// is taken back and the segment is read again, normalised whole.
+/// is read so, and only the stretches around the other characters go through the normaliser:
+/// each from the character before the first of them (which a combining mark may compose with)
+/// to the next character that is simple again. None of the simple characters composes with
+/// the one before it, so the normaliser starts and ends a stretch where it would have within
+/// the whole segment (a property test holds the two to the same text), and a page or a search
+/// shard with a dash or an ellipsis in it is not normalised whole for it.
 pub(super) fn write(canon: &mut Canon, raw: &str, line: u32, flags: u8, cur: &mut Cursor) {
     let decoded = percent_decoded(raw);
-    let saved = (
-        canon.text.len(),
-        canon.marks.len(),
-        canon.lines.len(),
-        canon.lines.last().copied(),
-        *cur,
-        canon.log.as_ref().map_or(0, Vec::len),
-    );
-    if write_chars(canon, &decoded, line, flags, cur, true) {
-        return;
+    let mut rest: &str = &decoded;
+    let mut line = line;
+    while let Err((at, at_line)) = write_chars(canon, rest, line, flags, cur, true) {
+        let end = stretch_end(rest, at);
+        let normalised = ComposingNormalizerBorrowed::new_nfkc().normalize(&rest[at..end]);
+        line = write_chars(canon, &normalised, at_line, flags, cur, false).unwrap_or(at_line);
+        rest = &rest[end..];
     }
-    canon.text.truncate(saved.0);
-    canon.marks.truncate(saved.1);
-    canon.lines.truncate(saved.2);
-    if let (Some(was), Some(last)) = (saved.3, canon.lines.last_mut()) {
-        *last = was;
-    }
-    *cur = saved.4;
-    if let Some(log) = &mut canon.log {
-        log.truncate(saved.5);
-    }
-    let normalised = ComposingNormalizerBorrowed::new_nfkc().normalize(&decoded);
-    write_chars(canon, &normalised, line, flags, cur, false);
 }
 
-/// Writes `text` (see [`write()`]). With `simple_only`, each character is put in NFKC by
-/// [`nfkc_simple`], and `false` is returned, with the text written so far, at the first that
-/// cannot be; otherwise `text` is already in NFKC.
+/// Where the stretch the normaliser reads, from byte `at` of `text`, ends: after the character
+/// at `at` and every character after it that [`nfkc_simple`] does not take, at the next one it
+/// does (or the end).
+fn stretch_end(text: &str, at: usize) -> usize {
+    let mut chars = text[at..].char_indices();
+    chars.next();
+    chars
+        .find(|(_, c)| nfkc_simple(*c).is_some())
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether the text `rest` begins with a character the short way cannot take: it stops before
+/// the character that comes before one.
+fn next_is_hard(rest: &str) -> bool {
+    // Told by their bytes without decoding: ASCII, the ideographs U+4E00..=U+9FFF, 、 and 。,
+    // the full-width forms U+FF01..=U+FF5E (，：（ …).
+    match rest.as_bytes() {
+        []
+        | [0..=0x7F, ..]
+        | [0xE5..=0xE9, ..]
+        | [0xE4, 0xB8..=0xBF, ..]
+        | [0xE3, 0x80, 0x81 | 0x82, ..]
+        | [0xEF, 0xBC, 0x81..=0xBF, ..]
+        | [0xEF, 0xBD, 0x80..=0x9E, ..] => false,
+        _ => rest
+            .chars()
+            .next()
+            .is_some_and(|c| nfkc_simple(c).is_none()),
+    }
+}
+
+/// Writes `text` (see [`write()`]) and returns the line it ends on. With `simple_only`, each
+/// character is put in NFKC by [`nfkc_simple`], and at a character that cannot be, it stops
+/// before the character that precedes it (or before it, at the start) with what was written
+/// so far: `Err` with the byte it stopped at and its line. Otherwise `text` is already in NFKC.
 fn write_chars(
     canon: &mut Canon,
     text: &str,
@@ -228,26 +250,39 @@ fn write_chars(
     flags: u8,
     cur: &mut Cursor,
     simple_only: bool,
-) -> bool {
+) -> Result<u32, (usize, u32)> {
     canon.text.reserve(text.len());
     canon.marks.reserve(text.len());
     let mut line = line;
     let mut rest = text;
+    let stop = |rest: &str, line: u32| Err((text.len() - rest.len(), line));
     while let Some(c) = rest.chars().next() {
         // The short way for a run of ASCII (link addresses, class names, numbers): each byte
         // looked up in a table made by `classify`.
         if c.is_ascii() {
-            let run = rest
+            let mut run = rest
                 .bytes()
                 .position(|b| !b.is_ascii())
                 .unwrap_or(rest.len());
+            // Its last character goes to the normaliser with what follows it.
+            let hard = simple_only && next_is_hard(&rest[run..]);
+            if hard {
+                run -= 1;
+            }
             line = write_ascii(canon, &rest.as_bytes()[..run], line, flags, cur);
             rest = &rest[run..];
+            if hard {
+                return stop(rest, line);
+            }
             continue;
         }
         // The short way for a run of Chinese characters that are not numerals (most of a
         // page): copied as they are.
-        let run = plain_cjk_run(rest);
+        let mut run = plain_cjk_run(rest);
+        let hard = run > 0 && simple_only && next_is_hard(&rest[run..]);
+        if hard {
+            run -= 3;
+        }
         if run > 0 {
             cur.numerals = cur.numerals || runs_as_number(cur.last, c);
             canon.text.push_str(&rest[..run]);
@@ -258,15 +293,18 @@ fn write_chars(
             rest = &rest[run..];
             continue;
         }
-        rest = &rest[c.len_utf8()..];
+        if hard {
+            return stop(rest, line);
+        }
         let k = if simple_only {
             match nfkc_simple(c) {
-                Some(k) => k,
-                None => return false,
+                Some(k) if !next_is_hard(&rest[c.len_utf8()..]) => k,
+                _ => return stop(rest, line),
             }
         } else {
             c
         };
+        rest = &rest[c.len_utf8()..];
         match classify(k) {
             Class::Drop => {}
             Class::Sep(gap) => cur.pending |= gap,
@@ -286,7 +324,7 @@ fn write_chars(
             canon.note_line(line);
         }
     }
-    true
+    Ok(line)
 }
 
 /// What [`classify`] makes of each ASCII byte: [`DROP`], [`SEP_BIT`] with the gap bits, or the
@@ -401,6 +439,58 @@ mod tests {
             let (text, marks) = one_by_one(&raw);
             proptest::prop_assert_eq!(&c.text, &text);
             proptest::prop_assert_eq!(&c.marks, &marks);
+        }
+    }
+
+    /// A segment written as `write` did before it normalised stretches: normalised whole.
+    fn normalised_whole(raw: &str) -> (Canon, Cursor) {
+        let mut canon = Canon::default();
+        let mut cur = Cursor {
+            pending: super::super::SEP | super::super::BOUNDARY,
+            ..Cursor::default()
+        };
+        canon.note_line(1);
+        let normalised = ComposingNormalizerBorrowed::new_nfkc().normalize(raw);
+        let ended = write_chars(&mut canon, &normalised, 1, 0, &mut cur, false);
+        assert!(ended.is_ok());
+        (canon, cur)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stretches_normalised_read_as_the_segment_normalised_whole(
+            raw in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'a', 'Z', '1', ' ', '\n', '-', '钱', '一', '十', '号', '楼', '，', '１', 'Ａ',
+                    '\u{3000}', '、', '\u{0301}', '\u{0332}', '\u{200B}', '…', '—', '·', '①',
+                    'ﬁ', 'é', '\u{212B}', '\u{1100}', '\u{1161}', '\u{11A8}', '가', 'ｶ', 'ﾞ',
+                    'か', '\u{3099}', '\u{FE0F}',
+                ]),
+                0..40,
+            ).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            let mut b = super::super::Builder::new();
+            b.push(&raw, 1, 0);
+            let cur = b.cursor();
+            let (whole, whole_cur) = normalised_whole(&raw);
+            proptest::prop_assert_eq!(&b.canon.text, &whole.text);
+            proptest::prop_assert_eq!(&b.canon.marks, &whole.marks);
+            proptest::prop_assert_eq!(&b.canon.lines, &whole.lines);
+            proptest::prop_assert_eq!(cur, whole_cur);
+        }
+    }
+
+    #[test]
+    fn a_hard_character_is_one_the_short_way_cannot_take() {
+        assert!(!next_is_hard(""));
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let rest = format!("{c}x");
+            assert_eq!(
+                next_is_hard(&rest),
+                nfkc_simple(c).is_none(),
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 
