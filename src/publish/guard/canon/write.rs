@@ -41,6 +41,14 @@ fn classify(c: char) -> Class {
         '\u{00B7}' | '\u{30FB}' | '\u{2027}' | '\u{22C5}' | '\u{FF65}' | '\u{2024}' => {
             return Class::Sep(SEP);
         }
+        // The everyday Chinese punctuation (、。〈〉《》「」『』【】 and curly quotes), as the
+        // general category below would say (a test holds them to it), without looking it up.
+        '\u{3001}'..='\u{3002}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{2018}'..='\u{2019}'
+        | '\u{201C}'..='\u{201D}' => {
+            return Class::Sep(SEP);
+        }
         '×' | '✱' | '✲' | '✳' | '✻' | '⁎' | '∗' | '●' | '○' | '◯' | '■' | '□' | '◆' | '◇' | '★'
         | '☆' | '※' | '•' | '∙' | '⚫' | '⚪' | '❋' | '✽' => return Class::Keep('*'),
         _ => {}
@@ -477,6 +485,27 @@ mod tests {
             proptest::prop_assert_eq!(&b.canon.marks, &whole.marks);
             proptest::prop_assert_eq!(&b.canon.lines, &whole.lines);
             proptest::prop_assert_eq!(cur, whole_cur);
+        }
+    }
+
+    #[test]
+    fn everyday_chinese_punctuation_is_punctuation() {
+        let map = CodePointMapData::<GeneralCategory>::new();
+        for c in [
+            '\u{3001}', '\u{3002}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}',
+        ]
+        .into_iter()
+        .chain('\u{3008}'..='\u{3011}')
+        {
+            assert!(
+                GeneralCategoryGroup::Punctuation.contains(map.get(c)),
+                "{c}"
+            );
+            assert!(
+                !c.is_whitespace()
+                    && !CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+            );
+            assert!(matches!(classify(c), Class::Sep(SEP)), "{c}");
         }
     }
 
