@@ -1,6 +1,7 @@
 //! Made-up 百事汇 guide pages for the publish benchmark and the search tests: Chinese text of
-//! about 1,500 characters a page (a heading, running text, a list and a table) drawn from the
-//! guide's own vocabulary, different for every page number and the same for it every time.
+//! about 1,500 characters a page (a heading, running text punctuated as Chinese is, a list and
+//! a table) drawn from the guide's own vocabulary, different for every page number and the same
+//! for it every time.
 //! Nothing in them is personal.
 
 use std::fmt::Write as _;
@@ -68,8 +69,21 @@ pub fn guide_body(i: usize) -> String {
     let mut word = words(i);
     let mut body = String::new();
     let _ = writeln!(body, "## {}{}须知\n", word(), word());
+    // Punctuated as Chinese text is: mostly ，, now and then 。、；, a dash (——), an ellipsis
+    // (……) or a middle dot (地点·时间), which the privacy guard reads differently from plain
+    // ideographs (an ellipsis goes through the Unicode normaliser).
+    let mut n = 0usize;
     while body.chars().count() < 900 {
-        let _ = write!(body, "{}{}{}，", word(), word(), word());
+        n += 1;
+        let (a, b, c) = (word(), word(), word());
+        let _ = match n % 12 {
+            3 => write!(body, "{a}{b}——{c}，"),
+            5 => write!(body, "{a}{b}{c}。"),
+            7 => write!(body, "{a}、{b}、{c}；"),
+            9 => write!(body, "{a}{b}{c}……"),
+            11 => write!(body, "{a}·{b}{c}，"),
+            _ => write!(body, "{a}{b}{c}，"),
+        };
     }
     body.push_str("。\n\n");
     for _ in 0..5 {
