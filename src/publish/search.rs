@@ -210,14 +210,25 @@ fn is_ideograph(c: char) -> bool {
     ('\u{3400}'..='\u{9FFF}').contains(&c)
 }
 
-/// Calls `each` with the characters of `text` as [`folded_chars`] gives them: an ideograph
-/// as it is, without going through the folding's iterators.
+/// Calls `each` with the characters of `text` as [`folded_chars`] gives them, without going
+/// through its iterators but for a character that lower case may make more than one of: an
+/// ideograph as it is, a full-width form as its ASCII character, ASCII in lower case.
 fn each_folded(text: &str, mut each: impl FnMut(char)) {
     for c in text.chars() {
         if is_ideograph(c) {
             each(c);
-        } else {
-            folded_chars(c.encode_utf8(&mut [0; 4])).for_each(&mut each);
+            continue;
+        }
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_ascii() {
+            if !is_js_space(c) {
+                each(c.to_ascii_lowercase());
+            }
+        } else if !is_js_space(c) {
+            c.to_lowercase().for_each(&mut each);
         }
     }
 }
@@ -259,13 +270,17 @@ fn add_all(postings: &mut Postings, texts: &[&str], doc: u32) {
     }
 }
 
-/// The lists of one bucket, by gram.
-fn bucket_lists(postings: &Postings, b: u32) -> Vec<(String, &[u32])> {
-    let mut lists: Vec<(Gram, &[u32])> = postings
-        .iter()
-        .filter(|(g, _)| (**g >> 21) as u32 % BUCKETS == b)
-        .map(|(g, list)| (*g, list.ids.as_slice()))
-        .collect();
+/// The lists of a group, bucket by bucket (each in no order yet), in one pass over them.
+fn by_bucket(postings: &Postings) -> Vec<Vec<(Gram, &[u32])>> {
+    let mut buckets: Vec<Vec<(Gram, &[u32])>> = vec![Vec::new(); BUCKETS as usize];
+    for (g, list) in postings {
+        buckets[((*g >> 21) % u64::from(BUCKETS)) as usize].push((*g, list.ids.as_slice()));
+    }
+    buckets
+}
+
+/// The lists of one bucket (as [`by_bucket`] gives them), by gram.
+fn bucket_lists(mut lists: Vec<(Gram, &[u32])>) -> Vec<(String, &[u32])> {
     lists.sort_unstable_by_key(|(g, _)| *g);
     lists
         .into_iter()
@@ -357,9 +372,14 @@ pub fn term_shards_unless(
         add_all(&mut title, &[d.title], local);
     }
     let count = docs.len();
-    let made: Option<Result<Vec<(String, String)>, PublishError>> = (0..BUCKETS)
+    let buckets: Vec<_> = by_bucket(&body)
+        .into_iter()
+        .zip(by_bucket(&title))
+        .collect();
+    let made: Option<Result<Vec<(String, String)>, PublishError>> = buckets
         .into_par_iter()
-        .map(|b| (!stop()).then(|| bucket_shard(group, b, &body, &title, count)))
+        .zip(0..BUCKETS)
+        .map(|((body, title), b)| (!stop()).then(|| bucket_shard(group, b, body, title, count)))
         .collect();
     if made.is_none() {
         super::drop_aside((body, title));
@@ -367,18 +387,18 @@ pub fn term_shards_unless(
     made
 }
 
-/// The file of bucket `b` of a group of `count` documents: the postings of its grams in the
-/// documents' texts and in their titles.
+/// The file of bucket `b` of a group of `count` documents, from the bucket's lists (as
+/// [`by_bucket`] gives them) of the documents' texts and of their titles.
 fn bucket_shard(
     group: usize,
     b: u32,
-    body: &Postings,
-    title: &Postings,
+    body: Vec<(Gram, &[u32])>,
+    title: Vec<(Gram, &[u32])>,
     count: usize,
 ) -> Result<(String, String), PublishError> {
     let parts = [
-        postings_json(&bucket_lists(body, b), count)?,
-        postings_json(&bucket_lists(title, b), count)?,
+        postings_json(&bucket_lists(body), count)?,
+        postings_json(&bucket_lists(title), count)?,
     ];
     Ok((term_path(group, b), script("t", &parts)))
 }
@@ -563,7 +583,7 @@ mod tests {
             chars in proptest::collection::vec(
                 proptest::sample::select(vec![
                     '老', '㐀', '鿿', '䶿', 'A', 'z', 'Ａ', 'ｚ', '１', ' ', '\u{3000}', '\u{A0}', '\n',
-                    'İ', 'Σ', 'ß', '。', '\u{FEFF}', '🙂',
+                    'İ', 'Σ', 'ß', '。', '\u{FEFF}', '🙂', '，', '～', '·', '—', '…',
                 ]),
                 0..30,
             )
