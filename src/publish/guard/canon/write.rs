@@ -570,8 +570,8 @@ mod tests {
             .collect();
         assert_eq!(icu.normalize(&raw), mapped.as_str());
         assert_eq!(text(&raw), text(&mapped));
-        // A segment with anything else is read again, normalised whole: here the accent
-        // composes with the letter before it, already read.
+        // Anything else goes through the normaliser with the character before it: here the
+        // accent composes with the full-width letter before it.
         assert_eq!(text("Ａ\u{0301}，１"), "Á1");
         assert_eq!(text("１２\u{0301}"), "12");
     }
