@@ -192,6 +192,12 @@ fn nfkc_simple(c: char) -> Option<char> {
     }
 }
 
+/// Whether NFKC makes `c` a run of full stops (… and ‥, the ellipsis of Chinese text): written
+/// as one full stop, a separator, as the run would be, without the normaliser.
+fn is_dots(c: char) -> bool {
+    matches!(c, '\u{2025}' | '\u{2026}')
+}
+
 /// Writes the canonical form of one raw segment at the end of `canon`: its characters (each
 /// with what was dropped before it and `flags`), and where each of its raw lines begins, from
 /// `line`.
@@ -243,7 +249,7 @@ fn next_is_hard(rest: &str) -> bool {
         _ => rest
             .chars()
             .next()
-            .is_some_and(|c| nfkc_simple(c).is_none()),
+            .is_some_and(|c| nfkc_simple(c).is_none() && !is_dots(c)),
     }
 }
 
@@ -305,7 +311,7 @@ fn write_chars(
             return stop(rest, line);
         }
         let k = if simple_only {
-            match nfkc_simple(c) {
+            match nfkc_simple(c).or_else(|| is_dots(c).then_some('.')) {
                 Some(k) if !next_is_hard(&rest[c.len_utf8()..]) => k,
                 _ => return stop(rest, line),
             }
@@ -472,7 +478,7 @@ mod tests {
                     'a', 'Z', '1', ' ', '\n', '-', '钱', '一', '十', '号', '楼', '，', '１', 'Ａ',
                     '\u{3000}', '、', '\u{0301}', '\u{0332}', '\u{200B}', '…', '—', '·', '①',
                     'ﬁ', 'é', '\u{212B}', '\u{1100}', '\u{1161}', '\u{11A8}', '가', 'ｶ', 'ﾞ',
-                    'か', '\u{3099}', '\u{FE0F}',
+                    'か', '\u{3099}', '\u{FE0F}', '‥',
                 ]),
                 0..40,
             ).prop_map(|v| v.into_iter().collect::<String>())
@@ -486,6 +492,24 @@ mod tests {
             proptest::prop_assert_eq!(&b.canon.lines, &whole.lines);
             proptest::prop_assert_eq!(cur, whole_cur);
         }
+    }
+
+    #[test]
+    fn an_ellipsis_is_full_stops_to_nfkc_and_one_separator_to_the_guard() {
+        let icu = ComposingNormalizerBorrowed::new_nfkc();
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_dots(*c))
+        {
+            let n = icu.normalize(&c.to_string()).into_owned();
+            assert!(
+                n.len() >= 2 && n.chars().all(|d| d == '.'),
+                "U+{:04X}",
+                c as u32
+            );
+            assert!(matches!(classify('.'), Class::Sep(SEP)));
+        }
+        assert_eq!(canon("楼…1……号‥2"), canon("楼...1......号..2"));
     }
 
     #[test]
@@ -516,7 +540,7 @@ mod tests {
             let rest = format!("{c}x");
             assert_eq!(
                 next_is_hard(&rest),
-                nfkc_simple(c).is_none(),
+                nfkc_simple(c).is_none() && !is_dots(c),
                 "U+{:04X}",
                 c as u32
             );
