@@ -254,7 +254,8 @@ fn next_is_hard(rest: &str) -> bool {
 }
 
 /// Writes `text` (see [`write()`]) and returns the line it ends on. With `simple_only`, each
-/// character is put in NFKC by [`nfkc_simple`], and at a character that cannot be, it stops
+/// character is put in NFKC by [`nfkc_simple`] (an ellipsis as a full stop, [`is_dots`]), and
+/// at a character that cannot be, it stops
 /// before the character that precedes it (or before it, at the start) with what was written
 /// so far: `Err` with the byte it stopped at and its line. Otherwise `text` is already in NFKC.
 fn write_chars(
