@@ -1,8 +1,8 @@
 //! Publish benchmark, as a committee runs it: `sibai publish` as a new process each time, on
 //! the demo committee's ledger (typical size, unlocked with its passphrase) and 1,000 and then
-//! 10,000 Markdown guide pages of Chinese text (about 1,500 characters each, with a heading, a
-//! list and a table). Prints every run (none left out), the median and the worst, against the
-//! targets of the publish-speed issue:
+//! 10,000 Markdown guide pages of Chinese text (about 1,500 characters each, punctuated as
+//! Chinese is — ，。、；——……· — with a heading, a list and a table). Prints every run (none
+//! left out), the median and the worst, against the targets of the publish-speed issue:
 //!
 //! - 10,000 pages, a first publish, whole process on the memory disk, without the key
 //!   derivation: median ≤ 1.0 s, worst ≤ 1.3 s; peak memory after the key derivation ≤ 250 MB;
