@@ -68,17 +68,29 @@ pub fn render_with_text(markdown: &str) -> (String, String) {
 /// `text` with every run of whitespace made one space, and none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Whitespace (Unicode's) is ASCII, or begins with one of these bytes; nothing else does,
-    // and Chinese text (ideographs begin with E4–E9) is copied a run at a time without
-    // reading its characters.
-    let may_be_space = |b: u8| b <= b' ' || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    // Whitespace (Unicode's) is ASCII, or begins with one of the bytes C2, E1, E2, E3; nothing
+    // else does, and any other character is stepped over by the length its first byte gives
+    // (a Chinese character, led by E4–E9, in one step, not three), its run copied at once.
     let bytes = text.as_bytes();
     // Where the word being read began, and whether whitespace came before it.
     let (mut word, mut spaced) = (0, false);
     let mut i = 0;
-    while i < bytes.len() {
-        if !may_be_space(bytes[i]) {
-            i += 1;
+    while let Some(&b) = bytes.get(i) {
+        let step = match (b, bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'!'..=0x7F, ..) => 1,
+            (0xC3..=0xDF, ..) => 2,
+            (0xE0 | 0xE4..=0xEF, ..) => 3,
+            // Led by E2 or E3, only U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000
+            // are whitespace: the dashes, curly quotes and 、。 are stepped over too.
+            (0xE2, Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+            | (0xE2, Some(0x81), Some(0x9F))
+            | (0xE3, Some(0x80), Some(0x80)) => 0,
+            (0xE2 | 0xE3, ..) => 3,
+            (0xF0..=0xF7, ..) => 4,
+            _ => 0,
+        };
+        if step > 0 {
+            i += step;
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
@@ -159,6 +171,23 @@ mod tests {
         assert_eq!(collapse_whitespace("  甲 \n\t 乙  "), "甲 乙");
     }
 
+    #[test]
+    fn every_character_is_told_whitespace_or_not_as_the_standard_library_tells_it() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let want = if c.is_whitespace() {
+                "a b".to_owned()
+            } else {
+                format!("a{c}b")
+            };
+            assert_eq!(
+                collapse_whitespace(&format!("a{c}b")),
+                want,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
     proptest::proptest! {
         /// Whitespace is collapsed as the standard library splits it, whatever its kind.
         #[test]
@@ -167,7 +196,8 @@ mod tests {
                 proptest::sample::select(vec![
                     '甲', '。', '、', 'a', ' ', '\n', '\t', '\u{85}', '\u{A0}', '\u{1680}',
                     '\u{2003}', '\u{2028}', '\u{202F}', '\u{205F}', '\u{3000}', '\u{FEFF}',
-                    '\u{200B}', 'é', '—', '“', '🙂',
+                    '\u{200B}', 'é', '—', '“', '🙂', '\u{7FF}', '\u{800}', '\u{FFFF}', 'Ω',
+                    '\u{2060}', '\u{2100}', '\u{3001}', '\u{3040}', '\u{2FFF}',
                 ]),
                 0..30,
             )
