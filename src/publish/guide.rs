@@ -146,6 +146,19 @@ pub fn parse_item(slug: &str, text: &str, file: &Path) -> Result<PublicGuideItem
     })
 }
 
+/// Reads one guide file into its item and its entry: the item's search text moves to the
+/// entry (the page does not show it), so that it is held once.
+pub fn parse_with_entry(
+    source: &GuideSource,
+    text: &str,
+) -> Result<(PublicGuideItem, GuideEntry), PublishError> {
+    parse_item(&source.slug, text, &source.path).map(|mut item| {
+        let entry = GuideEntry::of(&item);
+        item.text = String::new();
+        (item, entry)
+    })
+}
+
 /// One guide file: its slug and path.
 #[derive(Debug, Clone)]
 pub struct GuideSource {

@@ -379,10 +379,7 @@ impl Run<'_> {
                             Some(t) => t,
                             None => source.read()?,
                         };
-                        let item = self
-                            .rendering(|| guide::parse_item(&source.slug, &text, &source.path))?;
-                        let entry = GuideEntry::of(&item);
-                        (item, entry)
+                        self.rendering(|| guide::parse_with_entry(source, &text))?
                     }
                 };
                 if clean {

@@ -172,7 +172,7 @@ impl Prefetch {
                 return;
             }
             if let Some(text) = f.text.take() {
-                f.parsed = Some(parse(source, &text));
+                f.parsed = Some(guide::parse_with_entry(source, &text));
                 self.parsed += 1;
             }
         }
@@ -264,16 +264,6 @@ impl Prefetch {
     }
 }
 
-/// A changed guide file parsed ahead: the item and its entry (the item's search text moved to
-/// the entry: the page does not show it).
-fn parse(source: &GuideSource, text: &str) -> Result<(PublicGuideItem, GuideEntry), PublishError> {
-    guide::parse_item(&source.slug, text, &source.path).map(|mut item| {
-        let entry = GuideEntry::of(&item);
-        item.text = String::new();
-        (item, entry)
-    })
-}
-
 /// The guide files as found now: each one's size and the fingerprint of its content, read whole
 /// (an edit that keeps the size and the time must still be noticed). The text is kept only of a
 /// file that the last publish did not see as it is now: an unchanged one is read again only if
@@ -317,7 +307,7 @@ fn find_sources(
                 })?;
                 match parse {
                     Some(stop) if !stop.load(Ordering::Relaxed) => {
-                        parsed = Some(self::parse(s, checked));
+                        parsed = Some(guide::parse_with_entry(s, checked));
                     }
                     _ => text = Some(checked.to_owned()),
                 }
