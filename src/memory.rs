@@ -71,15 +71,16 @@ mod tests {
 
     #[test]
     #[allow(unsafe_code)]
-    fn the_options_set_are_the_largest_block_an_arena_holds_and_the_purge_delay() {
-        // mimalloc 3's defaults for them on 64-bit (no test sets them): 2 GiB, in KiB; 1000 ms.
+    fn the_options_set_are_the_largest_block_an_arena_holds_the_purge_delay_and_huge_pages() {
+        // mimalloc 3's defaults for them on 64-bit (no test sets them): 2 GiB, in KiB; 1000 ms;
+        // huge pages allowed.
         // SAFETY: reads one option; nothing in the tests writes options.
         let largest = unsafe { libmimalloc_sys::mi_option_get(ARENA_MAX_OBJECT_SIZE) };
         assert_eq!(largest, 2 * 1024 * 1024);
         // SAFETY: as above.
         let delay = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
         assert_eq!(delay, 1000);
-        // SAFETY: as above. On by default (mimalloc 3 on Linux and Windows alike).
+        // SAFETY: as above.
         let thp = unsafe { libmimalloc_sys::mi_option_get(ALLOW_THP) };
         assert_eq!(thp, 1);
         // The options as counted for the place above: mimalloc 3.3's, 47 of them.
@@ -97,7 +98,7 @@ mod tests {
                 .find_map(|l| l.strip_prefix("THP_enabled:").map(|v| v.trim().to_owned()))
         };
         disable_huge_pages();
-        // Kernels before 6.x do not list the line; where it is listed it must say off.
+        // Kernels before 5.0 do not list the line; where it is listed it must say off.
         if let Some(flag) = enabled() {
             assert_eq!(flag, "0");
         }
