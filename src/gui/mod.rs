@@ -4,8 +4,8 @@
 //! the open ledger and from runtime handles; slow work (unlock, reading the rest of the ledger)
 //! runs on named threads. Business rules live in `model`; this module only shows them.
 //!
-//! The decrypted ledger lives only in [`Session`]: locking (by hand, after idle minutes measured
-//! on the wall clock so that sleep counts, or on minimise) drops it.
+//! The decrypted ledger lives only in the session (`session::Session`): locking (by hand, after
+//! idle minutes measured on the wall clock so that sleep counts, or on minimise) drops it.
 //!
 //! Panels never change the ledger themselves: they hand the shell an [`Action`], and every edit
 //! is a `model::Edit` applied through the vault, recorded for undo, and saved by itself a moment

@@ -279,7 +279,8 @@ impl Guard {
 
     /// Makes the patterns and the matcher now, rather than at the first scan (a publish that is
     /// sure to check something does it beside other work), for a check of about `pages` pages:
-    /// from [`LARGE_CHECK`] on, with the automaton that takes longer to build and reads faster.
+    /// from `LARGE_CHECK` (1,000) on, with the automaton that takes longer to build and reads
+    /// faster.
     pub fn prepare(&self, pages: usize) {
         self.built.get_or_init(|| self.build(pages >= LARGE_CHECK));
     }

@@ -25,7 +25,7 @@ impl Unlocked {
     }
 
     /// Unlocks with the recovery passphrase printed at init, as copied from paper: letter case,
-    /// spaces and dashes do not matter (see [`normalise_recovery`]).
+    /// spaces and dashes do not matter (see `normalise_recovery`).
     pub fn with_recovery(
         dir: &Path,
         passphrase: &SecretString,
