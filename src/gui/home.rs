@@ -35,20 +35,50 @@ pub struct HomeFigures {
 }
 
 impl HomeFigures {
-    /// Computes the figures for `today`; `member` is the worker signed in, if any.
+    /// Computes the figures for `today`; `member` is the worker signed in, if any. The three
+    /// heaviest parts side by side (the overdue households, the lists' index and counts, the
+    /// rest): each reads the whole ledger, and the first frame after an edit waits for them.
     pub fn new(ledger: &Ledger, today: NaiveDate, member: Option<WorkerId>) -> HomeFigures {
-        let overdue = coverage::overdue(ledger, today);
-        let mine = member.map(|w| (w, coverage::block(ledger, w, today, &overdue)));
-        let book = &ledger.households;
-        let addresses = overdue
-            .iter()
-            .filter_map(|o| Some((o.household, book.address_of(book.household(o.household)?))))
-            .collect();
-        let index = lists::ListIndex::new(ledger, today);
-        let lists = lists::counts(&index, &ledger.committee)
-            .into_iter()
-            .map(|c| (c.list.name, c.count, c.list.query.unit.measure()))
-            .collect();
+        let ((overdue, mine, addresses), (lists, rest)) = rayon::join(
+            || {
+                let overdue = coverage::overdue(ledger, today);
+                let mine = member.map(|w| (w, coverage::block(ledger, w, today, &overdue)));
+                let book = &ledger.households;
+                let addresses = overdue
+                    .iter()
+                    .filter_map(|o| {
+                        Some((o.household, book.address_of(book.household(o.household)?)))
+                    })
+                    .collect();
+                (overdue, mine, addresses)
+            },
+            || {
+                rayon::join(
+                    || {
+                        let index = lists::ListIndex::new(ledger, today);
+                        lists::counts(&index, &ledger.committee)
+                            .into_iter()
+                            .map(|c| (c.list.name, c.count, c.list.query.unit.measure()))
+                            .collect()
+                    },
+                    || {
+                        (
+                            money_todo(ledger, today),
+                            coverage::coverage(ledger, today.year()),
+                            coverage::visits_per_worker(ledger, today),
+                            ledger
+                                .problems
+                                .problems
+                                .iter()
+                                .filter(|p| !p.status.is_closed())
+                                .count(),
+                            ledger.counts().residents,
+                        )
+                    },
+                )
+            },
+        );
+        let (money, coverage, workers, open_problems, residents) = rest;
         HomeFigures {
             lists,
             duty: ledger
@@ -59,18 +89,13 @@ impl HomeFigures {
                 .cloned()
                 .collect(),
             mine,
-            money: money_todo(ledger, today),
+            money,
             addresses,
-            coverage: coverage::coverage(ledger, today.year()),
-            workers: coverage::visits_per_worker(ledger, today),
+            coverage,
+            workers,
             overdue,
-            open_problems: ledger
-                .problems
-                .problems
-                .iter()
-                .filter(|p| !p.status.is_closed())
-                .count(),
-            residents: ledger.counts().residents,
+            open_problems,
+            residents,
             today,
         }
     }
