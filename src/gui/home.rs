@@ -37,47 +37,41 @@ pub struct HomeFigures {
 impl HomeFigures {
     /// Computes the figures for `today`; `member` is the worker signed in, if any. The three
     /// heaviest parts side by side (the overdue households, the lists' index and counts, the
-    /// rest): each reads the whole ledger, and the first frame after an edit waits for them.
+    /// rest): each reads the whole ledger, and the first frame after an edit waits for them. On
+    /// threads of their own, not rayon's pool: a background save encrypting the ledger there
+    /// would keep them waiting in its queue.
     pub fn new(ledger: &Ledger, today: NaiveDate, member: Option<WorkerId>) -> HomeFigures {
-        let ((overdue, mine, addresses), (lists, rest)) = rayon::join(
-            || {
-                let overdue = coverage::overdue(ledger, today);
-                let mine = member.map(|w| (w, coverage::block(ledger, w, today, &overdue)));
-                let book = &ledger.households;
-                let addresses = overdue
-                    .iter()
-                    .filter_map(|o| {
-                        Some((o.household, book.address_of(book.household(o.household)?)))
-                    })
-                    .collect();
-                (overdue, mine, addresses)
-            },
-            || {
-                rayon::join(
-                    || {
-                        let index = lists::ListIndex::new(ledger, today);
-                        lists::counts(&index, &ledger.committee)
-                            .into_iter()
-                            .map(|c| (c.list.name, c.count, c.list.query.unit.measure()))
-                            .collect()
-                    },
-                    || {
-                        (
-                            money_todo(ledger, today),
-                            coverage::coverage(ledger, today.year()),
-                            coverage::visits_per_worker(ledger, today),
-                            ledger
-                                .problems
-                                .problems
-                                .iter()
-                                .filter(|p| !p.status.is_closed())
-                                .count(),
-                            ledger.counts().residents,
-                        )
-                    },
+        let ((overdue, mine, addresses), lists, rest) = std::thread::scope(|scope| {
+            let lists = scope.spawn(|| {
+                let index = lists::ListIndex::new(ledger, today);
+                lists::counts(&index, &ledger.committee)
+                    .into_iter()
+                    .map(|c| (c.list.name, c.count, c.list.query.unit.measure()))
+                    .collect::<Vec<_>>()
+            });
+            let rest = scope.spawn(|| {
+                (
+                    money_todo(ledger, today),
+                    coverage::coverage(ledger, today.year()),
+                    coverage::visits_per_worker(ledger, today),
+                    ledger
+                        .problems
+                        .problems
+                        .iter()
+                        .filter(|p| !p.status.is_closed())
+                        .count(),
+                    ledger.counts().residents,
                 )
-            },
-        );
+            });
+            let overdue = coverage::overdue(ledger, today);
+            let mine = member.map(|w| (w, coverage::block(ledger, w, today, &overdue)));
+            let book = &ledger.households;
+            let addresses: HashMap<HouseholdId, String> = overdue
+                .iter()
+                .filter_map(|o| Some((o.household, book.address_of(book.household(o.household)?))))
+                .collect();
+            ((overdue, mine, addresses), joined(lists), joined(rest))
+        });
         let (money, coverage, workers, open_problems, residents) = rest;
         HomeFigures {
             lists,
@@ -302,6 +296,13 @@ fn overdue_rows(
                     }
                 });
         });
+}
+
+/// What a scoped thread made; a part that panicked panics here, as it would have on this thread.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// 2026年11月23日 星期一.
